@@ -1,0 +1,91 @@
+"""The `isort` linter: import order and grouping, judged by isort itself (as a library).
+
+Mirrors `isort --check-only FILE`: the verdict is the `changed` flag of isort's own
+`sort_stream`, so whitespace that isort's check ignores is ignored here too. Settings are
+found per directory with isort's own config search (`.isort.cfg`, `pyproject.toml`,
+`setup.cfg`, `tox.ini`, `.editorconfig`, ... upwards to the repository root), as
+`isort --resolve-all-configs` does; a directory with no config of its own takes the settings
+of the project root, as `isort --check-only .` run there would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from lintgate.diagnostic import Finding
+from lintgate.linters.base import Project
+from lintgate.linters.hunks import changed_hunks
+
+NAME = "isort"
+MESSAGE = "imports are incorrectly sorted and/or formatted"
+
+_configs: dict[str, object] = {}
+
+
+def version() -> str:
+    """isort's version."""
+    from importlib.metadata import version as dist_version
+
+    return dist_version("isort")
+
+
+def settings_for(directory: Path, project: Project):
+    """The isort `Config` for files in `directory`: one object per config directory."""
+    from isort.settings import Config, _find_config
+
+    found_in, data = _find_config(str(directory))
+    key = found_in if data else str(project.root)
+    if key not in _configs:
+        _configs[key] = Config(settings_path=key)
+    return _configs[key]
+
+
+def settings_digest(config) -> str:
+    """sha256 hex of isort's effective settings (every field of its Config)."""
+    import dataclasses
+
+    def norm(value):
+        if isinstance(value, (set, frozenset)):
+            return sorted(map(repr, value))
+        if isinstance(value, dict):
+            return sorted((repr(k), repr(norm(v))) for k, v in value.items())
+        return repr(value)
+
+    fields = [(f.name, norm(getattr(config, f.name))) for f in dataclasses.fields(config)]
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
+def is_excluded(path: Path, config, project: Project) -> bool:
+    """True when isort's `skip`, `extend_skip`, `skip_glob` or `skip_gitignore` leave `path`
+    out (as `isort --filter-files` does for named files)."""
+    return config.is_skipped(path)
+
+
+def _sort(text: str, config, is_stub: bool) -> tuple[bool, str]:
+    from isort.api import sort_stream
+    from isort.exceptions import FileSkipComment
+
+    out = io.StringIO()
+    try:
+        changed = sort_stream(io.StringIO(text), out, extension="pyi" if is_stub else "py",
+                              config=config, disregard_skip=True)
+    except FileSkipComment:  # `# isort: skip_file`
+        return False, text
+    return changed, out.getvalue()
+
+
+def check(source, config) -> list[Finding]:
+    """One finding per hunk isort would change, at its first line, column 1."""
+    changed, output = _sort(source.text, config, source.is_stub)
+    if not changed:
+        return []
+    hunks = changed_hunks(source.text, output) or [(1, 1)]
+    return [Finding(first, 1, MESSAGE, end_line=last) for first, last in hunks]
+
+
+def fix(text: str, source, config) -> str:
+    """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
+    changed, output = _sort(text, config, source.is_stub)
+    return output if changed else text
