@@ -15,8 +15,16 @@ import sys
 from pathlib import Path
 
 from lintgate import __version__
-from lintgate.config import (FORMATS, Config, ConfigError, apply_file, apply_linter_flags,
-                             effective_concurrency, find_config_file, read_config_file)
+from lintgate.config import (
+    FORMATS,
+    Config,
+    ConfigError,
+    apply_file,
+    apply_linter_flags,
+    effective_concurrency,
+    find_config_file,
+    read_config_file,
+)
 from lintgate.config.duration import parse_duration
 from lintgate.diagnostic import Diagnostic, render_gometalinter, render_text
 
@@ -38,29 +46,75 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style)."""
     p = argparse.ArgumentParser(
         prog="lintgate",
-        description="Check a Python repository with isort and black (and more) in one run.")
+        description="Check a Python repository with isort and black (and more) in one run.",
+    )
     p.add_argument("paths", nargs="*", help="files or directories (default: the working directory)")
     p.add_argument("--version", action="version", version=f"lintgate {__version__}")
-    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovering one")
+    p.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of discovering one"
+    )
     p.add_argument("--no-config", action="store_true", help="use no config file")
-    p.add_argument("-E", "--enable", metavar="LINTER", action=_LinterAction, const="enable",
-                   help="enable a linter (repeatable, or comma-separated)")
-    p.add_argument("-D", "--disable", metavar="LINTER", action=_LinterAction, const="disable",
-                   help="disable a linter (repeatable, or comma-separated)")
-    p.add_argument("--enable-all", nargs=0, action=_LinterAction, const="enable_all",
-                   help="enable every linter")
-    p.add_argument("--disable-all", nargs=0, action=_LinterAction, const="disable_all",
-                   help="disable every linter (then -E picks some)")
-    p.add_argument("--skip", metavar="PATTERN", action="append", default=[],
-                   help="skip a directory or glob, relative to the project root (repeatable)")
-    p.add_argument("--vendor", action="store_true", default=None,
-                   help="skip vendor/ and third_party/ directories")
-    p.add_argument("--exclude", metavar="REGEX", action="append", default=[],
-                   help="drop findings whose gometalinter line matches (repeatable)")
-    p.add_argument("--include", metavar="REGEX", action="append", default=[],
-                   help="keep only findings whose gometalinter line matches (repeatable)")
+    p.add_argument(
+        "-E",
+        "--enable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="enable",
+        help="enable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "-D",
+        "--disable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="disable",
+        help="disable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--enable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="enable_all",
+        help="enable every linter",
+    )
+    p.add_argument(
+        "--disable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="disable_all",
+        help="disable every linter (then -E picks some)",
+    )
+    p.add_argument(
+        "--skip",
+        metavar="PATTERN",
+        action="append",
+        default=[],
+        help="skip a directory or glob, relative to the project root (repeatable)",
+    )
+    p.add_argument(
+        "--vendor",
+        action="store_true",
+        default=None,
+        help="skip vendor/ and third_party/ directories",
+    )
+    p.add_argument(
+        "--exclude",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="drop findings whose gometalinter line matches (repeatable)",
+    )
+    p.add_argument(
+        "--include",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="keep only findings whose gometalinter line matches (repeatable)",
+    )
     p.add_argument("--deadline", metavar="DURATION", help='stop after this long, e.g. "90s", "8m"')
-    p.add_argument("-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)")
+    p.add_argument(
+        "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
+    )
     p.add_argument("--format", choices=FORMATS, help="output format (default: text)")
     p.set_defaults(linter_actions=[])
     return p
@@ -68,8 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _git_top(directory: Path) -> Path | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return Path(out.stdout.rstrip("\n"))
@@ -171,8 +230,9 @@ def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int
     for missing in found.missing:
         print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
         status |= FAILURE
-    result = runner.run(found.files, project, config.enabled, effective_concurrency(config),
-                        config.deadline)
+    result = runner.run(
+        found.files, project, config.enabled, effective_concurrency(config), config.deadline
+    )
     diagnostics = select(result.diagnostics, config)
     render = render_gometalinter if config.format == "gometalinter" else render_text
     out = sys.stdout
@@ -184,13 +244,19 @@ def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int
     if result.errors:
         status |= FAILURE
     if result.unchecked:
-        print(f"lintgate: deadline passed after {result.seconds:.2f}s; "
-              f"{len(result.unchecked)} file(s) not checked:", file=sys.stderr)
+        print(
+            f"lintgate: deadline passed after {result.seconds:.2f}s; "
+            f"{len(result.unchecked)} file(s) not checked:",
+            file=sys.stderr,
+        )
         for path in result.unchecked:
             print(f"  {path}", file=sys.stderr)
         status |= FAILURE
     if diagnostics:
         status |= FINDINGS
-    print(f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
-          f"0 from cache, {result.seconds:.2f}s", file=sys.stderr)
+    print(
+        f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
+        f"0 from cache, {result.seconds:.2f}s",
+        file=sys.stderr,
+    )
     return status

@@ -47,8 +47,15 @@ class Diagnostic(NamedTuple):
     @classmethod
     def from_finding(cls, path: str, linter: str, finding: Finding) -> Diagnostic:
         """Place `finding` of `linter` in the file at `path` (relative, `/`-separated)."""
-        return cls(path, finding.line, finding.col, linter, finding.message, finding.severity,
-                   finding.end_line)
+        return cls(
+            path,
+            finding.line,
+            finding.col,
+            linter,
+            finding.message,
+            finding.severity,
+            finding.end_line,
+        )
 
 
 def render_text(d: Diagnostic) -> str:

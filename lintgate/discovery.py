@@ -17,11 +17,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # The union of isort's default `skip` and black's default `exclude`.
-DEFAULT_EXCLUDED_DIRS = frozenset({
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
-    ".pants.d", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
-    "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "venv",
-})
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".bzr",
+        ".direnv",
+        ".eggs",
+        ".git",
+        ".hg",
+        ".ipynb_checkpoints",
+        ".mypy_cache",
+        ".nox",
+        ".pants.d",
+        ".pytest_cache",
+        ".pytype",
+        ".ruff_cache",
+        ".svn",
+        ".tox",
+        ".venv",
+        ".vscode",
+        "__pycache__",
+        "__pypackages__",
+        "_build",
+        "buck-out",
+        "build",
+        "dist",
+        "node_modules",
+        "venv",
+    }
+)
 VENDOR_DIRS = frozenset({"vendor", "third_party"})
 SUFFIXES = (".py", ".pyi")
 
@@ -48,8 +71,13 @@ def _skip_spec(patterns: list[str]):
 
 def _git_top(directory: Path) -> Path | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=directory,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return Path(out.stdout.rstrip("\n"))
@@ -58,7 +86,10 @@ def _git_top(directory: Path) -> Path | None:
 def _git_files(top: Path, directory: Path) -> list[Path]:
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-        cwd=directory, capture_output=True, check=True)
+        cwd=directory,
+        capture_output=True,
+        check=True,
+    )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
     return [directory / n for n in names]
 
@@ -78,8 +109,14 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
             gi = base / ".gitignore"
             if gi.is_file():
                 try:
-                    specs.append((base, pathspec.GitIgnoreSpec.from_lines(
-                        gi.read_text(encoding="utf-8", errors="replace").splitlines())))
+                    specs.append(
+                        (
+                            base,
+                            pathspec.GitIgnoreSpec.from_lines(
+                                gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                            ),
+                        )
+                    )
                 except Exception:  # an unparsable pattern file ignores nothing, as git does
                     pass
         return specs
@@ -103,8 +140,14 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
         gi = d / ".gitignore"
         if gi.is_file() and d != directory:
             try:
-                specs = specs + [(d, pathspec.GitIgnoreSpec.from_lines(
-                    gi.read_text(encoding="utf-8", errors="replace").splitlines()))]
+                specs = specs + [
+                    (
+                        d,
+                        pathspec.GitIgnoreSpec.from_lines(
+                            gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                        ),
+                    )
+                ]
             except Exception:
                 pass
         for entry in entries:

@@ -91,7 +91,9 @@ class Checker:
                     continue
                 findings = module.check(source, settings)
             except ParseError as e:
-                result.diagnostics = [Diagnostic(display, e.line, e.col, "syntax", e.message, ERROR)]
+                result.diagnostics = [
+                    Diagnostic(display, e.line, e.col, "syntax", e.message, ERROR)
+                ]
                 return result
             except _SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
@@ -101,8 +103,9 @@ class Checker:
                 continue
             parsed = parsed or name in ("black", "imports")
             found.extend(Diagnostic.from_finding(display, name, f) for f in findings)
-        if not parsed and self.enabled:
-            # isort does not parse: a file no parser accepts still gets its one syntax finding.
+        if not parsed and self.enabled and "black" not in self.enabled:
+            # isort does not parse: with black disabled, black's parser still decides what is
+            # a syntax error (with black enabled, black's own exclusion is respected).
             try:
                 linters.get("black").parse_only(source, self.settings("black", path.parent))
             except ParseError as e:
@@ -137,8 +140,14 @@ def _check_in_worker(item: tuple[str, str]) -> FileResult:
     return _worker.check(Path(path), display)
 
 
-def run(files: list[Path], project: Project, enabled: list[str], concurrency: int,
-        deadline: float = 0.0, display=None) -> RunResult:
+def run(
+    files: list[Path],
+    project: Project,
+    enabled: list[str],
+    concurrency: int,
+    deadline: float = 0.0,
+    display=None,
+) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
     `deadline`: seconds for the whole run, 0 for none; when it passes, the files not yet

@@ -109,14 +109,16 @@ def _severity(value: Any, where: str) -> dict[str, str]:
     for linter, sev in value.items():
         _linter_names([linter], where)
         if sev not in SEVERITIES:
-            raise ConfigError(f"{where}.{linter}: expected \"warning\" or \"error\", got {sev!r}")
+            raise ConfigError(f'{where}.{linter}: expected "warning" or "error", got {sev!r}')
     return value
 
 
 def _format(value: Any, where: str) -> str:
     if not isinstance(value, str) or value not in FORMATS:
-        raise ConfigError(f"{where}: unknown format {value!r}{_suggest(str(value), list(FORMATS))}; "
-                          f"expected one of {', '.join(FORMATS)}")
+        raise ConfigError(
+            f"{where}: unknown format {value!r}{_suggest(str(value), list(FORMATS))}; "
+            f"expected one of {', '.join(FORMATS)}"
+        )
     return value
 
 
@@ -192,9 +194,16 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         enabled = base + [n for n in keys["Enable"] if n not in base]
     enabled = [n for n in enabled if n not in keys.get("Disable", [])]
     config.enabled = [n for n in BUILTIN if n in enabled]
-    simple = {"Skip": "skip", "Vendor": "vendor", "Exclude": "exclude", "Include": "include",
-              "Deadline": "deadline", "Concurrency": "concurrency", "Severity": "severity",
-              "Format": "format"}
+    simple = {
+        "Skip": "skip",
+        "Vendor": "vendor",
+        "Exclude": "exclude",
+        "Include": "include",
+        "Deadline": "deadline",
+        "Concurrency": "concurrency",
+        "Severity": "severity",
+        "Format": "format",
+    }
     for key, attr in simple.items():
         if key in keys:
             setattr(config, attr, keys[key])

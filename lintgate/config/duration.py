@@ -19,9 +19,9 @@ def parse_duration(text: str) -> float:
     while pos < len(text):
         m = _PART.match(text, pos)
         if not m:
-            raise ValueError(f"invalid duration {text!r} (Go syntax, e.g. \"90s\", \"8m\", \"1h30m\")")
+            raise ValueError(f'invalid duration {text!r} (Go syntax, e.g. "90s", "8m", "1h30m")')
         total += float(m.group(1)) * _UNITS[m.group(2)]
         pos = m.end()
     if not text:
-        raise ValueError("invalid duration '' (Go syntax, e.g. \"90s\", \"8m\", \"1h30m\")")
+        raise ValueError('invalid duration \'\' (Go syntax, e.g. "90s", "8m", "1h30m")')
     return total

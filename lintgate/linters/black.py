@@ -24,7 +24,9 @@ from lintgate.linters.hunks import changed_hunks, describe
 
 NAME = "black"
 # "Cannot parse for target version Python 3.13: 3:7: def f(:" (black.parsing.InvalidInput)
-_PARSE_ERROR = re.compile(r"^[Cc]annot parse(?: for target version [^:]*)?: (\d+):(\d+): ?(.*)$", re.S)
+_PARSE_ERROR = re.compile(
+    r"^[Cc]annot parse(?: for target version [^:]*)?: (\d+):(\d+): ?(.*)$", re.S
+)
 
 
 class SettingsError(Exception):
@@ -64,7 +66,9 @@ def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[s
     try:
         return re_compile_maybe_verbose(value)
     except re.error as e:
-        raise SettingsError(f"{where}: [tool.black] {key.replace('_', '-')}: invalid regular expression: {e}") from None
+        raise SettingsError(
+            f"{where}: [tool.black] {key.replace('_', '-')}: invalid regular expression: {e}"
+        ) from None
 
 
 def settings_for(directory: Path, project: Project) -> Settings:
@@ -90,12 +94,16 @@ def settings_for(directory: Path, project: Project) -> Settings:
     def get(name: str, kind: type, default):
         value = config.get(name, default)
         if kind is bool and not isinstance(value, bool):
-            raise SettingsError(f"{where}: [tool.black] {name.replace('_', '-')}: expected true or false")
+            raise SettingsError(
+                f"{where}: [tool.black] {name.replace('_', '-')}: expected true or false"
+            )
         if kind is int:
             try:
                 value = int(value)
             except (TypeError, ValueError):
-                raise SettingsError(f"{where}: [tool.black] {name.replace('_', '-')}: expected a number") from None
+                raise SettingsError(
+                    f"{where}: [tool.black] {name.replace('_', '-')}: expected a number"
+                ) from None
         return value
 
     try:
@@ -131,9 +139,14 @@ def settings_for(directory: Path, project: Project) -> Settings:
 def settings_digest(settings: Settings) -> str:
     """sha256 hex of black's Mode (the settings that change black's output)."""
     mode = settings.mode
-    return hashlib.sha256(repr(sorted(
-        (k, repr(sorted(map(str, v))) if isinstance(v, (set, frozenset)) else repr(v))
-        for k, v in vars(mode).items())).encode()).hexdigest()
+    return hashlib.sha256(
+        repr(
+            sorted(
+                (k, repr(sorted(map(str, v))) if isinstance(v, (set, frozenset)) else repr(v))
+                for k, v in vars(mode).items()
+            )
+        ).encode()
+    ).hexdigest()
 
 
 def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
@@ -198,8 +211,10 @@ def check(source, settings: Settings) -> list[Finding]:
     output = _format(source.text, settings, source.is_stub, fast=True)
     if output == source.text:
         return []
-    return [Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
-            for first, last in changed_hunks(source.text, output)]
+    return [
+        Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
+        for first, last in changed_hunks(source.text, output)
+    ]
 
 
 def fix(text: str, source, settings: Settings) -> str:

@@ -8,23 +8,24 @@ from lintgate.source import split_lines
 
 
 def changed_hunks(before: str, after: str) -> list[tuple[int, int]]:
-    """The changed regions of `before` (LF-only text) against `after`, as (first, last) 1-based
+    """The changed hunks of `before` (LF-only text) against `after`, as (first, last) 1-based
     line numbers of `before`, in order; an insertion is placed on the line it goes before.
 
-    Every contiguous change is its own hunk (a unified diff with no context lines).
+    Hunks are those of a unified diff with one line of context (`diff -U1`): changes at most
+    two unchanged lines apart are one hunk; `first` and `last` are its first and last changed
+    lines (context excluded).
     """
     a, b = split_lines(before), split_lines(after)
     hunks = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        first = min(i1 + 1, max(len(a), 1))
-        last = max(first, i2)
+    for group in matcher.get_grouped_opcodes(1):
+        changes = [(i1, i2) for tag, i1, i2, _j1, _j2 in group if tag != "equal"]
+        first = min(changes[0][0] + 1, max(len(a), 1))
+        last = max(first, changes[-1][1])
         hunks.append((first, last))
     return hunks
 
 
 def describe(first: int, last: int) -> str:
-    """"line 12" or "lines 12-15"."""
+    """ "line 12" or "lines 12-15"."""
     return f"line {first}" if first == last else f"lines {first}-{last}"

@@ -69,8 +69,13 @@ def _sort(text: str, config, is_stub: bool) -> tuple[bool, str]:
 
     out = io.StringIO()
     try:
-        changed = sort_stream(io.StringIO(text), out, extension="pyi" if is_stub else "py",
-                              config=config, disregard_skip=True)
+        changed = sort_stream(
+            io.StringIO(text),
+            out,
+            extension="pyi" if is_stub else "py",
+            config=config,
+            disregard_skip=True,
+        )
     except FileSkipComment:  # `# isort: skip_file`
         return False, text
     return changed, out.getvalue()

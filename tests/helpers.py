@@ -1,0 +1,48 @@
+"""Shared helpers for the tests: copy a fixture repository and run the real `lintgate`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPOS = FIXTURES / "repos"
+
+
+def copy_repo(name: str, dest: Path, git: bool = True) -> Path:
+    """Copy fixture repository `name` (tests/fixtures/repos/NAME/repo) to `dest`; with `git`,
+    make it a git work tree (nothing committed: every file untracked, not ignored)."""
+    shutil.copytree(REPOS / name / "repo", dest, symlinks=True)
+    if git:
+        subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    return dest
+
+
+def lintgate(
+    cwd: Path, *args: str, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run the installed `lintgate` console script in `cwd` (not `python -m`, which would put
+    `cwd` first on sys.path: a copy of the standard library there shadows the real one).
+    Returns the completed process (text output)."""
+    full_env = dict(os.environ)
+    full_env.pop("LINTGATE_CACHE_DIR", None)
+    full_env.update(env or {})
+    script = Path(sys.executable).parent / "lintgate"
+    return subprocess.run(
+        [str(script), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def normalize_stderr(text: str) -> str:
+    """stderr with the run's seconds replaced by `N.NNs`, so it can be compared exactly."""
+    return re.sub(r"\d+\.\d\ds", "N.NNs", text)
