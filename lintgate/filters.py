@@ -83,7 +83,9 @@ def _compile(patterns: Iterable[str], key: str) -> list[re.Pattern[str]]:
         try:
             compiled.append(re.compile(pattern))
         except re.error as e:
-            raise ValueError(f"{key}: bad regular expression {pattern!r}: {e}") from None
+            raise ValueError(
+                f"{key}: bad regular expression {pattern!r}: {e}"
+            ) from None
     return compiled
 
 
@@ -95,7 +97,11 @@ def exclude(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diag
     regexes = _compile(patterns, "Exclude")
     if not regexes:
         return list(diagnostics)
-    return [d for d in diagnostics if not any(r.search(render_gometalinter(d)) for r in regexes)]
+    return [
+        d
+        for d in diagnostics
+        if not any(r.search(render_gometalinter(d)) for r in regexes)
+    ]
 
 
 def include(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diagnostic]:
@@ -106,21 +112,32 @@ def include(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diag
     regexes = _compile(patterns, "Include")
     if not regexes:
         return list(diagnostics)
-    return [d for d in diagnostics if any(r.search(render_gometalinter(d)) for r in regexes)]
+    return [
+        d for d in diagnostics if any(r.search(render_gometalinter(d)) for r in regexes)
+    ]
 
 
-def override_severity(diagnostics: list[Diagnostic], severity: Mapping[str, str]) -> list[Diagnostic]:
+def override_severity(
+    diagnostics: list[Diagnostic], severity: Mapping[str, str]
+) -> list[Diagnostic]:
     """Give every finding of a linter named in `severity` that severity.
 
     Mirrors gometalinter's `Severity` key. Raises ValueError for a severity other than
     "warning" or "error"."""
     for linter, value in severity.items():
         if value not in SEVERITIES:
-            raise ValueError(f"Severity: {linter!r} has {value!r}, expected 'warning' or 'error'")
-    return [d._replace(severity=severity[d.linter]) if d.linter in severity else d for d in diagnostics]
+            raise ValueError(
+                f"Severity: {linter!r} has {value!r}, expected 'warning' or 'error'"
+            )
+    return [
+        d._replace(severity=severity[d.linter]) if d.linter in severity else d
+        for d in diagnostics
+    ]
 
 
-def override_message(diagnostics: list[Diagnostic], overrides: Mapping[str, str]) -> list[Diagnostic]:
+def override_message(
+    diagnostics: list[Diagnostic], overrides: Mapping[str, str]
+) -> list[Diagnostic]:
     """Replace the message of every finding of a linter named in `overrides` by its template
     rendered for that finding: `{{.Message}}` (or `{message}`) is the original message, and
     the other fields (path, line, col, severity, linter) are available too.
@@ -132,7 +149,10 @@ def override_message(diagnostics: list[Diagnostic], overrides: Mapping[str, str]
             templates[linter] = compile_template(template)
         except ValueError as e:
             raise ValueError(f"MessageOverride: {linter!r}: {e}") from None
-    return [d._replace(message=templates[d.linter](d)) if d.linter in templates else d for d in diagnostics]
+    return [
+        d._replace(message=templates[d.linter](d)) if d.linter in templates else d
+        for d in diagnostics
+    ]
 
 
 def aggregate(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -147,7 +167,9 @@ def aggregate(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     out = []
     for group in groups.values():
         linters = ", ".join(sorted({d.linter for d in group}))
-        severity = ERROR if any(d.severity == ERROR for d in group) else group[0].severity
+        severity = (
+            ERROR if any(d.severity == ERROR for d in group) else group[0].severity
+        )
         out.append(group[0]._replace(linter=linters, severity=severity))
     return out
 
@@ -163,7 +185,9 @@ def sort(diagnostics: list[Diagnostic], keys: Iterable[str] = ()) -> list[Diagno
         return list(diagnostics)
     for key in keys:
         if key not in SORT_KEYS:
-            raise ValueError(f"Sort: unknown key {key!r}; valid keys are {', '.join(SORT_KEYS)}, or none")
+            raise ValueError(
+                f"Sort: unknown key {key!r}; valid keys are {', '.join(SORT_KEYS)}, or none"
+            )
     attrs = [SORT_KEYS[key] for key in keys]
     ordered = sorted(diagnostics)
     if attrs:

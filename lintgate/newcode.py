@@ -15,13 +15,30 @@ from typing import Mapping, NamedTuple
 
 from lintgate.diagnostic import Diagnostic
 
-__all__ = ["Changes", "HunkSpans", "changes_from_rev", "keep_new", "parse_diff", "read_patch"]
+__all__ = [
+    "Changes",
+    "HunkSpans",
+    "changes_from_rev",
+    "keep_new",
+    "parse_diff",
+    "read_patch",
+]
 
 # (path, start line, linter) -> last line (inclusive, 1-based) of the hunk a finding stands for.
 HunkSpans = Mapping[tuple[str, int, str], int]
 
 _HUNK = re.compile(r"@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+_C_ESCAPES = {
+    "a": 7,
+    "b": 8,
+    "t": 9,
+    "n": 10,
+    "v": 11,
+    "f": 12,
+    "r": 13,
+    '"': 34,
+    "\\": 92,
+}
 
 
 class Changes(NamedTuple):
@@ -39,7 +56,9 @@ class Changes(NamedTuple):
         changed = self.lines.get(path)
         if not changed:
             return False
-        return any(line in changed for line in range(start, max(start, end or start) + 1))
+        return any(
+            line in changed for line in range(start, max(start, end or start) + 1)
+        )
 
 
 def _unquote(name: str) -> str:
@@ -143,7 +162,9 @@ def _git(cwd: Path, *args: str) -> str:
         raise ValueError("git not found: --new-from-rev needs git on PATH") from None
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ValueError(f"--new-from-rev: git {args[0]}: {why[0] if why else f'exit status {done.returncode}'}")
+        raise ValueError(
+            f"--new-from-rev: git {args[0]}: {why[0] if why else f'exit status {done.returncode}'}"
+        )
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -159,7 +180,14 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
     if not rev or rev.startswith("-"):
         raise ValueError(f"--new-from-rev: not a revision: {rev!r}")
     try:
-        _git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        _git(
+            cwd,
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{rev}^{{commit}}",
+        )
     except ValueError as e:
         if "exit status" in str(e):  # --quiet: a well-formed but unknown revision
             raise ValueError(f"--new-from-rev: unknown revision {rev!r}") from None
@@ -179,7 +207,9 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
         "--",
     )
     untracked = _git(cwd, "ls-files", "--others", "--exclude-standard", "-z")
-    return Changes(parse_diff(diff, strip=1), frozenset(p for p in untracked.split("\0") if p))
+    return Changes(
+        parse_diff(diff, strip=1), frozenset(p for p in untracked.split("\0") if p)
+    )
 
 
 def keep_new(
@@ -192,4 +222,8 @@ def keep_new(
     findings are kept when their own line changed; all findings of a new file are kept.
     """
     spans = hunk_spans or {}
-    return [d for d in diagnostics if changes.touches(d.path, d.line, spans.get((d.path, d.line, d.linter)))]
+    return [
+        d
+        for d in diagnostics
+        if changes.touches(d.path, d.line, spans.get((d.path, d.line, d.linter)))
+    ]

@@ -13,7 +13,11 @@ from lintgate.filters import FilterOptions
 
 FINDINGS = [
     Diagnostic(*row)
-    for row in json.loads((Path(__file__).parent / "fixtures" / "filters" / "findings.json").read_text("utf-8"))
+    for row in json.loads(
+        (Path(__file__).parent / "fixtures" / "filters" / "findings.json").read_text(
+            "utf-8"
+        )
+    )
 ]
 
 
@@ -42,7 +46,9 @@ def test_exclude_matches_path_linter_or_message_in_the_gometalinter_line():
 
 
 def test_exclude_sees_the_empty_column_of_the_gometalinter_line():
-    assert lines(filters.exclude(FINDINGS, [r":\d+::"])) == lines(FINDINGS[:3] + FINDINGS[4:])
+    assert lines(filters.exclude(FINDINGS, [r":\d+::"])) == lines(
+        FINDINGS[:3] + FINDINGS[4:]
+    )
 
 
 def test_include_keeps_only_matching_lines():
@@ -169,11 +175,26 @@ def test_apply_runs_overrides_before_exclude_then_aggregate_sort_errors():
 @pytest.mark.parametrize(
     "options, message",
     [
-        (FilterOptions(exclude=("(",)), "Exclude: bad regular expression '(': missing ), unterminated subpattern at position 0"),
-        (FilterOptions(include=("a[",)), "Include: bad regular expression 'a[': unterminated character set at position 1"),
-        (FilterOptions(severity={"black": "fatal"}), "Severity: 'black' has 'fatal', expected 'warning' or 'error'"),
-        (FilterOptions(message_override={"black": "{{.Msg}}"}), "MessageOverride: 'black': bad template '{{.Msg}}': unknown field .Msg (fields: .Path, .Line, .Col, .Severity, .Message, .Linter)"),
-        (FilterOptions(sort=("path", "col")), "Sort: unknown key 'col'; valid keys are path, line, column, severity, message, linter, or none"),
+        (
+            FilterOptions(exclude=("(",)),
+            "Exclude: bad regular expression '(': missing ), unterminated subpattern at position 0",
+        ),
+        (
+            FilterOptions(include=("a[",)),
+            "Include: bad regular expression 'a[': unterminated character set at position 1",
+        ),
+        (
+            FilterOptions(severity={"black": "fatal"}),
+            "Severity: 'black' has 'fatal', expected 'warning' or 'error'",
+        ),
+        (
+            FilterOptions(message_override={"black": "{{.Msg}}"}),
+            "MessageOverride: 'black': bad template '{{.Msg}}': unknown field .Msg (fields: .Path, .Line, .Col, .Severity, .Message, .Linter)",
+        ),
+        (
+            FilterOptions(sort=("path", "col")),
+            "Sort: unknown key 'col'; valid keys are path, line, column, severity, message, linter, or none",
+        ),
     ],
 )
 def test_bad_options_are_one_line_errors_even_without_findings(options, message):

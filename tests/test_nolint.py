@@ -24,17 +24,38 @@ def d(line: int, col: int, linter: str, message: str) -> Diagnostic:
 # Findings a run could report on scopes.py, and whether its directives silence them.
 FINDINGS = [
     (d(1, 1, "imports", "'os' imported but unused"), "silenced: line 1, every linter"),
-    (d(1, 1, "isort", "imports are incorrectly sorted"), "silenced: line 1, every linter"),
+    (
+        d(1, 1, "isort", "imports are incorrectly sorted"),
+        "silenced: line 1, every linter",
+    ),
     (d(2, 1, "imports", "'sys' imported but unused"), "silenced: line 2 names imports"),
-    (d(2, 1, "isort", "imports are incorrectly sorted"), "kept: line 2 names only imports"),
-    (d(5, 5, "imports", "'defaultdict' imported but unused"), "silenced: import block 3-6"),
+    (
+        d(2, 1, "isort", "imports are incorrectly sorted"),
+        "kept: line 2 names only imports",
+    ),
+    (
+        d(5, 5, "imports", "'defaultdict' imported but unused"),
+        "silenced: import block 3-6",
+    ),
     (d(7, 1, "imports", "'re' imported but unused"), "kept: after the import block"),
     (d(12, 16, "black", "would reformat"), "silenced: def f, lines 10-13, black"),
-    (d(12, 15, "flake8", "E271 multiple spaces after keyword"), "kept: def f names only black"),
-    (d(18, 5, "imports", "'json' imported but unused"), "silenced: comment above the import"),
+    (
+        d(12, 15, "flake8", "E271 multiple spaces after keyword"),
+        "kept: def f names only black",
+    ),
+    (
+        d(18, 5, "imports", "'json' imported but unused"),
+        "silenced: comment above the import",
+    ),
     (d(21, 9, "black", "would reformat"), "silenced: def g, every linter"),
-    (d(26, 5, "imports", "'typing' imported but unused"), "silenced: decorated def h, 24-26"),
-    (d(30, 5, "black", "would reformat"), "kept: an assignment is not a compound statement"),
+    (
+        d(26, 5, "imports", "'typing' imported but unused"),
+        "silenced: decorated def h, 24-26",
+    ),
+    (
+        d(30, 5, "black", "would reformat"),
+        "kept: an assignment is not a compound statement",
+    ),
 ]
 
 
@@ -48,7 +69,9 @@ def test_directives_and_their_scopes():
         Directive(20, 19, 20, 21, ()),
         Directive(24, 13, 24, 26, ("imports",)),
         Directive(29, 8, 29, 29, ("black",)),
-        Directive(32, 17, 32, 32, ("mypy",)),  # the "# nolint" in the string is no directive
+        Directive(
+            32, 17, 32, 32, ("mypy",)
+        ),  # the "# nolint" in the string is no directive
     ]
 
 
@@ -76,7 +99,9 @@ def test_a_finding_matches_only_the_narrowest_directive():
     inner = Diagnostic("nested.py", 3, 16, "black", "would reformat")
     kept, unmatched = suppress([inner], source)
     assert kept == []
-    assert unmatched == [Directive(1, 11, 1, 3, ())]  # the class-wide one silenced nothing
+    assert unmatched == [
+        Directive(1, 11, 1, 3, ())
+    ]  # the class-wide one silenced nothing
     other = Diagnostic("nested.py", 3, 9, "imports", "x")
     assert suppress([inner, other], source) == ([], [])
 
@@ -112,7 +137,9 @@ def test_directive_syntax(comment, linters):
     assert parse(f"x = 1  {comment}\n") == [Directive(1, 8, 1, 1, linters)]
 
 
-@pytest.mark.parametrize("comment", ["# nolintx", "# not nolint", "# NOLINT", "# nolint-all"])
+@pytest.mark.parametrize(
+    "comment", ["# nolintx", "# not nolint", "# NOLINT", "# nolint-all"]
+)
 def test_not_a_directive(comment):
     assert parse(f"x = 1  {comment}\n") == []
 

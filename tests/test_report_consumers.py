@@ -21,7 +21,10 @@ from lintgate.report.github import escape_data, escape_property
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 SARIF_SCHEMA = Path("/work/shared/schemas/sarif/sarif-schema-2.1.0.json")
 if not SARIF_SCHEMA.exists():  # the shared folder next to the checkout
-    SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif/sarif-schema-2.1.0.json"
+    SARIF_SCHEMA = (
+        Path(__file__).resolve().parents[2]
+        / "shared/schemas/sarif/sarif-schema-2.1.0.json"
+    )
 
 
 def load_findings() -> tuple[list[Diagnostic], ReportContext]:
@@ -63,7 +66,15 @@ def test_sarif_rules_results_and_locations():
     assert (driver["name"], driver["version"]) == ("lintgate", context.tool_version)
     rules = [rule["id"] for rule in driver["rules"]]
     # the enabled linters first, in order, then the others that reported
-    assert rules == ["isort", "black", "imports", "flake8", "syntax", "nolint", "encoding"]
+    assert rules == [
+        "isort",
+        "black",
+        "imports",
+        "flake8",
+        "syntax",
+        "nolint",
+        "encoding",
+    ]
     read_back = []
     for result in run["results"]:
         assert rules[result["ruleIndex"]] == result["ruleId"]
@@ -81,16 +92,23 @@ def test_sarif_rules_results_and_locations():
         )
     assert read_back == diagnostics
     # a column of 0 (unknown) leaves startColumn out
-    assert run["results"][6]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5}
-    assert run["results"][6]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "docs/ex%C3%A4mple%20script.py"
-    )
+    assert run["results"][6]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 5
+    }
+    assert run["results"][6]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ] == ("docs/ex%C3%A4mple%20script.py")
 
 
 def test_sarif_without_findings_still_lists_the_rules():
-    log = json.loads(get_renderer("sarif")([], ReportContext(linters=("isort", "black"))))
+    log = json.loads(
+        get_renderer("sarif")([], ReportContext(linters=("isort", "black")))
+    )
     assert list(sarif_validator().iter_errors(log)) == []
-    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["isort", "black"]
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == [
+        "isort",
+        "black",
+    ]
     assert log["runs"][0]["results"] == []
 
 
@@ -130,9 +148,14 @@ def test_junit_is_read_back_by_junitparser(tmp_path):
 def test_junit_adds_a_case_for_a_path_outside_the_checked_files(tmp_path):
     d = Diagnostic("extra.py", 1, 1, "imports", "'re' imported but unused")
     report = tmp_path / "junit.xml"
-    report.write_text(get_renderer("junit")([d], ReportContext(files=("a.py",))), "utf-8")
+    report.write_text(
+        get_renderer("junit")([d], ReportContext(files=("a.py",))), "utf-8"
+    )
     suite = next(iter(JUnitXml.fromfile(str(report))))
-    assert [(case.name, len(case.result)) for case in suite] == [("a.py", 0), ("extra.py", 1)]
+    assert [(case.name, len(case.result)) for case in suite] == [
+        ("a.py", 0),
+        ("extra.py", 1),
+    ]
 
 
 # --- checkstyle --------------------------------------------------------------------------
@@ -140,16 +163,31 @@ def test_junit_adds_a_case_for_a_path_outside_the_checked_files(tmp_path):
 
 def test_checkstyle_is_xml_with_one_error_per_finding():
     diagnostics, context = load_findings()
-    root = ET.fromstring(get_renderer("checkstyle")(diagnostics, context).encode("utf-8"))
+    root = ET.fromstring(
+        get_renderer("checkstyle")(diagnostics, context).encode("utf-8")
+    )
     assert (root.tag, root.attrib) == ("checkstyle", {"version": "5.0"})
-    errors = [(file.get("name"), error) for file in root.iter("file") for error in file.iter("error")]
+    errors = [
+        (file.get("name"), error)
+        for file in root.iter("file")
+        for error in file.iter("error")
+    ]
     assert len(errors) == len(diagnostics)
     assert [
-        Diagnostic(name, int(e.get("line")), int(e.get("column")), e.get("source"), e.get("message"), e.get("severity"))
+        Diagnostic(
+            name,
+            int(e.get("line")),
+            int(e.get("column")),
+            e.get("source"),
+            e.get("message"),
+            e.get("severity"),
+        )
         for name, e in errors
     ] == diagnostics
     # one file element per path, in order of first appearance
-    assert [f.get("name") for f in root.iter("file")] == list(dict.fromkeys(d.path for d in diagnostics))
+    assert [f.get("name") for f in root.iter("file")] == list(
+        dict.fromkeys(d.path for d in diagnostics)
+    )
 
 
 def test_checkstyle_groups_a_path_that_reappears():
@@ -207,7 +245,14 @@ def test_github_fixture_decodes_back_to_every_finding():
     assert len(lines) == len(diagnostics)
     for line, d in zip(lines, diagnostics):
         kind, props, message = parse_command(line)
-        assert (kind, props["file"], int(props["line"]), int(props.get("col", 0)), props["title"], message) == (
+        assert (
+            kind,
+            props["file"],
+            int(props["line"]),
+            int(props.get("col", 0)),
+            props["title"],
+            message,
+        ) == (
             d.severity,
             d.path,
             d.line,

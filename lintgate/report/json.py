@@ -31,6 +31,7 @@ def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
     Mirrors gometalinter's output/json.go: "[\\n", items joined by ",\\n", "\\n]\\n".
     """
     items = ",\n".join(
-        "  " + json.dumps(as_object(d), ensure_ascii=False, separators=(",", ":")) for d in diagnostics
+        "  " + json.dumps(as_object(d), ensure_ascii=False, separators=(",", ":"))
+        for d in diagnostics
     )
     return f"[\n{items}\n]\n"

@@ -53,7 +53,10 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": quote(d.path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {
+                                "uri": quote(d.path),
+                                "uriBaseId": "%SRCROOT%",
+                            },
                             "region": region,
                         }
                     }
@@ -69,7 +72,13 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
 
 

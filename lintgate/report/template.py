@@ -106,12 +106,16 @@ def _compile_go(template: str) -> LineTemplate:
         if not m:
             raise bad(f"unsupported action {{{{{expr}}}}}")
         if m.group(1) not in _GO_FIELDS:
-            raise bad(f"unknown field .{m.group(1)} (fields: {', '.join('.' + f for f in _GO_FIELDS)})")
+            raise bad(
+                f"unknown field .{m.group(1)} (fields: {', '.join('.' + f for f in _GO_FIELDS)})"
+            )
         return _GO_FIELDS[m.group(1)]
 
     # Parse into nested node lists; `stack` holds the open `if`s.
     root: list[_Node] = []
-    stack: list[tuple[str, list[_Node], list[_Node], bool]] = []  # (field, then, else, in_else)
+    stack: list[tuple[str, list[_Node], list[_Node], bool]] = (
+        []
+    )  # (field, then, else, in_else)
     current = root
     for is_action, text in tokens:
         if not is_action:
