@@ -185,7 +185,6 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
             "rev-parse",
             "--verify",
             "--quiet",
-            "--end-of-options",
             f"{rev}^{{commit}}",
         )
     except ValueError as e:
