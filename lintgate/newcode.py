@@ -150,7 +150,10 @@ def read_patch(path: Path, strip: int = 1) -> Changes:
     return Changes(parse_diff(text, strip))
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _git(cwd: Path, *args: str, unknown_rev: str | None = None) -> str:
+    """Run git in `cwd`; its stdout. Raises ValueError with git's first error line, or
+    "unknown revision" when `unknown_rev` is given and git failed silently (rev-parse --quiet).
+    """
     try:
         done = subprocess.run(
             ["git", "-c", "core.quotePath=false", *args],
@@ -159,12 +162,13 @@ def _git(cwd: Path, *args: str) -> str:
             check=False,
         )
     except FileNotFoundError:
-        raise ValueError("git not found: --new-from-rev needs git on PATH") from None
+        raise ValueError("--new-from-rev: git not found on PATH") from None
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ValueError(
-            f"--new-from-rev: git {args[0]}: {why[0] if why else f'exit status {done.returncode}'}"
-        )
+        if not why and unknown_rev is not None:
+            raise ValueError(f"--new-from-rev: unknown revision {unknown_rev!r}")
+        first = why[0] if why else f"exit status {done.returncode}"
+        raise ValueError(f"--new-from-rev: git {args[0]}: {first}")
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -179,18 +183,7 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
     """
     if not rev or rev.startswith("-"):
         raise ValueError(f"--new-from-rev: not a revision: {rev!r}")
-    try:
-        _git(
-            cwd,
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            f"{rev}^{{commit}}",
-        )
-    except ValueError as e:
-        if "exit status" in str(e):  # --quiet: a well-formed but unknown revision
-            raise ValueError(f"--new-from-rev: unknown revision {rev!r}") from None
-        raise
+    _git(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", unknown_rev=rev)
     diff = _git(
         cwd,
         "diff",
