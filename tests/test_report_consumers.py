@@ -211,15 +211,25 @@ def test_checkstyle_replaces_characters_xml_cannot_hold():
 COMMAND = re.compile(r"::(warning|error) (.*?)::(.*)")
 
 
-def decode(value: str) -> str:
-    """Undo the workflow-command escaping as the Actions runner does (%XX of the five)."""
-    return re.sub("%(25|0D|0A|3A|2C)", lambda m: chr(int(m.group(1), 16)), value)
+def decode(value: str, is_property: bool = False) -> str:
+    """Undo the escaping as the Actions runner (ActionCommand.cs) does: one replacement after
+    another, %25 last."""
+    pairs = [("%0D", "\r"), ("%0A", "\n")]
+    if is_property:
+        pairs += [("%3A", ":"), ("%2C", ",")]
+    for escaped, raw in [*pairs, ("%25", "%")]:
+        value = value.replace(escaped, raw)
+    return value
 
 
 def parse_command(line: str) -> tuple[str, dict[str, str], str]:
     kind, props, message = COMMAND.fullmatch(line).groups()
     pairs = dict(prop.split("=", 1) for prop in props.split(","))
-    return kind, {key: decode(value) for key, value in pairs.items()}, decode(message)
+    return (
+        kind,
+        {key: decode(value, True) for key, value in pairs.items()},
+        decode(message),
+    )
 
 
 def test_github_escaping_decodes_back():
