@@ -47,7 +47,9 @@ REF_NAME = "org.opencontainers.image.ref.name"
 CREATED = "org.opencontainers.image.created"
 LAYER_FILE = "results.json"
 DEFAULT_TAG = "latest"
-MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
+MAX_JSON_BLOB = (
+    16 << 20
+)  # bytes: a manifest, config or index larger than this is not ours
 MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
 
 Warn = Callable[[str], None]
@@ -80,8 +82,12 @@ class CacheSpec(NamedTuple):
 
 
 _TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-_NAME_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")
-_HOST_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?")
+_NAME_RE = re.compile(
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+)
+_HOST_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
+)
 
 
 def split_ref(ref: str) -> tuple[str, str, str]:
@@ -92,13 +98,17 @@ def split_ref(ref: str) -> tuple[str, str, str]:
     """
     host, slash, rest = ref.partition("/")
     if not slash or not rest or not _HOST_RE.fullmatch(host):
-        raise CacheSpecError(f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]")
+        raise CacheSpecError(
+            f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]"
+        )
     name, tag = rest, DEFAULT_TAG
     last = rest.rsplit("/", 1)[-1]
     if ":" in last:
         name, tag = rest.rsplit(":", 1)
     if not _NAME_RE.fullmatch(name):
-        raise CacheSpecError(f"invalid repository name {name!r} in {ref!r}: use lower-case letters, digits, . _ - and /")
+        raise CacheSpecError(
+            f"invalid repository name {name!r} in {ref!r}: use lower-case letters, digits, . _ - and /"
+        )
     if not _TAG_RE.fullmatch(tag):
         raise CacheSpecError(f"invalid tag {tag!r} in {ref!r}")
     return host, name, tag
@@ -144,16 +154,22 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
     elif kind == "registry":
         ref = attrs.pop("ref", "")
         if not ref:
-            raise CacheSpecError(f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]")
+            raise CacheSpecError(
+                f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]"
+            )
         host, name, tag = split_ref(ref)
         insecure = attrs.pop("registry.insecure", "false").lower()
         if insecure not in ("true", "false"):
-            raise CacheSpecError(f"invalid {flag} registry.insecure={insecure!r}: use true or false")
+            raise CacheSpecError(
+                f"invalid {flag} registry.insecure={insecure!r}: use true or false"
+            )
         spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true")
     else:
         raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
     if attrs:
-        raise CacheSpecError(f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}")
+        raise CacheSpecError(
+            f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}"
+        )
     return spec
 
 
@@ -161,7 +177,9 @@ def _is_bare_path(value: str) -> bool:
     return bool(value.strip()) and "=" not in value
 
 
-def parse_export_cache(values: Sequence[str], legacy_opts: Sequence[str] = ()) -> tuple[list[CacheSpec], list[str]]:
+def parse_export_cache(
+    values: Sequence[str], legacy_opts: Sequence[str] = ()
+) -> tuple[list[CacheSpec], list[str]]:
     """Parse the --export-cache values (and the deprecated --export-cache-opt values).
 
     Accepts `type=local,dest=DIR[,mode=min|max][,tag=NAME]` and
@@ -188,10 +206,16 @@ def parse_export_cache(values: Sequence[str], legacy_opts: Sequence[str] = ()) -
             for field in _csv_fields(opt):
                 key, eq, val = field.partition("=")
                 if not eq or key.strip() != "mode":
-                    raise CacheSpecError(f"invalid --export-cache-opt {field!r}: only mode=min|max is supported")
+                    raise CacheSpecError(
+                        f"invalid --export-cache-opt {field!r}: only mode=min|max is supported"
+                    )
                 opts["mode"] = val.strip()
-        new = _csv_join(["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()])
-        old = f"--export-cache {value}" + "".join(f" --export-cache-opt {o}" for o in legacy_opts)
+        new = _csv_join(
+            ["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()]
+        )
+        old = f"--export-cache {value}" + "".join(
+            f" --export-cache-opt {o}" for o in legacy_opts
+        )
         warnings.append(f"{old} is deprecated: use --export-cache {new}")
         specs.append(_parse_csv("--export-cache", new, export=True))
     return specs, warnings
@@ -207,7 +231,9 @@ def parse_import_cache(values: Sequence[str]) -> tuple[list[CacheSpec], list[str
     for value in values:
         if _is_bare_path(value):
             new = _csv_join(["type=local", f"src={value}"])
-            warnings.append(f"--import-cache {value} is deprecated: use --import-cache {new}")
+            warnings.append(
+                f"--import-cache {value} is deprecated: use --import-cache {new}"
+            )
             value = new
         specs.append(_parse_csv("--import-cache", value, export=False))
     return specs, warnings
@@ -227,11 +253,17 @@ class Group(NamedTuple):
 
 class Node:
     """One layer to be: the results of one group, `[(content_digest, findings_json), ...]`,
-    and links to other nodes. Nodes may be shared by several parents (a DAG, not a tree)."""
+    and links to other nodes. Nodes may be shared by several parents (a DAG, not a tree).
+    """
 
     __slots__ = ("group", "entries", "children")
 
-    def __init__(self, group: Group, entries: Sequence[tuple[str, str]] = (), children: Sequence[Node] = ()) -> None:
+    def __init__(
+        self,
+        group: Group,
+        entries: Sequence[tuple[str, str]] = (),
+        children: Sequence[Node] = (),
+    ) -> None:
         self.group = group
         self.entries = list(entries)
         self.children = list(children)
@@ -263,7 +295,9 @@ def _digest(data: bytes) -> str:
 
 
 def _json_bytes(obj: object) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+    return json.dumps(
+        obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False
+    ).encode()
 
 
 def _tar_gz(name: str, data: bytes) -> bytes:
@@ -276,7 +310,9 @@ def _tar_gz(name: str, data: bytes) -> bytes:
         info.uname = info.gname = ""
         tar.addfile(info, io.BytesIO(data))
     out = io.BytesIO()
-    with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=9, mtime=0) as gz:
+    with gzip.GzipFile(
+        filename="", fileobj=out, mode="wb", compresslevel=9, mtime=0
+    ) as gz:
         gz.write(raw.getvalue())
     return out.getvalue()
 
@@ -287,7 +323,12 @@ def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
     keys = None if mode == "max" else store.used
     groups: dict[Group, list[tuple[str, str]]] = {}
     for entry, findings in store.iter_entries(keys):
-        group = Group(entry.linter, entry.linter_version, entry.settings_digest, entry.lintgate_version)
+        group = Group(
+            entry.linter,
+            entry.linter_version,
+            entry.settings_digest,
+            entry.lintgate_version,
+        )
         groups.setdefault(group, []).append((entry.content_digest, findings))
     return [Node(g, sorted(groups[g])) for g in sorted(groups)]
 
@@ -379,7 +420,8 @@ def _created_now() -> str:
 
 class ExportResult(NamedTuple):
     """What an export did: where, the manifest digest, layers and entries in it, blobs written
-    (new), reused (already there, verified) and removed (no manifest refers to them any more)."""
+    (new), reused (already there, verified) and removed (no manifest refers to them any more).
+    """
 
     location: str
     tag: str
@@ -427,7 +469,9 @@ def _read_capped(path: Path, limit: int) -> bytes | None:
         return None
 
 
-def write_layout(dest: str | os.PathLike, artifact: Artifact, tag: str = DEFAULT_TAG) -> ExportResult:
+def write_layout(
+    dest: str | os.PathLike, artifact: Artifact, tag: str = DEFAULT_TAG
+) -> ExportResult:
     """Write `artifact` into the OCI image layout at `dest` under `tag`, replacing the manifest
     an older export gave that tag, then remove blobs no manifest refers to. Holds an exclusive
     lock on the directory meanwhile. Raises OCIError."""
@@ -437,7 +481,9 @@ def write_layout(dest: str | os.PathLike, artifact: Artifact, tag: str = DEFAULT
         with _locked(root, exclusive=True):
             return _write_layout_locked(root, artifact, tag)
     except OSError as e:
-        raise OCIError(f"cannot write cache export to {root}: {e.strerror or e}") from None
+        raise OCIError(
+            f"cannot write cache export to {root}: {e.strerror or e}"
+        ) from None
 
 
 def _write_layout_locked(root: Path, artifact: Artifact, tag: str) -> ExportResult:
@@ -466,10 +512,20 @@ def _write_layout_locked(root: Path, artifact: Artifact, tag: str) -> ExportResu
     desc["artifactType"] = ARTIFACT_TYPE
     desc["annotations"] = {REF_NAME: tag}
     kept.append(desc)
-    _write_file(root / "index.json", _json_bytes({"schemaVersion": 2, "mediaType": INDEX_MT, "manifests": kept}))
+    _write_file(
+        root / "index.json",
+        _json_bytes({"schemaVersion": 2, "mediaType": INDEX_MT, "manifests": kept}),
+    )
     removed = _collect_garbage(root, kept)
     return ExportResult(
-        str(root), tag, artifact.manifest.digest, artifact.layers, artifact.entries, written, reused, removed
+        str(root),
+        tag,
+        artifact.manifest.digest,
+        artifact.layers,
+        artifact.entries,
+        written,
+        reused,
+        removed,
     )
 
 
@@ -511,7 +567,9 @@ def _collect_garbage(root: Path, manifests: list[dict]) -> int:
     keep = {d.partition(":")[2] for d in referenced if d.startswith("sha256:")}
     removed = 0
     for path in (root / "blobs" / "sha256").iterdir():
-        if path.name not in keep and (is_digest(path.name) or path.name.endswith(".tmp")):
+        if path.name not in keep and (
+            is_digest(path.name) or path.name.endswith(".tmp")
+        ):
             path.unlink()
             removed += 1
     return removed
@@ -532,7 +590,9 @@ class ImportResult(NamedTuple):
 Fetch = Callable[[str, int], "bytes | None"]
 
 
-def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn) -> bytes | None:
+def _check_blob(
+    fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn
+) -> bytes | None:
     """The blob of `desc`, or None after a warning naming it when it is missing, of another
     size or another digest."""
     try:
@@ -556,7 +616,12 @@ def _descriptor(obj: object) -> Descriptor | None:
     if not isinstance(obj, dict):
         return None
     mt, digest, size = obj.get("mediaType"), obj.get("digest"), obj.get("size")
-    if not isinstance(mt, str) or not isinstance(digest, str) or type(size) is not int or size < 0:
+    if (
+        not isinstance(mt, str)
+        or not isinstance(digest, str)
+        or type(size) is not int
+        or size < 0
+    ):
         return None
     if not digest.startswith("sha256:") or not is_digest(digest[7:]):
         return None
@@ -572,11 +637,21 @@ def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
                 raise ValueError(f"{LAYER_FILE} is not a regular file of a sane size")
             f = tar.extractfile(member)
             body = json.loads(f.read() if f else b"")
-    except (tarfile.TarError, KeyError, OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (
+        tarfile.TarError,
+        KeyError,
+        OSError,
+        EOFError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ) as e:
         raise ValueError(f"not a results layer ({e})") from None
     if not isinstance(body, dict):
         raise ValueError("not a results layer")
-    parts = [body.get(k) for k in ("linter", "linter_version", "settings_digest", "lintgate_version")]
+    parts = [
+        body.get(k)
+        for k in ("linter", "linter_version", "settings_digest", "lintgate_version")
+    ]
     if not all(isinstance(p, str) and p and "\0" not in p for p in parts):
         raise ValueError("results layer without its group")
     entries = body.get("entries")
@@ -616,7 +691,9 @@ def import_manifest(
         or doc.get("artifactType", config.media_type) not in (ARTIFACT_TYPE, CONFIG_MT)
         or config.media_type != CONFIG_MT
     ):
-        warn(f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported")
+        warn(
+            f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
+        )
         return ImportResult(source, 0, 0, 1)
     config_data = _check_blob(fetch, config, "config", source, warn)
     if config_data is None:
@@ -626,13 +703,17 @@ def import_manifest(
     for raw in layers:
         desc = _descriptor(raw)
         if desc is None:
-            warn(f"cache import from {source}: a layer descriptor of {manifest.digest} is invalid; skipped")
+            warn(
+                f"cache import from {source}: a layer descriptor of {manifest.digest} is invalid; skipped"
+            )
             rejected += 1
             continue
         if desc.media_type == EMPTY_MT:
             continue
         if desc.media_type != LAYER_MT:
-            warn(f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped")
+            warn(
+                f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped"
+            )
             rejected += 1
             continue
         blob = _check_blob(fetch, desc, "layer", source, warn)
@@ -651,7 +732,9 @@ def import_manifest(
     return ImportResult(source, len(accepted), ok, rejected)
 
 
-def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
+def import_layout(
+    store: Store, src: str | os.PathLike, tag: str, warn: Warn
+) -> ImportResult:
     """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`.
 
     A missing directory, index or tag is a warning, and the import does nothing; see
@@ -659,16 +742,23 @@ def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) ->
     root = Path(src)
     source = f"{root}:{tag}"
     if not (root / "index.json").is_file():
-        warn(f"cache import: {root} is not a lintgate cache export (no index.json); going on without it")
+        warn(
+            f"cache import: {root} is not a lintgate cache export (no index.json); going on without it"
+        )
         return ImportResult(source, 0, 0, 0)
     with _locked(root, exclusive=False):
         index = _read_json(root / "index.json")
         found = None
         for m in index.get("manifests", []) if isinstance(index, dict) else []:
-            if isinstance(m, dict) and (m.get("annotations") or {}).get(REF_NAME) == tag:
+            if (
+                isinstance(m, dict)
+                and (m.get("annotations") or {}).get(REF_NAME) == tag
+            ):
                 found = _descriptor(m)
         if found is None or found.media_type != MANIFEST_MT:
-            warn(f"cache import: {root} has no manifest tagged {tag!r}; going on without it")
+            warn(
+                f"cache import: {root} has no manifest tagged {tag!r}; going on without it"
+            )
             return ImportResult(source, 0, 0, 0)
 
         def fetch(digest: str, size: int) -> bytes | None:
@@ -680,10 +770,15 @@ def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) ->
 # -- the two flags, end to end ----------------------------------------------------------------
 
 
-def export_cache(store: Store, spec: CacheSpec, roots: Sequence[Node] | None = None) -> ExportResult:
+def export_cache(
+    store: Store, spec: CacheSpec, roots: Sequence[Node] | None = None
+) -> ExportResult:
     """Export `store` as `spec` says (mode min: this run's entries; max: all), or the graph
-    under `roots` when given. Raises OCIError (and registry.RegistryError, a subclass)."""
-    artifact = build_artifact(nodes_from_store(store, spec.mode) if roots is None else roots)
+    under `roots` when given. Raises OCIError (and registry.RegistryError, a subclass).
+    """
+    artifact = build_artifact(
+        nodes_from_store(store, spec.mode) if roots is None else roots
+    )
     if spec.type == "registry":
         from lintgate.cache import registry  # requests is imported only for registries
 

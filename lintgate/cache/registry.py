@@ -27,12 +27,12 @@ import requests
 
 from lintgate.cache.oci import (
     MANIFEST_MT,
-    OCIError,
     Artifact,
     CacheSpec,
     Descriptor,
     ExportResult,
     ImportResult,
+    OCIError,
     Warn,
     _digest,
     import_manifest,
@@ -49,12 +49,15 @@ class RegistryError(OCIError):
 def docker_config_path() -> Path:
     """$DOCKER_CONFIG/config.json, else ~/.docker/config.json (where `docker login` writes)."""
     base = os.environ.get("DOCKER_CONFIG")
-    return Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
+    return (
+        Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
+    )
 
 
 def credentials_for(host: str, config: Path | None = None) -> tuple[str, str] | None:
     """(username, password) for registry `host` ("HOST[:PORT]") from the Docker config's
-    `auths`, or None. Keys may be the bare host or a URL with it (docker accepts both)."""
+    `auths`, or None. Keys may be the bare host or a URL with it (docker accepts both).
+    """
     path = config or docker_config_path()
     try:
         doc = json.loads(path.read_text())
@@ -69,12 +72,16 @@ def credentials_for(host: str, config: Path | None = None) -> tuple[str, str] | 
             continue
         if isinstance(value.get("auth"), str) and value["auth"]:
             try:
-                user, sep, password = base64.b64decode(value["auth"]).decode().partition(":")
+                user, sep, password = (
+                    base64.b64decode(value["auth"]).decode().partition(":")
+                )
             except (ValueError, UnicodeDecodeError):
                 continue
             if sep:
                 return user, password
-        if isinstance(value.get("username"), str) and isinstance(value.get("password"), str):
+        if isinstance(value.get("username"), str) and isinstance(
+            value.get("password"), str
+        ):
             return value["username"], value["password"]
     return None
 
@@ -90,15 +97,21 @@ class Client:
     """A session with one repository: `host` ("HOST[:PORT]"), `name` (the repository path).
     insecure=True speaks plain HTTP (registry.insecure=true)."""
 
-    def __init__(self, host: str, name: str, insecure: bool = False, config: Path | None = None) -> None:
+    def __init__(
+        self, host: str, name: str, insecure: bool = False, config: Path | None = None
+    ) -> None:
         self.host, self.name = host, name
         self.base = f"{'http' if insecure else 'https'}://{host}/v2/{name}"
         self.session = requests.Session()
-        self.session.trust_env = False  # no proxies from the environment for a registry we named
+        self.session.trust_env = (
+            False  # no proxies from the environment for a registry we named
+        )
         self.config = config
         self._auth: str | None = None  # the Authorization header that worked
 
-    def request(self, method: str, url: str, ok: tuple[int, ...], **kw) -> requests.Response:
+    def request(
+        self, method: str, url: str, ok: tuple[int, ...], **kw
+    ) -> requests.Response:
         """Send, answering one 401 challenge with the Docker config's credentials.
         Raises RegistryError unless the status is in `ok`."""
         headers = dict(kw.pop("headers", {}))
@@ -107,16 +120,22 @@ class Client:
             self._authenticate(resp)
             resp = self._send(method, url, headers, **kw)
         if resp.status_code not in ok:
-            raise RegistryError(f"registry {self.host}: {method} {_path(url)} answered {resp.status_code}{_reason(resp)}")
+            raise RegistryError(
+                f"registry {self.host}: {method} {_path(url)} answered {resp.status_code}{_reason(resp)}"
+            )
         return resp
 
     def _send(self, method: str, url: str, headers: dict, **kw) -> requests.Response:
         if self._auth:
             headers = {**headers, "Authorization": self._auth}
         try:
-            return self.session.request(method, url, headers=headers, timeout=TIMEOUT, **kw)
+            return self.session.request(
+                method, url, headers=headers, timeout=TIMEOUT, **kw
+            )
         except requests.RequestException as e:
-            raise RegistryError(f"registry {self.host} unreachable: {type(e).__name__}") from None
+            raise RegistryError(
+                f"registry {self.host} unreachable: {type(e).__name__}"
+            ) from None
 
     def _authenticate(self, resp: requests.Response) -> None:
         creds = credentials_for(self.host, self.config)
@@ -127,25 +146,42 @@ class Client:
                     f"registry {self.host} requires credentials and {self.config or docker_config_path()}"
                     f" has none for it (docker login {self.host})"
                 )
-            self._auth = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
+            self._auth = (
+                "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
+            )
         elif scheme == "bearer" and params.get("realm"):
             query = {k: params[k] for k in ("service", "scope") if k in params}
             if "scope" not in query:
                 query["scope"] = f"repository:{self.name}:pull,push"
             try:
-                r = self.session.get(params["realm"], params=query, auth=creds, timeout=TIMEOUT)
-                token = r.json().get("token") or r.json().get("access_token") if r.ok else None
+                r = self.session.get(
+                    params["realm"], params=query, auth=creds, timeout=TIMEOUT
+                )
+                token = (
+                    r.json().get("token") or r.json().get("access_token")
+                    if r.ok
+                    else None
+                )
             except (requests.RequestException, ValueError):
                 token = None
             if not token:
-                raise RegistryError(f"registry {self.host}: no token from {params['realm']} (credentials missing or refused)")
+                raise RegistryError(
+                    f"registry {self.host}: no token from {params['realm']} (credentials missing or refused)"
+                )
             self._auth = f"Bearer {token}"
         else:
-            raise RegistryError(f"registry {self.host} asks for an unsupported authentication: {scheme or 'none'}")
+            raise RegistryError(
+                f"registry {self.host} asks for an unsupported authentication: {scheme or 'none'}"
+            )
 
     def push_blob(self, digest: str, data: bytes) -> bool:
         """Upload one blob unless the registry has it; True when it was uploaded."""
-        if self.request("HEAD", f"{self.base}/blobs/{digest}", ok=(200, 404)).status_code == 200:
+        if (
+            self.request(
+                "HEAD", f"{self.base}/blobs/{digest}", ok=(200, 404)
+            ).status_code
+            == 200
+        ):
             return False
         start = self.request("POST", f"{self.base}/blobs/uploads/", ok=(202,))
         location = start.headers.get("Location", "")
@@ -165,12 +201,21 @@ class Client:
     def put_manifest(self, tag: str, data: bytes) -> None:
         """PUT the manifest bytes (as they are: their digest is the one exported) under `tag`."""
         self.request(
-            "PUT", f"{self.base}/manifests/{tag}", ok=(200, 201), data=data, headers={"Content-Type": MANIFEST_MT}
+            "PUT",
+            f"{self.base}/manifests/{tag}",
+            ok=(200, 201),
+            data=data,
+            headers={"Content-Type": MANIFEST_MT},
         )
 
     def get_manifest(self, tag: str) -> tuple[bytes, str | None] | None:
         """(manifest bytes, Docker-Content-Digest header) for `tag`, or None when absent."""
-        resp = self.request("GET", f"{self.base}/manifests/{tag}", ok=(200, 404), headers={"Accept": MANIFEST_MT})
+        resp = self.request(
+            "GET",
+            f"{self.base}/manifests/{tag}",
+            ok=(200, 404),
+            headers={"Accept": MANIFEST_MT},
+        )
         if resp.status_code == 404:
             return None
         return resp.content, resp.headers.get("Docker-Content-Digest")
@@ -178,7 +223,9 @@ class Client:
     def get_blob(self, digest: str, size: int) -> bytes | None:
         """At most size + 1 bytes of a blob, or None when the registry does not have it."""
         try:
-            resp = self.request("GET", f"{self.base}/blobs/{digest}", ok=(200, 404), stream=True)
+            resp = self.request(
+                "GET", f"{self.base}/blobs/{digest}", ok=(200, 404), stream=True
+            )
         except RegistryError as e:
             raise ValueError(str(e)) from None
         with resp:
@@ -199,7 +246,9 @@ def _path(url: str) -> str:
 def _reason(resp: requests.Response) -> str:
     try:
         errors = resp.json().get("errors") or []
-        return f" ({errors[0].get('code')}: {errors[0].get('message')})" if errors else ""
+        return (
+            f" ({errors[0].get('code')}: {errors[0].get('message')})" if errors else ""
+        )
     except (ValueError, AttributeError, IndexError):
         return ""
 
@@ -223,14 +272,21 @@ def push(spec: CacheSpec, artifact: Artifact) -> ExportResult:
             reused += 1
     client.put_manifest(spec.tag, artifact.blobs[artifact.manifest.digest])
     return ExportResult(
-        f"{spec.location}:{spec.tag}", spec.tag, artifact.manifest.digest, artifact.layers, artifact.entries,
-        written + 1, reused, 0,
+        f"{spec.location}:{spec.tag}",
+        spec.tag,
+        artifact.manifest.digest,
+        artifact.layers,
+        artifact.entries,
+        written + 1,
+        reused,
+        0,
     )
 
 
 def pull(store: Store, spec: CacheSpec, warn: Warn) -> ImportResult:
     """Merge the artifact tagged `spec.tag` in the registry into `store`. An unreachable
-    registry, missing credentials or a missing tag is one warning and nothing is imported."""
+    registry, missing credentials or a missing tag is one warning and nothing is imported.
+    """
     source = f"{spec.location}:{spec.tag}"
     client = _client(spec)
     try:

@@ -142,7 +142,9 @@ def encode_findings(findings: Sequence[Finding]) -> str:
     """Findings as compact JSON: `[[line, col, message, severity], ...]`."""
     if not findings:
         return "[]"
-    return json.dumps([list(f) for f in findings], separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        [list(f) for f in findings], separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def decode_findings(text: str) -> list[Finding]:
@@ -169,7 +171,9 @@ def decode_findings(text: str) -> list[Finding]:
     return out
 
 
-def resolve_cache_dir(explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> Path:
+def resolve_cache_dir(
+    explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
     """Where the cache lives: `explicit` (--cache-dir), else $LINTGATE_CACHE_DIR, else the
     platformdirs user cache directory for "lintgate" (~/.cache/lintgate on Linux, honouring
     XDG_CACHE_HOME). Returns an absolute path; does not create it.
@@ -205,7 +209,9 @@ def parse_age(text: str) -> float:
     else:
         if seen and not number:
             return total
-    raise ValueError(f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d")
+    raise ValueError(
+        f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d"
+    )
 
 
 def _is_corruption(e: sqlite3.DatabaseError) -> bool:
@@ -246,7 +252,9 @@ class Store:
     entries of `mode=min` exports).
     """
 
-    def __init__(self, directory: str | os.PathLike, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, directory: str | os.PathLike, warn: Callable[[str], None] | None = None
+    ) -> None:
         self.directory = Path(directory).absolute()
         self.path = self.directory / DB_NAME
         self.used: set[str] = set()
@@ -261,7 +269,9 @@ class Store:
             if not tag.exists():
                 _atomic_write(tag, CACHEDIR_TAG.encode())
         except OSError as e:
-            raise CacheError(f"cannot create cache directory {self.directory}: {e.strerror or e}") from None
+            raise CacheError(
+                f"cannot create cache directory {self.directory}: {e.strerror or e}"
+            ) from None
         self._open()
 
     # -- connection, corruption ---------------------------------------------------------------
@@ -290,7 +300,10 @@ class Store:
             if ino is not None and _ino_of(self.path) == ino:
                 os.replace(self.path, aside)
                 moved = True
-                for suffix in ("-wal", "-shm"):  # a stale WAL must not be replayed into the new file
+                for suffix in (
+                    "-wal",
+                    "-shm",
+                ):  # a stale WAL must not be replayed into the new file
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(f"{self.path}{suffix}")
             try:
@@ -300,7 +313,9 @@ class Store:
             self._ino = _ino_of(self.path)
         if moved and not self._warned and self._warn is not None:
             self._warned = True
-            self._warn(f"cache database {self.path} was damaged ({reason}); moved it to {aside.name} and started a new one")
+            self._warn(
+                f"cache database {self.path} was damaged ({reason}); moved it to {aside.name} and started a new one"
+            )
 
     @contextlib.contextmanager
     def _dir_lock(self) -> Iterator[None]:
@@ -371,7 +386,9 @@ class Store:
         self.used.update(found)
         return found  # type: ignore[return-value]
 
-    def put_many(self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True) -> int:
+    def put_many(
+        self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True
+    ) -> int:
         """Store `(entry, findings)` pairs, replacing older values of the same keys.
 
         used=False (imports) keeps existing values and does not mark the entries as used by
@@ -389,13 +406,19 @@ class Store:
             self.used.update(r[0] for r in rows)
         return len(rows)
 
-    def iter_entries(self, keys: Iterable[str] | None = None) -> Iterator[tuple[Entry, str]]:
+    def iter_entries(
+        self, keys: Iterable[str] | None = None
+    ) -> Iterator[tuple[Entry, str]]:
         """`(entry, findings_json)` for `keys` (present ones only), or for every entry when
         keys is None, in key order. findings_json is `encode_findings`' compact form.
         """
         cols = "content_digest, linter, linter_version, settings_digest, lintgate_version, findings"
         if keys is None:
-            rows = self._do(lambda conn: conn.execute(f"SELECT {cols} FROM results ORDER BY key").fetchall())
+            rows = self._do(
+                lambda conn: conn.execute(
+                    f"SELECT {cols} FROM results ORDER BY key"
+                ).fetchall()
+            )
         else:
             wanted = sorted(set(keys))
             rows = []
@@ -414,7 +437,11 @@ class Store:
         now = time.time()
         rows = [(now, k) for k in self._stale]
         self._stale = set()
-        self._write(lambda conn: conn.executemany("UPDATE results SET last_used=? WHERE key=?", rows))
+        self._write(
+            lambda conn: conn.executemany(
+                "UPDATE results SET last_used=? WHERE key=?", rows
+            )
+        )
 
     def _write(self, op: Callable[[sqlite3.Connection], object]) -> object:
         def txn(conn: sqlite3.Connection) -> object:
@@ -433,7 +460,9 @@ class Store:
 
     # -- stat index ---------------------------------------------------------------------------
 
-    def stat_lookup(self, root: str | os.PathLike, stats: Mapping[str, StatInfo]) -> dict[str, str]:
+    def stat_lookup(
+        self, root: str | os.PathLike, stats: Mapping[str, StatInfo]
+    ) -> dict[str, str]:
         """Content digests of the files whose stat is unchanged since it was recorded.
 
         root: the project root (absolute); stats: `{path: StatInfo}` with paths as the caller
@@ -441,7 +470,8 @@ class Store:
         """
         rows = self._do(
             lambda conn: conn.execute(
-                "SELECT path, size, mtime_ns, inode, digest FROM stat WHERE root=?", (os.fspath(root),)
+                "SELECT path, size, mtime_ns, inode, digest FROM stat WHERE root=?",
+                (os.fspath(root),),
             ).fetchall()
         )
         out = {}
@@ -452,7 +482,10 @@ class Store:
         return out
 
     def stat_record(
-        self, root: str | os.PathLike, items: Iterable[tuple[str, StatInfo, str]], now_ns: int | None = None
+        self,
+        root: str | os.PathLike,
+        items: Iterable[tuple[str, StatInfo, str]],
+        now_ns: int | None = None,
     ) -> int:
         """Record `(path, StatInfo, content_digest)` triples for `root`. Files modified within
         RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries.
@@ -460,11 +493,16 @@ class Store:
         """
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
-        rows = [(r, p, st.size, st.mtime_ns, st.inode, d) for p, st, d in items if st.mtime_ns < limit]
+        rows = [
+            (r, p, st.size, st.mtime_ns, st.inode, d)
+            for p, st, d in items
+            if st.mtime_ns < limit
+        ]
         if rows:
             self._write(
                 lambda conn: conn.executemany(
-                    "INSERT OR REPLACE INTO stat (root, path, size, mtime_ns, inode, digest) VALUES (?,?,?,?,?,?)", rows
+                    "INSERT OR REPLACE INTO stat (root, path, size, mtime_ns, inode, digest) VALUES (?,?,?,?,?,?)",
+                    rows,
                 )
             )
         return len(rows)
@@ -475,7 +513,9 @@ class Store:
         """Size, entry count and ages, for `lintgate cache status`."""
 
         def op(conn: sqlite3.Connection) -> tuple:
-            n, oldest, newest = conn.execute("SELECT count(*), min(last_used), max(last_used) FROM results").fetchone()
+            n, oldest, newest = conn.execute(
+                "SELECT count(*), min(last_used), max(last_used) FROM results"
+            ).fetchone()
             (files,) = conn.execute("SELECT count(*) FROM stat").fetchone()
             return n, oldest, newest, files
 
@@ -501,8 +541,12 @@ class Store:
         cutoff = time.time() - older_than
 
         def op(conn: sqlite3.Connection) -> int:
-            n = conn.execute("DELETE FROM results WHERE last_used < ?", (cutoff,)).rowcount
-            conn.execute("DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)")
+            n = conn.execute(
+                "DELETE FROM results WHERE last_used < ?", (cutoff,)
+            ).rowcount
+            conn.execute(
+                "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
+            )
             return n
 
         n = self._write(op)
@@ -548,12 +592,18 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the database at `path` in WAL mode with the current schema."""
     # isolation_level=None: no implicit transactions; writes use explicit BEGIN IMMEDIATE.
     # timeout: how long to wait for the other process's write lock (seconds).
-    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=60.0, isolation_level=None, check_same_thread=False
+    )
     try:
-        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")  # only takes effect on a new database
+        conn.execute(
+            "PRAGMA auto_vacuum=INCREMENTAL"
+        )  # only takes effect on a new database
         if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.OperationalError("cannot switch to WAL mode")
-        conn.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode: no corruption on power loss
+        conn.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # safe in WAL mode: no corruption on power loss
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
@@ -598,5 +648,7 @@ def format_status(status: Status) -> str:
         f"files indexed: {status.files_indexed}",
     ]
     if status.oldest_seconds is not None and status.newest_seconds is not None:
-        lines.append(f"last used: newest {format_age(status.newest_seconds)} ago, oldest {format_age(status.oldest_seconds)} ago")
+        lines.append(
+            f"last used: newest {format_age(status.newest_seconds)} ago, oldest {format_age(status.oldest_seconds)} ago"
+        )
     return "\n".join(lines) + "\n"
