@@ -119,6 +119,11 @@ class Client:
         if resp.status_code == 401:
             self._authenticate(resp)
             resp = self._send(method, url, headers, **kw)
+            if resp.status_code == 401:
+                raise RegistryError(
+                    f"registry {self.host} refused the credentials for it in"
+                    f" {self.config or docker_config_path()} (401 Unauthorized)"
+                )
         if resp.status_code not in ok:
             raise RegistryError(
                 f"registry {self.host}: {method} {_path(url)} answered {resp.status_code}{_reason(resp)}"
