@@ -16,6 +16,7 @@ from lintgate.cache import (
     StatInfo,
     Store,
     content_digest,
+    file_digests,
     format_status,
     parse_age,
     resolve_cache_dir,
@@ -425,3 +426,28 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("isort", "black", "li
         check=True,
     )
     assert out.stdout == "[]\n", out.stderr
+
+
+def test_file_digests_reads_only_changed_files(tmp_path):
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    names = ["a.py", "pkg/b.py", "pkg/c.py"]
+    for n in names:
+        _old_file(root / n, f"# {n}\n".encode())
+    paths = names + ["missing.py"]
+    with Store(tmp_path / "cache") as s:
+        first = file_digests(s, root, paths)
+    assert first.digests == {n: content_digest(f"# {n}\n".encode()) for n in names}
+    assert first.data == {n: f"# {n}\n".encode() for n in names}
+    assert list(first.errors) == ["missing.py"]
+    assert isinstance(first.errors["missing.py"], FileNotFoundError)
+    _old_file(root / "pkg/b.py", b"changed = True\n", mtime_ns=1_700_000_000 * 10**9)
+    with Store(tmp_path / "cache") as s:
+        second = file_digests(s, root, paths)
+    assert second.digests == {
+        **first.digests,
+        "pkg/b.py": content_digest(b"changed = True\n"),
+    }
+    assert second.data == {"pkg/b.py": b"changed = True\n"}
+    # Without a store every file is read.
+    assert file_digests(None, root, names).data.keys() == set(names)

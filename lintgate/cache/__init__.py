@@ -6,11 +6,13 @@ black or libcst; `requests` only when a registry is used), so a warm run stays l
 
 from lintgate.cache.store import (
     CacheError,
+    Digests,
     Entry,
     StatInfo,
     Status,
     Store,
     content_digest,
+    file_digests,
     format_status,
     parse_age,
     resolve_cache_dir,
@@ -18,11 +20,13 @@ from lintgate.cache.store import (
 
 __all__ = [
     "CacheError",
+    "Digests",
     "Entry",
     "StatInfo",
     "Status",
     "Store",
     "content_digest",
+    "file_digests",
     "format_status",
     "parse_age",
     "resolve_cache_dir",

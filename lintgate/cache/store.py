@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate.diagnostic import SEVERITIES, Finding
@@ -95,8 +95,27 @@ class Entry(NamedTuple):
 
     @property
     def key(self) -> str:
-        """The entry key: sha256 hex over the five parts, NUL-separated (none contains NUL)."""
-        return hashlib.sha256("\0".join(self).encode()).hexdigest()
+        """The entry key: sha256 hex over linter, linter_version, lintgate_version,
+        settings_digest and content_digest, each followed by NUL (none contains NUL)."""
+        group = (
+            self.linter,
+            self.linter_version,
+            self.lintgate_version,
+            self.settings_digest,
+        )
+        prefix = _KEY_PREFIXES.get(group)
+        if prefix is None:
+            if len(_KEY_PREFIXES) > 4096:
+                _KEY_PREFIXES.clear()
+            prefix = hashlib.sha256("".join(p + "\0" for p in group).encode())
+            _KEY_PREFIXES[group] = prefix
+        # The group's parts come first: one hash state per group is copied, not rebuilt.
+        h = prefix.copy()
+        h.update(self.content_digest.encode() + b"\0")
+        return h.hexdigest()
+
+
+_KEY_PREFIXES: dict[tuple[str, str, str, str], Any] = {}  # group -> sha256 state
 
 
 class StatInfo(NamedTuple):
@@ -159,15 +178,20 @@ def decode_findings(text: str) -> list[Finding]:
         raise ValueError("findings are not a list")
     out = []
     for item in raw:
+        try:
+            line, col, message, severity = item
+        except (TypeError, ValueError):
+            raise ValueError(f"bad finding {item!r:.80}") from None
         if (
-            not isinstance(item, list)
-            or len(item) != 4
-            or not all(type(v) is int and v >= 0 for v in item[:2])
-            or not isinstance(item[2], str)
-            or item[3] not in SEVERITIES
+            type(line) is not int
+            or type(col) is not int
+            or line < 0
+            or col < 0
+            or type(message) is not str
+            or severity not in SEVERITIES
         ):
             raise ValueError(f"bad finding {item!r:.80}")
-        out.append(Finding(*item))
+        out.append(Finding(line, col, message, severity))
     return out
 
 
@@ -363,7 +387,7 @@ class Store:
         """The cached findings of each key present: `{key: [Finding, ...]}`; absent keys are
         left out. Marks the hits as used by this run.
         """
-        keys = list(dict.fromkeys(keys))
+        keys = list(keys)
         touch_before = time.time() - TOUCH_INTERVAL
 
         def op(conn: sqlite3.Connection) -> dict[str, list[Finding]]:
@@ -371,13 +395,22 @@ class Store:
             stale = []
             for i in range(0, len(keys), _CHUNK):
                 chunk = keys[i : i + _CHUNK]
-                sql = f"SELECT key, findings, last_used FROM results WHERE key IN ({','.join('?' * len(chunk))})"
-                for key, findings, last_used in conn.execute(sql, chunk):
-                    try:
-                        found[key] = decode_findings(findings)
-                    except ValueError:
-                        continue  # an unreadable value is a miss; the fresh result replaces it
-                    if last_used < touch_before:
+                marks = ",".join("?" * len(chunk))
+                sql = (
+                    "SELECT key, findings, last_used < ? FROM results"
+                    f" WHERE key IN ({marks})"
+                )
+                for key, findings, is_stale in conn.execute(
+                    sql, [touch_before, *chunk]
+                ).fetchall():
+                    if findings == "[]":
+                        found[key] = []
+                    else:
+                        try:
+                            found[key] = decode_findings(findings)
+                        except ValueError:
+                            continue  # unreadable: a miss, which the fresh result replaces
+                    if is_stale:
                         stale.append(key)
             self._stale.update(stale)
             return found
@@ -581,6 +614,57 @@ class Store:
             self._do(op)
 
 
+class Digests(NamedTuple):
+    """What `file_digests` found: `digests` {path: content digest} for every readable file;
+    `data` {path: bytes} for the files it had to read (the caller need not read them again);
+    `errors` {path: OSError} for the files it could not stat or read."""
+
+    digests: dict[str, str]
+    data: dict[str, bytes]
+    errors: dict[str, OSError]
+
+
+def file_digests(
+    store: Store | None, root: str | os.PathLike, paths: Iterable[str]
+) -> Digests:
+    """The content digest of each file, through the stat index of `store` (None: hash all).
+
+    root: the project root (absolute); paths: relative to it, `/`-separated. A file whose
+    (size, mtime_ns, inode) matches the index is not read; the others are read once, hashed,
+    and their stat (taken on the open file, before reading) is recorded for the next run.
+    """
+    base = os.fspath(root)
+    join, stat = os.path.join, os.stat
+    stats: dict[str, StatInfo] = {}
+    errors: dict[str, OSError] = {}
+    for p in paths:
+        try:
+            st = stat(join(base, p))
+            stats[p] = StatInfo(st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError as e:
+            errors[p] = e
+    known = store.stat_lookup(base, stats) if store is not None else {}
+    digests = dict(known)
+    data: dict[str, bytes] = {}
+    fresh = []
+    for p in stats:
+        if p in known:
+            continue
+        try:
+            with open(join(base, p), "rb") as f:
+                st = StatInfo.of(os.fstat(f.fileno()))
+                raw = f.read()
+        except OSError as e:
+            errors[p] = e
+            continue
+        data[p] = raw
+        digests[p] = content_digest(raw)
+        fresh.append((p, st, digests[p]))
+    if store is not None and fresh:
+        store.stat_record(base, fresh)
+    return Digests(digests, data, errors)
+
+
 def _ino_of(path: Path) -> int | None:
     try:
         return os.stat(path).st_ino
@@ -596,14 +680,16 @@ def _connect(path: Path) -> sqlite3.Connection:
         path, timeout=60.0, isolation_level=None, check_same_thread=False
     )
     try:
-        conn.execute(
-            "PRAGMA auto_vacuum=INCREMENTAL"
-        )  # only takes effect on a new database
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            # Only a new database takes it; asked of an existing one, it costs a write.
+            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
         if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.OperationalError("cannot switch to WAL mode")
+        # NORMAL is safe in WAL mode: a power loss may lose the last commits, never corrupt.
+        conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute(
-            "PRAGMA synchronous=NORMAL"
-        )  # safe in WAL mode: no corruption on power loss
+            "PRAGMA mmap_size=268435456"
+        )  # reads without copying pages (bytes)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
