@@ -451,3 +451,22 @@ def test_file_digests_reads_only_changed_files(tmp_path):
     assert second.data == {"pkg/b.py": b"changed = True\n"}
     # Without a store every file is read.
     assert file_digests(None, root, names).data.keys() == set(names)
+
+
+def test_memo(tmp_path, monkeypatch):
+    clock = Clock(1_700_000_000.0)
+    monkeypatch.setattr(store_mod, "time", clock)
+    with Store(tmp_path) as s:
+        s.memo_put_many({"black:/p/pkg:cfg-stats": "digest-1", "old": "x"})
+        clock.now += 40 * DAY
+        s.memo_put_many({"black:/p/pkg:cfg-stats": "digest-2", "isort:/p": "digest-3"})
+    with Store(tmp_path) as s:
+        assert s.memo_get_many(["black:/p/pkg:cfg-stats", "isort:/p", "old", "absent"]) == {
+            "black:/p/pkg:cfg-stats": "digest-2",
+            "isort:/p": "digest-3",
+            "old": "x",
+        }
+        s.prune(30 * DAY)
+        assert s.memo_get_many(["old", "isort:/p"]) == {"isort:/p": "digest-3"}
+        s.clean()
+        assert s.memo_get_many(["isort:/p"]) == {}

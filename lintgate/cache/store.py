@@ -69,6 +69,11 @@ CREATE TABLE IF NOT EXISTS stat (
     digest TEXT NOT NULL,
     PRIMARY KEY (root, path)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS memo (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created REAL NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -324,10 +329,8 @@ class Store:
             if ino is not None and _ino_of(self.path) == ino:
                 os.replace(self.path, aside)
                 moved = True
-                for suffix in (
-                    "-wal",
-                    "-shm",
-                ):  # a stale WAL must not be replayed into the new file
+                # A stale WAL must not be replayed into the new file.
+                for suffix in ("-wal", "-shm"):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(f"{self.path}{suffix}")
             try:
@@ -484,7 +487,9 @@ class Store:
             try:
                 result = op(conn)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # sqlite may have rolled back already
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
             return result
@@ -540,6 +545,36 @@ class Store:
             )
         return len(rows)
 
+    # -- memo: small derived values worth keeping between runs ----------------------------------
+
+    def memo_get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of the keys present, `{key: value}` (strings both).
+
+        For what a warm run must not recompute, e.g. a directory's settings digest keyed by
+        the linter, its version and the stats of the config files it came from (computing it
+        would import the linter's engine).
+        """
+        keys = list(keys)
+        out: dict[str, str] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            sql = f"SELECT key, value FROM memo WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update(self._do(lambda conn: conn.execute(sql, chunk).fetchall()))  # type: ignore[arg-type]
+        return out
+
+    def memo_put_many(self, items: Mapping[str, str]) -> None:
+        """Store `{key: value}` strings, replacing older values; `prune` drops those older
+        than its age, `clean` all."""
+        now = time.time()
+        rows = [(k, v, now) for k, v in items.items()]
+        if rows:
+            self._write(
+                lambda conn: conn.executemany(
+                    "INSERT OR REPLACE INTO memo (key, value, created) VALUES (?,?,?)",
+                    rows,
+                )
+            )
+
     # -- maintenance --------------------------------------------------------------------------
 
     def status(self) -> Status:
@@ -568,8 +603,9 @@ class Store:
         )
 
     def prune(self, older_than: float) -> int:
-        """Delete the entries not used for `older_than` seconds, and stat rows whose content no
-        entry refers to any more; give the space back. Returns the number of entries deleted.
+        """Delete the entries not used for `older_than` seconds, the stat rows whose content
+        no entry refers to any more and the memo values older than that; give the space back.
+        Returns the number of entries deleted.
         """
         cutoff = time.time() - older_than
 
@@ -580,6 +616,7 @@ class Store:
             conn.execute(
                 "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
             )
+            conn.execute("DELETE FROM memo WHERE created < ?", (cutoff,))
             return n
 
         n = self._write(op)
@@ -587,12 +624,13 @@ class Store:
         return n  # type: ignore[return-value]
 
     def clean(self) -> int:
-        """Delete every entry and stat row, and the moved-aside damaged database if any.
+        """Delete every entry, stat row and memo value, and the moved-aside damaged database.
         Returns the number of entries deleted."""
 
         def op(conn: sqlite3.Connection) -> int:
             n = conn.execute("DELETE FROM results").rowcount
             conn.execute("DELETE FROM stat")
+            conn.execute("DELETE FROM memo")
             return n
 
         n = self._write(op)
@@ -698,6 +736,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                 # Another layout (an older lintgate): its results are useless to this one.
                 conn.execute("DROP TABLE IF EXISTS results")
                 conn.execute("DROP TABLE IF EXISTS stat")
+                conn.execute("DROP TABLE IF EXISTS memo")
                 for stmt in _SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)
