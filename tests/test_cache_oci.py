@@ -634,3 +634,14 @@ for i in range(15):
     for tag in ("x-0", "y-2"):
         t = Store(tmp_path / f"in-{tag}")
         assert oci.import_layout(t, tmp_path / "out", tag, pytest.fail).entries == 60
+
+
+def test_unwritable_destination_is_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    spec = oci.parse_export_cache([f"type=local,dest={tmp_path / 'file'}"])[0][0]
+    with pytest.raises(oci.OCIError) as err:
+        oci.export_cache(Store(tmp_path / "cache"), spec)
+    assert (
+        str(err.value)
+        == f"cannot write cache export to {tmp_path / 'file'}: File exists"
+    )

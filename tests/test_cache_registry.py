@@ -173,6 +173,13 @@ def test_push_get_pull(tmp_path):
         assert (pulled.entries, pulled.layers, pulled.rejected) == (20, 1, 1)
         assert set(u.iter_entries()) < set(s.iter_entries())
 
+        # An export of a run that used nothing: one empty layer, accepted by the registry.
+        empty = oci.export_cache(
+            Store(tmp_path / "empty"), spec(addr, tag="none", mode="min")
+        )
+        assert (empty.layers, empty.entries) == (1, 0)
+        assert oci.import_cache(u, spec(addr, tag="none"), pytest.fail).entries == 0
+
         # A tag that is not there: a warning, nothing imported.
         warnings = []
         oci.import_cache(u, spec(addr, tag="nope"), warnings.append)

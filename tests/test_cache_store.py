@@ -461,7 +461,9 @@ def test_memo(tmp_path, monkeypatch):
         clock.now += 40 * DAY
         s.memo_put_many({"black:/p/pkg:cfg-stats": "digest-2", "isort:/p": "digest-3"})
     with Store(tmp_path) as s:
-        assert s.memo_get_many(["black:/p/pkg:cfg-stats", "isort:/p", "old", "absent"]) == {
+        assert s.memo_get_many(
+            ["black:/p/pkg:cfg-stats", "isort:/p", "old", "absent"]
+        ) == {
             "black:/p/pkg:cfg-stats": "digest-2",
             "isort:/p": "digest-3",
             "old": "x",

@@ -746,25 +746,34 @@ def import_layout(
             f"cache import: {root} is not a lintgate cache export (no index.json); going on without it"
         )
         return ImportResult(source, 0, 0, 0)
-    with _locked(root, exclusive=False):
-        index = _read_json(root / "index.json")
-        found = None
-        for m in index.get("manifests", []) if isinstance(index, dict) else []:
-            if (
-                isinstance(m, dict)
-                and (m.get("annotations") or {}).get(REF_NAME) == tag
-            ):
-                found = _descriptor(m)
-        if found is None or found.media_type != MANIFEST_MT:
-            warn(
-                f"cache import: {root} has no manifest tagged {tag!r}; going on without it"
-            )
-            return ImportResult(source, 0, 0, 0)
+    try:
+        with _locked(root, exclusive=False):
+            return _import_layout_locked(store, root, tag, source, warn)
+    except OSError as e:
+        warn(
+            f"cache import: cannot read {root}: {e.strerror or e}; going on without it"
+        )
+        return ImportResult(source, 0, 0, 0)
 
-        def fetch(digest: str, size: int) -> bytes | None:
-            return _read_capped(_blob_path(root, digest), size)
 
-        return import_manifest(store, found, fetch, source, warn)
+def _import_layout_locked(
+    store: Store, root: Path, tag: str, source: str, warn: Warn
+) -> ImportResult:
+    index = _read_json(root / "index.json")
+    found = None
+    for m in index.get("manifests", []) if isinstance(index, dict) else []:
+        if isinstance(m, dict) and (m.get("annotations") or {}).get(REF_NAME) == tag:
+            found = _descriptor(m)
+    if found is None or found.media_type != MANIFEST_MT:
+        warn(
+            f"cache import: {root} has no manifest tagged {tag!r}; going on without it"
+        )
+        return ImportResult(source, 0, 0, 0)
+
+    def fetch(digest: str, size: int) -> bytes | None:
+        return _read_capped(_blob_path(root, digest), size)
+
+    return import_manifest(store, found, fetch, source, warn)
 
 
 # -- the two flags, end to end ----------------------------------------------------------------

@@ -237,10 +237,13 @@ class Client:
             if resp.status_code == 404:
                 return None
             out = bytearray()
-            for chunk in resp.iter_content(65536):
-                out += chunk
-                if len(out) > size:
-                    break
+            try:
+                for chunk in resp.iter_content(65536):
+                    out += chunk
+                    if len(out) > size:
+                        break
+            except requests.RequestException as e:
+                raise ValueError(f"download failed: {type(e).__name__}") from None
             return bytes(out[: size + 1])
 
 
