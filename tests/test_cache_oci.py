@@ -645,3 +645,46 @@ def test_unwritable_destination_is_one_line_error(tmp_path):
         str(err.value)
         == f"cannot write cache export to {tmp_path / 'file'}: File exists"
     )
+
+
+def test_large_group_is_chunked_and_re_exported_incrementally(tmp_path):
+    s = filled_store(tmp_path / "cache", linters=("black",), n=oci.CHUNK_ENTRIES + 100)
+    first = export(s, tmp_path / "out")
+    manifest = manifest_of(tmp_path / "out")
+    bodies = [
+        layer_body(blob(tmp_path / "out", d["digest"])) for d in manifest["layers"]
+    ]
+    chunks, top = bodies[:-1], bodies[-1]
+    # 16 chunks by the content digest's first hex digit, then the group's node naming them.
+    assert len(chunks) == 16 and first.layers == 17
+    assert top["entries"] == [] and top["children"] == [
+        d["digest"] for d in manifest["layers"][:-1]
+    ]
+    assert all(
+        {e[0][0] for e in c["entries"]} == {c["entries"][0][0][0]} for c in chunks
+    )
+    assert (
+        sum(len(c["entries"]) for c in chunks)
+        == first.entries
+        == oci.CHUNK_ENTRIES + 100
+    )
+    # One new result: one chunk, the group's node, the config and the manifest are new.
+    e = Entry(
+        content_digest(b"one more"),
+        "black",
+        "1.0",
+        hashlib.sha256(b"black").hexdigest(),
+    )
+    s.put_many([(e, [Finding(1, 0, "new")])])
+    second = export(s, tmp_path / "out")
+    assert (second.blobs_written, second.blobs_reused, second.blobs_removed) == (
+        4,
+        15,
+        4,
+    )
+    t = Store(tmp_path / "fresh")
+    assert (
+        oci.import_layout(t, tmp_path / "out", "latest", pytest.fail).entries
+        == first.entries + 1
+    )
+    assert list(t.iter_entries()) == list(s.iter_entries())

@@ -4,9 +4,10 @@ An export is one OCI image manifest (artifactType `application/vnd.lintgate.cach
 its config blob (`application/vnd.lintgate.cache.config.v1+json`) names the versions, the
 creation time and the settings digests; its layers (`application/vnd.lintgate.cache.results.v1.tar+gzip`)
 each hold the results of one *group*: one linter, linter version, lintgate version and
-settings digest. Groups form a graph: a group may link to other groups (a layer names its
-children by digest, as a git tree names its subtrees), so a layer is identified by its content
-and shared, written once, by every manifest and every path that reaches it. The export walk keeps
+settings digest. Layers form a graph: a layer may name others as its children, by digest,
+as a git tree names its subtrees (a large group is a layer naming one chunk layer per leading
+digit of the content digests). A layer is identified by its content and shared, written
+once, by every manifest and every path that reaches it. The export walk keeps
 a visited set, so its cost grows with the number of distinct groups, never with the number of
 paths through them.
 
@@ -51,6 +52,7 @@ MAX_JSON_BLOB = (
     16 << 20
 )  # bytes: a manifest, config or index larger than this is not ours
 MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
+CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
 
 Warn = Callable[[str], None]
 
@@ -317,9 +319,24 @@ def _tar_gz(name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
+def group_node(group: Group, entries: Sequence[tuple[str, str]]) -> Node:
+    """The node of one group's entries (sorted by content digest). A group of more than
+    CHUNK_ENTRIES entries becomes an entry-less node linking to chunks, one per leading hex
+    digit (or two) of the content digest: a changed file then changes one chunk's layer,
+    and a re-export writes or uploads that layer, not the whole group's."""
+    if len(entries) <= CHUNK_ENTRIES:
+        return Node(group, entries)
+    width = 1 if len(entries) <= CHUNK_ENTRIES * 16 else 2
+    chunks: dict[str, list[tuple[str, str]]] = {}
+    for item in entries:
+        chunks.setdefault(item[0][:width], []).append(item)
+    return Node(group, [], [Node(group, chunks[k]) for k in sorted(chunks)])
+
+
 def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
-    """The export graph of `store`: one node per group, holding the entries this run used
-    (mode "min") or every entry (mode "max"), sorted so the export is reproducible."""
+    """The export graph of `store`: one node per group (see group_node), holding the entries
+    this run used (mode "min") or every entry (mode "max"), sorted so the export is
+    reproducible."""
     keys = None if mode == "max" else store.used
     groups: dict[Group, list[tuple[str, str]]] = {}
     for entry, findings in store.iter_entries(keys):
@@ -330,7 +347,7 @@ def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
             entry.lintgate_version,
         )
         groups.setdefault(group, []).append((entry.content_digest, findings))
-    return [Node(g, sorted(groups[g])) for g in sorted(groups)]
+    return [group_node(g, sorted(groups[g])) for g in sorted(groups)]
 
 
 def _iter_post_order(roots: Sequence[Node]) -> Iterator[Node]:
