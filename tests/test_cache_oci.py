@@ -563,7 +563,7 @@ def diamond_ladder(rungs: int) -> tuple[list[Node], list[Node]]:
                 [
                     (
                         content_digest(f"{i}{side}".encode()),
-                        json.dumps([[i + 1, 0, f"rung {i} {side}", "warning"]]),
+                        json.dumps([[i + 1, 0, f"rung {i} {side}", "warning", 0]]),
                     )
                 ],
                 below,

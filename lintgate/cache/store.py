@@ -163,7 +163,7 @@ def is_digest(value: object) -> bool:
 
 
 def encode_findings(findings: Sequence[Finding]) -> str:
-    """Findings as compact JSON: `[[line, col, message, severity], ...]`."""
+    """Findings as compact JSON: `[[line, col, message, severity, end_line], ...]`."""
     if not findings:
         return "[]"
     return json.dumps(
@@ -184,19 +184,21 @@ def decode_findings(text: str) -> list[Finding]:
     out = []
     for item in raw:
         try:
-            line, col, message, severity = item
+            line, col, message, severity, end_line = item
         except (TypeError, ValueError):
             raise ValueError(f"bad finding {item!r:.80}") from None
         if (
             type(line) is not int
             or type(col) is not int
+            or type(end_line) is not int
             or line < 0
             or col < 0
+            or end_line < 0
             or type(message) is not str
             or severity not in SEVERITIES
         ):
             raise ValueError(f"bad finding {item!r:.80}")
-        out.append(Finding(line, col, message, severity))
+        out.append(Finding(line, col, message, severity, end_line))
     return out
 
 
