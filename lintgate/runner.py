@@ -36,6 +36,7 @@ class RunResult:
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time."""
 
     files: int
+    paths: list[str]
     diagnostics: list[Diagnostic]
     errors: list[str]
     unchecked: list[str]
@@ -48,9 +49,10 @@ class Checker:
     project: the run's Project; enabled: linter names in pipeline order.
     """
 
-    def __init__(self, project: Project, enabled: list[str]) -> None:
+    def __init__(self, project: Project, enabled: list[str], warn_unmatched: bool = False) -> None:
         self.project = project
         self.enabled = enabled
+        self.warn_unmatched = warn_unmatched
         self._settings: dict[tuple[str, Path], object] = {}
         self._settings_errors: dict[tuple[str, Path], str] = {}
 
@@ -112,8 +114,19 @@ class Checker:
                 found = [Diagnostic(display, e.line, e.col, "syntax", e.message, ERROR)]
             except Exception:
                 pass
-        result.diagnostics = found
+        result.diagnostics = self._suppress(found, source.text, display)
         return result
+
+    def _suppress(self, found: list[Diagnostic], text: str, display: str) -> list[Diagnostic]:
+        """Drop what the file's `# nolint` directives silence (lintgate.nolint)."""
+        if "nolint" not in text:  # the common case costs one substring search
+            return found
+        from lintgate import nolint
+
+        kept, unmatched = nolint.suppress(found, text)
+        if self.warn_unmatched:
+            kept += nolint.warn_unmatched(display, unmatched)
+        return kept
 
 
 class _SettingsFailure(Exception):
@@ -130,9 +143,9 @@ def _one_line(error: BaseException) -> str:
 _worker: Checker | None = None
 
 
-def _init_worker(project: Project, enabled: list[str]) -> None:
+def _init_worker(project: Project, enabled: list[str], warn_unmatched: bool) -> None:
     global _worker
-    _worker = Checker(project, enabled)
+    _worker = Checker(project, enabled, warn_unmatched)
 
 
 def _check_in_worker(item: tuple[str, str]) -> FileResult:
@@ -147,8 +160,11 @@ def run(
     concurrency: int,
     deadline: float = 0.0,
     display=None,
+    warn_unmatched: bool = False,
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
+
+    `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
 
     `deadline`: seconds for the whole run, 0 for none; when it passes, the files not yet
     checked are listed in `unchecked` and the findings so far are kept.
@@ -165,7 +181,7 @@ def run(
         return limit is not None and time.monotonic() >= limit
 
     if concurrency <= 1 or len(items) <= 1:
-        checker = Checker(project, enabled)
+        checker = Checker(project, enabled, warn_unmatched)
         for path, shown in items:
             if expired():
                 break
@@ -173,7 +189,9 @@ def run(
             done.add(shown)
     else:
         ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        pool = ctx.Pool(min(concurrency, len(items)), _init_worker, (project, enabled))
+        pool = ctx.Pool(
+            min(concurrency, len(items)), _init_worker, (project, enabled, warn_unmatched)
+        )
         try:
             chunk = max(1, min(16, len(items) // (concurrency * 8)))
             it = pool.imap_unordered(_check_in_worker, items, chunksize=chunk)
@@ -195,4 +213,5 @@ def run(
     diagnostics = sorted(d for r in results for d in r.diagnostics)
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
     unchecked = [shown for _, shown in items if shown not in done]
-    return RunResult(len(results), diagnostics, errors, unchecked, time.monotonic() - start)
+    paths = [r.path for r in results]
+    return RunResult(len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start)
