@@ -3,8 +3,8 @@
 #   DOCKER_BUILDKIT=1 docker build --target lint .     (make lint-docker)
 # fails exactly when the gate fails, with lintgate's diagnostics in the build log.
 
-# base: lintgate installed from the build context (only the files the package is built from,
-# so editing a test or a doc does not reinstall it).
+# base: lintgate installed from the build context (only the files its package is built from,
+# so that editing a test does not reinstall it).
 FROM python:3.12-slim AS base
 COPY pyproject.toml README.md /tmp/lintgate/
 COPY lintgate /tmp/lintgate/lintgate

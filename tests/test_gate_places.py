@@ -254,7 +254,8 @@ def test_lint_stage_runs_make_lint_command_on_read_only_source_with_cache_mount(
     assert "from" not in bind and bind.get("source", ".") in (".", "/")
     assert "rw" not in bind and "readwrite" not in bind
     assert caches[0]["target"] == envs["LINTGATE_CACHE_DIR"] == "/cache"
-    assert shlex.split(command) == _make_lint_command() == ["lintgate"]
+    assert shlex.split(command) == _make_lint_command()
+    assert shlex.split(command)[0] == "lintgate"
 
 
 def _copy_sources(stage: list[dict], dest: Path) -> Path:
@@ -352,3 +353,27 @@ def test_lint_stage_command_on_read_only_fixture_repository(image_venv, tmp_path
     )
     assert proc.returncode == case["exit"] == 1
     assert after == before
+
+
+# --- the CI examples -------------------------------------------------------------------------
+
+
+def _gate_commands(script: list[str]) -> list[list[str]]:
+    return [shlex.split(line) for line in script if line.split()[0] == "lintgate"]
+
+
+def test_ci_examples_run_the_gate_with_flags_lintgate_accepts():
+    from lintgate.cli import build_parser
+
+    github = yaml.safe_load((ROOT / "examples" / "github-actions.yml").read_text())
+    steps = github["jobs"]["lintgate"]["steps"]
+    gh_commands = _gate_commands([s["run"] for s in steps if "run" in s])
+    assert gh_commands == [["lintgate", "--format", "github"]]
+    gitlab = yaml.safe_load((ROOT / "examples" / "gitlab-ci.yml").read_text())
+    gl_commands = _gate_commands(gitlab["lintgate"]["script"])
+    assert len(gl_commands) == 1
+    report = gitlab["lintgate"]["artifacts"]["reports"]["junit"]
+    assert gl_commands[0] == ["lintgate", "--output", f"junit={report}"]
+    for words in gh_commands + gl_commands:
+        args = build_parser().parse_args(words[1:])  # SystemExit(2) on an unknown flag or value
+        assert args.paths == []
