@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 MODULE, CLASS, FUNCTION = "module", "class", "function"
 
 # Fields of expression nodes that never hold a name (contexts and operators).
-_SKIP_FIELDS = {"ctx", "op", "ops"}
+_SKIP_FIELDS = {"ctx", "op", "ops", "conversion", "kind", "arg", "is_async", "type_comment"}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
@@ -130,6 +130,7 @@ class _Walker:
         self.deferred: list[tuple[Scope, str]] = []  # reads resolved after the walk
         self.scopes: list[Scope] = []
         self.comp_names: list[set] = []  # names bound by the comprehensions being walked
+        self.loop_reads: list[set] = []  # names read in the loops being walked
         self.blocks: list[int] = []
         self.valid_futures: set[int] = set()
         self.late_futures: list[tuple[int, int]] = []
@@ -146,6 +147,8 @@ class _Walker:
         for names in self.comp_names:
             if name in names:
                 return
+        if self.loop_reads:
+            self.loop_reads[-1].add(name)
         if self.stub:  # a stub may refer to anything, anywhere (forward references)
             self.deferred.append((scope, name))
             return
@@ -246,10 +249,18 @@ class _Walker:
 
     def loop(self, body: list, scope: Scope) -> None:
         start = scope.state
+        self.loop_reads.append(set())
         end = self.branches([body], scope, start)
-        # Walk again if the body binds new imports: the next iteration may read them.
-        if any(b not in start.get(n, ()) for n, bs in end.items() for b in bs):
-            end = self.branches([body], scope, _merge(start, end))
+        reads = self.loop_reads.pop()
+        if self.loop_reads:
+            self.loop_reads[-1] |= reads
+        # The next iteration may read what this one imported (walking again instead would
+        # cost 2**depth for nested loops): a name read in the body uses its imports there.
+        for name, bs in end.items():
+            if name in reads:
+                for b in bs:
+                    if b not in start.get(name, ()):
+                        b.used = True
         scope.state = _merge(start, end)
 
     def s_import(self, s: ast.stmt, scope: Scope) -> None:
@@ -516,9 +527,9 @@ class _Walker:
                 v = getattr(node, f)
                 if isinstance(v, list):
                     for x in v:
-                        if x is not None:
+                        if isinstance(x, ast.AST):
                             self.expr(x, scope)
-                elif v is not None:
+                elif isinstance(v, ast.AST):
                     self.expr(v, scope)
 
     def target(self, node: ast.expr, scope: Scope) -> None:
