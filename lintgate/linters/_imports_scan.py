@@ -44,10 +44,15 @@ class Binding:
     first_line: int
     stmt: ast.stmt
     alias: ast.alias
-    keep: bool
+    keep: str
     blocks: tuple
-    used: bool = False
+    scope_kind: str = MODULE
+    used: str = ""
     dup_of: Binding | None = None
+
+
+# The state of a name rebound by something other than an import (assignment, def, del...).
+_OTHER = (Binding("", "", ("other",), 0, 0, 0, None, None, "other", ()),)
 
 
 @dataclass(eq=False)
@@ -65,11 +70,12 @@ class Scope:
 
 @dataclass
 class Result:
-    """What `scan` found: every import binding (in source order) and misplaced `__future__`
-    statements (1-based line, 1-based col)."""
+    """What `scan` found: every import binding (in source order), misplaced `__future__`
+    statements (1-based line, 1-based col) and the names listed in `__all__`."""
 
     bindings: list
     late_futures: list
+    all_names: set
 
 
 def _label(alias: ast.alias, module: str | None, level: int | None, is_from: bool) -> str:
@@ -135,6 +141,7 @@ class _Walker:
         self.valid_futures: set[int] = set()
         self.late_futures: list[tuple[int, int]] = []
         self.all_names: set[str] = set()
+        self.attrs: set[str] = set()  # every attribute name read (`x.name`)
 
     # -- names --------------------------------------------------------------------------
     def new_scope(self, kind: str, parent: Scope | None) -> Scope:
@@ -156,7 +163,7 @@ class _Walker:
             bs = scope.state.get(name)
             if bs is not None:
                 for b in bs:
-                    b.used = True
+                    b.used = b.used or "read"
                 return
             if scope.kind == FUNCTION:
                 if name == "locals":
@@ -179,7 +186,7 @@ class _Walker:
             return
         scope.bound.add(name)
         if name in scope.state:
-            scope.state[name] = ()
+            scope.state[name] = _OTHER
 
     def resolve(self) -> None:
         """Mark the imports that the deferred reads reach (every import of the name in the first
@@ -199,21 +206,38 @@ class _Walker:
                     bs = scope.bindings.get(name)
                     if bs:
                         for b in bs:
-                            b.used = True
+                            b.used = b.used or "read"
                         break
                     if name in scope.bound:
                         break
                 scope = scope.parent
         for name in self.all_names:
             for b in module.bindings.get(name, ()):
-                b.used = True
+                b.used = b.used or "__all__"
         for scope in self.scopes:
+            if scope.kind == CLASS:
+                # A class-level import is a class attribute, read as `self.name` or `C.name`.
+                for name, bs in scope.bindings.items():
+                    if name in self.attrs:
+                        for b in bs:
+                            b.used = b.used or "attribute"
             if scope.uses_locals:
                 for bs in scope.bindings.values():
                     for b in bs:
-                        b.used = True
+                        b.used = b.used or "locals()"
 
     # -- statements -----------------------------------------------------------------------
+    def submodules(self) -> None:
+        """`import a.b` loads `a.b` for every user of the package: it is used when another
+        import of `a` in the same scope (`import a as x`, `import a.c`) is."""
+        for scope in self.scopes:
+            imps = [b for bs in scope.bindings.values() for b in bs if b.thing[0] == "import"]
+            roots = {b.thing[1].split(".")[0] for b in imps if b.used}
+            for b in imps:
+                if not b.used and not b.thing[2] and "." in b.thing[1]:
+                    if b.thing[1].split(".")[0] in roots:
+                        b.used = "submodule"
+
     def module(self, tree: ast.Module) -> None:
         scope = self.new_scope(MODULE, None)
         body = tree.body
@@ -226,6 +250,7 @@ class _Walker:
             i += 1
         self.body(body, scope)
         self.resolve()
+        self.submodules()
 
     def body(self, stmts: list, scope: Scope) -> None:
         self.blocks.append(id(stmts))
@@ -260,7 +285,7 @@ class _Walker:
             if name in reads:
                 for b in bs:
                     if b not in start.get(name, ()):
-                        b.used = True
+                        b.used = b.used or "read"
         scope.state = _merge(start, end)
 
     def s_import(self, s: ast.stmt, scope: Scope) -> None:
@@ -281,10 +306,15 @@ class _Walker:
                 thing = ("import", alias.name, alias.asname is not None)
             b = self.by_alias.get(id(alias))
             if b is None:
-                keep = future or alias.asname == alias.name or name in scope.declared
+                # Module dunders (`from _x import __doc__, __version__`) set module attributes.
+                dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
+                keep = (
+                    "__future__" if future else "dunder" if dunder else "re-export" if alias.asname == alias.name
+                    else "global" if name in scope.declared else ""
+                )
                 b = Binding(
-                    name, _label(alias, module, level, is_from), thing,
-                    alias.lineno, alias.col_offset + 1, s.lineno, s, alias, keep, tuple(self.blocks),
+                    name, _label(alias, module, level, is_from), thing, alias.lineno,
+                    alias.col_offset + 1, s.lineno, s, alias, keep, tuple(self.blocks), scope.kind,
                 )
                 self.by_alias[id(alias)] = b
                 self.bindings.append(b)
@@ -292,12 +322,19 @@ class _Walker:
             if name in scope.declared:
                 continue
             scope.bound.add(name)
-            for old in scope.state.get(name, ()):
-                if old is not b and old.thing == thing and b.dup_of is None and not future:
-                    while old.dup_of is not None:
-                        old = old.dup_of
-                    b.dup_of = old
-            scope.state[name] = (b,)
+            # A duplicate: the same thing imported where the first import surely still holds
+            # (it is the only binding reaching here, from the same or an enclosing block).
+            live = scope.state.get(name, ())
+            if b.dup_of is None and not future and live and _OTHER[0] not in live:
+                for first in live:
+                    if first is not b and first.thing == thing and b.blocks[: len(first.blocks)] == first.blocks:
+                        b.dup_of = first.dup_of or first
+                        break
+            if thing[0] == "import" and not thing[2]:
+                # `import a.b` after `import a.c` binds the same module `a`: both stay live.
+                scope.state[name] = (*(x for x in live if x.thing[0] == "import" and not x.thing[2] and x is not b), b)
+            else:
+                scope.state[name] = (b,)
 
     def s_def(self, s: ast.stmt, scope: Scope) -> None:
         for d in s.decorator_list:
@@ -504,6 +541,7 @@ class _Walker:
             else:
                 self.read(node.id, scope)
         elif t is ast.Attribute:
+            self.attrs.add(node.attr)
             self.expr(node.value, scope)
         elif t is ast.Constant:
             pass
@@ -692,5 +730,5 @@ def scan(tree: ast.Module, text: str, is_stub: bool) -> Result:
     if tc:
         for b in w.bindings:
             if b.name in tc:
-                b.used = True
-    return Result(w.bindings, w.late_futures)
+                b.used = b.used or "# type:"
+    return Result(w.bindings, w.late_futures, w.all_names)

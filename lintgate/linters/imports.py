@@ -114,17 +114,24 @@ def _suppressed(line: str, kind: str) -> bool:
     return bool(m) and (not m.group("names") or NAME in re.split(r"\s*,\s*", m.group("names")))
 
 
-def problems(source, settings: Settings = SETTINGS) -> list[Problem]:
-    """Everything the linter reports in `source` (lintgate.source.Source), in source order,
-    `# noqa` / `# nolint` already applied. Raises ParseError when the file does not parse."""
+def analyze(source):
+    """The `_imports_scan.Result` of `source` (lintgate.source.Source): every import binding with
+    why it counts as used (or not) and its duplicate status, before `# noqa`. Raises ParseError
+    when the file does not parse."""
     from lintgate.linters._imports_scan import scan
 
-    text = source.text
-    result = scan(parse(text), text, source.is_stub)
-    lines = text.split("\n")
+    return scan(parse(source.text), source.text, source.is_stub)
+
+
+def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:
+    """Everything the linter reports in `source` (lintgate.source.Source), in source order,
+    `# noqa` / `# nolint` applied unless `suppress` is false. Raises ParseError when the file
+    does not parse."""
+    result = analyze(source)
+    lines = source.text.split("\n")
 
     def quiet(kind: str, *linenos: int) -> bool:
-        return any(0 < n <= len(lines) and _suppressed(lines[n - 1], kind) for n in set(linenos))
+        return suppress and any(0 < n <= len(lines) and _suppressed(lines[n - 1], kind) for n in set(linenos))
 
     def char_col(line: int, col: int) -> int:
         """`ast` columns count UTF-8 bytes; findings count characters."""
@@ -180,14 +187,8 @@ def fix(text: str, source, settings: Settings) -> str:
         found = problems(current, settings)
     except ParseError:
         return text
-    doomed = [p.binding for p in found if p.kind == "unused" or (p.kind == "duplicate" and _dominates(p.binding))]
+    doomed = [p.binding for p in found if p.kind in ("unused", "duplicate")]
     if not doomed:
         return text
     return remove(text, doomed)
 
-
-def _dominates(dup) -> bool:
-    """True when the first import of the duplicate `dup` runs on every path to it (it is in
-    the same block or an enclosing one), so removing `dup` cannot unbind the name."""
-    first = dup.dup_of
-    return dup.blocks[: len(first.blocks)] == first.blocks
