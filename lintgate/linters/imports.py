@@ -147,12 +147,11 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
     for b in result.bindings:
         b.col = char_col(b.line, b.col)
         root = b.dup_of
-        if root is not None:
+        if root is not None:  # its uses count for the first import
             if not quiet("duplicate", b.line, b.first_line):
                 msg = f"'{b.name}' imported again (first at line {root.line})"
                 out.append(Problem("duplicate", b, Finding(b.line, b.col, msg, WARNING)))
-                continue
-            # A suppressed duplicate is an import of its own: its uses are its own.
+            continue
         used = b.used or b.keep or id(b) in dup_used
         if not used and not quiet("unused", b.line, b.first_line):
             msg = f"'{b.label}' imported but unused"
