@@ -24,7 +24,7 @@ from lintgate.linters.base import ParseError, Project
 NAME = "imports"
 
 LATE_FUTURE = "from __future__ imports must occur at the beginning of the file"
-# flake8's and ruff's `# noqa` (bare or with codes) and lintgate's own `# nolint[: names]`.
+# flake8's and ruff's `# noqa` (bare or with codes); lintgate's `# nolint[: names]` (for `fix`).
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
 _NOLINT = re.compile(r"#\s*nolint(?::\s*(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*))?")
 _CODE = {"unused": "F401", "duplicate": "F811", "future": "F404"}
@@ -103,13 +103,19 @@ def _raise(message: str, line: int, col: int):
     raise ParseError(message, line, col)
 
 
-def _suppressed(line: str, kind: str) -> bool:
-    """True when `line` carries a `# noqa` or `# nolint` comment that covers `kind`."""
+def _noqa(line: str, kind: str) -> bool:
+    """True when `line` carries a `# noqa` comment that covers `kind` (bare, or naming its
+    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it."""
     if "#" not in line:
         return False
     m = _NOQA.search(line)
-    if m and (not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper())):
-        return True
+    return bool(m) and (not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper()))
+
+
+def _nolint(line: str) -> bool:
+    """True when `line` carries `# nolint` or `# nolint: ...` naming this linter."""
+    if "#" not in line:
+        return False
     m = _NOLINT.search(line)
     return bool(m) and (not m.group("names") or NAME in re.split(r"\s*,\s*", m.group("names")))
 
@@ -125,13 +131,14 @@ def analyze(source):
 
 def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:
     """Everything the linter reports in `source` (lintgate.source.Source), in source order,
-    `# noqa` / `# nolint` applied unless `suppress` is false. Raises ParseError when the file
-    does not parse."""
+    `# noqa` applied (on the line of the name or the first line of the statement) unless
+    `suppress` is false. `# nolint` is the runner's (lintgate.nolint), not applied here.
+    Raises ParseError when the file does not parse."""
     result = analyze(source)
     lines = source.text.split("\n")
 
     def quiet(kind: str, *linenos: int) -> bool:
-        return suppress and any(0 < n <= len(lines) and _suppressed(lines[n - 1], kind) for n in set(linenos))
+        return suppress and any(0 < n <= len(lines) and _noqa(lines[n - 1], kind) for n in set(linenos))
 
     def char_col(line: int, col: int) -> int:
         """`ast` columns count UTF-8 bytes; findings count characters."""
@@ -174,7 +181,9 @@ def check(source, settings: Settings) -> list[Finding]:
 def fix(text: str, source, settings: Settings) -> str:
     """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
     removed with libcst so that comments, parentheses and layout of the rest stay; a block
-    left empty gets `pass`. `__future__` imports and re-exports are never removed.
+    left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
+    import with `# noqa` (as the check) or `# nolint` (naming `imports` or none) on the line of
+    its name or the first line of its statement.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
     Returns `text` unchanged when it does not parse or nothing is to be removed.
@@ -186,7 +195,12 @@ def fix(text: str, source, settings: Settings) -> str:
         found = problems(current, settings)
     except ParseError:
         return text
-    doomed = [p.binding for p in found if p.kind in ("unused", "duplicate")]
+    lines = text.split("\n")
+    doomed = [
+        p.binding for p in found
+        if p.kind in ("unused", "duplicate")
+        and not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
+    ]
     if not doomed:
         return text
     return remove(text, doomed)
