@@ -9,7 +9,8 @@ code that reads the same names, keeping every line where it was:
 - `def f[T: B]` / `class C[T = D]` -> the bounds and defaults join the return annotation or a
   lambda among the bases (both read lazily, as type parameters are);
 - `type X[T] = v` -> `X = lambda: (v,)` (read lazily, PEP 695);
-- `except A, B:` (PEP 758) -> `except (A, B):`.
+- `except A, B:` (PEP 758) -> `except (A, B):`;
+- `except* E:` (3.11, for Python 3.10) -> `except E:`.
 
 Only import statements need exact positions (findings and fixes point at them); the
 rewritten expressions keep their newlines, so lines never move.
@@ -112,6 +113,20 @@ def downgrade(text: str) -> str:
         def leave_ExceptStarHandler(self, orig, new):
             return self.parenthesize(new)
 
+        def leave_TryStar(self, orig, new):
+            # `try: ... except* E:` (3.11) for an older `ast`: the same names, plain handlers.
+            handlers = [
+                cst.ExceptHandler(
+                    body=h.body, type=h.type, name=h.name, leading_lines=h.leading_lines,
+                    whitespace_after_except=cst.SimpleWhitespace(" "), whitespace_before_colon=h.whitespace_before_colon,
+                )
+                for h in new.handlers
+            ]
+            return cst.Try(
+                body=new.body, handlers=handlers, orelse=new.orelse, finalbody=new.finalbody,
+                leading_lines=new.leading_lines, whitespace_before_colon=new.whitespace_before_colon,
+            )
+
         @staticmethod
         def parenthesize(h):
             if isinstance(h.type, cst.Tuple) and not h.type.lpar:
@@ -123,6 +138,32 @@ def downgrade(text: str) -> str:
 
     module = cst.parse_module(text)
     return module.visit(Down()).code
+
+
+def rename_async_names(text: str) -> str:
+    """`text` with `async` and `await` used as names (Python 3.0-3.6) renamed `_sync` and
+    `_wait` (same length: positions stay), for an `ast` that no longer takes
+    `feature_version=(3, 6)` (3.13+). Raises SyntaxError or tokenize.TokenError when `text`
+    does not tokenize."""
+    import io
+    import tokenize
+
+    lines = text.split("\n")
+    toks = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type not in (tokenize.NL, tokenize.COMMENT)]
+    for t, nxt in zip(toks, toks[1:]):
+        if t.type != tokenize.NAME or t.string not in ("async", "await"):
+            continue
+        if t.string == "async" and nxt.string in ("def", "for", "with"):
+            continue
+        if t.string == "await" and nxt.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
+            continue
+        if t.string == "await" and nxt.string in ("(", "[", "{", "-", "+", "~"):
+            continue
+        row, col = t.start
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + ("_sync" if t.string == "async" else "_wait") + line[col + 5:]
+    return "\n".join(lines)
 
 
 def parse(text: str) -> ast.Module:

@@ -30,10 +30,14 @@ class Binding:
 
     `name`: the bound name; `label`: how messages name the import ('os.path', 'm.x',
     'numpy as np', '.x', as pyflakes spells it); `thing`: what it imports (equal things make a
-    duplicate); `line`/`col`: 1-based position of the alias; `first_line`: 1-based line of the
-    statement; `keep`: never reported unused (`__future__`, `x as x` re-export, `global` name);
-    `dup_of`: the earlier live import of the same thing, if any; `blocks`: ids of the statement
-    lists enclosing the import (for telling whether the first import dominates a duplicate).
+    duplicate); `line`/`col`: 1-based position of the alias (col in UTF-8 bytes, as `ast`
+    counts; `imports.problems` turns it into characters); `first_line`: 1-based line of the
+    statement; `keep`: why it is never reported unused ("__future__", "re-export", "dunder",
+    "global"; "" if it may be); `blocks`: ids of the statement lists enclosing the import (the
+    first of two imports dominates the second when its blocks are a prefix of the second's);
+    `scope_kind`: "module", "class" or "function"; `used`: why it counts as used ("read",
+    "__all__", "attribute", "locals()", "submodule", "# type:"; "" if not); `dup_of`: the first
+    import when this one is a duplicate.
     """
 
     name: str
@@ -42,8 +46,6 @@ class Binding:
     line: int
     col: int
     first_line: int
-    stmt: ast.stmt
-    alias: ast.alias
     keep: str
     blocks: tuple
     scope_kind: str = MODULE
@@ -52,7 +54,7 @@ class Binding:
 
 
 # The state of a name rebound by something other than an import (assignment, def, del...).
-_OTHER = (Binding("", "", ("other",), 0, 0, 0, None, None, "other", ()),)
+_OTHER = (Binding("", "", ("other",), 0, 0, 0, "other", ()),)
 
 
 @dataclass(eq=False)
@@ -132,7 +134,6 @@ class _Walker:
     def __init__(self, is_stub: bool) -> None:
         self.stub = is_stub
         self.bindings: list[Binding] = []
-        self.by_alias: dict[int, Binding] = {}
         self.deferred: list[tuple[Scope, str]] = []  # reads resolved after the walk
         self.scopes: list[Scope] = []
         self.comp_names: list[set] = []  # names bound by the comprehensions being walked
@@ -304,28 +305,25 @@ class _Walker:
             else:
                 name = alias.asname or alias.name.split(".")[0]
                 thing = ("import", alias.name, alias.asname is not None)
-            b = self.by_alias.get(id(alias))
-            if b is None:
-                # Module dunders (`from _x import __doc__, __version__`) set module attributes.
-                dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
-                keep = (
-                    "__future__" if future else "dunder" if dunder else "re-export" if alias.asname == alias.name
-                    else "global" if name in scope.declared else ""
-                )
-                b = Binding(
-                    name, _label(alias, module, level, is_from), thing, alias.lineno,
-                    alias.col_offset + 1, s.lineno, s, alias, keep, tuple(self.blocks), scope.kind,
-                )
-                self.by_alias[id(alias)] = b
-                self.bindings.append(b)
-                scope.bindings.setdefault(name, []).append(b)
+            # Module dunders (`from _x import __doc__, __version__`) set module attributes.
+            dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
+            keep = (
+                "__future__" if future else "dunder" if dunder else "re-export" if alias.asname == alias.name
+                else "global" if name in scope.declared else ""
+            )
+            b = Binding(
+                name, _label(alias, module, level, is_from), thing, alias.lineno,
+                alias.col_offset + 1, s.lineno, keep, tuple(self.blocks), scope.kind,
+            )
+            self.bindings.append(b)
+            scope.bindings.setdefault(name, []).append(b)
             if name in scope.declared:
                 continue
             scope.bound.add(name)
-            # A duplicate: the same thing imported where the first import surely still holds
-            # (it is the only binding reaching here, from the same or an enclosing block).
+            # A duplicate: the same thing imported again where the first import surely still
+            # holds: it ran before on every path (same or enclosing block), nothing rebound it.
             live = scope.state.get(name, ())
-            if b.dup_of is None and not future and live and _OTHER[0] not in live:
+            if not future and live and _OTHER[0] not in live:
                 for first in live:
                     if first is not b and first.thing == thing and b.blocks[: len(first.blocks)] == first.blocks:
                         b.dup_of = first.dup_of or first

@@ -73,7 +73,8 @@ class Problem:
 
 def parse(text: str) -> ast.Module:
     """The `ast` tree of `text`: the running interpreter's parser, then its 3.0-3.6 grammar
-    (`async` as a name), then libcst's parser with newer syntax rewritten.
+    (`async` as a name; Python <= 3.12), then libcst's parser with newer syntax rewritten, then
+    the running parser with `async`/`await` names renamed (3.0-3.6 code on Python >= 3.13).
 
     Raises ParseError (the running interpreter's message and 1-based position) when none parses.
     """
@@ -87,12 +88,17 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text, feature_version=(3, 6))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
-        try:
-            from lintgate.linters._imports_compat import parse as parse_new
+        from lintgate.linters import _imports_compat as compat
 
-            return parse_new(text)
+        try:
+            return compat.parse(text)
         except Exception:  # libcst.ParserSyntaxError, or a rewrite the old grammar rejects
             pass
+        if "async" in text or "await" in text:  # 3.0-3.6 names, where feature_version cannot
+            try:
+                return ast.parse(compat.rename_async_names(text))
+            except Exception:
+                pass
     if isinstance(first, SyntaxError):
         msg = first.msg or "invalid syntax"
         return _raise(f"cannot parse: {msg}", first.lineno or 1, first.offset or 1)
