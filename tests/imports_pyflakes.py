@@ -32,9 +32,9 @@ ALLOWED = {
     "module attribute; lintgate never reports it (deliberate).",
     "class scope": "an unused import in a class body; pyflakes never checks class scopes "
     "(class attributes read as `self.x` count as used by lintgate).",
-    "last binding": "pyflakes checks only the last binding of a name in a scope: an import "
-    "later replaced (by `x = None` in an `except` branch, or by another import of the name) "
-    "is never reported unused by pyflakes; lintgate checks every import.",
+    "last binding": "pyflakes checks only the last binding of a name in a scope: of several "
+    "unused imports binding one name (`import a.b` then `import a.c`, or one per branch) it "
+    "reports the last only; lintgate reports each.",
     "inherited use": "pyflakes gives an import that rebinds a name the `used` mark of the "
     "binding it replaces; lintgate judges each import by its own uses.",
     "re-import after use": "the same thing imported again where the first import still holds, "

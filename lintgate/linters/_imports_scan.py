@@ -33,7 +33,7 @@ class Binding:
     duplicate); `line`/`col`: 1-based position of the alias (col in UTF-8 bytes, as `ast`
     counts; `imports.problems` turns it into characters); `first_line`: 1-based line of the
     statement; `keep`: why it is never reported unused ("__future__", "re-export", "dunder",
-    "global"; "" if it may be); `blocks`: ids of the statement lists enclosing the import (the
+    "global", "fallback"; "" if it may be); `blocks`: ids of the statement lists enclosing the import (the
     first of two imports dominates the second when its blocks are a prefix of the second's);
     `scope_kind`: "module", "class" or "function"; `used`: why it counts as used ("read",
     "__all__", "attribute", "locals()", "submodule", "# type:"; "" if not); `dup_of`: the first
@@ -138,6 +138,7 @@ class _Walker:
         self.scopes: list[Scope] = []
         self.comp_names: list[set] = []  # names bound by the comprehensions being walked
         self.loop_reads: list[set] = []  # names read in the loops being walked
+        self.module_binds: list[str] = []  # module-level names bound otherwise than by import
         self.blocks: list[int] = []
         self.valid_futures: set[int] = set()
         self.late_futures: list[tuple[int, int]] = []
@@ -186,8 +187,18 @@ class _Walker:
                 self.read(name, self.scopes[0])  # rebinding a module import from inside
             return
         scope.bound.add(name)
+        if scope.kind == MODULE:
+            self.module_binds.append(name)
         if name in scope.state:
             scope.state[name] = _OTHER
+
+    def fallbacks(self, imported: list, other_branches: list) -> None:
+        """Module-level imports whose name another branch defines otherwise
+        (`try: from x import A` / `except ImportError: A = None`): the module defines the name
+        either way, for its importers. `other_branches`: the names each other branch bound."""
+        for b in imported:
+            if b.scope_kind == MODULE and any(b.name in names for names in other_branches):
+                b.keep = b.keep or "fallback"
 
     def resolve(self) -> None:
         """Mark the imports that the deferred reads reach (every import of the name in the first
@@ -441,7 +452,15 @@ class _Walker:
 
     def s_if(self, s: ast.If, scope: Scope) -> None:
         self.expr(s.test, scope)
-        scope.state = self.branches([s.body, s.orelse], scope, scope.state)
+        if scope.kind != MODULE:
+            scope.state = self.branches([s.body, s.orelse], scope, scope.state)
+            return
+        start, i0, n0 = scope.state, len(self.bindings), len(self.module_binds)
+        after_body = self.branches([s.body], scope, start)
+        i1, n1 = len(self.bindings), len(self.module_binds)
+        scope.state = _merge(after_body, self.branches([s.orelse], scope, start))
+        self.fallbacks(self.bindings[i0:i1], [set(self.module_binds[n1:])])
+        self.fallbacks(self.bindings[i1:], [set(self.module_binds[n0:n1])])
 
     def s_with(self, s: ast.With, scope: Scope) -> None:
         for item in s.items:
@@ -452,10 +471,12 @@ class _Walker:
 
     def s_try(self, s: ast.Try, scope: Scope) -> None:
         start = scope.state
+        marks = [(len(self.bindings), len(self.module_binds))]
         after_body = self.branches([s.body], scope, start)
+        ends = [self.branches([s.orelse], scope, after_body)]
+        marks.append((len(self.bindings), len(self.module_binds)))
         # A handler runs when the body failed, typically before its imports (fallbacks):
         # like pyflakes, the body's bindings do not reach the handlers.
-        ends = [self.branches([s.orelse], scope, after_body)]
         for h in s.handlers:
             scope.state = dict(start)
             if h.type is not None:
@@ -464,6 +485,11 @@ class _Walker:
                 self.bind(h.name, scope)
             self.body(h.body, scope)
             ends.append(scope.state)
+            marks.append((len(self.bindings), len(self.module_binds)))
+        # body + else, and each handler, are alternatives: see `fallbacks`.
+        alts = [(self.bindings[a:c], set(self.module_binds[b:d])) for (a, b), (c, d) in zip(marks, marks[1:])]
+        for i, (imported, _) in enumerate(alts):
+            self.fallbacks(imported, [names for j, (_, names) in enumerate(alts) if j != i])
         state = ends[0]
         for e in ends[1:]:
             state = _merge(state, e)
