@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
     )
     p.add_argument("--format", choices=FORMATS, help="output format (default: text)")
+    from lintgate.cache.command import add_arguments as add_cache_arguments
+
+    add_cache_arguments(p)
     p.set_defaults(linter_actions=[])
     return p
 
@@ -203,12 +206,28 @@ def select(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run lintgate; returns the exit status (never raises for bad input)."""
+    """Run lintgate; returns the exit status (never raises for bad input).
+
+    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
+    `cache` is given as `./cache`.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["cache"]:
+        from lintgate.cache.command import cache_main
+
+        return cache_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
         config, root = load_config(args, cwd)
     except ConfigError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
+    from lintgate.cache.command import CacheRun, CacheUsageError
+
+    try:
+        args.cache_specs = CacheRun.parse(args)
+    except CacheUsageError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
     try:
@@ -218,8 +237,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _warn(message: str) -> None:
+    print(f"lintgate: warning: {message}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int:
     from lintgate import discovery, runner
+    from lintgate.cache.command import CacheRun
     from lintgate.linters.base import Project
 
     project = Project(root, cwd)
@@ -230,9 +254,23 @@ def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int
     for missing in found.missing:
         print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
         status |= FAILURE
+    imports, exports, deprecations = args.cache_specs
+    for message in deprecations:
+        _warn(message)
+    trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
+    cache = CacheRun.open(args, imports, exports, trees, _warn)
     result = runner.run(
-        found.files, project, config.enabled, effective_concurrency(config), config.deadline
+        found.files,
+        project,
+        config.enabled,
+        effective_concurrency(config),
+        config.deadline,
+        store=cache.store,
+        warn=_warn,
     )
+    for error in cache.finish():
+        print(f"lintgate: {error}", file=sys.stderr)
+        status |= FAILURE
     diagnostics = select(result.diagnostics, config)
     render = render_gometalinter if config.format == "gometalinter" else render_text
     out = sys.stdout
@@ -256,7 +294,7 @@ def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int
         status |= FINDINGS
     print(
         f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
-        f"0 from cache, {result.seconds:.2f}s",
+        f"{result.cached} from cache, {result.seconds:.2f}s",
         file=sys.stderr,
     )
     return status

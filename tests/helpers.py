@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,20 +28,24 @@ def lintgate(
 ) -> subprocess.CompletedProcess:
     """Run the installed `lintgate` console script in `cwd` (not `python -m`, which would put
     `cwd` first on sys.path: a copy of the standard library there shadows the real one).
+    Unless `env` names a LINTGATE_CACHE_DIR, the run gets a new, empty result cache of its own
+    (removed afterwards), so its output does not depend on earlier runs.
     Returns the completed process (text output)."""
     full_env = dict(os.environ)
     full_env.pop("LINTGATE_CACHE_DIR", None)
     full_env.update(env or {})
     script = Path(sys.executable).parent / "lintgate"
-    return subprocess.run(
-        [str(script), *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
+    with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:
+        full_env.setdefault("LINTGATE_CACHE_DIR", cache)
+        return subprocess.run(
+            [str(script), *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+        )
 
 
 def normalize_stderr(text: str) -> str:

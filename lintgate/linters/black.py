@@ -13,12 +13,14 @@ runs them.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
 
 from lintgate.diagnostic import Finding
+from lintgate.linters import configs
 from lintgate.linters.base import ParseError, Project
 from lintgate.linters.hunks import changed_hunks, describe
 
@@ -230,3 +232,58 @@ def parse_only(source, settings: Settings) -> None:
         lib2to3_parse(source.text, settings.mode.target_versions)
     except InvalidInput as e:
         raise _parse_error(e) from None
+
+
+_digests: dict[str, str] = {}
+
+
+def config_digest(directory: Path, project: Project) -> str:
+    """sha256 hex of what black's settings (settings_for) are made from, without black.
+
+    Mirrors black.files.find_project_root from the project root (the first directory upwards
+    with a `.git`, a `.hg` directory or a `pyproject.toml` with a `[tool.black]` table) and
+    find_pyproject_toml (that root's `pyproject.toml`, else the user-level
+    `$XDG_CONFIG_HOME/black` or `~/.config/black`). Digests the root's kind and its distance
+    from the project root (the include and exclude patterns match paths relative to it), the
+    config file's `[tool.black]` table and `[project] requires-python` (black infers the
+    target versions from it), and nothing else of the file: `[tool.isort]` changes do not
+    invalidate black's results. A file that does not parse is digested by its bytes.
+    The same for every directory. Never raises.
+    """
+    key = str(project.root)
+    if key not in _digests:
+        _digests[key] = configs.digest(_sources(key))
+    return _digests[key]
+
+
+def _sources(start: str) -> list:
+    current, level, kind = start, 0, "file system root"
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            kind = ".git"
+        elif os.path.isdir(os.path.join(current, ".hg")):
+            kind = ".hg"
+        elif os.path.isfile(os.path.join(current, "pyproject.toml")):
+            document, broken = configs.load_toml(os.path.join(current, "pyproject.toml"))
+            if broken or (document and "black" in (configs.table(document, "tool") or {})):
+                kind = "pyproject.toml"
+        parent = os.path.dirname(current)
+        if kind != "file system root" or parent == current:
+            break
+        current, level = parent, level + 1
+    parts: list = [kind, level if kind != "file system root" else None]
+    config = os.path.join(current, "pyproject.toml")
+    if not os.path.isfile(config):
+        home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
+        config = os.path.join(os.path.expanduser(home), "black")
+        parts.append("user")
+    if os.path.isfile(config):
+        document, broken = configs.load_toml(config)
+        if document is not None:
+            parts += [
+                configs.table(document, "tool.black"),
+                configs.table(document, "project.requires-python"),
+            ]
+        else:
+            parts.append(broken)
+    return parts
