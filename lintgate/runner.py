@@ -291,15 +291,17 @@ class _Planner:
 
     def config_digest(self, name: str, directory: Path) -> str | None:
         """The linter's config digest for `directory`: its module's `config_digest` (cheap,
-        engine-free), else the digest of its built settings; None if those fail to build."""
+        engine-free; for SYNTAX black's `parse_digest`), else the digest of its built
+        settings; None if those fail to build."""
         key = (name, directory)
         if key not in self._digests:
-            module = linters.get(name)
-            if hasattr(module, "config_digest"):
-                self._digests[key] = module.config_digest(directory, self.project)
+            module = linters.get("black" if name == SYNTAX else name)
+            cheap = getattr(module, "parse_digest" if name == SYNTAX else "config_digest", None)
+            if cheap is not None:
+                self._digests[key] = cheap(directory, self.project)
             else:
                 try:
-                    settings = self.checker.settings(name, directory)
+                    settings = self.checker.settings(module.NAME, directory)
                     self._digests[key] = module.settings_digest(settings)
                 except _SettingsFailure:
                     self._digests[key] = None
@@ -381,10 +383,10 @@ class _Planner:
             if job.digest is None:
                 continue
             stub = job.path.suffix == ".pyi"
-            job.keys[ENCODING] = Entry(job.digest, ENCODING, _ENCODING_VERSION, "")
+            job.keys[ENCODING] = Entry(job.digest, ENCODING, _ENCODING_VERSION, "none")
             for name in job.names:
                 engine = "black" if name == SYNTAX else name
-                cd = self.config_digest(engine, job.path.parent)
+                cd = self.config_digest(name, job.path.parent)
                 if cd is None:
                     continue
                 if stub:  # isort and black treat stubs differently: not the same result

@@ -234,7 +234,7 @@ def parse_only(source, settings: Settings) -> None:
         raise _parse_error(e) from None
 
 
-_digests: dict[str, str] = {}
+_sources_of: dict[str, dict] = {}
 
 
 def config_digest(directory: Path, project: Project) -> str:
@@ -250,13 +250,24 @@ def config_digest(directory: Path, project: Project) -> str:
     invalidate black's results. A file that does not parse is digested by its bytes.
     The same for every directory. Never raises.
     """
-    key = str(project.root)
-    if key not in _digests:
-        _digests[key] = configs.digest(_sources(key))
-    return _digests[key]
+    return configs.digest(_sources(str(project.root)))
 
 
-def _sources(start: str) -> list:
+def parse_digest(directory: Path, project: Project) -> str:
+    """Like config_digest, but of what `parse_only` depends on: the target versions
+    (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
+    sources = dict(_sources(str(project.root)))
+    table = sources.pop("black")
+    if isinstance(table, dict):
+        sources["black"] = {
+            k: v for k, v in table.items() if k.replace("-", "_") == "target_version"
+        }
+    return configs.digest(sources)
+
+
+def _sources(start: str) -> dict:
+    if start in _sources_of:
+        return _sources_of[start]
     current, level, kind = start, 0, "file system root"
     while True:
         if os.path.exists(os.path.join(current, ".git")):
@@ -271,19 +282,18 @@ def _sources(start: str) -> list:
         if kind != "file system root" or parent == current:
             break
         current, level = parent, level + 1
-    parts: list = [kind, level if kind != "file system root" else None]
+    sources = {"root": kind, "level": level if kind != "file system root" else None}
     config = os.path.join(current, "pyproject.toml")
     if not os.path.isfile(config):
         home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
         config = os.path.join(os.path.expanduser(home), "black")
-        parts.append("user")
+        sources["user"] = True
+    sources["black"] = sources["requires-python"] = sources["broken"] = None
     if os.path.isfile(config):
         document, broken = configs.load_toml(config)
         if document is not None:
-            parts += [
-                configs.table(document, "tool.black"),
-                configs.table(document, "project.requires-python"),
-            ]
-        else:
-            parts.append(broken)
-    return parts
+            sources["black"] = configs.table(document, "tool.black")
+            sources["requires-python"] = configs.table(document, "project.requires-python")
+        sources["broken"] = broken
+    _sources_of[start] = sources
+    return sources
