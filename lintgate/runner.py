@@ -248,6 +248,8 @@ class _Job:
 
     __slots__ = (
         "path",
+        "spath",
+        "directory",
         "display",
         "rel",
         "names",
@@ -261,6 +263,8 @@ class _Job:
 
     def __init__(self, path: Path, display: str, rel: str) -> None:
         self.path = path
+        self.spath = str(path)
+        self.directory = os.path.dirname(self.spath)
         self.display = display
         self.rel = rel
         self.names: list[str] = []
@@ -282,14 +286,14 @@ class _Planner:
         self.checker = checker
         self.cache = cache
         self.versions: dict[str, str] = {}
-        self._digests: dict[tuple[str, Path], str | None] = {}
+        self._digests: dict[tuple[str, str], str | None] = {}
 
     def version(self, name: str) -> str:
         if name not in self.versions:
             self.versions[name] = linters.get(name).version()
         return self.versions[name]
 
-    def config_digest(self, name: str, directory: Path) -> str | None:
+    def config_digest(self, name: str, directory: str) -> str | None:
         """The linter's config digest for `directory`: its module's `config_digest` (cheap,
         engine-free; for SYNTAX black's `parse_digest`), else the digest of its built
         settings; None if those fail to build."""
@@ -298,10 +302,10 @@ class _Planner:
             module = linters.get("black" if name == SYNTAX else name)
             cheap = getattr(module, "parse_digest" if name == SYNTAX else "config_digest", None)
             if cheap is not None:
-                self._digests[key] = cheap(directory, self.project)
+                self._digests[key] = cheap(Path(directory), self.project)
             else:
                 try:
-                    settings = self.checker.settings(module.NAME, directory)
+                    settings = self.checker.settings(module.NAME, Path(directory))
                     self._digests[key] = module.settings_digest(settings)
                 except _SettingsFailure:
                     self._digests[key] = None
@@ -315,9 +319,9 @@ class _Planner:
         if self.cache.store is not None:
             for i, job in enumerate(jobs):
                 for name in self.enabled:
-                    cd = self.config_digest(name, job.path.parent)
+                    cd = self.config_digest(name, job.directory)
                     if cd is not None:
-                        text = "\0".join(("exclude", name, self.version(name), cd, str(job.path)))
+                        text = "\0".join(("exclude", name, self.version(name), cd, job.spath))
                         memo_keys[i, name] = hashlib.sha256(text.encode()).hexdigest()
             memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
             for where, key in memo_keys.items():
@@ -382,22 +386,21 @@ class _Planner:
         for job in jobs:
             if job.digest is None:
                 continue
-            stub = job.path.suffix == ".pyi"
+            stub = job.spath.endswith(".pyi")
             job.keys[ENCODING] = Entry(job.digest, ENCODING, _ENCODING_VERSION, "none")
             for name in job.names:
                 engine = "black" if name == SYNTAX else name
-                cd = self.config_digest(name, job.path.parent)
+                cd = self.config_digest(name, job.directory)
                 if cd is None:
                     continue
                 if stub:  # isort and black treat stubs differently: not the same result
                     cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
                 job.keys[name] = Entry(job.digest, name, self.version(engine), cd)
-        keys = {e.key for job in jobs for e in job.keys.values()}
-        hits = self.cache(lambda store: store.get_many(keys)) or {}
-        for job in jobs:
-            for name, entry in job.keys.items():
-                if entry.key in hits:
-                    job.known[name] = Outcome.from_cache(hits[entry.key])
+        keyed = [(job, name, e.key) for job in jobs for name, e in job.keys.items()]
+        hits = self.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
+        for job, name, key in keyed:
+            if key in hits:
+                job.known[name] = Outcome.from_cache(hits[key])
 
 
 class _Guard:
@@ -477,10 +480,11 @@ def run(
     def expired() -> bool:
         return limit is not None and time.monotonic() >= limit
 
-    root = str(project.root)
+    root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
     for p in files:
-        rel = os.path.relpath(p, root) if _inside(str(p), root) else str(p)
+        path = str(p)
+        rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
         jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
     checker = Checker(project, enabled)
     cache = _Guard(store, warn)
@@ -501,7 +505,7 @@ def run(
             continue
         pending[job.display] = job
         names = _missing(job) if ENCODING in job.known else tuple(job.names)
-        items.append(Work(str(job.path), job.display, job.raw, names))
+        items.append(Work(job.spath, job.display, job.raw, names))
         job.raw = None  # the worker has it now
 
     done = _run_pool(checker, project, enabled, items, concurrency, expired, limit)
@@ -525,7 +529,3 @@ def run(
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
     unchecked = [w.display for w in items if w.display in pending]
     return RunResult(len(results), diagnostics, errors, unchecked, time.monotonic() - start, cached)
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
