@@ -199,11 +199,12 @@ def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> lis
 # --- the process pool -------------------------------------------------------------------
 
 _worker: Checker | None = None
+_parent: Checker | None = None  # inherited by forked workers, with the settings it built
 
 
 def _init_worker(project: Project, enabled: list[str]) -> None:
     global _worker
-    _worker = Checker(project, enabled)
+    _worker = _parent if _parent is not None else Checker(project, enabled)
 
 
 def _check_in_worker(work: Work) -> Done:
@@ -220,8 +221,13 @@ def _run_pool(checker, project, enabled, items, concurrency, expired, limit) -> 
         return done
     import multiprocessing
 
+    global _parent
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = ctx.Pool(min(concurrency, len(items)), _init_worker, (project, enabled))
+    _parent = checker  # the settings the parent built for exclusions are not built again
+    try:
+        pool = ctx.Pool(min(concurrency, len(items)), _init_worker, (project, enabled))
+    finally:
+        _parent = None
     try:
         chunk = max(1, min(16, len(items) // (concurrency * 8)))
         it = pool.imap_unordered(_check_in_worker, items, chunksize=chunk)
