@@ -8,15 +8,15 @@ deadline passed). Usage errors exit 2 before anything runs.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 from lintgate import __version__
 from lintgate.config import (
-    FORMATS,
+    KEYS,
     Config,
     ConfigError,
     apply_file,
@@ -26,7 +26,7 @@ from lintgate.config import (
     read_config_file,
 )
 from lintgate.config.duration import parse_duration
-from lintgate.diagnostic import Diagnostic, render_gometalinter, render_text
+from lintgate.discovery import git_top
 
 FINDINGS = 1
 FAILURE = 2
@@ -115,26 +115,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
     )
-    p.add_argument("--format", choices=FORMATS, help="output format (default: text)")
+    # Reports and what counts (issue 7).
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="text (default), gometalinter, json, checkstyle, sarif, github, junit, or a template",
+    )
+    p.add_argument(
+        "--output",
+        metavar="NAME[=PATH]",
+        action="append",
+        default=[],
+        help="also write this format, to PATH or stdout (repeatable)",
+    )
+    p.add_argument(
+        "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
+    )
+    p.add_argument("--aggregate", action="store_true", default=None, help="merge same findings")
+    p.add_argument("--errors", action="store_true", default=None, help="report only errors")
+    p.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since REV")
+    p.add_argument(
+        "--new-from-patch", metavar="FILE", help="only findings on lines this patch adds"
+    )
+    p.add_argument(
+        "--print-config", action="store_true", help="print the effective configuration and exit"
+    )
     from lintgate.cache.command import add_arguments as add_cache_arguments
 
     add_cache_arguments(p)
     p.set_defaults(linter_actions=[])
     return p
-
-
-def _git_top(directory: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return Path(out.stdout.rstrip("\n"))
 
 
 def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
@@ -157,7 +167,7 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         display = os.path.relpath(path, cwd) if path.is_absolute() else str(path)
         apply_file(config, read_config_file(cwd / path, display))
         config.path = path
-    root = root or _git_top(cwd) or cwd
+    root = root or git_top(cwd) or cwd
     apply_linter_flags(config, args.linter_actions)
     config.skip += args.skip
     config.exclude += _check_regexes(args.exclude, "--exclude")
@@ -174,7 +184,13 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
             raise ConfigError("--concurrency: expected a whole number >= 0 (0: one per CPU)")
         config.concurrency = args.concurrency
     if args.format is not None:
-        config.format = args.format
+        config.format = KEYS["Format"](args.format, "--format")
+    if args.sort:
+        config.sort = KEYS["Sort"](args.sort, "--sort")
+    if args.aggregate is not None:
+        config.aggregate = args.aggregate
+    if args.errors is not None:
+        config.errors = args.errors
     return config, Path(os.path.realpath(root))
 
 
@@ -187,22 +203,22 @@ def _check_regexes(patterns: list[str], flag: str) -> list[str]:
     return patterns
 
 
-def select(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
-    """Apply `Severity`, then `Include` and `Exclude` (gometalinter: regular expressions
-    searched in each finding's gometalinter line)."""
-    out = []
-    include = [re.compile(p) for p in config.include]
-    exclude = [re.compile(p) for p in config.exclude]
-    for d in diagnostics:
-        if d.linter in config.severity:
-            d = d._replace(severity=config.severity[d.linter])
-        line = render_gometalinter(d)
-        if include and not any(p.search(line) for p in include):
-            continue
-        if any(p.search(line) for p in exclude):
-            continue
-        out.append(d)
-    return out
+def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
+    """The reports to write: (format or template, path or None for stdout), from `--output
+    NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
+    (then the whole value is a template). stdout gets `default_format` unless an `--output`
+    without a path claims it. Raises ConfigError for an unknown format or a bad template.
+    """
+    outputs = []
+    for value in values:
+        name, sep, path = value.rpartition("=")
+        if not sep or "{" in path or "}" in path:
+            name, path = value, ""
+        KEYS["Format"](name, "--output")
+        outputs.append((name, path or None))
+    if not any(path is None for _, path in outputs):
+        outputs.insert(0, (default_format, None))
+    return outputs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,9 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     cwd = Path(os.getcwd())
     try:
         config, root = load_config(args, cwd)
+        outputs = parse_outputs(args.output, config.format)
+        if args.new_from_rev and args.new_from_patch:
+            raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")
     except ConfigError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
+    if args.print_config:
+        print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+        return 0
     from lintgate.cache.command import CacheRun, CacheUsageError
 
     try:
@@ -231,21 +253,60 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
     try:
-        return _run(args, config, root, cwd)
+        return _run(args, config, root, cwd, outputs)
     except KeyboardInterrupt:
         print("lintgate: interrupted", file=sys.stderr)
         return 130
+
+
+def _new_code(args: argparse.Namespace, cwd: Path):
+    """The changed lines that --new-from-rev / --new-from-patch select, or None.
+    Raises ValueError (one line) when git or the patch cannot be read."""
+    from lintgate import newcode
+
+    if args.new_from_rev:
+        return newcode.changes_from_rev(args.new_from_rev, cwd)
+    if args.new_from_patch:
+        try:
+            return newcode.read_patch(cwd / args.new_from_patch)
+        except OSError as e:
+            raise ValueError(f"--new-from-patch: {args.new_from_patch}: {e.strerror}") from None
+    return None
+
+
+def _write_reports(outputs, diagnostics, context) -> list[str]:
+    """Render every report; returns one-line errors for report files that cannot be written."""
+    from lintgate.report import get_renderer
+
+    errors = []
+    for name, path in outputs:
+        text = get_renderer(name)(diagnostics, context)
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as e:
+            errors.append(f"{path}: cannot write report: {e.strerror}")
+    return errors
 
 
 def _warn(message: str) -> None:
     print(f"lintgate: warning: {message}", file=sys.stderr)
 
 
-def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int:
-    from lintgate import discovery, runner
+def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
+    from lintgate import discovery, filters, newcode, runner
     from lintgate.cache.command import CacheRun
     from lintgate.linters.base import Project
+    from lintgate.report import ReportContext
 
+    try:
+        changes = _new_code(args, cwd)
+    except ValueError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
     project = Project(root, cwd)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
     status = 0
@@ -265,21 +326,27 @@ def _run(args: argparse.Namespace, config: Config, root: Path, cwd: Path) -> int
         config.enabled,
         effective_concurrency(config),
         config.deadline,
+        warn_unmatched=config.warn_unmatched_directive,
         store=cache.store,
         warn=_warn,
     )
     for error in cache.finish():
         print(f"lintgate: {error}", file=sys.stderr)
         status |= FAILURE
-    diagnostics = select(result.diagnostics, config)
-    render = render_gometalinter if config.format == "gometalinter" else render_text
-    out = sys.stdout
-    for d in diagnostics:
-        out.write(render(d) + "\n")
-    out.flush()
-    for error in result.errors:
+    diagnostics = result.diagnostics
+    if changes is not None:
+        spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
+        diagnostics = newcode.keep_new(diagnostics, changes, spans)
+    diagnostics = filters.apply(diagnostics, config.filter_options())
+    unchecked = set(result.unchecked)
+    context = ReportContext(
+        files=tuple(sorted(p for p in result.paths if p not in unchecked)),
+        linters=tuple(config.enabled),
+    )
+    errors = result.errors + _write_reports(outputs, diagnostics, context)
+    for error in errors:
         print(f"lintgate: {error}", file=sys.stderr)
-    if result.errors:
+    if errors:
         status |= FAILURE
     if result.unchecked:
         print(

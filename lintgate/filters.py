@@ -83,9 +83,7 @@ def _compile(patterns: Iterable[str], key: str) -> list[re.Pattern[str]]:
         try:
             compiled.append(re.compile(pattern))
         except re.error as e:
-            raise ValueError(
-                f"{key}: bad regular expression {pattern!r}: {e}"
-            ) from None
+            raise ValueError(f"{key}: bad regular expression {pattern!r}: {e}") from None
     return compiled
 
 
@@ -97,11 +95,7 @@ def exclude(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diag
     regexes = _compile(patterns, "Exclude")
     if not regexes:
         return list(diagnostics)
-    return [
-        d
-        for d in diagnostics
-        if not any(r.search(render_gometalinter(d)) for r in regexes)
-    ]
+    return [d for d in diagnostics if not any(r.search(render_gometalinter(d)) for r in regexes)]
 
 
 def include(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diagnostic]:
@@ -112,9 +106,7 @@ def include(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diag
     regexes = _compile(patterns, "Include")
     if not regexes:
         return list(diagnostics)
-    return [
-        d for d in diagnostics if any(r.search(render_gometalinter(d)) for r in regexes)
-    ]
+    return [d for d in diagnostics if any(r.search(render_gometalinter(d)) for r in regexes)]
 
 
 def override_severity(
@@ -126,12 +118,9 @@ def override_severity(
     "warning" or "error"."""
     for linter, value in severity.items():
         if value not in SEVERITIES:
-            raise ValueError(
-                f"Severity: {linter!r} has {value!r}, expected 'warning' or 'error'"
-            )
+            raise ValueError(f"Severity: {linter!r} has {value!r}, expected 'warning' or 'error'")
     return [
-        d._replace(severity=severity[d.linter]) if d.linter in severity else d
-        for d in diagnostics
+        d._replace(severity=severity[d.linter]) if d.linter in severity else d for d in diagnostics
     ]
 
 
@@ -167,9 +156,7 @@ def aggregate(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     out = []
     for group in groups.values():
         linters = ", ".join(sorted({d.linter for d in group}))
-        severity = (
-            ERROR if any(d.severity == ERROR for d in group) else group[0].severity
-        )
+        severity = ERROR if any(d.severity == ERROR for d in group) else group[0].severity
         out.append(group[0]._replace(linter=linters, severity=severity))
     return out
 

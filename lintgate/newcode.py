@@ -56,9 +56,7 @@ class Changes(NamedTuple):
         changed = self.lines.get(path)
         if not changed:
             return False
-        return any(
-            line in changed for line in range(start, max(start, end or start) + 1)
-        )
+        return any(line in changed for line in range(start, max(start, end or start) + 1))
 
 
 def _unquote(name: str) -> str:
@@ -199,9 +197,7 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
         "--",
     )
     untracked = _git(cwd, "ls-files", "--others", "--exclude-standard", "-z")
-    return Changes(
-        parse_diff(diff, strip=1), frozenset(p for p in untracked.split("\0") if p)
-    )
+    return Changes(parse_diff(diff, strip=1), frozenset(p for p in untracked.split("\0") if p))
 
 
 def keep_new(

@@ -76,9 +76,7 @@ class Directive(NamedTuple):
 
     def covers(self, d: Diagnostic) -> bool:
         """True when this directive silences `d` (same file assumed)."""
-        return self.start <= d.line <= self.end and (
-            not self.linters or d.linter in self.linters
-        )
+        return self.start <= d.line <= self.end and (not self.linters or d.linter in self.linters)
 
 
 def _comments(text: str) -> list[tuple[int, int, str, bool]]:
@@ -109,9 +107,7 @@ def _statements(text: str) -> list[tuple[int, int, int, set[int], bool]]:
         decorators = getattr(node, "decorator_list", [])
         first = min([node.lineno, *(dec.lineno for dec in decorators)])
         end = node.end_lineno or node.lineno
-        multiline_import = (
-            isinstance(node, (ast.Import, ast.ImportFrom)) and end > node.lineno
-        )
+        multiline_import = isinstance(node, (ast.Import, ast.ImportFrom)) and end > node.lineno
         expands = isinstance(node, _COMPOUND) or multiline_import
         out.append((first, node.col_offset, end, {first, node.lineno}, expands))
     return out
@@ -126,9 +122,7 @@ def parse(text: str) -> list[Directive]:
         m = _DIRECTIVE.search(comment)
         if not m:
             continue
-        linters = (
-            tuple(name.strip() for name in m.group(1).split(",")) if m.group(1) else ()
-        )
+        linters = tuple(name.strip() for name in m.group(1).split(",")) if m.group(1) else ()
         start = end = line
         for first, stmt_col, last, headers, expands in statements:
             on_header = expands and line in headers
@@ -139,9 +133,7 @@ def parse(text: str) -> list[Directive]:
     return directives
 
 
-def suppress(
-    diagnostics: list[Diagnostic], text: str
-) -> tuple[list[Diagnostic], list[Directive]]:
+def suppress(diagnostics: list[Diagnostic], text: str) -> tuple[list[Diagnostic], list[Directive]]:
     """Drop the diagnostics of one file that its nolint directives silence.
 
     `diagnostics`: all findings of one file; `text`: its decoded text (`Source.text`).
@@ -168,7 +160,4 @@ def warn_unmatched(path: str, unmatched: list[Directive]) -> list[Diagnostic]:
     """The findings `WarnUnmatchedDirective: true` adds: one warning of the linter `nolint` at
     each unmatched directive's comment, message "nolint directive did not match any issue".
     `path` is the file's report path (relative, `/`-separated)."""
-    return [
-        Diagnostic(path, r.line, r.col, LINTER, UNMATCHED_MESSAGE, WARNING)
-        for r in unmatched
-    ]
+    return [Diagnostic(path, r.line, r.col, LINTER, UNMATCHED_MESSAGE, WARNING) for r in unmatched]

@@ -11,7 +11,8 @@ goes on.
 What is cached, per file contents (see `_Job`): its decoding (pseudo-linter `encoding`), the
 outcome of each linter, and, when black is disabled, black's parse (pseudo-linter `syntax`).
 An outcome is a list of findings, or a parse error, stored as one finding whose message starts
-with NUL (no linter message does). Exclusion verdicts are path-dependent, so they are kept in
+with NUL (no linter message does). The `encoding` entry also says whether the text holds
+`nolint` (lintgate.nolint): only such files are read on a warm run, to apply the directives. Exclusion verdicts are path-dependent, so they are kept in
 the store's memo table, keyed on the absolute path and the linter's config digest. A run
 answered wholly from the cache builds no settings, so it imports neither isort nor black.
 """
@@ -35,6 +36,8 @@ ENCODING = "encoding"
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 _PARSERS = ("black", "imports")  # linters whose check parses the file
 _PARSE_MARK = "\0"  # a cached parse error: one finding whose message starts with NUL
+# The `encoding` entry of a decodable text holding "nolint" (SOH: not a parse error's NUL).
+_NOLINT = Finding(0, 0, "\1nolint")
 _ENCODING_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # codecs, tokenize
 
 
@@ -52,9 +55,11 @@ class FileResult:
 class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
-    (files all of whose enabled linters were answered from the cache)."""
+    (files all of whose enabled linters were answered from the cache); `paths`: the display
+    paths of the files checked."""
 
     files: int
+    paths: list[str]
     diagnostics: list[Diagnostic]
     errors: list[str]
     unchecked: list[str]
@@ -96,24 +101,28 @@ class Work(NamedTuple):
 class Done(NamedTuple):
     """A worker's answer: the `digest` (sha256 hex) of the bytes it checked (None if
     unreadable), `encoding` (the decode error as a Finding, or None), the `outcomes` of the
-    linters it ran, and `errors` (one-line messages)."""
+    linters it ran, `errors` (one-line messages), and the decoded text when it holds
+    `nolint` (for the directives; else None)."""
 
     display: str
     digest: str | None
     encoding: Finding | None
     outcomes: dict[str, Outcome]
     errors: list[str]
+    nolint_text: str | None = None
 
 
 class Checker:
     """Runs linters on files; one per process (the parent's decides exclusions).
 
-    project: the run's Project; enabled: linter names in pipeline order.
+    project: the run's Project; enabled: linter names in pipeline order; warn_unmatched:
+    report `nolint` directives that silenced nothing.
     """
 
-    def __init__(self, project: Project, enabled: list[str]) -> None:
+    def __init__(self, project: Project, enabled: list[str], warn_unmatched: bool = False) -> None:
         self.project = project
         self.enabled = enabled
+        self.warn_unmatched = warn_unmatched
         self._settings: dict[tuple[str, Path], object] = {}
         self._settings_errors: dict[tuple[str, Path], str] = {}
 
@@ -145,6 +154,7 @@ class Checker:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))
         except DecodeError as e:
             return Done(work.display, digest, Finding(e.line, e.col, str(e), ERROR), {}, [])
+        nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
         for name in work.names:
@@ -165,7 +175,19 @@ class Checker:
             except Exception as e:  # never a traceback: name the file and the linter, go on
                 if name != SYNTAX:
                     errors.append(f"{work.display}: {name}: internal error: {_one_line(e)}")
-        return Done(work.display, digest, None, outcomes, errors)
+        return Done(work.display, digest, None, outcomes, errors, nolint_text)
+
+    def suppress(self, found: list[Diagnostic], text: str | None, display: str) -> list[Diagnostic]:
+        """Drop what the file's `# nolint` directives silence (lintgate.nolint); `text` is
+        None when the file holds no `nolint`."""
+        if text is None:
+            return found
+        from lintgate import nolint
+
+        kept, unmatched = nolint.suppress(found, text)
+        if self.warn_unmatched:
+            kept += nolint.warn_unmatched(display, unmatched)
+        return kept
 
 
 class _SettingsFailure(Exception):
@@ -202,9 +224,9 @@ _worker: Checker | None = None
 _parent: Checker | None = None  # inherited by forked workers, with the settings it built
 
 
-def _init_worker(project: Project, enabled: list[str]) -> None:
+def _init_worker(project: Project, enabled: list[str], warn_unmatched: bool) -> None:
     global _worker
-    _worker = _parent if _parent is not None else Checker(project, enabled)
+    _worker = _parent if _parent is not None else Checker(project, enabled, warn_unmatched)
 
 
 def _check_in_worker(work: Work) -> Done:
@@ -225,7 +247,9 @@ def _run_pool(checker, project, enabled, items, concurrency, expired, limit) -> 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     _parent = checker  # the settings the parent built for exclusions are not built again
     try:
-        pool = ctx.Pool(min(concurrency, len(items)), _init_worker, (project, enabled))
+        pool = ctx.Pool(
+            min(concurrency, len(items)), _init_worker, (project, enabled, checker.warn_unmatched)
+        )
     finally:
         _parent = None
     try:
@@ -435,8 +459,8 @@ class _Guard:
 def _resolved(job: _Job) -> list[Diagnostic] | None:
     """The file's diagnostics if the cache answered all it needs, else None."""
     encoding = job.known.get(ENCODING)
-    if encoding is None:
-        return None
+    if encoding is None or encoding.findings == [_NOLINT]:
+        return None  # a text with `nolint` goes to a worker, which decodes it for the directives
     if encoding.findings:
         f = encoding.findings[0]
         return [Diagnostic(job.display, f.line, f.col, ENCODING, f.message, ERROR)]
@@ -468,6 +492,7 @@ def run(
     concurrency: int,
     deadline: float = 0.0,
     display=None,
+    warn_unmatched: bool = False,
     store=None,
     warn=None,
 ) -> RunResult:
@@ -476,6 +501,7 @@ def run(
     `deadline`: seconds for the whole run, 0 for none; when it passes, the files not yet
     checked are listed in `unchecked` and the findings so far are kept.
     `display(path) -> str` gives each file's output path.
+    `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
     `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
     reports a cache failure (one line), after which the run goes on without the cache.
     """
@@ -492,7 +518,7 @@ def run(
         path = str(p)
         rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
         jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
-    checker = Checker(project, enabled)
+    checker = Checker(project, enabled, warn_unmatched)
     cache = _Guard(store, warn)
     _Planner(project, enabled, checker, cache).plan(jobs)
 
@@ -500,6 +526,7 @@ def run(
     cached = 0
     pending: dict[str, _Job] = {}
     items: list[Work] = []
+    answered: set[str] = set()  # sent to a worker with nothing to lint (to read `nolint`)
     for job in jobs:
         if job.unreadable:
             results.append(FileResult(job.display, [], [job.unreadable]))
@@ -512,6 +539,8 @@ def run(
         pending[job.display] = job
         names = _missing(job) if ENCODING in job.known else tuple(job.names)
         items.append(Work(job.spath, job.display, job.raw, names))
+        if not names and ENCODING in job.known and not job.errors:
+            answered.add(job.display)
         job.raw = None  # the worker has it now
 
     done = _run_pool(checker, project, enabled, items, concurrency, expired, limit)
@@ -524,9 +553,12 @@ def run(
         else:
             outcomes = {**job.known, **d.outcomes} if d.digest == job.digest else d.outcomes
             diagnostics = combine(job.display, job.names, outcomes)
+            diagnostics = checker.suppress(diagnostics, d.nolint_text, job.display)
         results.append(FileResult(job.display, diagnostics, job.errors + d.errors))
+        cached += job.display in answered and d.digest == job.digest and not d.errors
         if d.digest is not None and d.digest == job.digest:
-            fresh.append((job.keys[ENCODING], [d.encoding] if d.encoding else []))
+            coding = [d.encoding] if d.encoding else [_NOLINT] if d.nolint_text else []
+            fresh.append((job.keys[ENCODING], coding))
             fresh += [(job.keys[n], o.to_cache()) for n, o in d.outcomes.items() if n in job.keys]
     if fresh:
         cache(lambda store: store.put_many(fresh))
@@ -534,4 +566,7 @@ def run(
     diagnostics = sorted(d for r in results for d in r.diagnostics)
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
     unchecked = [w.display for w in items if w.display in pending]
-    return RunResult(len(results), diagnostics, errors, unchecked, time.monotonic() - start, cached)
+    paths = [r.path for r in results]
+    return RunResult(
+        len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start, cached
+    )

@@ -19,7 +19,9 @@ CASES = sorted(p.name for p in REPOS.iterdir() if (p / "case.json").is_file())
 @pytest.mark.parametrize("name", CASES)
 def test_a_warm_run_prints_what_the_cold_run_printed(name, tmp_path):
     case = json.loads((REPOS / name / "case.json").read_text())
-    repo = copy_repo(name, tmp_path / "repo", git=case.get("git", True))
+    repo = copy_repo(case.get("repo", name), tmp_path / "repo", git=case.get("git", True))
+    if "config" in case:
+        (repo / "lintgate.json").write_text(json.dumps(case["config"]))
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     args = case.get("args", [])
     cold = lintgate(repo, *args, env=env)

@@ -41,9 +41,7 @@ CREATED = "2026-01-02T03:04:05Z"
         ('type=local,"dest=a,b",mode=min', CacheSpec("local", "a,b", "latest", "min")),
         (
             "type=registry,ref=localhost:5000/team/lint-cache:pr-1,registry.insecure=true,mode=max",
-            CacheSpec(
-                "registry", "localhost:5000/team/lint-cache", "pr-1", "max", True
-            ),
+            CacheSpec("registry", "localhost:5000/team/lint-cache", "pr-1", "max", True),
         ),
         (
             "type=registry,ref=ghcr.io/o/c",
@@ -73,9 +71,7 @@ def test_parse_import_cache(value, spec):
 def test_deprecated_forms_warn_with_the_new_form():
     assert oci.parse_export_cache(["cache-dir"]) == (
         [CacheSpec("local", "cache-dir")],
-        [
-            "--export-cache cache-dir is deprecated: use --export-cache type=local,dest=cache-dir"
-        ],
+        ["--export-cache cache-dir is deprecated: use --export-cache type=local,dest=cache-dir"],
     )
     assert oci.parse_export_cache(["/tmp/c"], ["mode=max"]) == (
         [CacheSpec("local", "/tmp/c", mode="max")],
@@ -163,9 +159,7 @@ def test_parse_export_cache_errors(values, opts, message):
 def test_parse_import_cache_requires_type():
     with pytest.raises(CacheSpecError, match=r"^--import-cache requires type=<type>$"):
         oci.parse_import_cache(["src=x"])
-    with pytest.raises(
-        CacheSpecError, match=r"^--import-cache type=local requires src=DIR$"
-    ):
+    with pytest.raises(CacheSpecError, match=r"^--import-cache type=local requires src=DIR$"):
         oci.parse_import_cache(["type=local,dest=x"])
 
 
@@ -204,9 +198,7 @@ def filled_store(path: Path, linters=("black", "isort"), n: int = 30) -> Store:
     return s
 
 
-def export(
-    store: Store, dest: Path, tag: str = "latest", mode: str = "max"
-) -> oci.ExportResult:
+def export(store: Store, dest: Path, tag: str = "latest", mode: str = "max") -> oci.ExportResult:
     return oci.write_layout(
         dest, oci.build_artifact(oci.nodes_from_store(store, mode), CREATED), tag
     )
@@ -365,9 +357,7 @@ def test_same_tag_is_replaced_and_orphans_removed(tmp_path):
 def test_mode_min_exports_the_entries_this_run_used(tmp_path):
     filled_store(tmp_path / "cache").close()
     s = Store(tmp_path / "cache")
-    e = Entry(
-        content_digest(b"3"), "isort", "1.0", hashlib.sha256(b"isort").hexdigest()
-    )
+    e = Entry(content_digest(b"3"), "isort", "1.0", hashlib.sha256(b"isort").hexdigest())
     fresh = (
         Entry(content_digest(b"fresh"), "black", "1.0", "f" * 64),
         [Finding(1, 0, "fresh")],
@@ -394,18 +384,14 @@ def test_empty_export_uses_the_empty_descriptor(tmp_path):
     ]
     assert result.entries == 0
     assert (
-        oci.import_layout(
-            Store(tmp_path / "c2"), tmp_path / "out", "latest", pytest.fail
-        ).entries
+        oci.import_layout(Store(tmp_path / "c2"), tmp_path / "out", "latest", pytest.fail).entries
         == 0
     )
 
 
 def test_round_trip_into_an_empty_store(tmp_path):
     s = filled_store(tmp_path / "cache")
-    spec = oci.parse_export_cache(
-        [f"type=local,dest={tmp_path / 'out'},mode=max,tag=ci"]
-    )[0][0]
+    spec = oci.parse_export_cache([f"type=local,dest={tmp_path / 'out'},mode=max,tag=ci"])[0][0]
     oci.export_cache(s, spec)
     t = Store(tmp_path / "fresh")
     warnings: list[str] = []
@@ -521,9 +507,7 @@ def test_missing_source_or_tag_is_a_warning(tmp_path):
     warnings: list[str] = []
     oci.import_cache(t, CacheSpec("local", str(tmp_path / "nowhere")), warnings.append)
     export(filled_store(tmp_path / "cache"), tmp_path / "out", tag="main")
-    oci.import_cache(
-        t, CacheSpec("local", str(tmp_path / "out"), "other"), warnings.append
-    )
+    oci.import_cache(t, CacheSpec("local", str(tmp_path / "out"), "other"), warnings.append)
     assert warnings == [
         f"cache import: {tmp_path / 'nowhere'} is not a lintgate cache export (no index.json); going on without it",
         f"cache import: {tmp_path / 'out'} has no manifest tagged 'other'; going on without it",
@@ -533,15 +517,11 @@ def test_missing_source_or_tag_is_a_warning(tmp_path):
 
 def test_foreign_layer_content_is_rejected(tmp_path):
     """A layer whose digest is right but whose content is not ours (a re-signed tamper)."""
-    node = Node(
-        Group("black", "1", "s" * 64), [("x" * 64, "[]")]
-    )  # "x"*64 is no sha256 hex
+    node = Node(Group("black", "1", "s" * 64), [("x" * 64, "[]")])  # "x"*64 is no sha256 hex
     oci.write_layout(tmp_path / "out", oci.build_artifact([node], CREATED))
     t, result, warnings = _import(tmp_path)
     assert (
-        len(warnings) == 1
-        and "bad entry" in warnings[0]
-        and warnings[0].endswith("; not imported")
+        len(warnings) == 1 and "bad entry" in warnings[0] and warnings[0].endswith("; not imported")
     )
     assert result.rejected == 1 and t.status().entries == 0
 
@@ -557,9 +537,7 @@ def diamond_ladder(rungs: int) -> tuple[list[Node], list[Node]]:
     for i in reversed(range(rungs)):
         rung = [
             Node(
-                Group(
-                    "black", "1.0", hashlib.sha256(f"{i}{side}".encode()).hexdigest()
-                ),
+                Group("black", "1.0", hashlib.sha256(f"{i}{side}".encode()).hexdigest()),
                 [
                     (
                         content_digest(f"{i}{side}".encode()),
@@ -582,19 +560,13 @@ def test_diamond_ladder_exports_each_node_once(tmp_path):
     assert result.blobs_written == 82  # 80 layers, the config, the manifest: each once
     assert len(os.listdir(tmp_path / "out" / "blobs" / "sha256")) == 82
     manifest = manifest_of(tmp_path / "out")
-    config = json.loads(
-        blob(tmp_path / "out", manifest["config"]["digest"]).read_bytes()
-    )
+    config = json.loads(blob(tmp_path / "out", manifest["config"]["digest"]).read_bytes())
     # Children come before parents; a parent names both nodes of the rung below by digest.
-    bodies = [
-        layer_body(blob(tmp_path / "out", d["digest"])) for d in manifest["layers"]
-    ]
+    bodies = [layer_body(blob(tmp_path / "out", d["digest"])) for d in manifest["layers"]]
     digests = [d["digest"] for d in manifest["layers"]]
     assert config["roots"] == sorted(digests[-2:])
     assert bodies[-1]["children"] == bodies[-2]["children"] == digests[-4:-2]
-    assert (
-        all(len(b["children"]) == 2 for b in bodies[2:]) and bodies[0]["children"] == []
-    )
+    assert all(len(b["children"]) == 2 for b in bodies[2:]) and bodies[0]["children"] == []
     t = Store(tmp_path / "fresh")
     assert oci.import_layout(t, tmp_path / "out", "latest", pytest.fail).entries == 80
 
@@ -628,8 +600,7 @@ for i in range(15):
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert sorted(
-        m["annotations"]["org.opencontainers.image.ref.name"]
-        for m in index["manifests"]
+        m["annotations"]["org.opencontainers.image.ref.name"] for m in index["manifests"]
     ) == ["x-0", "x-1", "x-2", "y-0", "y-1", "y-2"]
     for tag in ("x-0", "y-2"):
         t = Store(tmp_path / f"in-{tag}")
@@ -641,33 +612,22 @@ def test_unwritable_destination_is_one_line_error(tmp_path):
     spec = oci.parse_export_cache([f"type=local,dest={tmp_path / 'file'}"])[0][0]
     with pytest.raises(oci.OCIError) as err:
         oci.export_cache(Store(tmp_path / "cache"), spec)
-    assert (
-        str(err.value)
-        == f"cannot write cache export to {tmp_path / 'file'}: File exists"
-    )
+    assert str(err.value) == f"cannot write cache export to {tmp_path / 'file'}: File exists"
 
 
 def test_large_group_is_chunked_and_re_exported_incrementally(tmp_path):
     s = filled_store(tmp_path / "cache", linters=("black",), n=oci.CHUNK_ENTRIES + 100)
     first = export(s, tmp_path / "out")
     manifest = manifest_of(tmp_path / "out")
-    bodies = [
-        layer_body(blob(tmp_path / "out", d["digest"])) for d in manifest["layers"]
-    ]
+    bodies = [layer_body(blob(tmp_path / "out", d["digest"])) for d in manifest["layers"]]
     chunks, top = bodies[:-1], bodies[-1]
     # 16 chunks by the content digest's first hex digit, then the group's node naming them.
     assert len(chunks) == 16 and first.layers == 17
     assert top["entries"] == [] and top["children"] == [
         d["digest"] for d in manifest["layers"][:-1]
     ]
-    assert all(
-        {e[0][0] for e in c["entries"]} == {c["entries"][0][0][0]} for c in chunks
-    )
-    assert (
-        sum(len(c["entries"]) for c in chunks)
-        == first.entries
-        == oci.CHUNK_ENTRIES + 100
-    )
+    assert all({e[0][0] for e in c["entries"]} == {c["entries"][0][0][0]} for c in chunks)
+    assert sum(len(c["entries"]) for c in chunks) == first.entries == oci.CHUNK_ENTRIES + 100
     # One new result: one chunk, the group's node, the config and the manifest are new.
     e = Entry(
         content_digest(b"one more"),
@@ -684,7 +644,6 @@ def test_large_group_is_chunked_and_re_exported_incrementally(tmp_path):
     )
     t = Store(tmp_path / "fresh")
     assert (
-        oci.import_layout(t, tmp_path / "out", "latest", pytest.fail).entries
-        == first.entries + 1
+        oci.import_layout(t, tmp_path / "out", "latest", pytest.fail).entries == first.entries + 1
     )
     assert list(t.iter_entries()) == list(s.iter_entries())

@@ -47,9 +47,7 @@ def _htpasswd_line(user: str, password: str) -> str:
             check=True,
         )
         return out.stdout.strip()
-    bcrypt = pytest.importorskip(
-        "bcrypt", reason="neither htpasswd (apache2-utils) nor bcrypt"
-    )
+    bcrypt = pytest.importorskip("bcrypt", reason="neither htpasswd (apache2-utils) nor bcrypt")
     return f"{user}:{bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()}"
 
 
@@ -62,14 +60,10 @@ def registry(tmp: Path, auth: tuple[str, str] | None = None):
     if auth:
         (tmp / "htpasswd").write_text(_htpasswd_line(*auth) + "\n")
         auth_block = f"auth:\n  htpasswd:\n    realm: lintgate-test\n    path: {tmp / 'htpasswd'}\n"
-    config = (
-        CONFIG.read_text().replace("@ROOT@", str(tmp / "data")).replace("@ADDR@", addr)
-    )
+    config = CONFIG.read_text().replace("@ROOT@", str(tmp / "data")).replace("@ADDR@", addr)
     (tmp / "config.yml").write_text(config.replace("@AUTH@", auth_block))
     log = open(tmp / "registry.log", "wb")
-    proc = subprocess.Popen(
-        [REGISTRY, "serve", str(tmp / "config.yml")], stdout=log, stderr=log
-    )
+    proc = subprocess.Popen([REGISTRY, "serve", str(tmp / "config.yml")], stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -111,14 +105,13 @@ def filled_store(path: Path) -> Store:
 
 
 def spec(addr: str, tag: str = "main", mode: str = "max") -> oci.CacheSpec:
-    value = (
-        f"type=registry,ref={addr}/lint/cache:{tag},registry.insecure=true,mode={mode}"
-    )
+    value = f"type=registry,ref={addr}/lint/cache:{tag},registry.insecure=true,mode={mode}"
     return oci.parse_export_cache([value])[0][0]
 
 
 @needs_registry
-def test_push_get_pull(tmp_path):
+def test_push_get_pull(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # one config blob, whatever the clock
     s = filled_store(tmp_path / "cache")
     with registry(tmp_path / "reg") as (addr, storage):
         result = oci.export_cache(s, spec(addr))
@@ -150,15 +143,7 @@ def test_push_get_pull(tmp_path):
         # A layer damaged in the registry's storage: named, skipped, the other one imported.
         layer = manifest["layers"][0]["digest"][7:]
         data = (
-            storage
-            / "docker"
-            / "registry"
-            / "v2"
-            / "blobs"
-            / "sha256"
-            / layer[:2]
-            / layer
-            / "data"
+            storage / "docker" / "registry" / "v2" / "blobs" / "sha256" / layer[:2] / layer / "data"
         )
         raw = bytearray(data.read_bytes())
         raw[len(raw) // 2] ^= 1
@@ -174,18 +159,14 @@ def test_push_get_pull(tmp_path):
         assert set(u.iter_entries()) < set(s.iter_entries())
 
         # An export of a run that used nothing: one empty layer, accepted by the registry.
-        empty = oci.export_cache(
-            Store(tmp_path / "empty"), spec(addr, tag="none", mode="min")
-        )
+        empty = oci.export_cache(Store(tmp_path / "empty"), spec(addr, tag="none", mode="min"))
         assert (empty.layers, empty.entries) == (1, 0)
         assert oci.import_cache(u, spec(addr, tag="none"), pytest.fail).entries == 0
 
         # A tag that is not there: a warning, nothing imported.
         warnings = []
         oci.import_cache(u, spec(addr, tag="nope"), warnings.append)
-        assert warnings == [
-            f"cache import: {addr}/lint/cache:nope not found; going on without it"
-        ]
+        assert warnings == [f"cache import: {addr}/lint/cache:nope not found; going on without it"]
 
 
 @needs_registry
@@ -206,9 +187,7 @@ def test_basic_auth_from_docker_config(tmp_path, monkeypatch):
         assert warnings == [f"cache import: {err.value}; going on without it"]
 
         (docker / "config.json").write_text(
-            json.dumps(
-                {"auths": {addr: {"auth": base64.b64encode(b"alice:wrong").decode()}}}
-            )
+            json.dumps({"auths": {addr: {"auth": base64.b64encode(b"alice:wrong").decode()}}})
         )
         with pytest.raises(RegistryError) as err:
             oci.export_cache(s, spec(addr))
@@ -218,9 +197,7 @@ def test_basic_auth_from_docker_config(tmp_path, monkeypatch):
         )
 
         (docker / "config.json").write_text(
-            json.dumps(
-                {"auths": {addr: {"auth": base64.b64encode(b"alice:s3cret").decode()}}}
-            )
+            json.dumps({"auths": {addr: {"auth": base64.b64encode(b"alice:s3cret").decode()}}})
         )
         result = oci.export_cache(s, spec(addr))
         assert result.entries == 40
@@ -232,9 +209,7 @@ def test_basic_auth_from_docker_config(tmp_path, monkeypatch):
 def test_unreachable_registry(tmp_path):
     addr = f"127.0.0.1:{_free_port()}"  # nothing listens there
     s = filled_store(tmp_path / "cache")
-    with pytest.raises(
-        RegistryError, match=rf"^registry {addr} unreachable: ConnectionError$"
-    ):
+    with pytest.raises(RegistryError, match=rf"^registry {addr} unreachable: ConnectionError$"):
         oci.export_cache(s, spec(addr))
     warnings: list[str] = []
     assert oci.import_cache(s, spec(addr), warnings.append).entries == 0
@@ -278,9 +253,7 @@ class _BearerHandler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/token?"):
             query = urllib.parse.parse_qs(self.path.split("?", 1)[1])
             good = "Basic " + base64.b64encode(b"alice:s3cret").decode()
-            if self.headers.get("Authorization") != good or query.get("service") != [
-                "fake"
-            ]:
+            if self.headers.get("Authorization") != good or query.get("service") != ["fake"]:
                 self.send_response(401)
                 self.end_headers()
                 return
@@ -316,9 +289,7 @@ def test_bearer_token_challenge(tmp_path, monkeypatch):
             f"registry {addr}: no token from http://{addr}/token (credentials missing or refused)"
         )
         auth = base64.b64encode(b"alice:s3cret").decode()
-        (tmp_path / "config.json").write_text(
-            json.dumps({"auths": {addr: {"auth": auth}}})
-        )
+        (tmp_path / "config.json").write_text(json.dumps({"auths": {addr: {"auth": auth}}}))
         client = Client(addr, "lint/cache", insecure=True)
         assert client.get_manifest("main") is None  # authorized, and the tag is absent
     finally:

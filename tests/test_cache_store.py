@@ -36,11 +36,7 @@ def sample(n: int, linter: str = "black") -> list[tuple[Entry, list[Finding]]]:
     out = []
     for i in range(n):
         findings = (
-            [
-                Finding(
-                    i + 1, i % 7, f"problem {i} ✓", "error" if i % 5 == 0 else "warning"
-                )
-            ]
+            [Finding(i + 1, i % 7, f"problem {i} ✓", "error" if i % 5 == 0 else "warning")]
             if i % 3
             else []
         )
@@ -119,13 +115,9 @@ def test_cachedir_tag(tmp_path):
 
 
 def test_resolve_cache_dir(tmp_path, monkeypatch):
+    assert resolve_cache_dir(tmp_path / "x", {"LINTGATE_CACHE_DIR": "/elsewhere"}) == tmp_path / "x"
     assert (
-        resolve_cache_dir(tmp_path / "x", {"LINTGATE_CACHE_DIR": "/elsewhere"})
-        == tmp_path / "x"
-    )
-    assert (
-        resolve_cache_dir(None, {"LINTGATE_CACHE_DIR": str(tmp_path / "env")})
-        == tmp_path / "env"
+        resolve_cache_dir(None, {"LINTGATE_CACHE_DIR": str(tmp_path / "env")}) == tmp_path / "env"
     )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert resolve_cache_dir(None, {}) == tmp_path / "xdg" / "lintgate"
@@ -158,9 +150,7 @@ def test_parse_age_rejects(text):
 # -- stat index -------------------------------------------------------------------------------
 
 
-def _old_file(
-    path: Path, data: bytes, mtime_ns: int = 1_600_000_000 * 10**9
-) -> StatInfo:
+def _old_file(path: Path, data: bytes, mtime_ns: int = 1_600_000_000 * 10**9) -> StatInfo:
     path.write_bytes(data)
     os.utime(path, ns=(mtime_ns, mtime_ns))
     return StatInfo.of(os.stat(path))
@@ -169,25 +159,17 @@ def _old_file(
 def test_stat_index(tmp_path):
     root = tmp_path / "proj"
     root.mkdir()
-    stats = {
-        name: _old_file(root / name, name.encode() * 10)
-        for name in ("a.py", "b.py", "c.py")
-    }
+    stats = {name: _old_file(root / name, name.encode() * 10) for name in ("a.py", "b.py", "c.py")}
     with Store(tmp_path / "cache") as s:
         assert s.stat_lookup(root, stats) == {}
         n = s.stat_record(
             root,
-            [
-                (p, st, content_digest((root / p).read_bytes()))
-                for p, st in stats.items()
-            ],
+            [(p, st, content_digest((root / p).read_bytes())) for p, st in stats.items()],
         )
         assert n == 3
     # Change b.py's size and c.py's mtime: only a.py keeps its digest.
     stats["b.py"] = _old_file(root / "b.py", b"longer content")
-    stats["c.py"] = _old_file(
-        root / "c.py", b"c.py" * 10, mtime_ns=1_600_000_001 * 10**9
-    )
+    stats["c.py"] = _old_file(root / "c.py", b"c.py" * 10, mtime_ns=1_600_000_001 * 10**9)
     with Store(tmp_path / "cache") as s:
         assert s.stat_lookup(root, stats) == {"a.py": content_digest(b"a.py" * 10)}
         assert s.stat_lookup(tmp_path / "other-project", stats) == {}
@@ -215,9 +197,7 @@ def test_stat_record_skips_racily_clean_files(tmp_path):
             )
             == 1
         )
-        assert s.stat_lookup(tmp_path, {"new.py": st}) == {
-            "new.py": content_digest(b"x = 1\n")
-        }
+        assert s.stat_lookup(tmp_path, {"new.py": st}) == {"new.py": content_digest(b"x = 1\n")}
 
 
 # -- concurrency ------------------------------------------------------------------------------
@@ -254,27 +234,19 @@ def _filled(tmp_path: Path, n: int = 2000) -> tuple[Path, list]:
     items = sample(n)
     with Store(tmp_path) as s:
         s.put_many(items)
-    assert not Path(
-        f"{tmp_path / store_mod.DB_NAME}-wal"
-    ).exists()  # checkpointed on close
+    assert not Path(f"{tmp_path / store_mod.DB_NAME}-wal").exists()  # checkpointed on close
     return tmp_path / store_mod.DB_NAME, items
 
 
 def _check_rebuilt(tmp_path: Path, warnings: list[str], s: Store, items: list) -> None:
     assert len(warnings) == 1
-    assert warnings[0].startswith(
-        f"cache database {tmp_path / store_mod.DB_NAME} was damaged ("
-    )
-    assert warnings[0].endswith(
-        "); moved it to results.sqlite3.corrupt and started a new one"
-    )
+    assert warnings[0].startswith(f"cache database {tmp_path / store_mod.DB_NAME} was damaged (")
+    assert warnings[0].endswith("); moved it to results.sqlite3.corrupt and started a new one")
     assert (tmp_path / "results.sqlite3.corrupt").exists()
     # Nothing of the damaged file answers; the new store works.
     assert s.get_many(e.key for e, _ in items) == {}
     s.put_many(items[:10])
-    assert s.get_many(e.key for e, _ in items) == dict(
-        (e.key, f) for e, f in items[:10]
-    )
+    assert s.get_many(e.key for e, _ in items) == dict((e.key, f) for e, f in items[:10])
 
 
 def test_garbage_file_is_reported_once_and_rebuilt(tmp_path):
@@ -304,19 +276,13 @@ def test_damage_found_mid_run_is_reported_once_and_rebuilt(tmp_path):
     data = bytearray(db.read_bytes())
     page = int.from_bytes(data[16:18], "big")
     start = len(data) // page // 2 * page
-    data[start:] = b"\xa5" * (
-        len(data) - start
-    )  # scramble the second half of the pages
+    data[start:] = b"\xa5" * (len(data) - start)  # scramble the second half of the pages
     db.write_bytes(bytes(data))
     warnings: list[str] = []
     s = Store(tmp_path, warn=warnings.append)
     try:
-        assert (
-            warnings == []
-        )  # the header and the first pages are sound: the damage shows later
-        assert (
-            s.get_many(e.key for e, _ in items) == {}
-        )  # found damaged, rebuilt: all misses
+        assert warnings == []  # the header and the first pages are sound: the damage shows later
+        assert s.get_many(e.key for e, _ in items) == {}  # found damaged, rebuilt: all misses
         _check_rebuilt(tmp_path, warnings, s, items)
         assert "(database disk image is malformed)" in warnings[0]
     finally:
@@ -382,9 +348,9 @@ def test_status_prune_clean(tmp_path, monkeypatch):
         assert s.get_many(e.key for e, _ in recent + revived) == {
             e.key: f for e, f in recent + revived
         }
-        assert s.stat_lookup(
-            "/p", {"old.py": StatInfo(1, 1, 1), "new.py": StatInfo(1, 1, 2)}
-        ) == {"new.py": recent[0][0].content_digest}
+        assert s.stat_lookup("/p", {"old.py": StatInfo(1, 1, 1), "new.py": StatInfo(1, 1, 2)}) == {
+            "new.py": recent[0][0].content_digest
+        }
         assert s.clean() == 6
         st = s.status()
         assert (st.entries, st.files_indexed, st.oldest_seconds) == (0, 0, None)
@@ -394,9 +360,7 @@ def test_status_prune_clean(tmp_path, monkeypatch):
 def test_unwritable_directory_is_one_line_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(
-        store_mod.CacheError, match=r"^cannot create cache directory .*file/sub: "
-    ):
+    with pytest.raises(store_mod.CacheError, match=r"^cannot create cache directory .*file/sub: "):
         Store(blocker / "sub")
 
 
@@ -461,9 +425,7 @@ def test_memo(tmp_path, monkeypatch):
         clock.now += 40 * DAY
         s.memo_put_many({"black:/p/pkg:cfg-stats": "digest-2", "isort:/p": "digest-3"})
     with Store(tmp_path) as s:
-        assert s.memo_get_many(
-            ["black:/p/pkg:cfg-stats", "isort:/p", "old", "absent"]
-        ) == {
+        assert s.memo_get_many(["black:/p/pkg:cfg-stats", "isort:/p", "old", "absent"]) == {
             "black:/p/pkg:cfg-stats": "digest-2",
             "isort:/p": "digest-3",
             "old": "x",

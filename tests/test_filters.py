@@ -14,9 +14,7 @@ from lintgate.filters import FilterOptions
 FINDINGS = [
     Diagnostic(*row)
     for row in json.loads(
-        (Path(__file__).parent / "fixtures" / "filters" / "findings.json").read_text(
-            "utf-8"
-        )
+        (Path(__file__).parent / "fixtures" / "filters" / "findings.json").read_text("utf-8")
     )
 ]
 
@@ -46,9 +44,7 @@ def test_exclude_matches_path_linter_or_message_in_the_gometalinter_line():
 
 
 def test_exclude_sees_the_empty_column_of_the_gometalinter_line():
-    assert lines(filters.exclude(FINDINGS, [r":\d+::"])) == lines(
-        FINDINGS[:3] + FINDINGS[4:]
-    )
+    assert lines(filters.exclude(FINDINGS, [r":\d+::"])) == lines(FINDINGS[:3] + FINDINGS[4:])
 
 
 def test_include_keeps_only_matching_lines():

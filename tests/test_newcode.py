@@ -15,17 +15,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "newcode"
 
 def test_parse_git_diff():
     assert parse_diff((FIXTURES / "git.patch").read_text("utf-8")) == {
-        "pkg/mod.py": frozenset(
-            {2, 4, 21}
-        ),  # an added line, a changed line, two lines made one
+        "pkg/mod.py": frozenset({2, 4, 21}),  # an added line, a changed line, two lines made one
         "tést file.py": frozenset({1, 2}),  # a new file with a C-quoted name
     }  # the deleted file, the pure deletion and the binary file add nothing
 
 
 def test_parse_gnu_diff_with_timestamps():
-    assert read_patch(FIXTURES / "gnu.patch", strip=0) == Changes(
-        {"lib/util.py": frozenset({4})}
-    )
+    assert read_patch(FIXTURES / "gnu.patch", strip=0) == Changes({"lib/util.py": frozenset({4})})
 
 
 def test_read_patch_errors_are_one_line(tmp_path):
@@ -45,9 +41,7 @@ def test_keep_new_with_hunk_spans():
     changes = Changes({"a.py": frozenset({7})}, frozenset({"new.py"}))
     ds = [
         Diagnostic("a.py", 5, 1, "black", "would reformat"),  # hunk 5-8 contains line 7
-        Diagnostic(
-            "a.py", 5, 1, "imports", "'x' imported but unused"
-        ),  # same line, no span
+        Diagnostic("a.py", 5, 1, "imports", "'x' imported but unused"),  # same line, no span
         Diagnostic("a.py", 7, 3, "imports", "'y' imported but unused"),
         Diagnostic("a.py", 8, 1, "isort", "imports are incorrectly sorted"),  # hunk 8-9
         Diagnostic("b.py", 7, 1, "imports", "'z' imported but unused"),
@@ -128,9 +122,7 @@ FINDINGS = [
     Diagnostic("pkg/mod.py", 1, 1, "imports", "'os' imported but unused"),  # old
     Diagnostic("pkg/mod.py", 2, 1, "imports", "'json' imported but unused"),  # new
     Diagnostic("pkg/mod.py", 11, 5, "imports", "'re' imported but unused"),  # new
-    Diagnostic(
-        "pkg/mod.py", 12, 12, "flake8", "magic number"
-    ),  # old finding, changed line
+    Diagnostic("pkg/mod.py", 12, 12, "flake8", "magic number"),  # old finding, changed line
     Diagnostic("pkg/same.py", 1, 1, "imports", "'os' imported but unused"),  # old
 ]
 
@@ -157,13 +149,9 @@ def test_untracked_files_are_new_ignored_ones_are_not(repo):
     (repo / "pkg" / "fresh.py").write_text("import os\n")
     (repo / "build").mkdir()
     (repo / "build" / "gen.py").write_text("import os\n")
-    (repo / "pkg" / "same.py").write_text(
-        "import os\nimport re\n"
-    )  # unstaged work counts too
+    (repo / "pkg" / "same.py").write_text("import os\nimport re\n")  # unstaged work counts too
     changes = changes_from_rev("HEAD", repo)
-    assert changes == Changes(
-        {"pkg/same.py": frozenset({2})}, frozenset({"pkg/fresh.py"})
-    )
+    assert changes == Changes({"pkg/same.py": frozenset({2})}, frozenset({"pkg/fresh.py"}))
     ds = [
         Diagnostic("build/gen.py", 1, 1, "imports", "'os' imported but unused"),
         Diagnostic("pkg/fresh.py", 1, 1, "imports", "'os' imported but unused"),
@@ -176,9 +164,7 @@ def test_untracked_files_are_new_ignored_ones_are_not(repo):
 def test_paths_are_relative_to_the_run_directory(repo):
     (repo / "pkg" / "fresh.py").write_text("x = 1\n")
     changes = changes_from_rev("HEAD~1", repo / "pkg")
-    assert changes == Changes(
-        {"mod.py": frozenset({2, 11, 12})}, frozenset({"fresh.py"})
-    )
+    assert changes == Changes({"mod.py": frozenset({2, 11, 12})}, frozenset({"fresh.py"}))
 
 
 @pytest.mark.parametrize(
@@ -199,7 +185,5 @@ def test_outside_a_repository_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     with pytest.raises(ValueError) as info:
         changes_from_rev("HEAD", tmp_path)
-    assert str(info.value).startswith(
-        "--new-from-rev: git rev-parse: fatal: not a git repository"
-    )
+    assert str(info.value).startswith("--new-from-rev: git rev-parse: fatal: not a git repository")
     assert "\n" not in str(info.value)

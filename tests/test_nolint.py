@@ -69,9 +69,7 @@ def test_directives_and_their_scopes():
         Directive(20, 19, 20, 21, ()),
         Directive(24, 13, 24, 26, ("imports",)),
         Directive(29, 8, 29, 29, ("black",)),
-        Directive(
-            32, 17, 32, 32, ("mypy",)
-        ),  # the "# nolint" in the string is no directive
+        Directive(32, 17, 32, 32, ("mypy",)),  # the "# nolint" in the string is no directive
     ]
 
 
@@ -99,9 +97,7 @@ def test_a_finding_matches_only_the_narrowest_directive():
     inner = Diagnostic("nested.py", 3, 16, "black", "would reformat")
     kept, unmatched = suppress([inner], source)
     assert kept == []
-    assert unmatched == [
-        Directive(1, 11, 1, 3, ())
-    ]  # the class-wide one silenced nothing
+    assert unmatched == [Directive(1, 11, 1, 3, ())]  # the class-wide one silenced nothing
     other = Diagnostic("nested.py", 3, 9, "imports", "x")
     assert suppress([inner, other], source) == ([], [])
 
@@ -137,9 +133,7 @@ def test_directive_syntax(comment, linters):
     assert parse(f"x = 1  {comment}\n") == [Directive(1, 8, 1, 1, linters)]
 
 
-@pytest.mark.parametrize(
-    "comment", ["# nolintx", "# not nolint", "# NOLINT", "# nolint-all"]
-)
+@pytest.mark.parametrize("comment", ["# nolintx", "# not nolint", "# NOLINT", "# nolint-all"])
 def test_not_a_directive(comment):
     assert parse(f"x = 1  {comment}\n") == []
 

@@ -22,8 +22,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "report"
 SARIF_SCHEMA = Path("/work/shared/schemas/sarif/sarif-schema-2.1.0.json")
 if not SARIF_SCHEMA.exists():  # the shared folder next to the checkout
     SARIF_SCHEMA = (
-        Path(__file__).resolve().parents[2]
-        / "shared/schemas/sarif/sarif-schema-2.1.0.json"
+        Path(__file__).resolve().parents[2] / "shared/schemas/sarif/sarif-schema-2.1.0.json"
     )
 
 
@@ -92,18 +91,14 @@ def test_sarif_rules_results_and_locations():
         )
     assert read_back == diagnostics
     # a column of 0 (unknown) leaves startColumn out
-    assert run["results"][6]["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 5
-    }
-    assert run["results"][6]["locations"][0]["physicalLocation"]["artifactLocation"][
-        "uri"
-    ] == ("docs/ex%C3%A4mple%20script.py")
+    assert run["results"][6]["locations"][0]["physicalLocation"]["region"] == {"startLine": 5}
+    assert run["results"][6]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "docs/ex%C3%A4mple%20script.py"
+    )
 
 
 def test_sarif_without_findings_still_lists_the_rules():
-    log = json.loads(
-        get_renderer("sarif")([], ReportContext(linters=("isort", "black")))
-    )
+    log = json.loads(get_renderer("sarif")([], ReportContext(linters=("isort", "black"))))
     assert list(sarif_validator().iter_errors(log)) == []
     assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == [
         "isort",
@@ -148,9 +143,7 @@ def test_junit_is_read_back_by_junitparser(tmp_path):
 def test_junit_adds_a_case_for_a_path_outside_the_checked_files(tmp_path):
     d = Diagnostic("extra.py", 1, 1, "imports", "'re' imported but unused")
     report = tmp_path / "junit.xml"
-    report.write_text(
-        get_renderer("junit")([d], ReportContext(files=("a.py",))), "utf-8"
-    )
+    report.write_text(get_renderer("junit")([d], ReportContext(files=("a.py",))), "utf-8")
     suite = next(iter(JUnitXml.fromfile(str(report))))
     assert [(case.name, len(case.result)) for case in suite] == [
         ("a.py", 0),
@@ -163,14 +156,10 @@ def test_junit_adds_a_case_for_a_path_outside_the_checked_files(tmp_path):
 
 def test_checkstyle_is_xml_with_one_error_per_finding():
     diagnostics, context = load_findings()
-    root = ET.fromstring(
-        get_renderer("checkstyle")(diagnostics, context).encode("utf-8")
-    )
+    root = ET.fromstring(get_renderer("checkstyle")(diagnostics, context).encode("utf-8"))
     assert (root.tag, root.attrib) == ("checkstyle", {"version": "5.0"})
     errors = [
-        (file.get("name"), error)
-        for file in root.iter("file")
-        for error in file.iter("error")
+        (file.get("name"), error) for file in root.iter("file") for error in file.iter("error")
     ]
     assert len(errors) == len(diagnostics)
     assert [

@@ -21,7 +21,9 @@ GOLDEN = {
     "github": "github.txt",
     "junit": "junit.xml",
 }
-GOMETALINTER_TEMPLATE = "{{.Path}}:{{.Line}}:{{if .Col}}{{.Col}}{{end}}:{{.Severity}}: {{.Message}} ({{.Linter}})"
+GOMETALINTER_TEMPLATE = (
+    "{{.Path}}:{{.Line}}:{{if .Col}}{{.Col}}{{end}}:{{.Severity}}: {{.Message}} ({{.Linter}})"
+)
 
 
 def load_findings() -> tuple[list[Diagnostic], ReportContext]:
@@ -65,9 +67,7 @@ def test_json_round_trips_with_gometalinter_field_names():
         ["linter", "severity", "path", "line", "col", "message"]
     ] * len(diagnostics)
     assert [
-        Diagnostic(
-            i["path"], i["line"], i["col"], i["linter"], i["message"], i["severity"]
-        )
+        Diagnostic(i["path"], i["line"], i["col"], i["linter"], i["message"], i["severity"])
         for i in items
     ] == diagnostics
 
@@ -104,16 +104,13 @@ D = Diagnostic("pkg/a.py", 3, 0, "isort", "imports are incorrectly sorted", "err
 )
 def test_template_lines(template, expected):
     assert (
-        get_renderer(template)([D, D._replace(col=7)], ReportContext()).split("\n")[0]
-        == expected
+        get_renderer(template)([D, D._replace(col=7)], ReportContext()).split("\n")[0] == expected
     )
 
 
 def test_go_template_if_true_branch():
     assert (
-        compile_template("{{if .Col}}col {{.Col}}{{else}}no col{{end}}")(
-            D._replace(col=7)
-        )
+        compile_template("{{if .Col}}col {{.Col}}{{else}}no col{{end}}")(D._replace(col=7))
         == "col 7"
     )
 

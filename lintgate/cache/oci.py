@@ -48,9 +48,7 @@ REF_NAME = "org.opencontainers.image.ref.name"
 CREATED = "org.opencontainers.image.created"
 LAYER_FILE = "results.json"
 DEFAULT_TAG = "latest"
-MAX_JSON_BLOB = (
-    16 << 20
-)  # bytes: a manifest, config or index larger than this is not ours
+MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
 MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
 CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
 
@@ -100,9 +98,7 @@ def split_ref(ref: str) -> tuple[str, str, str]:
     """
     host, slash, rest = ref.partition("/")
     if not slash or not rest or not _HOST_RE.fullmatch(host):
-        raise CacheSpecError(
-            f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]"
-        )
+        raise CacheSpecError(f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]")
     name, tag = rest, DEFAULT_TAG
     last = rest.rsplit("/", 1)[-1]
     if ":" in last:
@@ -156,9 +152,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
     elif kind == "registry":
         ref = attrs.pop("ref", "")
         if not ref:
-            raise CacheSpecError(
-                f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]"
-            )
+            raise CacheSpecError(f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]")
         host, name, tag = split_ref(ref)
         insecure = attrs.pop("registry.insecure", "false").lower()
         if insecure not in ("true", "false"):
@@ -169,9 +163,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
     else:
         raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
     if attrs:
-        raise CacheSpecError(
-            f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}"
-        )
+        raise CacheSpecError(f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}")
     return spec
 
 
@@ -212,12 +204,8 @@ def parse_export_cache(
                         f"invalid --export-cache-opt {field!r}: only mode=min|max is supported"
                     )
                 opts["mode"] = val.strip()
-        new = _csv_join(
-            ["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()]
-        )
-        old = f"--export-cache {value}" + "".join(
-            f" --export-cache-opt {o}" for o in legacy_opts
-        )
+        new = _csv_join(["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()])
+        old = f"--export-cache {value}" + "".join(f" --export-cache-opt {o}" for o in legacy_opts)
         warnings.append(f"{old} is deprecated: use --export-cache {new}")
         specs.append(_parse_csv("--export-cache", new, export=True))
     return specs, warnings
@@ -233,9 +221,7 @@ def parse_import_cache(values: Sequence[str]) -> tuple[list[CacheSpec], list[str
     for value in values:
         if _is_bare_path(value):
             new = _csv_join(["type=local", f"src={value}"])
-            warnings.append(
-                f"--import-cache {value} is deprecated: use --import-cache {new}"
-            )
+            warnings.append(f"--import-cache {value} is deprecated: use --import-cache {new}")
             value = new
         specs.append(_parse_csv("--import-cache", value, export=False))
     return specs, warnings
@@ -297,9 +283,7 @@ def _digest(data: bytes) -> str:
 
 
 def _json_bytes(obj: object) -> bytes:
-    return json.dumps(
-        obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False
-    ).encode()
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
 
 
 def _tar_gz(name: str, data: bytes) -> bytes:
@@ -312,9 +296,7 @@ def _tar_gz(name: str, data: bytes) -> bytes:
         info.uname = info.gname = ""
         tar.addfile(info, io.BytesIO(data))
     out = io.BytesIO()
-    with gzip.GzipFile(
-        filename="", fileobj=out, mode="wb", compresslevel=9, mtime=0
-    ) as gz:
+    with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=9, mtime=0) as gz:
         gz.write(raw.getvalue())
     return out.getvalue()
 
@@ -498,9 +480,7 @@ def write_layout(
         with _locked(root, exclusive=True):
             return _write_layout_locked(root, artifact, tag)
     except OSError as e:
-        raise OCIError(
-            f"cannot write cache export to {root}: {e.strerror or e}"
-        ) from None
+        raise OCIError(f"cannot write cache export to {root}: {e.strerror or e}") from None
 
 
 def _write_layout_locked(root: Path, artifact: Artifact, tag: str) -> ExportResult:
@@ -584,9 +564,7 @@ def _collect_garbage(root: Path, manifests: list[dict]) -> int:
     keep = {d.partition(":")[2] for d in referenced if d.startswith("sha256:")}
     removed = 0
     for path in (root / "blobs" / "sha256").iterdir():
-        if path.name not in keep and (
-            is_digest(path.name) or path.name.endswith(".tmp")
-        ):
+        if path.name not in keep and (is_digest(path.name) or path.name.endswith(".tmp")):
             path.unlink()
             removed += 1
     return removed
@@ -607,9 +585,7 @@ class ImportResult(NamedTuple):
 Fetch = Callable[[str, int], "bytes | None"]
 
 
-def _check_blob(
-    fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn
-) -> bytes | None:
+def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn) -> bytes | None:
     """The blob of `desc`, or None after a warning naming it when it is missing, of another
     size or another digest."""
     try:
@@ -633,12 +609,7 @@ def _descriptor(obj: object) -> Descriptor | None:
     if not isinstance(obj, dict):
         return None
     mt, digest, size = obj.get("mediaType"), obj.get("digest"), obj.get("size")
-    if (
-        not isinstance(mt, str)
-        or not isinstance(digest, str)
-        or type(size) is not int
-        or size < 0
-    ):
+    if not isinstance(mt, str) or not isinstance(digest, str) or type(size) is not int or size < 0:
         return None
     if not digest.startswith("sha256:") or not is_digest(digest[7:]):
         return None
@@ -666,8 +637,7 @@ def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
     if not isinstance(body, dict):
         raise ValueError("not a results layer")
     parts = [
-        body.get(k)
-        for k in ("linter", "linter_version", "settings_digest", "lintgate_version")
+        body.get(k) for k in ("linter", "linter_version", "settings_digest", "lintgate_version")
     ]
     if not all(isinstance(p, str) and p and "\0" not in p for p in parts):
         raise ValueError("results layer without its group")
@@ -749,9 +719,7 @@ def import_manifest(
     return ImportResult(source, len(accepted), ok, rejected)
 
 
-def import_layout(
-    store: Store, src: str | os.PathLike, tag: str, warn: Warn
-) -> ImportResult:
+def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
     """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`.
 
     A missing directory, index or tag is a warning, and the import does nothing; see
@@ -767,9 +735,7 @@ def import_layout(
         with _locked(root, exclusive=False):
             return _import_layout_locked(store, root, tag, source, warn)
     except OSError as e:
-        warn(
-            f"cache import: cannot read {root}: {e.strerror or e}; going on without it"
-        )
+        warn(f"cache import: cannot read {root}: {e.strerror or e}; going on without it")
         return ImportResult(source, 0, 0, 0)
 
 
@@ -782,9 +748,7 @@ def _import_layout_locked(
         if isinstance(m, dict) and (m.get("annotations") or {}).get(REF_NAME) == tag:
             found = _descriptor(m)
     if found is None or found.media_type != MANIFEST_MT:
-        warn(
-            f"cache import: {root} has no manifest tagged {tag!r}; going on without it"
-        )
+        warn(f"cache import: {root} has no manifest tagged {tag!r}; going on without it")
         return ImportResult(source, 0, 0, 0)
 
     def fetch(digest: str, size: int) -> bytes | None:
@@ -802,9 +766,7 @@ def export_cache(
     """Export `store` as `spec` says (mode min: this run's entries; max: all), or the graph
     under `roots` when given. Raises OCIError (and registry.RegistryError, a subclass).
     """
-    artifact = build_artifact(
-        nodes_from_store(store, spec.mode) if roots is None else roots
-    )
+    artifact = build_artifact(nodes_from_store(store, spec.mode) if roots is None else roots)
     if spec.type == "registry":
         from lintgate.cache import registry  # requests is imported only for registries
 

@@ -49,9 +49,7 @@ class RegistryError(OCIError):
 def docker_config_path() -> Path:
     """$DOCKER_CONFIG/config.json, else ~/.docker/config.json (where `docker login` writes)."""
     base = os.environ.get("DOCKER_CONFIG")
-    return (
-        Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
-    )
+    return Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
 
 
 def credentials_for(host: str, config: Path | None = None) -> tuple[str, str] | None:
@@ -72,16 +70,12 @@ def credentials_for(host: str, config: Path | None = None) -> tuple[str, str] | 
             continue
         if isinstance(value.get("auth"), str) and value["auth"]:
             try:
-                user, sep, password = (
-                    base64.b64decode(value["auth"]).decode().partition(":")
-                )
+                user, sep, password = base64.b64decode(value["auth"]).decode().partition(":")
             except (ValueError, UnicodeDecodeError):
                 continue
             if sep:
                 return user, password
-        if isinstance(value.get("username"), str) and isinstance(
-            value.get("password"), str
-        ):
+        if isinstance(value.get("username"), str) and isinstance(value.get("password"), str):
             return value["username"], value["password"]
     return None
 
@@ -103,15 +97,11 @@ class Client:
         self.host, self.name = host, name
         self.base = f"{'http' if insecure else 'https'}://{host}/v2/{name}"
         self.session = requests.Session()
-        self.session.trust_env = (
-            False  # no proxies from the environment for a registry we named
-        )
+        self.session.trust_env = False  # no proxies from the environment for a registry we named
         self.config = config
         self._auth: str | None = None  # the Authorization header that worked
 
-    def request(
-        self, method: str, url: str, ok: tuple[int, ...], **kw
-    ) -> requests.Response:
+    def request(self, method: str, url: str, ok: tuple[int, ...], **kw) -> requests.Response:
         """Send, answering one 401 challenge with the Docker config's credentials.
         Raises RegistryError unless the status is in `ok`."""
         headers = dict(kw.pop("headers", {}))
@@ -134,13 +124,9 @@ class Client:
         if self._auth:
             headers = {**headers, "Authorization": self._auth}
         try:
-            return self.session.request(
-                method, url, headers=headers, timeout=TIMEOUT, **kw
-            )
+            return self.session.request(method, url, headers=headers, timeout=TIMEOUT, **kw)
         except requests.RequestException as e:
-            raise RegistryError(
-                f"registry {self.host} unreachable: {type(e).__name__}"
-            ) from None
+            raise RegistryError(f"registry {self.host} unreachable: {type(e).__name__}") from None
 
     def _authenticate(self, resp: requests.Response) -> None:
         creds = credentials_for(self.host, self.config)
@@ -151,22 +137,14 @@ class Client:
                     f"registry {self.host} requires credentials and {self.config or docker_config_path()}"
                     f" has none for it (docker login {self.host})"
                 )
-            self._auth = (
-                "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
-            )
+            self._auth = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
         elif scheme == "bearer" and params.get("realm"):
             query = {k: params[k] for k in ("service", "scope") if k in params}
             if "scope" not in query:
                 query["scope"] = f"repository:{self.name}:pull,push"
             try:
-                r = self.session.get(
-                    params["realm"], params=query, auth=creds, timeout=TIMEOUT
-                )
-                token = (
-                    r.json().get("token") or r.json().get("access_token")
-                    if r.ok
-                    else None
-                )
+                r = self.session.get(params["realm"], params=query, auth=creds, timeout=TIMEOUT)
+                token = r.json().get("token") or r.json().get("access_token") if r.ok else None
             except (requests.RequestException, ValueError):
                 token = None
             if not token:
@@ -181,12 +159,7 @@ class Client:
 
     def push_blob(self, digest: str, data: bytes) -> bool:
         """Upload one blob unless the registry has it; True when it was uploaded."""
-        if (
-            self.request(
-                "HEAD", f"{self.base}/blobs/{digest}", ok=(200, 404)
-            ).status_code
-            == 200
-        ):
+        if self.request("HEAD", f"{self.base}/blobs/{digest}", ok=(200, 404)).status_code == 200:
             return False
         start = self.request("POST", f"{self.base}/blobs/uploads/", ok=(202,))
         location = start.headers.get("Location", "")
@@ -228,9 +201,7 @@ class Client:
     def get_blob(self, digest: str, size: int) -> bytes | None:
         """At most size + 1 bytes of a blob, or None when the registry does not have it."""
         try:
-            resp = self.request(
-                "GET", f"{self.base}/blobs/{digest}", ok=(200, 404), stream=True
-            )
+            resp = self.request("GET", f"{self.base}/blobs/{digest}", ok=(200, 404), stream=True)
         except RegistryError as e:
             raise ValueError(str(e)) from None
         with resp:
@@ -254,9 +225,7 @@ def _path(url: str) -> str:
 def _reason(resp: requests.Response) -> str:
     try:
         errors = resp.json().get("errors") or []
-        return (
-            f" ({errors[0].get('code')}: {errors[0].get('message')})" if errors else ""
-        )
+        return f" ({errors[0].get('code')}: {errors[0].get('message')})" if errors else ""
     except (ValueError, AttributeError, IndexError):
         return ""
 

@@ -166,9 +166,7 @@ def encode_findings(findings: Sequence[Finding]) -> str:
     """Findings as compact JSON: `[[line, col, message, severity, end_line], ...]`."""
     if not findings:
         return "[]"
-    return json.dumps(
-        [list(f) for f in findings], separators=(",", ":"), ensure_ascii=False
-    )
+    return json.dumps([list(f) for f in findings], separators=(",", ":"), ensure_ascii=False)
 
 
 def decode_findings(text: str) -> list[Finding]:
@@ -240,9 +238,7 @@ def parse_age(text: str) -> float:
     else:
         if seen and not number:
             return total
-    raise ValueError(
-        f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d"
-    )
+    raise ValueError(f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d")
 
 
 def _is_corruption(e: sqlite3.DatabaseError) -> bool:
@@ -401,13 +397,8 @@ class Store:
             for i in range(0, len(keys), _CHUNK):
                 chunk = keys[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                sql = (
-                    "SELECT key, findings, last_used < ? FROM results"
-                    f" WHERE key IN ({marks})"
-                )
-                for key, findings, is_stale in conn.execute(
-                    sql, [touch_before, *chunk]
-                ).fetchall():
+                sql = "SELECT key, findings, last_used < ? FROM results" f" WHERE key IN ({marks})"
+                for key, findings, is_stale in conn.execute(sql, [touch_before, *chunk]).fetchall():
                     if findings == "[]":
                         found[key] = []
                     else:
@@ -424,9 +415,7 @@ class Store:
         self.used.update(found)
         return found  # type: ignore[return-value]
 
-    def put_many(
-        self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True
-    ) -> int:
+    def put_many(self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True) -> int:
         """Store `(entry, findings)` pairs, replacing older values of the same keys.
 
         used=False (imports) keeps existing values and does not mark the entries as used by
@@ -444,18 +433,14 @@ class Store:
             self.used.update(r[0] for r in rows)
         return len(rows)
 
-    def iter_entries(
-        self, keys: Iterable[str] | None = None
-    ) -> Iterator[tuple[Entry, str]]:
+    def iter_entries(self, keys: Iterable[str] | None = None) -> Iterator[tuple[Entry, str]]:
         """`(entry, findings_json)` for `keys` (present ones only), or for every entry when
         keys is None, in key order. findings_json is `encode_findings`' compact form.
         """
         cols = "content_digest, linter, linter_version, settings_digest, lintgate_version, findings"
         if keys is None:
             rows = self._do(
-                lambda conn: conn.execute(
-                    f"SELECT {cols} FROM results ORDER BY key"
-                ).fetchall()
+                lambda conn: conn.execute(f"SELECT {cols} FROM results ORDER BY key").fetchall()
             )
         else:
             wanted = sorted(set(keys))
@@ -476,9 +461,7 @@ class Store:
         rows = [(now, k) for k in self._stale]
         self._stale = set()
         self._write(
-            lambda conn: conn.executemany(
-                "UPDATE results SET last_used=? WHERE key=?", rows
-            )
+            lambda conn: conn.executemany("UPDATE results SET last_used=? WHERE key=?", rows)
         )
 
     def _write(self, op: Callable[[sqlite3.Connection], object]) -> object:
@@ -500,9 +483,7 @@ class Store:
 
     # -- stat index ---------------------------------------------------------------------------
 
-    def stat_lookup(
-        self, root: str | os.PathLike, stats: Mapping[str, StatInfo]
-    ) -> dict[str, str]:
+    def stat_lookup(self, root: str | os.PathLike, stats: Mapping[str, StatInfo]) -> dict[str, str]:
         """Content digests of the files whose stat is unchanged since it was recorded.
 
         root: the project root (absolute); stats: `{path: StatInfo}` with paths as the caller
@@ -534,9 +515,7 @@ class Store:
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
         rows = [
-            (r, p, st.size, st.mtime_ns, st.inode, d)
-            for p, st, d in items
-            if st.mtime_ns < limit
+            (r, p, st.size, st.mtime_ns, st.inode, d) for p, st, d in items if st.mtime_ns < limit
         ]
         if rows:
             self._write(
@@ -612,9 +591,7 @@ class Store:
         cutoff = time.time() - older_than
 
         def op(conn: sqlite3.Connection) -> int:
-            n = conn.execute(
-                "DELETE FROM results WHERE last_used < ?", (cutoff,)
-            ).rowcount
+            n = conn.execute("DELETE FROM results WHERE last_used < ?", (cutoff,)).rowcount
             conn.execute(
                 "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
             )
@@ -664,9 +641,7 @@ class Digests(NamedTuple):
     errors: dict[str, OSError]
 
 
-def file_digests(
-    store: Store | None, root: str | os.PathLike, paths: Iterable[str]
-) -> Digests:
+def file_digests(store: Store | None, root: str | os.PathLike, paths: Iterable[str]) -> Digests:
     """The content digest of each file, through the stat index of `store` (None: hash all).
 
     root: the project root (absolute); paths: relative to it, `/`-separated. A file whose
@@ -716,9 +691,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the database at `path` in WAL mode with the current schema."""
     # isolation_level=None: no implicit transactions; writes use explicit BEGIN IMMEDIATE.
     # timeout: how long to wait for the other process's write lock (seconds).
-    conn = sqlite3.connect(
-        path, timeout=60.0, isolation_level=None, check_same_thread=False
-    )
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             # Only a new database takes it; asked of an existing one, it costs a write.
@@ -727,9 +700,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise sqlite3.OperationalError("cannot switch to WAL mode")
         # NORMAL is safe in WAL mode: a power loss may lose the last commits, never corrupt.
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(
-            "PRAGMA mmap_size=268435456"
-        )  # reads without copying pages (bytes)
+        conn.execute("PRAGMA mmap_size=268435456")  # reads without copying pages (bytes)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")

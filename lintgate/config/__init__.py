@@ -17,12 +17,13 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from lintgate.config.duration import parse_duration
+from lintgate.config.duration import format_duration, parse_duration
 from lintgate.diagnostic import SEVERITIES
 from lintgate.linters import BUILTIN, DEFAULT_ENABLED
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
-FORMATS = ("text", "gometalinter")
+# Linters that report without being enabled: they may appear in Severity and MessageOverride.
+REPORTING_ONLY = ("syntax", "encoding", "nolint")
 
 
 class ConfigError(Exception):
@@ -48,7 +49,46 @@ class Config:
     concurrency: int = 0
     severity: dict[str, str] = dataclasses.field(default_factory=dict)
     format: str = "text"
+    message_override: dict[str, str] = dataclasses.field(default_factory=dict)
+    sort: list[str] = dataclasses.field(default_factory=list)
+    aggregate: bool = False
+    errors: bool = False
+    warn_unmatched_directive: bool = False
     path: Path | None = None
+
+    def to_file(self) -> dict[str, Any]:
+        """The configuration as a lintgate.json object (what `--print-config` prints): given
+        back as `--config`, it makes the same run."""
+        return {
+            "Enable": list(self.enabled),
+            "Skip": list(self.skip),
+            "Vendor": self.vendor,
+            "Exclude": list(self.exclude),
+            "Include": list(self.include),
+            "Deadline": format_duration(self.deadline),
+            "Concurrency": self.concurrency,
+            "Severity": dict(self.severity),
+            "Format": self.format,
+            "MessageOverride": dict(self.message_override),
+            "Sort": list(self.sort),
+            "Aggregate": self.aggregate,
+            "Errors": self.errors,
+            "WarnUnmatchedDirective": self.warn_unmatched_directive,
+        }
+
+    def filter_options(self):
+        """The lintgate.filters.FilterOptions of this configuration."""
+        from lintgate.filters import FilterOptions
+
+        return FilterOptions(
+            exclude=tuple(self.exclude),
+            include=tuple(self.include),
+            severity=dict(self.severity),
+            message_override=dict(self.message_override),
+            sort=tuple(self.sort),
+            aggregate=self.aggregate,
+            errors=self.errors,
+        )
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -103,22 +143,58 @@ def _concurrency(value: Any, where: str) -> int:
     return value
 
 
-def _severity(value: Any, where: str) -> dict[str, str]:
+def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(f'{where}: expected an object such as {{"black": "error"}}')
-    for linter, sev in value.items():
-        _linter_names([linter], where)
+        raise ConfigError(f"{where}: expected an object such as {example}")
+    names = list(BUILTIN) + list(REPORTING_ONLY)
+    for linter in value:
+        if linter not in names:
+            raise ConfigError(f"{where}: unknown linter {linter!r}{_suggest(linter, names)}")
+    return value
+
+
+def _severity(value: Any, where: str) -> dict[str, str]:
+    for linter, sev in _per_linter(value, where, '{"black": "error"}').items():
         if sev not in SEVERITIES:
-            raise ConfigError(f'{where}.{linter}: expected "warning" or "error", got {sev!r}')
+            raise ConfigError(f'{where}: {linter}: expected "warning" or "error", got {sev!r}')
+    return value
+
+
+def _message_override(value: Any, where: str) -> dict[str, str]:
+    from lintgate.report.template import compile_template
+
+    for linter, template in _per_linter(value, where, '{"black": "{message}"}').items():
+        if not isinstance(template, str):
+            raise ConfigError(f"{where}: {linter}: expected a template string")
+        try:
+            compile_template(template)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {linter}: {e}") from None
+    return value
+
+
+def _sort(value: Any, where: str) -> list[str]:
+    from lintgate.filters import SORT_KEYS
+
+    keys = list(SORT_KEYS) + ["none"]
+    for key in _strings(value, where):
+        if key not in keys:
+            raise ConfigError(
+                f"{where}: unknown sort key {key!r}{_suggest(key, keys)}; "
+                f"expected some of {', '.join(keys)}"
+            )
     return value
 
 
 def _format(value: Any, where: str) -> str:
-    if not isinstance(value, str) or value not in FORMATS:
-        raise ConfigError(
-            f"{where}: unknown format {value!r}{_suggest(str(value), list(FORMATS))}; "
-            f"expected one of {', '.join(FORMATS)}"
-        )
+    from lintgate.report import get_renderer
+
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a format name or a template string")
+    try:
+        get_renderer(value)
+    except ValueError as e:
+        raise ConfigError(f"{where}: {e}") from None
     return value
 
 
@@ -136,6 +212,11 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Concurrency": _concurrency,
     "Severity": _severity,
     "Format": _format,
+    "MessageOverride": _message_override,
+    "Sort": _sort,
+    "Aggregate": _bool,
+    "Errors": _bool,
+    "WarnUnmatchedDirective": _bool,
 }
 
 
@@ -203,6 +284,11 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Concurrency": "concurrency",
         "Severity": "severity",
         "Format": "format",
+        "MessageOverride": "message_override",
+        "Sort": "sort",
+        "Aggregate": "aggregate",
+        "Errors": "errors",
+        "WarnUnmatchedDirective": "warn_unmatched_directive",
     }
     for key, attr in simple.items():
         if key in keys:

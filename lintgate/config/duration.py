@@ -25,3 +25,13 @@ def parse_duration(text: str) -> float:
     if not text:
         raise ValueError('invalid duration \'\' (Go syntax, e.g. "90s", "8m", "1h30m")')
     return total
+
+
+def format_duration(seconds: float) -> str:
+    """`seconds` as a Go duration string that `parse_duration` reads back ("0s", "90s",
+    "1500ms", "1ns"), in the largest unit that states it exactly (to the nanosecond)."""
+    ns = round(seconds * 1e9)
+    for unit, size in (("s", 10**9), ("ms", 10**6), ("us", 10**3)):
+        if ns % size == 0:
+            return f"{ns // size}{unit}"
+    return f"{ns}ns"

@@ -35,13 +35,7 @@ def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
             {"classname": context.tool_name, "name": path, "file": path},
         )
         for d in ds:
-            failure = ET.SubElement(
-                case, "failure", {"message": d.message, "type": d.linter}
-            )
+            failure = ET.SubElement(case, "failure", {"message": d.message, "type": d.linter})
             failure.text = render_gometalinter(d)
     ET.indent(root)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        + ET.tostring(root, encoding="unicode")
-        + "\n"
-    )
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -16,7 +16,9 @@ from urllib.parse import quote
 from lintgate.diagnostic import Diagnostic
 from lintgate.report import ReportContext
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 # What each lintgate-defined linter checks, for the rule's shortDescription.
 DESCRIPTIONS = {

@@ -113,9 +113,7 @@ def _compile_go(template: str) -> LineTemplate:
 
     # Parse into nested node lists; `stack` holds the open `if`s.
     root: list[_Node] = []
-    stack: list[tuple[str, list[_Node], list[_Node], bool]] = (
-        []
-    )  # (field, then, else, in_else)
+    stack: list[tuple[str, list[_Node], list[_Node], bool]] = []  # (field, then, else, in_else)
     current = root
     for is_action, text in tokens:
         if not is_action:
