@@ -553,7 +553,9 @@ def run(
         else:
             outcomes = {**job.known, **d.outcomes} if d.digest == job.digest else d.outcomes
             diagnostics = combine(job.display, job.names, outcomes)
-            diagnostics = checker.suppress(diagnostics, d.nolint_text, job.display)
+            parsed_by = next((n for n in job.names if n in outcomes and outcomes[n].syntax), None)
+            if parsed_by is None or parsed_by == SYNTAX:  # a linter's parse error stays, as before
+                diagnostics = checker.suppress(diagnostics, d.nolint_text, job.display)
         results.append(FileResult(job.display, diagnostics, job.errors + d.errors))
         cached += job.display in answered and d.digest == job.digest and not d.errors
         if d.digest is not None and d.digest == job.digest:

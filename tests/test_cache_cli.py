@@ -194,3 +194,20 @@ def test_a_directory_named_cache_is_given_as_dot_slash_cache(tmp_path):
         "app.py", "cache/app.py"
     )
     assert lintgate(repo, "cache").returncode == 2  # the subcommand, without a command
+
+
+def test_nolint_files_warm_and_cold_alike(tmp_path):
+    # A parse error is not silenced by `nolint`; the other file's directive silences isort.
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "bad.py").write_text("def f(:  # nolint\n    pass\n")
+    (repo / "quiet.py").write_text("import sys, os  # nolint: isort\ny = {'a':1}\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    expected = (
+        "bad.py:1:7: ❌ cannot parse: bad input (syntax)\n"
+        "quiet.py:2:1: ⚠️ would reformat line 2 (black)\n"
+    )
+    cold = lintgate(repo, env=env)
+    warm = lintgate_traced(repo, env=env)
+    assert cold.stdout == warm.stdout == expected
+    assert summary(warm.stderr) == (4, 2, 4)
+    assert warm.stderr.endswith("heavy: []\n")
