@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 from lintgate.diagnostic import Finding
+from lintgate.linters import configs
 from lintgate.linters.base import Project
 from lintgate.linters.hunks import changed_hunks
 
@@ -94,3 +96,43 @@ def fix(text: str, source, config) -> str:
     """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
     changed, output = _sort(text, config, source.is_stub)
     return output if changed else text
+
+
+# isort's CONFIG_SOURCES, in its search order.
+_CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
+_walks: dict[str, tuple] = {}
+
+
+def config_digest(directory: Path, project: Project) -> str:
+    """sha256 hex of what isort's settings for `directory` are made from, without isort.
+
+    isort's search (settings._find_config) goes up from the directory through the files in
+    _CONFIG_FILES until one has an isort section, stopping at a `.git` or `.hg` directory; a
+    directory without a config of its own takes the project root's (settings_for). This digests
+    every candidate file on both walks (to the stop, so a wrong guess about which one has a
+    section can only make the digest change more often): of `pyproject.toml` only the
+    `[tool.isort]` table (black's table shares the file and must not invalidate isort's results),
+    of the INI files their bytes. Positions are left out, so directories sharing one config
+    share one digest. Never raises.
+    """
+    return configs.digest([_walk(str(directory)), _walk(str(project.root))])
+
+
+def _walk(directory: str) -> tuple:
+    if directory not in _walks:
+        own = []
+        for name in _CONFIG_FILES:
+            path = os.path.join(directory, name)
+            if not os.path.isfile(path):
+                continue
+            if name == "pyproject.toml":
+                document, broken = configs.load_toml(path)
+                section = configs.table(document, "tool.isort") if document else None
+                if section is not None or broken:
+                    own.append((name, section, broken))
+            else:
+                own.append((name, configs.file_digest(path)))
+        parent = os.path.dirname(directory)
+        above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
+        _walks[directory] = (*own, *above)
+    return _walks[directory]
