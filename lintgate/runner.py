@@ -157,7 +157,7 @@ class Checker:
         nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
-        for name in work.names:
+        for index, name in enumerate(work.names):
             module = linters.get("black" if name == SYNTAX else name)
             try:
                 settings = self.settings(module.NAME, directory)
@@ -168,7 +168,9 @@ class Checker:
                     outcomes[name] = Outcome(module.check(source, settings))
             except ParseError as e:
                 outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
-                break  # the first parse error is the file's only finding
+                if "black" not in work.names[index + 1 :]:
+                    break  # a parse error is the file's only finding; black's, when it runs
+
             except _SettingsFailure as e:
                 if name != SYNTAX:
                     errors.append(f"{name}: {e}")
@@ -204,17 +206,17 @@ def _unreadable(display: str, error: OSError) -> str:
 
 
 def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> list[Diagnostic]:
-    """The diagnostics of a file from its linters' outcomes, `names` in pipeline order: the
-    first parse error alone (as the `syntax` linter), else every linter's findings."""
+    """The diagnostics of a file from its linters' outcomes, `names` in pipeline order: a
+    parse error alone (as the `syntax` linter; black's when black's parser failed, since the
+    gate's syntax verdict is black's), else every linter's findings."""
+    broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
+    if broken:
+        e = outcomes[next((n for n in broken if n in ("black", SYNTAX)), broken[0])].syntax
+        return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
     found: list[Diagnostic] = []
     for name in names:
-        outcome = outcomes.get(name)
-        if outcome is None:
-            continue
-        if outcome.syntax is not None:
-            e = outcome.syntax
-            return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
-        found.extend(Diagnostic.from_finding(display, name, f) for f in outcome.findings)
+        if name in outcomes:
+            found.extend(Diagnostic.from_finding(display, name, f) for f in outcomes[name].findings)
     return found
 
 

@@ -48,8 +48,10 @@ def test_a_changed_file_is_checked_again_and_only_it(tmp_path):
     assert proc.stdout == (
         f"pkg/core.py:{last}:1: ⚠️ would reformat line {last} (black)\n"
         f"pkg/core.py:{last}:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        f"pkg/core.py:{last}:8: ⚠️ 'sys' imported again (first at line 2) (imports)\n"
+        f"pkg/core.py:{last}:13: ⚠️ 'os' imported again (first at line 1) (imports)\n"
     )
-    assert summary(proc.stderr) == (2, 2, 1)
+    assert summary(proc.stderr) == (2, 4, 1)
 
 
 def test_no_cache_leaves_the_cache_alone(tmp_path):
@@ -163,9 +165,9 @@ def test_cache_status_prune_clean(tmp_path):
         os.utime(path, (hour_ago, hour_ago))
     lintgate(repo, *flag)
     proc = lintgate(tmp_path, "cache", "status", *flag)
-    # Its 2 files have the same bytes: one decoding, one isort and one black result.
+    # Its 2 files have the same bytes: one decoding, one imports, one isort, one black result.
     assert re.fullmatch(
-        f"directory: {re.escape(str(cache))}\nsize: [1-9][0-9]* bytes\nentries: 3\n"
+        f"directory: {re.escape(str(cache))}\nsize: [1-9][0-9]* bytes\nentries: 4\n"
         "files indexed: 2\nlast used: newest [0-9]+s ago, oldest [0-9]+s ago\n",
         proc.stdout,
     )
@@ -176,7 +178,7 @@ def test_cache_status_prune_clean(tmp_path):
     proc = lintgate(tmp_path, "cache", "prune", "--older-than", "30d", *flag)
     assert proc.stdout == f"removed 1 entries not used for 30d from {cache}\n"
     proc = lintgate(tmp_path, "cache", "clean", "--cache-dir", str(cache))
-    assert proc.stdout == f"removed 2 entries from {cache}\n"
+    assert proc.stdout == f"removed 3 entries from {cache}\n"
     proc = lintgate(tmp_path, "cache", "prune", "--older-than", "soon", *flag)
     assert (proc.stdout, proc.returncode) == ("", 2)
     assert proc.stderr == (
@@ -200,7 +202,7 @@ def test_nolint_files_warm_and_cold_alike(tmp_path):
     # A parse error is not silenced by `nolint`; the other file's directive silences isort.
     repo = copy_repo("clean", tmp_path / "repo")
     (repo / "bad.py").write_text("def f(:  # nolint\n    pass\n")
-    (repo / "quiet.py").write_text("import sys, os  # nolint: isort\ny = {'a':1}\n")
+    (repo / "quiet.py").write_text("import sys, os  # nolint: isort, imports\ny = {'a':1}\n")
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     expected = (
         "bad.py:1:7: ❌ cannot parse: bad input (syntax)\n"

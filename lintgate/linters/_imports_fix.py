@@ -58,10 +58,16 @@ def remove(text: str, bindings: list) -> str:
                     tail = cst.SimpleWhitespace("")
                     if isinstance(removed.comma, cst.Comma):
                         rws = removed.comma.whitespace_after
-                        tail = rws.last_line if isinstance(rws, cst.ParenthesizedWhitespace) else tail
+                        tail = (
+                            rws.last_line if isinstance(rws, cst.ParenthesizedWhitespace) else tail
+                        )
                     else:
-                        changes["rpar"] = new.rpar.with_changes(whitespace_before=cst.SimpleWhitespace(""))
-                    comma = prev.comma.with_changes(whitespace_after=ws.with_changes(last_line=tail))
+                        changes["rpar"] = new.rpar.with_changes(
+                            whitespace_before=cst.SimpleWhitespace("")
+                        )
+                    comma = prev.comma.with_changes(
+                        whitespace_after=ws.with_changes(last_line=tail)
+                    )
                 else:
                     comma = removed.comma
                     if isinstance(comma, cst.Comma) and not parens:
@@ -108,4 +114,3 @@ def remove(text: str, bindings: list) -> str:
             return out, carried
 
     return wrapper.module.visit(Remover()).code
-
