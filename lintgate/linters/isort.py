@@ -35,13 +35,38 @@ def version() -> str:
 
 def settings_for(directory: Path, project: Project):
     """The isort `Config` for files in `directory`: one object per config directory."""
-    from isort.settings import Config, _find_config
+    from isort.settings import Config
 
-    found_in, data = _find_config(str(directory))
-    key = found_in if data else str(project.root)
+    found_in = _config_dir(str(directory))
+    key = found_in or str(project.root)
     if key not in _configs:
         _configs[key] = Config(settings_path=key)
     return _configs[key]
+
+
+_config_dirs: dict[str, str | None] = {}
+
+
+def _config_dir(directory: str) -> str | None:
+    """The directory whose config isort's own search (`isort.settings._find_config`) takes for
+    files in `directory`, or None when it finds none. Memoized per directory: a directory with
+    no config file and no repository marker answers as its parent does, so the config files
+    are parsed once per directory that holds one, not once per directory below it."""
+    if directory in _config_dirs:
+        return _config_dirs[directory]
+    from isort.settings import CONFIG_SOURCES, STOP_CONFIG_SEARCH_ON_DIRS, _find_config
+
+    parent = os.path.dirname(directory)
+    here = any(os.path.isfile(os.path.join(directory, n)) for n in CONFIG_SOURCES) or any(
+        os.path.exists(os.path.join(directory, d)) for d in STOP_CONFIG_SEARCH_ON_DIRS
+    )
+    if here or parent == directory:
+        found_in, data = _find_config(directory)
+        result = found_in if data else None
+    else:
+        result = _config_dir(parent)
+    _config_dirs[directory] = result
+    return result
 
 
 def settings_digest(config) -> str:
