@@ -70,11 +70,15 @@ class Checker:
                 raise _SettingsFailure(self._settings_errors[key]) from None
         return self._settings[key]
 
-    def check(self, path: Path, display: str) -> FileResult:
-        """Check the file at `path` (absolute); `display` is its path in the output."""
+    def check(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
+        """Check the file at `path` (absolute); `display` is its path in the output.
+
+        `raw`: the file's bytes when the caller has them already (the fixer checks its result
+        before writing it); None reads `path`.
+        """
         result = FileResult(display)
         try:
-            raw = path.read_bytes()
+            raw = path.read_bytes() if raw is None else raw
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
@@ -215,3 +219,55 @@ def run(
     unchecked = [shown for _, shown in items if shown not in done]
     paths = [r.path for r in results]
     return RunResult(len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start)
+
+
+# --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------
+
+_task = None
+
+
+def _init_task(factory, args: tuple) -> None:
+    global _task
+    _task = factory(*args)
+
+
+def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
+    index, item = indexed
+    return index, _task(item)
+
+
+def map_unordered(factory, args: tuple, items: list, concurrency: int, deadline: float = 0.0):
+    """Call `factory(*args)(item)` for every item of `items` on `concurrency` processes, one
+    worker object per process (so its memos last the whole run), as `run` does for the check.
+
+    `factory` and `args` must be picklable when processes are spawned (a module-level class
+    and plain data). `deadline`: seconds for the whole run, 0 for none.
+    Returns {index in items: result} for the items finished before the deadline.
+    """
+    limit = time.monotonic() + deadline if deadline > 0 else None
+    done: dict[int, object] = {}
+    if concurrency <= 1 or len(items) <= 1:
+        worker = factory(*args)
+        for index, item in enumerate(items):
+            if limit is not None and time.monotonic() >= limit:
+                break
+            done[index] = worker(item)
+        return done
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
+    try:
+        chunk = max(1, min(16, len(items) // (concurrency * 8)))
+        it = pool.imap_unordered(_run_task, list(enumerate(items)), chunksize=chunk)
+        while len(done) < len(items):
+            timeout = None if limit is None else max(0.0, limit - time.monotonic())
+            try:
+                index, result = it.next(timeout) if timeout is not None else next(it)
+            except (multiprocessing.TimeoutError, StopIteration):
+                break
+            done[index] = result
+        if len(done) == len(items):
+            pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    return done
