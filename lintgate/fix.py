@@ -205,6 +205,8 @@ class Fixer:
         self.checker = Checker(project, list(enabled), warn_unmatched)
         self.project = project
         self.options = replace(options, aggregate=False, sort=("none",))
+        # whether every finding of a fixer's linter is kept (no filter can drop one)
+        self._keeps_all = not (options.exclude or options.include or options.errors)
         self.write = write
         if multiprocessing.parent_process() is not None:
             # pool.terminate() sends SIGTERM: unwind, so that write_atomic removes its temp file
@@ -314,6 +316,10 @@ class Fixer:
         def wanted(text: str) -> bool:
             if text == original.text:  # the check of the original already answered
                 return name in kept
+            if self._keeps_all and "nolint" not in text:
+                # nothing would drop a finding, and a fixer with nothing to fix returns its
+                # input unchanged: run it rather than check first (black formats once less)
+                return True
             source = _source(text, original.is_stub)
             found = [
                 Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
