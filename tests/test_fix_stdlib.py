@@ -126,7 +126,7 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
 
 
 def test_killed_fix_leaves_each_file_original_or_fixed(tmp_path):
-    files = stdlib_files(150, 6_000)
+    files = stdlib_files(150, 3_000)
     reference = copy_stdlib(files, tmp_path / "reference")
     victim = copy_stdlib(files, tmp_path / "victim")
     original = tree(victim)
