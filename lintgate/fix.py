@@ -73,8 +73,9 @@ def run_pipeline(text: str, steps: list[Step]) -> tuple[str, list[str]]:
             if not step.wanted(text):
                 continue
             out = step.fix(text)
-        except ParseError as e:
-            raise StepFailed(step.name, f"its input does not parse: {e.message}") from None
+        except ParseError as e:  # the previous step broke the file (the original parsed)
+            blame = changed_by[-1] if changed_by else step.name
+            raise StepFailed(blame, f"its result does not parse: {e.message}") from None
         except Exception as e:  # black's safety checks raise here: the file stays as it was
             raise StepFailed(step.name, _one_line(e)) from None
         if out != text:

@@ -46,9 +46,7 @@ def run_bytes(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     """Run `lintgate ARGS` in `cwd`; stdout as bytes (diffs keep CRLF and latin-1 bytes)."""
     env = dict(os.environ)
     env.pop("LINTGATE_CACHE_DIR", None)
-    return subprocess.run(
-        [str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True, timeout=600
-    )
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True, timeout=600)
 
 
 def prepare(name: str, dest: Path) -> tuple[dict, Path]:

@@ -92,7 +92,9 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
     assert diff.returncode == 1
     assert not [p for p in fixed if p.endswith(TEMP_SUFFIX)]
 
-    subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=a, input=diff.stdout, check=True)
+    subprocess.run(
+        ["git", "apply", "--whitespace=nowarn", "-"], cwd=a, input=diff.stdout, check=True
+    )
     assert tree(a) == fixed  # the patch gives exactly what --fix wrote
 
     after = lintgate(b, "--format", "gometalinter")
@@ -108,7 +110,11 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
 
     env = dict(os.environ, BLACK_CACHE_DIR=str(tmp_path / "black-cache"))
     isort = subprocess.run(
-        [str(BIN / "isort"), "--check-only", *changed], cwd=b, env=env, capture_output=True, text=True
+        [str(BIN / "isort"), "--check-only", *changed],
+        cwd=b,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert isort.returncode == 0, isort.stderr[-2000:]
     black = subprocess.run(
