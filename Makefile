@@ -1,14 +1,22 @@
 # The gate on this repository, the tests, and the long runs kept out of the default test run.
 PYTHON ?= .venv/bin/python
 
-.PHONY: venv lint test agreement fix-stdlib bench
+# The gate's command line, one place for both: `make lint` runs it from $(PYTHON)'s bin directory,
+# the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
+LINT_CMD = lintgate
+
+.PHONY: venv lint lint-docker test agreement fix-stdlib bench
 
 venv:
 	python3 -m venv .venv
 	.venv/bin/pip install -e '.[test]'
 
 lint:
-	$(PYTHON) -m lintgate
+	$(dir $(PYTHON))$(LINT_CMD)
+
+# The same gate as a BuildKit build stage: source bind-mounted read-only, cache on a cache mount.
+lint-docker:
+	DOCKER_BUILDKIT=1 docker build --progress=plain --target lint .
 
 test:
 	$(PYTHON) -m pytest -q

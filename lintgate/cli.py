@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from lintgate.config import (
     read_config_file,
 )
 from lintgate.config.duration import parse_duration
+from lintgate.discovery import git_top
 
 FINDINGS = 1
 FAILURE = 2
@@ -151,20 +151,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _git_top(directory: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return Path(out.stdout.rstrip("\n"))
-
-
 def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     """The effective Config (defaults, file, flags) and the project root.
 
@@ -185,7 +171,7 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         display = os.path.relpath(path, cwd) if path.is_absolute() else str(path)
         apply_file(config, read_config_file(cwd / path, display))
         config.path = path
-    root = root or _git_top(cwd) or cwd
+    root = root or git_top(cwd) or cwd
     apply_linter_flags(config, args.linter_actions)
     config.skip += args.skip
     config.exclude += _check_regexes(args.exclude, "--exclude")

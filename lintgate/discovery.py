@@ -69,7 +69,8 @@ def _skip_spec(patterns: list[str]):
     return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
 
 
-def _git_top(directory: Path) -> Path | None:
+def git_top(directory: Path) -> Path | None:
+    """The top of the git work tree holding `directory`, or None (not in one, or no git)."""
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -225,7 +226,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
     for arg in paths or ["."]:
         path = Path(os.path.abspath(cwd / arg))
         if path.is_dir():
-            top = _git_top(path)
+            top = git_top(path)
             if top is not None:
                 try:
                     candidates = _git_files(top, path)

@@ -1,5 +1,9 @@
 """Each fixture repository under tests/fixtures/repos/ with its exact stdout, stderr and exit
-status (`expected.stdout`, `expected.stderr`, `case.json` holding `args` and `exit`)."""
+status (`expected.stdout`, `expected.stderr`, `case.json` holding `args` and `exit`).
+
+A case may borrow another case's files (`"repo": "NAME"`) and add a `lintgate.json`
+(`"config": {...}`), so one repository serves many cases (formats, filters).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ CASES = sorted(p.name for p in REPOS.iterdir() if (p / "case.json").is_file())
 @pytest.mark.parametrize("name", CASES)
 def test_fixture_repository(name, tmp_path):
     case = json.loads((REPOS / name / "case.json").read_text())
-    repo = copy_repo(name, tmp_path / "repo", git=case.get("git", True))
+    repo = copy_repo(case.get("repo", name), tmp_path / "repo", git=case.get("git", True))
+    if "config" in case:
+        (repo / "lintgate.json").write_text(json.dumps(case["config"]))
     proc = lintgate(repo, *case.get("args", []))
     stderr = normalize_stderr(proc.stderr)
     if os.environ.get("LINTGATE_UPDATE_GOLDEN"):
