@@ -315,9 +315,10 @@ class Fixer:
 
     def _wants(self, name, module, settings, display, original: Source, kept) -> Callable:
         def wanted(text: str) -> bool:
-            if text == original.text:  # the check of the original already answered
+            protected = "nolint" in text
+            if text == original.text and not protected:  # the check already answered
                 return name in kept
-            if self._keeps_all and "nolint" not in text:
+            if self._keeps_all and not protected:
                 # nothing would drop a finding, and a fixer with nothing to fix returns its
                 # input unchanged: run it rather than check first (black formats once less)
                 return True
@@ -325,8 +326,11 @@ class Fixer:
             found = [
                 Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
             ]
-            found = [d for d in self.checker._suppress(found, text, display) if d.linter == name]
-            return bool(self._kept(found))
+            unsilenced = self.checker._suppress(found, text, display)
+            if len([d for d in unsilenced if d.linter == name]) < len(found):
+                # a fixer rewrites the whole file: it would change code a `nolint` protects
+                return False
+            return bool(self._kept([d for d in unsilenced if d.linter == name]))
 
         return wanted
 
@@ -348,11 +352,13 @@ class Fixer:
             if step.name not in remaining:
                 continue
             try:
-                again = step.fix(text)
+                again = step.fix(text) if step.wanted(text) else text
             except Exception:
                 again = text
             if again != text:
-                later = [s.name for s in steps[i + 1 :] if s.name in changed_by] or ["the pipeline"]
+                later = [s.name for s in steps[i + 1 :] if s.name in changed_by]
+                if not later:
+                    return f"not fixed: {step.name} does not settle (its output changes again)"
                 return (
                     f"not fixed: {step.name} and {' and '.join(later)} disagree "
                     f"({step.name} would change {later[-1]}'s output again); "
