@@ -280,7 +280,7 @@ class Fixer:
                 return result
         else:
             diff_path = display
-            if target != path:  # a link: the patch applies to the file it points to
+            if path.is_symlink():  # the patch applies to the file the link points to
                 diff_path = os.path.relpath(target, self.project.cwd).replace(os.sep, "/")
             result.diff = unified_diff(raw, data, diff_path)
         result.changed = True
