@@ -199,3 +199,24 @@ def test_check_mode_writes_nothing(name, public_tmp):
     )
     assert a.stdout  # the repository has findings: the run did read and check the files
     assert (stamps(writable), stamps(read_only)) == before
+
+
+def test_fix_with_new_code_selection_is_a_usage_error(tmp_path):
+    _, repo = prepare("bom", tmp_path / "repo")
+    before = tree(repo)
+    proc = lintgate(repo, "--fix", "--new-from-rev", "HEAD")
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        "lintgate: --fix and --diff fix whole files: not with --new-from-rev/-patch\n",
+        2,
+    )
+    assert tree(repo) == before
+
+
+def test_diff_wins_over_fix(tmp_path):
+    _, repo = prepare("bom", tmp_path / "repo")
+    before = tree(repo)
+    proc = run_bytes(repo, "--fix", "--diff")
+    assert proc.stdout == (CASES_DIR / "bom" / "expected.diff").read_bytes()
+    assert proc.returncode == 1
+    assert tree(repo) == before
