@@ -42,7 +42,7 @@ def tree(root: Path) -> dict[str, bytes]:
     return out
 
 
-def run_bytes(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def run_bytes(cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run `lintgate ARGS` in `cwd`; stdout as bytes (diffs keep CRLF and latin-1 bytes)."""
     env = dict(os.environ)
     env.pop("LINTGATE_CACHE_DIR", None)

@@ -34,6 +34,7 @@ from lintgate.fix import TEMP_SUFFIX
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FULL = bool(os.environ.get("LINTGATE_FIX_FULL"))
 BIN = Path(sys.executable).parent
+TIMEOUT = 7200 if FULL else 600  # seconds for one lintgate run
 LINE = re.compile(r"^(.*?):\d+:\d*:(?:warning|error): .* \(([\w, ]+)\)$")
 
 
@@ -80,10 +81,10 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
     original = tree(a)
     start = time.monotonic()
 
-    diff = run_bytes(a, "--diff", "--format", "gometalinter")
+    diff = run_bytes(a, "--diff", "--format", "gometalinter", timeout=TIMEOUT)
     assert b"Traceback" not in diff.stderr
     assert tree(a) == original
-    fix = lintgate(b, "--fix", "--format", "gometalinter")
+    fix = lintgate(b, "--fix", "--format", "gometalinter", timeout=TIMEOUT)
     assert "Traceback" not in fix.stderr
     assert fix.returncode in (0, 1), fix.stderr[-2000:]
     fixed = tree(b)
@@ -97,7 +98,7 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
     )
     assert tree(a) == fixed  # the patch gives exactly what --fix wrote
 
-    after = lintgate(b, "--format", "gometalinter")
+    after = lintgate(b, "--format", "gometalinter", timeout=TIMEOUT)
     left = [line for line in fix.stdout.splitlines() if not line.endswith(" (fix)")]
     assert after.stdout.splitlines() == left  # nothing left but what --fix reported
 
