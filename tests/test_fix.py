@@ -46,7 +46,9 @@ def run_bytes(cwd: Path, *args: str, timeout: float = 600) -> subprocess.Complet
     """Run `lintgate ARGS` in `cwd`; stdout as bytes (diffs keep CRLF and latin-1 bytes)."""
     env = dict(os.environ)
     env.pop("LINTGATE_CACHE_DIR", None)
-    return subprocess.run([str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True, timeout=600)
+    return subprocess.run(
+        [str(SCRIPT), *args], cwd=cwd, env=env, capture_output=True, timeout=timeout
+    )
 
 
 def prepare(name: str, dest: Path) -> tuple[dict, Path]:
