@@ -143,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     from lintgate.cache.command import add_arguments as add_cache_arguments
 
     add_cache_arguments(p)
+    # Repair (issue 4): lintgate.fix.
+    p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change, as a patch; write nothing",
+    )
     p.set_defaults(linter_actions=[])
     return p
 
@@ -239,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         outputs = parse_outputs(args.output, config.format)
         if args.new_from_rev and args.new_from_patch:
             raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")
+        if (args.fix or args.diff) and (args.new_from_rev or args.new_from_patch):
+            raise ConfigError("--fix and --diff fix whole files: not with --new-from-rev/-patch")
     except ConfigError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
@@ -274,16 +283,18 @@ def _new_code(args: argparse.Namespace, cwd: Path):
     return None
 
 
-def _write_reports(outputs, diagnostics, context) -> list[str]:
-    """Render every report; returns one-line errors for report files that cannot be written."""
+def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
+    """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
+    returns one-line errors for report files that cannot be written."""
     from lintgate.report import get_renderer
 
     errors = []
+    stdout = stdout or sys.stdout
     for name, path in outputs:
         text = get_renderer(name)(diagnostics, context)
         if path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            stdout.write(text)
+            stdout.flush()
             continue
         try:
             Path(path).write_text(text, encoding="utf-8")
@@ -315,24 +326,30 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     for missing in found.missing:
         print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
         status |= FAILURE
-    imports, exports, deprecations = args.cache_specs
-    for message in deprecations:
-        _warn(message)
-    trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
-    cache = CacheRun.open(args, imports, exports, trees, _warn)
-    result = runner.run(
-        found.files,
-        project,
-        config.enabled,
-        effective_concurrency(config),
-        config.deadline,
-        warn_unmatched=config.warn_unmatched_directive,
-        store=cache.store,
-        warn=_warn,
-    )
-    for error in cache.finish():
-        print(f"lintgate: {error}", file=sys.stderr)
-        status |= FAILURE
+    if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
+        from lintgate import fix
+
+        result = fix.run(found.files, project, config, write=not args.diff)
+        status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
+    else:
+        imports, exports, deprecations = args.cache_specs
+        for message in deprecations:
+            _warn(message)
+        trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
+        cache = CacheRun.open(args, imports, exports, trees, _warn)
+        result = runner.run(
+            found.files,
+            project,
+            config.enabled,
+            effective_concurrency(config),
+            config.deadline,
+            warn_unmatched=config.warn_unmatched_directive,
+            store=cache.store,
+            warn=_warn,
+        )
+        for error in cache.finish():
+            print(f"lintgate: {error}", file=sys.stderr)
+            status |= FAILURE
     diagnostics = result.diagnostics
     if changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
@@ -343,7 +360,8 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(config.enabled),
     )
-    errors = result.errors + _write_reports(outputs, diagnostics, context)
+    report_to = sys.stderr if args.diff else sys.stdout
+    errors = result.errors + _write_reports(outputs, diagnostics, context, report_to)
     for error in errors:
         print(f"lintgate: {error}", file=sys.stderr)
     if errors:

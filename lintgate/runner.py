@@ -179,6 +179,41 @@ class Checker:
                     errors.append(f"{work.display}: {name}: internal error: {_one_line(e)}")
         return Done(work.display, digest, None, outcomes, errors, nolint_text)
 
+    def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
+        """Check one file now, without the cache (the fixer checks a result before writing
+        it): the enabled linters that the tools' own configuration does not exclude for
+        `path`. `raw`: the bytes to check, None to read `path`."""
+        result = FileResult(display)
+        names: list[str] = []
+        for name in self.enabled:
+            try:
+                settings = self.settings(name, path.parent)
+                if not linters.get(name).is_excluded(path, settings, self.project):
+                    names.append(name)
+            except _SettingsFailure as e:
+                result.errors.append(f"{name}: {e}")
+            except Exception as e:
+                result.errors.append(f"{display}: {name}: internal error: {_one_line(e)}")
+        if self.enabled and "black" not in self.enabled and not set(names) & set(_PARSERS):
+            names.append(SYNTAX)
+        done = self.check(Work(str(path), display, raw, tuple(names)))
+        result.errors += done.errors
+        if done.encoding is not None:
+            f = done.encoding
+            result.diagnostics = [Diagnostic(display, f.line, f.col, ENCODING, f.message, ERROR)]
+        elif done.digest is not None:
+            result.diagnostics = self.diagnose(display, names, done.outcomes, done.nolint_text)
+        return result
+
+    def diagnose(self, display: str, names, outcomes: dict[str, Outcome], nolint_text) -> list:
+        """A file's diagnostics from its linters' outcomes (`combine`), less what its `nolint`
+        directives silence; a linter's parse error is never silenced."""
+        found = combine(display, names, outcomes)
+        parsed_by = next((n for n in names if n in outcomes and outcomes[n].syntax), None)
+        if parsed_by is None or parsed_by == SYNTAX:
+            found = self.suppress(found, nolint_text, display)
+        return found
+
     def suppress(self, found: list[Diagnostic], text: str | None, display: str) -> list[Diagnostic]:
         """Drop what the file's `# nolint` directives silence (lintgate.nolint); `text` is
         None when the file holds no `nolint`."""
@@ -554,10 +589,7 @@ def run(
             diagnostics = [Diagnostic(job.display, e.line, e.col, ENCODING, e.message, ERROR)]
         else:
             outcomes = {**job.known, **d.outcomes} if d.digest == job.digest else d.outcomes
-            diagnostics = combine(job.display, job.names, outcomes)
-            parsed_by = next((n for n in job.names if n in outcomes and outcomes[n].syntax), None)
-            if parsed_by is None or parsed_by == SYNTAX:  # a linter's parse error stays, as before
-                diagnostics = checker.suppress(diagnostics, d.nolint_text, job.display)
+            diagnostics = checker.diagnose(job.display, job.names, outcomes, d.nolint_text)
         results.append(FileResult(job.display, diagnostics, job.errors + d.errors))
         cached += job.display in answered and d.digest == job.digest and not d.errors
         if d.digest is not None and d.digest == job.digest:
@@ -574,3 +606,55 @@ def run(
     return RunResult(
         len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start, cached
     )
+
+
+# --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------
+
+_task = None
+
+
+def _init_task(factory, args: tuple) -> None:
+    global _task
+    _task = factory(*args)
+
+
+def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
+    index, item = indexed
+    return index, _task(item)
+
+
+def map_unordered(factory, args: tuple, items: list, concurrency: int, deadline: float = 0.0):
+    """Call `factory(*args)(item)` for every item of `items` on `concurrency` processes, one
+    worker object per process (so its memos last the whole run), as `run` does for the check.
+
+    `factory` and `args` must be picklable when processes are spawned (a module-level class
+    and plain data). `deadline`: seconds for the whole run, 0 for none.
+    Returns {index in items: result} for the items finished before the deadline.
+    """
+    limit = time.monotonic() + deadline if deadline > 0 else None
+    done: dict[int, object] = {}
+    if concurrency <= 1 or len(items) <= 1:
+        worker = factory(*args)
+        for index, item in enumerate(items):
+            if limit is not None and time.monotonic() >= limit:
+                break
+            done[index] = worker(item)
+        return done
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
+    try:
+        chunk = max(1, min(16, len(items) // (concurrency * 8)))
+        it = pool.imap_unordered(_run_task, list(enumerate(items)), chunksize=chunk)
+        while len(done) < len(items):
+            timeout = None if limit is None else max(0.0, limit - time.monotonic())
+            try:
+                index, result = it.next(timeout) if timeout is not None else next(it)
+            except (multiprocessing.TimeoutError, StopIteration):
+                break
+            done[index] = result
+        if len(done) == len(items):
+            pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+    return done

@@ -23,7 +23,7 @@ from lintgate.linters import BUILTIN, DEFAULT_ENABLED
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
 # Linters that report without being enabled: they may appear in Severity and MessageOverride.
-REPORTING_ONLY = ("syntax", "encoding", "nolint")
+REPORTING_ONLY = ("syntax", "encoding", "nolint", "fix")
 
 
 class ConfigError(Exception):

@@ -1,0 +1,441 @@
+"""`lintgate --fix` and `lintgate --diff`: repair what the check finds, one file at a time.
+
+Per file, in memory: the fixers of the enabled linters run in pipeline order (`imports`, then
+`isort`, then `black`), each on the previous one's output, each only when its linter reports
+something (after `nolint`, Exclude, Include and the rest) in the text it is given, with the
+settings and the exclusions of the check. The result is checked again before anything is
+written, and the file is written once, atomically, only if its bytes changed.
+
+A file is left exactly as it was, with an error diagnostic of the linter `fix`, when:
+- a fixer raises (black's own safety checks included) or its result does not parse
+  (also a tool error: exit bit 2);
+- the linters disagree: after the whole pipeline a linter still reports something and its own
+  fixer would change the text again (e.g. an isort setting that black undoes).
+A file with a `syntax` or `encoding` finding is never touched. Findings a fixer leaves alone
+(its fixer is idempotent on the result, e.g. an `imports` re-export) are reported as usual.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import multiprocessing
+import os
+import signal
+import stat
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from lintgate import linters
+from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.linters.base import ParseError, Project
+from lintgate.runner import Checker, FileResult, RunResult, map_unordered
+from lintgate.source import Source, decode
+
+FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
+FIXERS = ("imports", "isort", "black")  # the pipeline order
+BROKEN = ("syntax", "encoding")
+TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
+
+
+# --- the pure core ------------------------------------------------------------------------
+
+
+class Step(NamedTuple):
+    """One fixer of the pipeline. `name`: its linter; `fix(text) -> text` (LF-only text);
+    `wanted(text) -> bool`: whether its linter reports something the run keeps in `text`."""
+
+    name: str
+    fix: Callable[[str], str]
+    wanted: Callable[[str], bool]
+
+
+class StepFailed(Exception):
+    """A fixer raised, or broke the file. `step` names it; `str(error)` is one line."""
+
+    def __init__(self, step: str, message: str) -> None:
+        super().__init__(message)
+        self.step = step
+
+
+def run_pipeline(text: str, steps: list[Step]) -> tuple[str, list[str]]:
+    """Run `steps` in order on `text` (decoded, LF-only), each on the previous output and only
+    when it is wanted there. Returns (the final text, names of the steps that changed it).
+    Raises StepFailed naming the step that raised."""
+    changed_by = []
+    for step in steps:
+        try:
+            if not step.wanted(text):
+                continue
+            out = step.fix(text)
+        except ParseError as e:  # the previous step broke the file (the original parsed)
+            blame = changed_by[-1] if changed_by else step.name
+            raise StepFailed(blame, f"its result does not parse: {e.message}") from None
+        except Exception as e:  # black's safety checks raise here: the file stays as it was
+            raise StepFailed(step.name, _one_line(e)) from None
+        if out != text:
+            changed_by.append(step.name)
+            text = out
+    return text, changed_by
+
+
+def encode(text: str, source: Source) -> bytes:
+    """`text` (decoded, LF-only) as bytes the way `source` was stored: the newline of its
+    first line everywhere (as black writes), its encoding (the coding cookie is part of the
+    text), and its UTF-8 BOM if it had one. Raises UnicodeEncodeError."""
+    if source.newline != "\n":
+        text = text.replace("\n", source.newline)
+    data = text.encode(source.encoding)
+    if source.raw.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    return data
+
+
+def parses(text: str) -> bool:
+    """Whether Python's own parser accepts `text` (warnings about the source silenced)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _split(data: bytes) -> list[bytes]:
+    """Lines of `data`, each with its b"\\n" (a CR stays inside the line, as git sees it)."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
+    """A unified diff from `old` to `new` that `git apply` and `patch -p1` accept:
+    `diff --git a/PATH b/PATH`, `--- a/PATH`, `+++ b/PATH`, 3 lines of context, bytes as
+    they are (CRLF kept in the lines) and `\\ No newline at end of file` after a last line
+    without one. `path` is relative and `/`-separated. Empty when nothing changed."""
+    if old == new:
+        return b""
+    name = os.fsencode(path)
+    body = difflib.diff_bytes(
+        difflib.unified_diff, _split(old), _split(new), b"a/" + name, b"b/" + name
+    )
+    out = [b"diff --git a/" + name + b" b/" + name + b"\n"]
+    for line in body:
+        out.append(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+# --- the file system edge -----------------------------------------------------------------
+
+
+class ChangedMeanwhile(Exception):
+    """The file's bytes changed on disk while it was being fixed."""
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace the contents of `path` by `data`, atomically: a temporary file in the same
+    directory, fsync, the original's mode (and owner when allowed), then `os.replace` and an
+    fsync of the directory. Refuses a file that is not writable (as black and isort fail on
+    it) and one whose bytes are no longer `expected`. A crash at any moment leaves `path`
+    either as it was or wholly `data`. Raises OSError or ChangedMeanwhile."""
+    st = os.stat(path)
+    if not os.access(path, os.W_OK):
+        raise PermissionError(13, "Permission denied")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass
+        if path.read_bytes() != expected:
+            raise ChangedMeanwhile()
+        os.replace(tmp, path)
+    except BaseException:  # SystemExit from SIGTERM too: leave no temporary file behind
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dirfd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dirfd)
+    except OSError:  # some file systems cannot sync a directory; the rename is done anyway
+        pass
+    finally:
+        os.close(dirfd)
+
+
+@dataclass
+class FileFix(FileResult):
+    """What fixing one file gave: FileResult's `diagnostics` (what remains: the check of the
+    written bytes, or of the original plus a `fix` diagnostic) and `errors`, plus `notes`
+    (stderr lines that are not errors), `changed` (bytes changed, or would with --diff),
+    `diff` (the unified diff, --diff only)."""
+
+    notes: list[str] = field(default_factory=list)
+    changed: bool = False
+    diff: bytes = b""
+
+
+class Fixer:
+    """Fixes files; one per worker process (built by runner.map_unordered).
+
+    project: the run's Project; enabled: linter names in pipeline order; warn_unmatched: as
+    the check's; options: lintgate.filters.FilterOptions of the run (what counts as found);
+    write: False for --diff (compute, never write).
+    """
+
+    def __init__(self, project: Project, enabled, warn_unmatched: bool, options, write: bool):
+        self.checker = Checker(project, list(enabled), warn_unmatched)
+        self.project = project
+        self.options = replace(options, aggregate=False, sort=("none",))
+        # whether every finding of a fixer's linter is kept (no filter can drop one)
+        self._keeps_all = not (options.exclude or options.include or options.errors)
+        self.write = write
+        if multiprocessing.parent_process() is not None:
+            # pool.terminate() sends SIGTERM: unwind, so that write_atomic removes its temp file
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    def __call__(self, item: tuple[str, str]) -> FileFix:
+        path, display = item
+        return self.fix(Path(path), display)
+
+    def _kept(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        from lintgate import filters
+
+        return filters.apply(diagnostics, self.options)
+
+    def fix(self, path: Path, display: str) -> FileFix:
+        """Fix the file at `path` (absolute; a symbolic link is fixed through its target);
+        `display` is its path in the output. Never raises for a bad file."""
+        target = Path(os.path.realpath(path))
+        result = FileFix(display)
+        root = self.project.root
+        if path.is_symlink() and target != root and root not in target.parents:
+            result.notes.append(f"{display}: symbolic link out of the project root, not fixed")
+            checked = self.checker.check_file(path, display)
+            result.diagnostics, result.errors = checked.diagnostics, checked.errors
+            return result
+        try:
+            raw = target.read_bytes()
+        except OSError as e:
+            result.errors.append(f"{display}: cannot read: {e.strerror or e}")
+            return result
+        before = self.checker.check_file(path, display, raw)
+        result.diagnostics, result.errors = before.diagnostics, before.errors
+        if any(d.linter in BROKEN for d in before.diagnostics):
+            return result  # never touch a file that does not parse or decode
+        kept = {d.linter for d in self._kept(before.diagnostics)}
+        source = decode(raw, is_stub=path.suffix == ".pyi")
+        steps = self._steps(path, display, source, kept)
+        if not any(step.name in kept for step in steps):
+            return result
+        try:
+            text, changed_by = run_pipeline(source.text, steps)
+            # unchanged text keeps its bytes (mixed line endings are not "fixed" on their own)
+            data = self._encode(text, source, changed_by) if changed_by else raw
+            after = self.checker.check_file(path, display, data) if data != raw else before
+            if any(d.linter in BROKEN for d in after.diagnostics) or (
+                parses(source.text) and not parses(text)
+            ):
+                raise StepFailed(changed_by[-1], "its result does not parse")
+        except StepFailed as e:
+            message = f"not fixed: {e.step} failed: {e}"
+            result.errors.append(f"{display}: {message}")
+            result.diagnostics = before.diagnostics + [self._diagnostic(display, message)]
+            return result
+        fight = self._fight(
+            text, steps, changed_by, {d.linter for d in self._kept(after.diagnostics)}
+        )
+        if fight:
+            result.diagnostics = before.diagnostics + [self._diagnostic(display, fight)]
+            return result
+        if data == raw:
+            return result
+        if self.write:
+            try:
+                write_atomic(target, data, raw)
+            except ChangedMeanwhile:
+                result.errors.append(f"{display}: changed while being fixed, left as it is now")
+                return result
+            except OSError as e:
+                result.errors.append(f"{display}: cannot write: {e.strerror or e}")
+                return result
+        else:
+            diff_path = display
+            if path.is_symlink():  # the patch applies to the file the link points to
+                diff_path = os.path.relpath(target, self.project.cwd).replace(os.sep, "/")
+            result.diff = unified_diff(raw, data, diff_path)
+        result.changed = True
+        result.diagnostics, result.errors = after.diagnostics, before.errors + after.errors
+        return result
+
+    def _steps(self, path: Path, display: str, source: Source, kept: set[str]) -> list[Step]:
+        """The pipeline for `path`: the fixers of the enabled, registered linters that the
+        tool's own configuration does not exclude for the file, in FIXERS order."""
+        steps = []
+        enabled = self.checker.enabled
+        for name in FIXERS:
+            if name not in enabled or name not in linters.BUILTIN:
+                continue
+            module = linters.get(name)
+            try:
+                settings = self.checker.settings(name, path.parent)
+            except Exception:  # reported by the check already (once per directory)
+                continue
+            if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
+                continue
+            fix = self._fixer(module, settings, source.is_stub)
+            wanted = self._wants(name, module, settings, display, source, kept)
+            steps.append(Step(name, fix, wanted))
+        return steps
+
+    def _fixer(self, module, settings, is_stub: bool) -> Callable[[str], str]:
+        def fix(text: str) -> str:
+            return module.fix(text, _source(text, is_stub), settings)
+
+        return fix
+
+    def _wants(self, name, module, settings, display, original: Source, kept) -> Callable:
+        def wanted(text: str) -> bool:
+            protected = "nolint" in text
+            if text == original.text and not protected:  # the check already answered
+                return name in kept
+            if self._keeps_all and not protected:
+                # nothing would drop a finding, and a fixer with nothing to fix returns its
+                # input unchanged: run it rather than check first (black formats once less)
+                return True
+            source = _source(text, original.is_stub)
+            found = [
+                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
+            ]
+            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
+            if len([d for d in unsilenced if d.linter == name]) < len(found):
+                # a fixer rewrites the whole file: it would change code a `nolint` protects
+                return False
+            return bool(self._kept([d for d in unsilenced if d.linter == name]))
+
+        return wanted
+
+    def _encode(self, text: str, source: Source, changed_by: list[str]) -> bytes:
+        try:
+            return encode(text, source)
+        except UnicodeEncodeError as e:
+            step = changed_by[-1] if changed_by else FIX
+            raise StepFailed(
+                step, f"its result cannot be encoded as {source.encoding}: {e.reason}"
+            ) from None
+
+    def _fight(
+        self, text: str, steps: list[Step], changed_by: list[str], remaining: set[str]
+    ) -> str:
+        """The message when a linter of the pipeline still reports something in `text` and
+        its fixer would change it again (the linters undo each other), else ""."""
+        for i, step in enumerate(steps):
+            if step.name not in remaining:
+                continue
+            try:
+                again = step.fix(text) if step.wanted(text) else text
+            except Exception:
+                again = text
+            if again != text:
+                later = [s.name for s in steps[i + 1 :] if s.name in changed_by]
+                if not later:
+                    return f"not fixed: {step.name} does not settle (its output changes again)"
+                return (
+                    f"not fixed: {step.name} and {' and '.join(later)} disagree "
+                    f"({step.name} would change {later[-1]}'s output again); "
+                    f'make their settings agree (e.g. isort\'s profile "black")'
+                )
+        return ""
+
+    @staticmethod
+    def _diagnostic(display: str, message: str) -> Diagnostic:
+        return Diagnostic(display, 1, 0, FIX, message, ERROR)
+
+
+def _source(text: str, is_stub: bool) -> Source:
+    """A Source for text a fixer produced (the linters read only `text` and `is_stub`)."""
+    return Source(b"", text, "utf-8", "\n", is_stub)
+
+
+def _one_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+# --- the whole run ------------------------------------------------------------------------
+
+
+@dataclass
+class FixRun(RunResult):
+    """A whole --fix or --diff run: RunResult's fields (diagnostics: what remains), plus
+    `fixed` (display paths whose bytes changed, or would), `diffs` (in path order, --diff),
+    `notes` (stderr lines that are not errors), `write` (False for --diff)."""
+
+    fixed: list[str] = field(default_factory=list)
+    diffs: list[bytes] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    write: bool = True
+
+
+def run(files: list[Path], project: Project, config, write: bool = True) -> FixRun:
+    """Fix `files` (absolute paths) with the linters `config` (lintgate.config.Config)
+    enables, on the check's process pool and under its deadline; `write=False` (--diff)
+    computes the diffs and writes nothing. Display paths are relative to `project.cwd`."""
+    from lintgate.config import effective_concurrency
+
+    start = time.monotonic()
+    items = [(str(p), os.path.relpath(p, project.cwd).replace(os.sep, "/")) for p in files]
+    args = (
+        project,
+        tuple(config.enabled),
+        config.warn_unmatched_directive,
+        config.filter_options(),
+        write,
+    )
+    done = map_unordered(Fixer, args, items, effective_concurrency(config), config.deadline)
+    results: list[FileFix] = sorted(done.values(), key=lambda r: r.path)
+    return FixRun(
+        files=len(results),
+        paths=[r.path for r in results],
+        diagnostics=sorted(d for r in results for d in r.diagnostics),
+        errors=list(dict.fromkeys(e for r in results for e in r.errors)),
+        unchecked=[shown for i, (_, shown) in enumerate(items) if i not in done],
+        seconds=time.monotonic() - start,
+        fixed=[r.path for r in results if r.changed],
+        diffs=[r.diff for r in results if r.diff],
+        notes=[n for r in results for n in r.notes],
+        write=write,
+    )
+
+
+def emit(result: FixRun, stdout, stderr) -> int:
+    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
+    and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
+    Returns the exit bit it adds: 1 when --diff shows a diff, else 0."""
+    for diff in result.diffs:
+        stdout.write(diff)
+    stdout.flush()
+    for note in result.notes:
+        print(f"lintgate: {note}", file=stderr)
+    verb = "fixed" if result.write else "would be fixed"
+    print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
+    return 0 if result.write or not result.fixed else 1
