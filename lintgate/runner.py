@@ -140,6 +140,10 @@ class Checker:
                 raise _SettingsFailure(self._settings_errors[key]) from None
         return self._settings[key]
 
+    def __call__(self, work: Work) -> Done:
+        """`check`, for runner.map_unordered."""
+        return self.check(work)
+
     def check(self, work: Work) -> Done:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         errors: list[str] = []
@@ -257,53 +261,13 @@ def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> lis
 
 # --- the process pool -------------------------------------------------------------------
 
-_worker: Checker | None = None
-_parent: Checker | None = None  # inherited by forked workers, with the settings it built
 
-
-def _init_worker(project: Project, enabled: list[str], warn_unmatched: bool) -> None:
-    global _worker
-    _worker = _parent if _parent is not None else Checker(project, enabled, warn_unmatched)
-
-
-def _check_in_worker(work: Work) -> Done:
-    return _worker.check(work)
-
-
-def _run_pool(checker, project, enabled, items, concurrency, expired, limit) -> list[Done]:
-    done: list[Done] = []
-    if concurrency <= 1 or len(items) <= 1:
-        for work in items:
-            if expired():
-                break
-            done.append(checker.check(work))
-        return done
-    import multiprocessing
-
-    global _parent
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    _parent = checker  # the settings the parent built for exclusions are not built again
-    try:
-        pool = ctx.Pool(
-            min(concurrency, len(items)), _init_worker, (project, enabled, checker.warn_unmatched)
-        )
-    finally:
-        _parent = None
-    try:
-        chunk = max(1, min(16, len(items) // (concurrency * 8)))
-        it = pool.imap_unordered(_check_in_worker, items, chunksize=chunk)
-        while len(done) < len(items):
-            timeout = None if limit is None else max(0.0, limit - time.monotonic())
-            try:
-                result = it.next(timeout) if timeout is not None else next(it)
-            except (multiprocessing.TimeoutError, StopIteration):
-                break
-            done.append(result)
-        pool.close() if len(done) == len(items) else pool.terminate()
-    finally:
-        pool.terminate()
-        pool.join()
-    return done
+def _run_pool(checker, project, enabled, items, concurrency, limit) -> list[Done]:
+    deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
+    args = (project, enabled, checker.warn_unmatched)
+    # the settings the parent built for exclusions are not built again: forked workers inherit
+    done = map_unordered(Checker, args, items, concurrency, deadline, worker=checker)
+    return list(done.values())
 
 
 # --- planning: what each file needs, and what the cache knows -----------------------------
@@ -545,10 +509,6 @@ def run(
     start = time.monotonic()
     display = display or (lambda p: os.path.relpath(p, project.cwd).replace(os.sep, "/"))
     limit = start + deadline if deadline > 0 else None
-
-    def expired() -> bool:
-        return limit is not None and time.monotonic() >= limit
-
     root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
     for p in files:
@@ -580,7 +540,7 @@ def run(
             answered.add(job.display)
         job.raw = None  # the worker has it now
 
-    done = _run_pool(checker, project, enabled, items, concurrency, expired, limit)
+    done = _run_pool(checker, project, enabled, items, concurrency, limit)
     fresh = []
     for d in done:
         job = pending.pop(d.display)
@@ -611,11 +571,12 @@ def run(
 # --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------
 
 _task = None
+_inherited = None  # the caller's worker object, inherited by forked processes
 
 
 def _init_task(factory, args: tuple) -> None:
     global _task
-    _task = factory(*args)
+    _task = _inherited if _inherited is not None else factory(*args)
 
 
 def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
@@ -623,25 +584,36 @@ def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
     return index, _task(item)
 
 
-def map_unordered(factory, args: tuple, items: list, concurrency: int, deadline: float = 0.0):
+def map_unordered(
+    factory, args: tuple, items: list, concurrency: int, deadline: float = 0.0, worker=None
+) -> dict:
     """Call `factory(*args)(item)` for every item of `items` on `concurrency` processes, one
-    worker object per process (so its memos last the whole run), as `run` does for the check.
+    worker object per process (so its memos last the whole run).
 
     `factory` and `args` must be picklable when processes are spawned (a module-level class
-    and plain data). `deadline`: seconds for the whole run, 0 for none.
-    Returns {index in items: result} for the items finished before the deadline.
+    and plain data). `worker`: such an object the caller already has; it does the work when
+    running in-process, and forked processes inherit it. `deadline`: seconds for the whole
+    run, 0 for none. Returns {index in items: result} for the items finished before the
+    deadline, in the order they finished.
     """
     limit = time.monotonic() + deadline if deadline > 0 else None
     done: dict[int, object] = {}
     if concurrency <= 1 or len(items) <= 1:
-        worker = factory(*args)
+        worker = worker if worker is not None else factory(*args)
         for index, item in enumerate(items):
             if limit is not None and time.monotonic() >= limit:
                 break
             done[index] = worker(item)
         return done
+    import multiprocessing
+
+    global _inherited
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
+    _inherited = worker
+    try:
+        pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
+    finally:
+        _inherited = None
     try:
         chunk = max(1, min(16, len(items) // (concurrency * 8)))
         it = pool.imap_unordered(_run_task, list(enumerate(items)), chunksize=chunk)

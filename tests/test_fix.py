@@ -146,12 +146,14 @@ def run_read_only(repo: Path, *args: str) -> subprocess.CompletedProcess:
         return lintgate(repo, *args)
     if not shutil.which("setpriv"):
         pytest.skip("running as root without setpriv: cannot drop the right to write")
-    env = dict(os.environ, HOME=str(repo))
-    env.pop("LINTGATE_CACHE_DIR", None)
-    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SCRIPT)]
-    return subprocess.run(
-        [*command, *args], cwd=repo, env=env, capture_output=True, text=True, encoding="utf-8"
-    )
+    # The result cache lives outside the tree, as in the Dockerfile's lint stage.
+    with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:
+        os.chmod(cache, 0o777)
+        env = dict(os.environ, HOME=str(repo), LINTGATE_CACHE_DIR=cache)
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(SCRIPT)]
+        return subprocess.run(
+            [*command, *args], cwd=repo, env=env, capture_output=True, text=True, encoding="utf-8"
+        )
 
 
 def stamps(root: Path) -> dict[str, tuple[bytes, int]]:
