@@ -192,7 +192,8 @@ def fix(text: str, source, settings: Settings) -> str:
     its name or the first line of its statement.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
-    Returns `text` unchanged when it does not parse or nothing is to be removed.
+    Returns `text` unchanged when it does not parse (with `ast` or with libcst) or nothing is
+    to be removed.
     """
     from lintgate.linters._imports_fix import remove
 
@@ -209,5 +210,10 @@ def fix(text: str, source, settings: Settings) -> str:
     ]
     if not doomed:
         return text
-    return remove(text, doomed)
+    import libcst
+
+    try:
+        return remove(text, doomed)
+    except libcst.ParserSyntaxError:  # a syntax `ast` takes and libcst does not: no fix
+        return text
 
