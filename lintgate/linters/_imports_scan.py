@@ -138,7 +138,7 @@ class _Walker:
         self.scopes: list[Scope] = []
         self.comp_names: list[set] = []  # names bound by the comprehensions being walked
         self.loop_reads: list[set] = []  # names read in the loops being walked
-        self.module_binds: list[str] = []  # module-level names bound otherwise than by import
+        self.module_binds: list[str] = []  # every module-level name bound, in order
         self.blocks: list[int] = []
         self.valid_futures: set[int] = set()
         self.late_futures: list[tuple[int, int]] = []
@@ -193,9 +193,9 @@ class _Walker:
             scope.state[name] = _OTHER
 
     def fallbacks(self, imported: list, other_branches: list) -> None:
-        """Module-level imports whose name another branch defines otherwise
-        (`try: from x import A` / `except ImportError: A = None`): the module defines the name
-        either way, for its importers. `other_branches`: the names each other branch bound."""
+        """Module-level imports whose name another branch also defines (`try: from x import A`
+        / `except ImportError: A = None`, or `import B as A`): the module defines the name either
+        way, for its importers. `other_branches`: the names each other branch bound."""
         for b in imported:
             if b.scope_kind == MODULE and any(b.name in names for names in other_branches):
                 b.keep = b.keep or "fallback"
@@ -328,6 +328,8 @@ class _Walker:
             )
             self.bindings.append(b)
             scope.bindings.setdefault(name, []).append(b)
+            if scope.kind == MODULE:
+                self.module_binds.append(name)
             if name in scope.declared:
                 continue
             scope.bound.add(name)
