@@ -49,12 +49,20 @@ def main() -> None:
             errors += 1
             continue
         for f in found:
-            kinds["unused" if "unused" in f.message else "duplicate" if "again" in f.message else "__future__"] += 1
+            kinds[
+                (
+                    "unused"
+                    if "unused" in f.message
+                    else "duplicate" if "again" in f.message else "__future__"
+                )
+            ] += 1
             if args.list:
                 print(f"{p}:{f.line}:{f.col}: {f.message}")
     cpu = time.process_time() - t
     lines = sum(s.text.count("\n") for _, s in sources)
-    print(f"files {len(sources)} lines {lines} parse-errors {errors} findings {sum(kinds.values())} {dict(kinds)}")
+    print(
+        f"files {len(sources)} lines {lines} parse-errors {errors} findings {sum(kinds.values())} {dict(kinds)}"
+    )
     print(f"imports.check CPU seconds: {cpu:.1f}")
     if args.black_sample:
         import black
@@ -76,8 +84,10 @@ def main() -> None:
             except ParseError:
                 pass
         icpu = time.process_time() - t
-        print(f"sample {len(sample)} files {sample_lines} lines: black {bcpu:.1f} s, imports {icpu:.1f} s "
-              f"({100 * icpu / bcpu:.1f}% of black); black extrapolated to the library: {bcpu * lines / sample_lines:.0f} s")
+        print(
+            f"sample {len(sample)} files {sample_lines} lines: black {bcpu:.1f} s, imports {icpu:.1f} s "
+            f"({100 * icpu / bcpu:.1f}% of black); black extrapolated to the library: {bcpu * lines / sample_lines:.0f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,11 @@ def stdlib_files() -> list[pathlib.Path]:
 
 def _ours(source) -> set:
     return {
-        ("unused", p.binding.first_line, p.binding.label) if p.kind == "unused"
-        else ("redefined", p.binding.first_line, p.binding.name)
+        (
+            ("unused", p.binding.first_line, p.binding.label)
+            if p.kind == "unused"
+            else ("redefined", p.binding.first_line, p.binding.name)
+        )
         for p in problems(source, suppress=False)
         if p.kind != "future"
     }
@@ -95,9 +98,13 @@ def _bound_before(tree: ast.Module, name: str, line: int) -> bool:
 
 def _explain(who, kind, line, name, result, checker, tree) -> str | None:
     """The ALLOWED entry explaining one disagreement, or None."""
-    mine = [b for b in result.bindings if b.first_line == line and (b.label == name or b.name == name)]
+    mine = [
+        b for b in result.bindings if b.first_line == line and (b.label == name or b.name == name)
+    ]
     final = [
-        b for scope in checker.deadScopes for b in scope.values()
+        b
+        for scope in checker.deadScopes
+        for b in scope.values()
         if getattr(getattr(b, "source", None), "lineno", None) == line
         and (getattr(b, "imported_name", None) == name or b.name == name)
     ]

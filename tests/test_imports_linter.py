@@ -31,7 +31,10 @@ def _source(path: pathlib.Path):
 
 def _report(path: pathlib.Path) -> str:
     try:
-        found = imports.check(_source(path), imports.settings_for(path.parent, Project(FIXTURES, FIXTURES)))
+        found = imports.check(
+            _source(path),
+            imports.settings_for(path.parent, Project(FIXTURES, FIXTURES)),
+        )
     except ParseError as e:
         return f"{e.line}:{e.col}: syntax: {e.message}\n"
     return "".join(f"{f.line}:{f.col}: {f.severity}: {f.message}\n" for f in found)
@@ -45,10 +48,25 @@ def test_fixture_findings(path):
 
 def test_every_rule_has_a_fixture():
     names = {p.name for p in CASES}
-    for needed in ("unused.py", "unused_scopes.py", "duplicates.py", "late_future.py", "uses.py",
-                   "plain_string.py", "dunder_all.py", "reexport.py", "reexport_stub.pyi",
-                   "type_checking.py", "future_never_unused.py", "star.py", "noqa.py",
-                   "py312_syntax.py", "py314_syntax.py", "py36_async_names.py", "syntax_error.py"):
+    for needed in (
+        "unused.py",
+        "unused_scopes.py",
+        "duplicates.py",
+        "late_future.py",
+        "uses.py",
+        "plain_string.py",
+        "dunder_all.py",
+        "reexport.py",
+        "reexport_stub.pyi",
+        "type_checking.py",
+        "future_never_unused.py",
+        "star.py",
+        "noqa.py",
+        "py312_syntax.py",
+        "py314_syntax.py",
+        "py36_async_names.py",
+        "syntax_error.py",
+    ):
         assert needed in names
 
 
@@ -75,7 +93,11 @@ def test_fix_leaves_unparsable_text_alone():
 def test_parse_error_position_and_message():
     with pytest.raises(ParseError) as e:
         imports.check(decode(b"import os\nx = (\n"), imports.SETTINGS)
-    assert (e.value.line, e.value.col, e.value.message) == (2, 5, "cannot parse: '(' was never closed")
+    assert (e.value.line, e.value.col, e.value.message) == (
+        2,
+        5,
+        "cannot parse: '(' was never closed",
+    )
 
 
 def test_null_byte_is_a_parse_error():
@@ -92,7 +114,9 @@ def test_module_interface(tmp_path):
     with pytest.raises(Exception):
         settings.x = 1  # frozen
     digest = imports.settings_digest(settings)
-    assert re.fullmatch(r"[0-9a-f]{64}", digest) and digest == imports.settings_digest(imports.Settings())
+    assert re.fullmatch(r"[0-9a-f]{64}", digest) and digest == imports.settings_digest(
+        imports.Settings()
+    )
     assert imports.is_excluded(tmp_path / "a.py", settings, project) is False
     assert imports.version().startswith(f"lintgate {__version__}; python ")
     assert list(BUILTIN)[:3] == ["imports", "isort", "black"]
@@ -124,4 +148,6 @@ def test_differential_against_pyflakes():
             if why not in ALLOWED:
                 unexplained.append(row)
     print("\n".join(listed))  # every disagreement, shown with -s or on failure
-    assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(unexplained)
+    assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(
+        unexplained
+    )

@@ -90,7 +90,9 @@ def downgrade(text: str) -> str:
             extra = cst.Arg(self.tuple_of(exprs, lines, lazy=True))
             bases = list(new.bases)
             if bases and bases[-1].comma is cst.MaybeSentinel.DEFAULT:
-                bases[-1] = bases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                bases[-1] = bases[-1].with_changes(
+                    comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                )
             return new.with_changes(
                 type_parameters=None,
                 whitespace_after_type_parameters=cst.SimpleWhitespace(""),
@@ -100,11 +102,16 @@ def downgrade(text: str) -> str:
             )
 
         def leave_TypeAlias(self, orig, new):
-            exprs, lines = ([], 0) if new.type_parameters is None else self.type_param_exprs(new.type_parameters)
+            exprs, lines = (
+                ([], 0)
+                if new.type_parameters is None
+                else self.type_param_exprs(new.type_parameters)
+            )
             exprs.append(new.value)
             lines += self.code(new.value).count("\n")
             return cst.Assign(
-                targets=[cst.AssignTarget(new.name)], value=self.tuple_of(exprs, lines, lazy=True)
+                targets=[cst.AssignTarget(new.name)],
+                value=self.tuple_of(exprs, lines, lazy=True),
             )
 
         def leave_ExceptHandler(self, orig, new):
@@ -117,14 +124,22 @@ def downgrade(text: str) -> str:
             # `try: ... except* E:` (3.11) for an older `ast`: the same names, plain handlers.
             handlers = [
                 cst.ExceptHandler(
-                    body=h.body, type=h.type, name=h.name, leading_lines=h.leading_lines,
-                    whitespace_after_except=cst.SimpleWhitespace(" "), whitespace_before_colon=h.whitespace_before_colon,
+                    body=h.body,
+                    type=h.type,
+                    name=h.name,
+                    leading_lines=h.leading_lines,
+                    whitespace_after_except=cst.SimpleWhitespace(" "),
+                    whitespace_before_colon=h.whitespace_before_colon,
                 )
                 for h in new.handlers
             ]
             return cst.Try(
-                body=new.body, handlers=handlers, orelse=new.orelse, finalbody=new.finalbody,
-                leading_lines=new.leading_lines, whitespace_before_colon=new.whitespace_before_colon,
+                body=new.body,
+                handlers=handlers,
+                orelse=new.orelse,
+                finalbody=new.finalbody,
+                leading_lines=new.leading_lines,
+                whitespace_before_colon=new.whitespace_before_colon,
             )
 
         @staticmethod
@@ -149,20 +164,29 @@ def rename_async_names(text: str) -> str:
     import tokenize
 
     lines = text.split("\n")
-    toks = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-            if t.type not in (tokenize.NL, tokenize.COMMENT)]
+    toks = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(text).readline)
+        if t.type not in (tokenize.NL, tokenize.COMMENT)
+    ]
     for t, nxt in zip(toks, toks[1:]):
         if t.type != tokenize.NAME or t.string not in ("async", "await"):
             continue
         if t.string == "async" and nxt.string in ("def", "for", "with"):
             continue
-        if t.string == "await" and nxt.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
+        if t.string == "await" and nxt.type in (
+            tokenize.NAME,
+            tokenize.NUMBER,
+            tokenize.STRING,
+        ):
             continue
         if t.string == "await" and nxt.string in ("(", "[", "{", "-", "+", "~"):
             continue
         row, col = t.start
         line = lines[row - 1]
-        lines[row - 1] = line[:col] + ("_sync" if t.string == "async" else "_wait") + line[col + 5:]
+        lines[row - 1] = (
+            line[:col] + ("_sync" if t.string == "async" else "_wait") + line[col + 5 :]
+        )
     return "\n".join(lines)
 
 

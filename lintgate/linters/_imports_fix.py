@@ -20,7 +20,11 @@ def remove(text: str, bindings: list) -> str:
     Raises libcst.ParserSyntaxError when libcst cannot parse `text`.
     """
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+    from libcst.metadata import (
+        MetadataWrapper,
+        PositionProvider,
+        WhitespaceInclusivePositionProvider,
+    )
 
     wanted = {(b.line, b.col) for b in bindings}
     wrapper = MetadataWrapper(cst.parse_module(text))
@@ -104,7 +108,10 @@ def remove(text: str, bindings: list) -> str:
         def visit_SimpleStatementSuite(self, node) -> None:
             new = prune_line(node.body)
             if new is not None:
-                replace(node, module.code_for_node(node.with_changes(body=new or [cst.Pass()])))
+                replace(
+                    node,
+                    module.code_for_node(node.with_changes(body=new or [cst.Pass()])),
+                )
 
         @staticmethod
         def block(body, need_pass: bool) -> None:
@@ -118,7 +125,9 @@ def remove(text: str, bindings: list) -> str:
             for stmt, new in changed:
                 indent = text[starts[pos[stmt].start.line - 1] : offset(pos[stmt].start)]
                 if new:
-                    code = indent + module.code_for_node(stmt.with_changes(body=new, leading_lines=()))
+                    code = indent + module.code_for_node(
+                        stmt.with_changes(body=new, leading_lines=())
+                    )
                 elif need_pass and len(emptied) == len(body) and stmt is emptied[0]:
                     code = indent + "pass\n"  # the block keeps one statement
                 else:

@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 MODULE, CLASS, FUNCTION = "module", "class", "function"
 
 # Fields of expression nodes that never hold a name (contexts and operators).
-_SKIP_FIELDS = {"ctx", "op", "ops", "conversion", "kind", "arg", "is_async", "type_comment"}
+_SKIP_FIELDS = {
+    "ctx",
+    "op",
+    "ops",
+    "conversion",
+    "kind",
+    "arg",
+    "is_async",
+    "type_comment",
+}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
@@ -319,12 +328,28 @@ class _Walker:
             # Module dunders (`from _x import __doc__, __version__`) set module attributes.
             dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
             keep = (
-                "__future__" if future else "dunder" if dunder else "re-export" if alias.asname == alias.name
-                else "global" if name in scope.declared else ""
+                "__future__"
+                if future
+                else (
+                    "dunder"
+                    if dunder
+                    else (
+                        "re-export"
+                        if alias.asname == alias.name
+                        else "global" if name in scope.declared else ""
+                    )
+                )
             )
             b = Binding(
-                name, _label(alias, module, level, is_from), thing, alias.lineno,
-                alias.col_offset + 1, s.lineno, keep, tuple(self.blocks), scope.kind,
+                name,
+                _label(alias, module, level, is_from),
+                thing,
+                alias.lineno,
+                alias.col_offset + 1,
+                s.lineno,
+                keep,
+                tuple(self.blocks),
+                scope.kind,
             )
             self.bindings.append(b)
             scope.bindings.setdefault(name, []).append(b)
@@ -338,12 +363,19 @@ class _Walker:
             live = scope.state.get(name, ())
             if not future and live and _OTHER[0] not in live:
                 for first in live:
-                    if first is not b and first.thing == thing and b.blocks[: len(first.blocks)] == first.blocks:
+                    if (
+                        first is not b
+                        and first.thing == thing
+                        and b.blocks[: len(first.blocks)] == first.blocks
+                    ):
                         b.dup_of = first.dup_of or first
                         break
             if thing[0] == "import" and not thing[2]:
                 # `import a.b` after `import a.c` binds the same module `a`: both stay live.
-                scope.state[name] = (*(x for x in live if x.thing[0] == "import" and not x.thing[2] and x is not b), b)
+                scope.state[name] = (
+                    *(x for x in live if x.thing[0] == "import" and not x.thing[2] and x is not b),
+                    b,
+                )
             else:
                 scope.state[name] = (b,)
 
@@ -366,13 +398,25 @@ class _Walker:
         for d in args.kw_defaults:
             if d is not None:
                 self.expr(d, scope)
-        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+        for a in (
+            *args.posonlyargs,
+            *args.args,
+            args.vararg,
+            *args.kwonlyargs,
+            args.kwarg,
+        ):
             if a is not None and a.annotation is not None:
                 self.annotation(a.annotation, scope)
 
     @staticmethod
     def params(args: ast.arguments, fn: Scope) -> None:
-        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+        for a in (
+            *args.posonlyargs,
+            *args.args,
+            args.vararg,
+            *args.kwonlyargs,
+            args.kwarg,
+        ):
             if a is not None:
                 fn.bound.add(a.arg)
 
@@ -429,8 +473,12 @@ class _Walker:
     def s_expr(self, s: ast.Expr, scope: Scope) -> None:
         v = s.value
         if (
-            type(v) is ast.Call and type(v.func) is ast.Attribute and type(v.func.value) is ast.Name
-            and v.func.value.id == "__all__" and scope.kind == MODULE and v.args
+            type(v) is ast.Call
+            and type(v.func) is ast.Attribute
+            and type(v.func.value) is ast.Name
+            and v.func.value.id == "__all__"
+            and scope.kind == MODULE
+            and v.args
         ):
             if v.func.attr == "extend":
                 self.all_names.update(_strings(v.args[0]))
@@ -489,7 +537,10 @@ class _Walker:
             ends.append(scope.state)
             marks.append((len(self.bindings), len(self.module_binds)))
         # body + else, and each handler, are alternatives: see `fallbacks`.
-        alts = [(self.bindings[a:c], set(self.module_binds[b:d])) for (a, b), (c, d) in zip(marks, marks[1:])]
+        alts = [
+            (self.bindings[a:c], set(self.module_binds[b:d]))
+            for (a, b), (c, d) in zip(marks, marks[1:])
+        ]
         for i, (imported, _) in enumerate(alts):
             self.fallbacks(imported, [names for j, (_, names) in enumerate(alts) if j != i])
         state = ends[0]

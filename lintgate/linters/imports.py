@@ -102,7 +102,11 @@ def parse(text: str) -> ast.Module:
     if isinstance(first, SyntaxError):
         msg = first.msg or "invalid syntax"
         return _raise(f"cannot parse: {msg}", first.lineno or 1, first.offset or 1)
-    return _raise(f"cannot parse: {str(first).splitlines()[0] if str(first) else type(first).__name__}", 1, 1)
+    return _raise(
+        f"cannot parse: {str(first).splitlines()[0] if str(first) else type(first).__name__}",
+        1,
+        1,
+    )
 
 
 def _raise(message: str, line: int, col: int):
@@ -111,11 +115,14 @@ def _raise(message: str, line: int, col: int):
 
 def _noqa(line: str, kind: str) -> bool:
     """True when `line` carries a `# noqa` comment that covers `kind` (bare, or naming its
-    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it."""
+    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it.
+    """
     if "#" not in line:
         return False
     m = _NOQA.search(line)
-    return bool(m) and (not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper()))
+    return bool(m) and (
+        not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper())
+    )
 
 
 def _nolint(line: str) -> bool:
@@ -144,12 +151,16 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
     lines = source.text.split("\n")
 
     def quiet(kind: str, *linenos: int) -> bool:
-        return suppress and any(0 < n <= len(lines) and _noqa(lines[n - 1], kind) for n in set(linenos))
+        return suppress and any(
+            0 < n <= len(lines) and _noqa(lines[n - 1], kind) for n in set(linenos)
+        )
 
     def char_col(line: int, col: int) -> int:
         """`ast` columns count UTF-8 bytes; findings count characters."""
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return col if text.isascii() else len(text.encode()[: col - 1].decode("utf-8", "replace")) + 1
+        return (
+            col if text.isascii() else len(text.encode()[: col - 1].decode("utf-8", "replace")) + 1
+        )
 
     out = []
     dup_used = {id(b.dup_of) for b in result.bindings if b.dup_of is not None and b.used}
@@ -204,7 +215,8 @@ def fix(text: str, source, settings: Settings) -> str:
         return text
     lines = text.split("\n")
     doomed = [
-        p.binding for p in found
+        p.binding
+        for p in found
         if p.kind in ("unused", "duplicate")
         and not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
     ]
@@ -216,4 +228,3 @@ def fix(text: str, source, settings: Settings) -> str:
         return remove(text, doomed)
     except libcst.ParserSyntaxError:  # a syntax `ast` takes and libcst does not: no fix
         return text
-
