@@ -100,17 +100,12 @@ def parse(text: str) -> ast.Module:
             except Exception:
                 pass
     if isinstance(first, SyntaxError):
-        msg = first.msg or "invalid syntax"
-        return _raise(f"cannot parse: {msg}", first.lineno or 1, first.offset or 1)
-    return _raise(
-        f"cannot parse: {str(first).splitlines()[0] if str(first) else type(first).__name__}",
-        1,
-        1,
-    )
-
-
-def _raise(message: str, line: int, col: int):
-    raise ParseError(message, line, col)
+        raise ParseError(
+            f"cannot parse: {first.msg or 'invalid syntax'}", first.lineno or 1, first.offset or 1
+        ) from None
+    # ValueError (a null byte), RecursionError or MemoryError (absurdly deep nesting)
+    reason = str(first).splitlines()[0] if str(first) else type(first).__name__
+    raise ParseError(f"cannot parse: {reason}", 1, 1) from None
 
 
 def _noqa(line: str, kind: str) -> bool:
