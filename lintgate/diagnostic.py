@@ -17,20 +17,22 @@ class Finding(NamedTuple):
     """One problem a linter found in a file's contents.
 
     `line` and `col` are 1-based; `col` is 0 when the linter knows no column.
-    `severity` is "warning" or "error".
+    `severity` is "warning" or "error". `end_line` is the last line of the hunk a formatter
+    would change (0 when the finding is about `line` alone).
     """
 
     line: int
     col: int
     message: str
     severity: str = WARNING
+    end_line: int = 0
 
 
 class Diagnostic(NamedTuple):
     """A finding placed in a file: what lintgate prints.
 
     `path` is relative to the directory lintgate runs from and `/`-separated; `line` and `col`
-    are 1-based (`col` 0 when unknown). The field order is the default sort order of DESIGN.md:
+    are 1-based (`col` 0 when unknown; `end_line` as in Finding). The field order is the default sort order of DESIGN.md:
     path, line, column, linter, message, so `sorted(diagnostics)` is the deterministic order.
     """
 
@@ -40,11 +42,20 @@ class Diagnostic(NamedTuple):
     linter: str
     message: str
     severity: str = WARNING
+    end_line: int = 0
 
     @classmethod
     def from_finding(cls, path: str, linter: str, finding: Finding) -> Diagnostic:
         """Place `finding` of `linter` in the file at `path` (relative, `/`-separated)."""
-        return cls(path, finding.line, finding.col, linter, finding.message, finding.severity)
+        return cls(
+            path,
+            finding.line,
+            finding.col,
+            linter,
+            finding.message,
+            finding.severity,
+            finding.end_line,
+        )
 
 
 def render_text(d: Diagnostic) -> str:

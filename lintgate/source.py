@@ -62,7 +62,9 @@ def decode(raw: bytes, is_stub: bool = False) -> Source:
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise DecodeError(f"cannot decode as {encoding}: {e.reason} (byte 0x{raw[e.start]:02x})", line, col) from None
+        raise DecodeError(
+            f"cannot decode as {encoding}: {e.reason} (byte 0x{raw[e.start]:02x})", line, col
+        ) from None
     except LookupError:  # pragma: no cover - detect_encoding already rejects unknown codecs
         raise DecodeError(f"unknown encoding {encoding}") from None
     if text.startswith("\ufeff"):

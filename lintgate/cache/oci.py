@@ -1,0 +1,784 @@
+"""Export and import of the result cache as an OCI artifact, with BuildKit's flag syntax.
+
+An export is one OCI image manifest (artifactType `application/vnd.lintgate.cache.v1`):
+its config blob (`application/vnd.lintgate.cache.config.v1+json`) names the versions, the
+creation time and the settings digests; its layers (`application/vnd.lintgate.cache.results.v1.tar+gzip`)
+each hold the results of one *group*: one linter, linter version, lintgate version and
+settings digest. Layers form a graph: a layer may name others as its children, by digest,
+as a git tree names its subtrees (a large group is a layer naming one chunk layer per leading
+digit of the content digests). A layer is identified by its content and shared, written
+once, by every manifest and every path that reaches it. The export walk keeps
+a visited set, so its cost grows with the number of distinct groups, never with the number of
+paths through them.
+
+Where it goes: an OCI image layout directory (`type=local`, spec: opencontainers/image-spec
+image-layout.md) or a registry (`type=registry`, lintgate/cache/registry.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import tarfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+
+from lintgate import __version__ as LINTGATE_VERSION
+from lintgate.cache.store import Entry, Store, decode_findings, is_digest
+
+MANIFEST_MT = "application/vnd.oci.image.manifest.v1+json"
+INDEX_MT = "application/vnd.oci.image.index.v1+json"
+ARTIFACT_TYPE = "application/vnd.lintgate.cache.v1"
+CONFIG_MT = "application/vnd.lintgate.cache.config.v1+json"
+LAYER_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
+# The image-spec's empty descriptor: the one layer of an export that has no entries (the
+# manifest schema wants at least one layer).
+EMPTY_MT = "application/vnd.oci.empty.v1+json"
+EMPTY_BLOB = b"{}"
+REF_NAME = "org.opencontainers.image.ref.name"
+CREATED = "org.opencontainers.image.created"
+LAYER_FILE = "results.json"
+DEFAULT_TAG = "latest"
+MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
+MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
+CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
+
+Warn = Callable[[str], None]
+
+
+class CacheSpecError(ValueError):
+    """A bad --export-cache / --import-cache value; `str(error)` is the one-line message."""
+
+
+class OCIError(Exception):
+    """An export could not be written (unwritable directory, registry refused); one line."""
+
+
+# -- flag parsing (BuildKit's syntax) ---------------------------------------------------------
+
+
+class CacheSpec(NamedTuple):
+    """One parsed --export-cache or --import-cache value.
+
+    type: "local" or "registry"; location: the directory (dest= or src=) or the registry ref
+    without its tag; tag: the tag (tag=, or the ref's :TAG; default "latest"); mode: "min" or
+    "max" (exports); insecure: registry.insecure=true (plain HTTP).
+    """
+
+    type: str
+    location: str
+    tag: str = DEFAULT_TAG
+    mode: str = "min"
+    insecure: bool = False
+
+
+_TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_NAME_RE = re.compile(
+    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+)
+_HOST_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
+)
+
+
+def split_ref(ref: str) -> tuple[str, str, str]:
+    """`HOST[:PORT]/NAME[:TAG]` -> (host[:port], name, tag); tag defaults to "latest".
+
+    Follows the distribution reference grammar (lower-case path components separated by
+    `/`, tags of up to 128 word characters, dots and dashes). Raises CacheSpecError.
+    """
+    host, slash, rest = ref.partition("/")
+    if not slash or not rest or not _HOST_RE.fullmatch(host):
+        raise CacheSpecError(f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]")
+    name, tag = rest, DEFAULT_TAG
+    last = rest.rsplit("/", 1)[-1]
+    if ":" in last:
+        name, tag = rest.rsplit(":", 1)
+    if not _NAME_RE.fullmatch(name):
+        raise CacheSpecError(
+            f"invalid repository name {name!r} in {ref!r}: use lower-case letters, digits, . _ - and /"
+        )
+    if not _TAG_RE.fullmatch(tag):
+        raise CacheSpecError(f"invalid tag {tag!r} in {ref!r}")
+    return host, name, tag
+
+
+def _csv_fields(value: str) -> list[str]:
+    # BuildKit reads these values as one CSV record (so `"dest=a,b"` may hold a comma).
+    try:
+        rows = list(csv.reader([value]))
+    except csv.Error as e:
+        raise CacheSpecError(f"invalid value {value!r}: {e}") from None
+    return [f.strip() for f in rows[0]] if rows else []
+
+
+def _csv_join(fields: Iterable[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(list(fields))
+    return buf.getvalue()
+
+
+def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
+    attrs: dict[str, str] = {}
+    for field in _csv_fields(value):
+        key, eq, val = field.partition("=")
+        if not eq:
+            raise CacheSpecError(f"invalid {flag} field {field!r}: expected key=value")
+        attrs[key.strip().lower()] = val.strip()
+    kind = attrs.pop("type", "")
+    if not kind:
+        raise CacheSpecError(f"{flag} requires type=<type>")
+    mode = attrs.pop("mode", "min") if export else "min"
+    if mode not in ("min", "max"):
+        raise CacheSpecError(f"invalid {flag} mode={mode!r}: use min or max")
+    if kind == "local":
+        where = "dest" if export else "src"
+        location = attrs.pop(where, "")
+        if not location:
+            raise CacheSpecError(f"{flag} type=local requires {where}=DIR")
+        tag = attrs.pop("tag", DEFAULT_TAG) or DEFAULT_TAG
+        if not _TAG_RE.fullmatch(tag):
+            raise CacheSpecError(f"invalid {flag} tag={tag!r}")
+        spec = CacheSpec("local", location, tag, mode)
+    elif kind == "registry":
+        ref = attrs.pop("ref", "")
+        if not ref:
+            raise CacheSpecError(f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]")
+        host, name, tag = split_ref(ref)
+        insecure = attrs.pop("registry.insecure", "false").lower()
+        if insecure not in ("true", "false"):
+            raise CacheSpecError(
+                f"invalid {flag} registry.insecure={insecure!r}: use true or false"
+            )
+        spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true")
+    else:
+        raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
+    if attrs:
+        raise CacheSpecError(f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}")
+    return spec
+
+
+def _is_bare_path(value: str) -> bool:
+    return bool(value.strip()) and "=" not in value
+
+
+def parse_export_cache(
+    values: Sequence[str], legacy_opts: Sequence[str] = ()
+) -> tuple[list[CacheSpec], list[str]]:
+    """Parse the --export-cache values (and the deprecated --export-cache-opt values).
+
+    Accepts `type=local,dest=DIR[,mode=min|max][,tag=NAME]` and
+    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true][,mode=min|max]`, and,
+    deprecated (one warning each, showing the new form), a bare path (local) and
+    `--export-cache-opt mode=max` beside it. Mirrors buildctl's ParseExportCache, except that a
+    bare value is a directory here, not a registry ref. Returns (specs, warnings); raises
+    CacheSpecError.
+    """
+    specs, warnings = [], []
+    if legacy_opts and len(values) != 1:
+        raise CacheSpecError("--export-cache-opt requires exactly one --export-cache")
+    for value in values:
+        if not _is_bare_path(value):
+            if legacy_opts:
+                raise CacheSpecError(
+                    "--export-cache-opt is not supported with --export-cache type=...:"
+                    " use --export-cache type=<type>,<opt>=<value>"
+                )
+            specs.append(_parse_csv("--export-cache", value, export=True))
+            continue
+        opts: dict[str, str] = {}
+        for opt in legacy_opts:
+            for field in _csv_fields(opt):
+                key, eq, val = field.partition("=")
+                if not eq or key.strip() != "mode":
+                    raise CacheSpecError(
+                        f"invalid --export-cache-opt {field!r}: only mode=min|max is supported"
+                    )
+                opts["mode"] = val.strip()
+        new = _csv_join(["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()])
+        old = f"--export-cache {value}" + "".join(f" --export-cache-opt {o}" for o in legacy_opts)
+        warnings.append(f"{old} is deprecated: use --export-cache {new}")
+        specs.append(_parse_csv("--export-cache", new, export=True))
+    return specs, warnings
+
+
+def parse_import_cache(values: Sequence[str]) -> tuple[list[CacheSpec], list[str]]:
+    """Parse the --import-cache values: `type=local,src=DIR[,tag=NAME]`,
+    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true]`, or (deprecated, with
+    a warning showing the new form) a bare directory. Returns (specs, warnings); raises
+    CacheSpecError.
+    """
+    specs, warnings = [], []
+    for value in values:
+        if _is_bare_path(value):
+            new = _csv_join(["type=local", f"src={value}"])
+            warnings.append(f"--import-cache {value} is deprecated: use --import-cache {new}")
+            value = new
+        specs.append(_parse_csv("--import-cache", value, export=False))
+    return specs, warnings
+
+
+# -- the result graph and its blobs -----------------------------------------------------------
+
+
+class Group(NamedTuple):
+    """What every entry of one layer shares (all but the content digest of the entry key)."""
+
+    linter: str
+    linter_version: str
+    settings_digest: str
+    lintgate_version: str = LINTGATE_VERSION
+
+
+class Node:
+    """One layer to be: the results of one group, `[(content_digest, findings_json), ...]`,
+    and links to other nodes. Nodes may be shared by several parents (a DAG, not a tree).
+    """
+
+    __slots__ = ("group", "entries", "children")
+
+    def __init__(
+        self,
+        group: Group,
+        entries: Sequence[tuple[str, str]] = (),
+        children: Sequence[Node] = (),
+    ) -> None:
+        self.group = group
+        self.entries = list(entries)
+        self.children = list(children)
+
+
+class Descriptor(NamedTuple):
+    """An OCI content descriptor: the blob's media type, `sha256:<hex>` digest and size in bytes."""
+
+    media_type: str
+    digest: str
+    size: int
+
+    def to_json(self) -> dict:
+        return {"mediaType": self.media_type, "digest": self.digest, "size": self.size}
+
+
+class Artifact(NamedTuple):
+    """A built export: the manifest's descriptor and bytes, and every blob by digest
+    (config, layers and the manifest itself). `entries`: how many results it holds."""
+
+    manifest: Descriptor
+    blobs: dict[str, bytes]
+    layers: int
+    entries: int
+
+
+def _digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _json_bytes(obj: object) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+
+
+def _tar_gz(name: str, data: bytes) -> bytes:
+    """A one-file tar in gzip, byte-for-byte reproducible: fixed mtimes, owners and mode."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        info = tarfile.TarInfo(name)
+        info.size, info.mtime, info.mode = len(data), 0, 0o644
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
+        tar.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", fileobj=out, mode="wb", compresslevel=9, mtime=0) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def group_node(group: Group, entries: Sequence[tuple[str, str]]) -> Node:
+    """The node of one group's entries (sorted by content digest). A group of more than
+    CHUNK_ENTRIES entries becomes an entry-less node linking to chunks, one per leading hex
+    digit (or two) of the content digest: a changed file then changes one chunk's layer,
+    and a re-export writes or uploads that layer, not the whole group's."""
+    if len(entries) <= CHUNK_ENTRIES:
+        return Node(group, entries)
+    width = 1 if len(entries) <= CHUNK_ENTRIES * 16 else 2
+    chunks: dict[str, list[tuple[str, str]]] = {}
+    for item in entries:
+        chunks.setdefault(item[0][:width], []).append(item)
+    return Node(group, [], [Node(group, chunks[k]) for k in sorted(chunks)])
+
+
+def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
+    """The export graph of `store`: one node per group (see group_node), holding the entries
+    this run used (mode "min") or every entry (mode "max"), sorted so the export is
+    reproducible."""
+    keys = None if mode == "max" else store.used
+    groups: dict[Group, list[tuple[str, str]]] = {}
+    for entry, findings in store.iter_entries(keys):
+        group = Group(
+            entry.linter,
+            entry.linter_version,
+            entry.settings_digest,
+            entry.lintgate_version,
+        )
+        groups.setdefault(group, []).append((entry.content_digest, findings))
+    return [group_node(g, sorted(groups[g])) for g in sorted(groups)]
+
+
+def _iter_post_order(roots: Sequence[Node]) -> Iterator[Node]:
+    """Each node reachable from `roots` once, children before parents: an iterative DFS with a
+    visited set, linear in nodes + edges however many paths lead to a node."""
+    visited: set[int] = set()
+    for root in roots:
+        if id(root) in visited:
+            continue
+        visited.add(id(root))
+        stack = [(root, iter(root.children))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if id(child) not in visited:
+                    visited.add(id(child))
+                    stack.append((child, iter(child.children)))
+                    break
+            else:
+                stack.pop()
+                yield node
+
+
+def build_artifact(roots: Sequence[Node], created: str | None = None) -> Artifact:
+    """Serialize the graph under `roots` into blobs: a layer per distinct node, the config,
+    the manifest. `created`: RFC 3339 time for the config and manifest; default
+    $SOURCE_DATE_EPOCH (as reproducible builds and BuildKit use it), else now.
+    """
+    created = created or _created_now()
+    blobs: dict[str, bytes] = {}
+    digest_of: dict[int, str] = {}
+    layers: list[Descriptor] = []
+    groups: set[Group] = set()
+    entries = 0
+    for node in _iter_post_order(roots):
+        body = {
+            "linter": node.group.linter,
+            "linter_version": node.group.linter_version,
+            "lintgate_version": node.group.lintgate_version,
+            "settings_digest": node.group.settings_digest,
+            "children": [digest_of[id(c)] for c in node.children],
+            "entries": [[d, json.loads(f)] for d, f in node.entries],
+        }
+        data = _tar_gz(LAYER_FILE, _json_bytes(body))
+        digest = _digest(data)
+        digest_of[id(node)] = digest
+        if digest not in blobs:  # two nodes with the same content are one layer
+            blobs[digest] = data
+            layers.append(Descriptor(LAYER_MT, digest, len(data)))
+            entries += len(node.entries)
+        groups.add(node.group)
+    if not layers:
+        blobs[_digest(EMPTY_BLOB)] = EMPTY_BLOB
+        layers.append(Descriptor(EMPTY_MT, _digest(EMPTY_BLOB), len(EMPTY_BLOB)))
+    config = {
+        "created": created,
+        "lintgate_version": LINTGATE_VERSION,
+        "entries": entries,
+        "roots": sorted({digest_of[id(r)] for r in roots}),
+        "groups": [g._asdict() for g in sorted(groups)],
+    }
+    config_data = _json_bytes(config)
+    config_desc = Descriptor(CONFIG_MT, _digest(config_data), len(config_data))
+    blobs[config_desc.digest] = config_data
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": MANIFEST_MT,
+        "artifactType": ARTIFACT_TYPE,
+        "config": config_desc.to_json(),
+        "layers": [d.to_json() for d in layers],
+        "annotations": {CREATED: created},
+    }
+    manifest_data = _json_bytes(manifest)
+    manifest_desc = Descriptor(MANIFEST_MT, _digest(manifest_data), len(manifest_data))
+    blobs[manifest_desc.digest] = manifest_data
+    return Artifact(manifest_desc, blobs, len(layers), entries)
+
+
+def _created_now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    t = float(epoch) if epoch.isdigit() else time.time()
+    return datetime.fromtimestamp(int(t), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- the OCI image layout directory -----------------------------------------------------------
+
+
+class ExportResult(NamedTuple):
+    """What an export did: where, the manifest digest, layers and entries in it, blobs written
+    (new), reused (already there, verified) and removed (no manifest refers to them any more).
+    """
+
+    location: str
+    tag: str
+    manifest_digest: str
+    layers: int
+    entries: int
+    blobs_written: int
+    blobs_reused: int
+    blobs_removed: int
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
+    """flock(2) on the directory itself: writers exclude each other and readers; readers share."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _blob_path(root: Path, digest: str) -> Path:
+    algo, _, hexpart = digest.partition(":")
+    if algo != "sha256" or not is_digest(hexpart):
+        raise ValueError(f"unsupported digest {digest!r}")
+    return root / "blobs" / "sha256" / hexpart
+
+
+def _read_capped(path: Path, limit: int) -> bytes | None:
+    """At most `limit` + 1 bytes of `path` (one more than allowed reveals an oversized blob)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit + 1)
+    except FileNotFoundError:
+        return None
+
+
+def write_layout(
+    dest: str | os.PathLike, artifact: Artifact, tag: str = DEFAULT_TAG
+) -> ExportResult:
+    """Write `artifact` into the OCI image layout at `dest` under `tag`, replacing the manifest
+    an older export gave that tag, then remove blobs no manifest refers to. Holds an exclusive
+    lock on the directory meanwhile. Raises OCIError."""
+    root = Path(dest)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with _locked(root, exclusive=True):
+            return _write_layout_locked(root, artifact, tag)
+    except OSError as e:
+        raise OCIError(f"cannot write cache export to {root}: {e.strerror or e}") from None
+
+
+def _write_layout_locked(root: Path, artifact: Artifact, tag: str) -> ExportResult:
+    blobdir = root / "blobs" / "sha256"
+    blobdir.mkdir(parents=True, exist_ok=True)
+    written = reused = 0
+    for digest, data in artifact.blobs.items():
+        path = _blob_path(root, digest)
+        old = _read_capped(path, len(data))
+        if old == data:
+            reused += 1
+            continue
+        _write_file(path, data)
+        written += 1
+    layout = root / "oci-layout"
+    if _read_json(layout) != {"imageLayoutVersion": "1.0.0"}:
+        _write_file(layout, _json_bytes({"imageLayoutVersion": "1.0.0"}))
+    index = _read_json(root / "index.json")
+    manifests = index.get("manifests") if isinstance(index, dict) else None
+    kept = [
+        m
+        for m in (manifests if isinstance(manifests, list) else [])
+        if isinstance(m, dict) and (m.get("annotations") or {}).get(REF_NAME) != tag
+    ]
+    desc = artifact.manifest.to_json()
+    desc["artifactType"] = ARTIFACT_TYPE
+    desc["annotations"] = {REF_NAME: tag}
+    kept.append(desc)
+    _write_file(
+        root / "index.json",
+        _json_bytes({"schemaVersion": 2, "mediaType": INDEX_MT, "manifests": kept}),
+    )
+    removed = _collect_garbage(root, kept)
+    return ExportResult(
+        str(root),
+        tag,
+        artifact.manifest.digest,
+        artifact.layers,
+        artifact.entries,
+        written,
+        reused,
+        removed,
+    )
+
+
+def _read_json(path: Path) -> object:
+    data = _read_capped(path, MAX_JSON_BLOB)
+    if data is None or len(data) > MAX_JSON_BLOB:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _collect_garbage(root: Path, manifests: list[dict]) -> int:
+    """Remove the blobs (and stale temporary files) that no descriptor reachable from the index
+    refers to. Removes nothing when a referenced manifest or index cannot be read: better a
+    stray blob than a deleted one someone needs."""
+    referenced: set[str] = set()
+    stack = list(manifests)
+    while stack:
+        desc = stack.pop()
+        digest = desc.get("digest") if isinstance(desc, dict) else None
+        if not isinstance(digest, str) or digest in referenced:
+            continue
+        referenced.add(digest)
+        if desc.get("mediaType") not in (MANIFEST_MT, INDEX_MT):
+            continue
+        try:
+            doc = _read_json(_blob_path(root, digest))
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict):
+            return 0
+        if isinstance(doc.get("config"), dict):
+            stack.append(doc["config"])
+        for key in ("layers", "manifests", "blobs"):
+            if isinstance(doc.get(key), list):
+                stack.extend(doc[key])
+    keep = {d.partition(":")[2] for d in referenced if d.startswith("sha256:")}
+    removed = 0
+    for path in (root / "blobs" / "sha256").iterdir():
+        if path.name not in keep and (is_digest(path.name) or path.name.endswith(".tmp")):
+            path.unlink()
+            removed += 1
+    return removed
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+class ImportResult(NamedTuple):
+    """What an import did: entries merged into the store, layers accepted and rejected."""
+
+    location: str
+    entries: int
+    layers: int
+    rejected: int
+
+
+Fetch = Callable[[str, int], "bytes | None"]
+
+
+def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn) -> bytes | None:
+    """The blob of `desc`, or None after a warning naming it when it is missing, of another
+    size or another digest."""
+    try:
+        data = fetch(desc.digest, desc.size)
+    except ValueError as e:
+        warn(f"cache import from {source}: {what} {desc.digest}: {e}; not imported")
+        return None
+    if data is None:
+        problem = "is missing"
+    elif len(data) != desc.size:
+        problem = f"has {'fewer' if len(data) < desc.size else 'more'} bytes than its descriptor's {desc.size} (truncated or tampered)"
+    elif _digest(data) != desc.digest:
+        problem = "does not match its digest (tampered)"
+    else:
+        return data
+    warn(f"cache import from {source}: {what} {desc.digest} {problem}; not imported")
+    return None
+
+
+def _descriptor(obj: object) -> Descriptor | None:
+    if not isinstance(obj, dict):
+        return None
+    mt, digest, size = obj.get("mediaType"), obj.get("digest"), obj.get("size")
+    if not isinstance(mt, str) or not isinstance(digest, str) or type(size) is not int or size < 0:
+        return None
+    if not digest.startswith("sha256:") or not is_digest(digest[7:]):
+        return None
+    return Descriptor(mt, digest, size)
+
+
+def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
+    """The entries of a results layer. Raises ValueError when it is not one."""
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            member = tar.getmember(LAYER_FILE)
+            if not member.isfile() or member.size > MAX_LAYER_JSON:
+                raise ValueError(f"{LAYER_FILE} is not a regular file of a sane size")
+            f = tar.extractfile(member)
+            body = json.loads(f.read() if f else b"")
+    except (
+        tarfile.TarError,
+        KeyError,
+        OSError,
+        EOFError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ) as e:
+        raise ValueError(f"not a results layer ({e})") from None
+    if not isinstance(body, dict):
+        raise ValueError("not a results layer")
+    parts = [
+        body.get(k) for k in ("linter", "linter_version", "settings_digest", "lintgate_version")
+    ]
+    if not all(isinstance(p, str) and p and "\0" not in p for p in parts):
+        raise ValueError("results layer without its group")
+    entries = body.get("entries")
+    if not isinstance(entries, list):
+        raise ValueError("results layer without entries")
+    out = []
+    for item in entries:
+        if not (isinstance(item, list) and len(item) == 2 and is_digest(item[0])):
+            raise ValueError(f"bad entry {item!r:.80}")
+        findings = decode_findings(json.dumps(item[1]))
+        out.append((Entry(item[0], parts[0], parts[1], parts[2], parts[3]), findings))
+    return out
+
+
+def import_manifest(
+    store: Store, manifest: Descriptor, fetch: Fetch, source: str, warn: Warn
+) -> ImportResult:
+    """Verify and merge the artifact whose manifest is `manifest` into `store`.
+
+    fetch(digest, size) returns the blob's bytes (at most size + 1 of them) or None when it
+    is missing; it may raise ValueError for an unreadable blob. Every blob is checked
+    against its descriptor before use: a bad manifest or config imports nothing, a bad layer
+    is skipped; each problem is one warning naming the blob. Never raises for bad content.
+    """
+    data = _check_blob(fetch, manifest, "manifest", source, warn)
+    if data is None:
+        return ImportResult(source, 0, 0, 1)
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        doc = None
+    layers = doc.get("layers") if isinstance(doc, dict) else None
+    config = _descriptor(doc.get("config")) if isinstance(doc, dict) else None
+    if (
+        not isinstance(layers, list)
+        or config is None
+        or doc.get("artifactType", config.media_type) not in (ARTIFACT_TYPE, CONFIG_MT)
+        or config.media_type != CONFIG_MT
+    ):
+        warn(
+            f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
+        )
+        return ImportResult(source, 0, 0, 1)
+    config_data = _check_blob(fetch, config, "config", source, warn)
+    if config_data is None:
+        return ImportResult(source, 0, 0, 1)
+    accepted: list[tuple[Entry, list]] = []
+    ok = rejected = 0
+    for raw in layers:
+        desc = _descriptor(raw)
+        if desc is None:
+            warn(
+                f"cache import from {source}: a layer descriptor of {manifest.digest} is invalid; skipped"
+            )
+            rejected += 1
+            continue
+        if desc.media_type == EMPTY_MT:
+            continue
+        if desc.media_type != LAYER_MT:
+            warn(
+                f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped"
+            )
+            rejected += 1
+            continue
+        blob = _check_blob(fetch, desc, "layer", source, warn)
+        if blob is None:
+            rejected += 1
+            continue
+        try:
+            accepted.extend(_parse_layer(blob))
+        except ValueError as e:
+            warn(f"cache import from {source}: layer {desc.digest}: {e}; not imported")
+            rejected += 1
+            continue
+        ok += 1
+    if accepted:
+        store.put_many(accepted, used=False)
+    return ImportResult(source, len(accepted), ok, rejected)
+
+
+def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
+    """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`.
+
+    A missing directory, index or tag is a warning, and the import does nothing; see
+    import_manifest for the checks on blobs. Holds a shared lock on the directory."""
+    root = Path(src)
+    source = f"{root}:{tag}"
+    if not (root / "index.json").is_file():
+        warn(
+            f"cache import: {root} is not a lintgate cache export (no index.json); going on without it"
+        )
+        return ImportResult(source, 0, 0, 0)
+    try:
+        with _locked(root, exclusive=False):
+            return _import_layout_locked(store, root, tag, source, warn)
+    except OSError as e:
+        warn(f"cache import: cannot read {root}: {e.strerror or e}; going on without it")
+        return ImportResult(source, 0, 0, 0)
+
+
+def _import_layout_locked(
+    store: Store, root: Path, tag: str, source: str, warn: Warn
+) -> ImportResult:
+    index = _read_json(root / "index.json")
+    found = None
+    for m in index.get("manifests", []) if isinstance(index, dict) else []:
+        if isinstance(m, dict) and (m.get("annotations") or {}).get(REF_NAME) == tag:
+            found = _descriptor(m)
+    if found is None or found.media_type != MANIFEST_MT:
+        warn(f"cache import: {root} has no manifest tagged {tag!r}; going on without it")
+        return ImportResult(source, 0, 0, 0)
+
+    def fetch(digest: str, size: int) -> bytes | None:
+        return _read_capped(_blob_path(root, digest), size)
+
+    return import_manifest(store, found, fetch, source, warn)
+
+
+# -- the two flags, end to end ----------------------------------------------------------------
+
+
+def export_cache(
+    store: Store, spec: CacheSpec, roots: Sequence[Node] | None = None
+) -> ExportResult:
+    """Export `store` as `spec` says (mode min: this run's entries; max: all), or the graph
+    under `roots` when given. Raises OCIError (and registry.RegistryError, a subclass).
+    """
+    artifact = build_artifact(nodes_from_store(store, spec.mode) if roots is None else roots)
+    if spec.type == "registry":
+        from lintgate.cache import registry  # requests is imported only for registries
+
+        return registry.push(spec, artifact)
+    return write_layout(spec.location, artifact, spec.tag)
+
+
+def import_cache(store: Store, spec: CacheSpec, warn: Warn) -> ImportResult:
+    """Merge the cache `spec` names into `store`. Never raises for a missing or bad source:
+    each problem is one warning (via `warn`) and the run goes on with what was valid."""
+    if spec.type == "registry":
+        from lintgate.cache import registry
+
+        return registry.pull(store, spec, warn)
+    return import_layout(store, spec.location, spec.tag, warn)

@@ -1,0 +1,367 @@
+"""The `lintgate` command: argument parsing, config discovery and exit codes only.
+
+Exit status is a bitmask, as gometalinter's: 0 clean, bit 1 findings were printed, bit 2
+lintgate or a linter could not do its job (bad config, unreadable file, a linter crashed, the
+deadline passed). Usage errors exit 2 before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from lintgate import __version__
+from lintgate.config import (
+    KEYS,
+    Config,
+    ConfigError,
+    apply_file,
+    apply_linter_flags,
+    effective_concurrency,
+    find_config_file,
+    read_config_file,
+)
+from lintgate.config.duration import parse_duration
+from lintgate.discovery import git_top
+
+FINDINGS = 1
+FAILURE = 2
+
+
+class _LinterAction(argparse.Action):
+    """Records -E/-D/--enable-all/--disable-all in command-line order."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        actions = list(getattr(namespace, "linter_actions", None) or [])
+        names = values.split(",") if isinstance(values, str) else [None]
+        actions.extend((self.const, n.strip() if n else None) for n in names)
+        namespace.linter_actions = actions
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style)."""
+    p = argparse.ArgumentParser(
+        prog="lintgate",
+        description="Check a Python repository with isort and black (and more) in one run.",
+    )
+    p.add_argument("paths", nargs="*", help="files or directories (default: the working directory)")
+    p.add_argument("--version", action="version", version=f"lintgate {__version__}")
+    p.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of discovering one"
+    )
+    p.add_argument("--no-config", action="store_true", help="use no config file")
+    p.add_argument(
+        "-E",
+        "--enable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="enable",
+        help="enable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "-D",
+        "--disable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="disable",
+        help="disable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--enable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="enable_all",
+        help="enable every linter",
+    )
+    p.add_argument(
+        "--disable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="disable_all",
+        help="disable every linter (then -E picks some)",
+    )
+    p.add_argument(
+        "--skip",
+        metavar="PATTERN",
+        action="append",
+        default=[],
+        help="skip a directory or glob, relative to the project root (repeatable)",
+    )
+    p.add_argument(
+        "--vendor",
+        action="store_true",
+        default=None,
+        help="skip vendor/ and third_party/ directories",
+    )
+    p.add_argument(
+        "--exclude",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="drop findings whose gometalinter line matches (repeatable)",
+    )
+    p.add_argument(
+        "--include",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="keep only findings whose gometalinter line matches (repeatable)",
+    )
+    p.add_argument("--deadline", metavar="DURATION", help='stop after this long, e.g. "90s", "8m"')
+    p.add_argument(
+        "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
+    )
+    # Reports and what counts (issue 7).
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="text (default), gometalinter, json, checkstyle, sarif, github, junit, or a template",
+    )
+    p.add_argument(
+        "--output",
+        metavar="NAME[=PATH]",
+        action="append",
+        default=[],
+        help="also write this format, to PATH or stdout (repeatable)",
+    )
+    p.add_argument(
+        "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
+    )
+    p.add_argument("--aggregate", action="store_true", default=None, help="merge same findings")
+    p.add_argument("--errors", action="store_true", default=None, help="report only errors")
+    p.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since REV")
+    p.add_argument(
+        "--new-from-patch", metavar="FILE", help="only findings on lines this patch adds"
+    )
+    p.add_argument(
+        "--print-config", action="store_true", help="print the effective configuration and exit"
+    )
+    from lintgate.cache.command import add_arguments as add_cache_arguments
+
+    add_cache_arguments(p)
+    p.set_defaults(linter_actions=[])
+    return p
+
+
+def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
+    """The effective Config (defaults, file, flags) and the project root.
+
+    The project root is the directory of the discovered config file, else the top of the git
+    work tree holding `cwd`, else `cwd`. Raises ConfigError.
+    """
+    config = Config()
+    root = None
+    path = None
+    if args.config and args.no_config:
+        raise ConfigError("--config and --no-config cannot be used together")
+    if args.config:
+        path = Path(args.config)
+    elif not args.no_config:
+        path = find_config_file(cwd)
+        root = path.parent if path else None
+    if path is not None:
+        display = os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+        apply_file(config, read_config_file(cwd / path, display))
+        config.path = path
+    root = root or git_top(cwd) or cwd
+    apply_linter_flags(config, args.linter_actions)
+    config.skip += args.skip
+    config.exclude += _check_regexes(args.exclude, "--exclude")
+    config.include += _check_regexes(args.include, "--include")
+    if args.vendor is not None:
+        config.vendor = args.vendor
+    if args.deadline is not None:
+        try:
+            config.deadline = parse_duration(args.deadline)
+        except ValueError as e:
+            raise ConfigError(f"--deadline: {e}") from None
+    if args.concurrency is not None:
+        if args.concurrency < 0:
+            raise ConfigError("--concurrency: expected a whole number >= 0 (0: one per CPU)")
+        config.concurrency = args.concurrency
+    if args.format is not None:
+        config.format = KEYS["Format"](args.format, "--format")
+    if args.sort:
+        config.sort = KEYS["Sort"](args.sort, "--sort")
+    if args.aggregate is not None:
+        config.aggregate = args.aggregate
+    if args.errors is not None:
+        config.errors = args.errors
+    return config, Path(os.path.realpath(root))
+
+
+def _check_regexes(patterns: list[str], flag: str) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ConfigError(f"{flag}: invalid regular expression {pattern!r}: {e}") from None
+    return patterns
+
+
+def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
+    """The reports to write: (format or template, path or None for stdout), from `--output
+    NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
+    (then the whole value is a template). stdout gets `default_format` unless an `--output`
+    without a path claims it. Raises ConfigError for an unknown format or a bad template.
+    """
+    outputs = []
+    for value in values:
+        name, sep, path = value.rpartition("=")
+        if not sep or "{" in path or "}" in path:
+            name, path = value, ""
+        KEYS["Format"](name, "--output")
+        outputs.append((name, path or None))
+    if not any(path is None for _, path in outputs):
+        outputs.insert(0, (default_format, None))
+    return outputs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run lintgate; returns the exit status (never raises for bad input).
+
+    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
+    `cache` is given as `./cache`.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["cache"]:
+        from lintgate.cache.command import cache_main
+
+        return cache_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    cwd = Path(os.getcwd())
+    try:
+        config, root = load_config(args, cwd)
+        outputs = parse_outputs(args.output, config.format)
+        if args.new_from_rev and args.new_from_patch:
+            raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")
+    except ConfigError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
+    if args.print_config:
+        print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+        return 0
+    from lintgate.cache.command import CacheRun, CacheUsageError
+
+    try:
+        args.cache_specs = CacheRun.parse(args)
+    except CacheUsageError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
+    try:
+        return _run(args, config, root, cwd, outputs)
+    except KeyboardInterrupt:
+        print("lintgate: interrupted", file=sys.stderr)
+        return 130
+
+
+def _new_code(args: argparse.Namespace, cwd: Path):
+    """The changed lines that --new-from-rev / --new-from-patch select, or None.
+    Raises ValueError (one line) when git or the patch cannot be read."""
+    from lintgate import newcode
+
+    if args.new_from_rev:
+        return newcode.changes_from_rev(args.new_from_rev, cwd)
+    if args.new_from_patch:
+        try:
+            return newcode.read_patch(cwd / args.new_from_patch)
+        except OSError as e:
+            raise ValueError(f"--new-from-patch: {args.new_from_patch}: {e.strerror}") from None
+    return None
+
+
+def _write_reports(outputs, diagnostics, context) -> list[str]:
+    """Render every report; returns one-line errors for report files that cannot be written."""
+    from lintgate.report import get_renderer
+
+    errors = []
+    for name, path in outputs:
+        text = get_renderer(name)(diagnostics, context)
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as e:
+            errors.append(f"{path}: cannot write report: {e.strerror}")
+    return errors
+
+
+def _warn(message: str) -> None:
+    print(f"lintgate: warning: {message}", file=sys.stderr)
+
+
+def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
+    from lintgate import discovery, filters, newcode, runner
+    from lintgate.cache.command import CacheRun
+    from lintgate.linters.base import Project
+    from lintgate.report import ReportContext
+
+    try:
+        changes = _new_code(args, cwd)
+    except ValueError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
+    project = Project(root, cwd)
+    found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    status = 0
+    for note in found.notes:
+        print(f"lintgate: {note}", file=sys.stderr)
+    for missing in found.missing:
+        print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
+        status |= FAILURE
+    imports, exports, deprecations = args.cache_specs
+    for message in deprecations:
+        _warn(message)
+    trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
+    cache = CacheRun.open(args, imports, exports, trees, _warn)
+    result = runner.run(
+        found.files,
+        project,
+        config.enabled,
+        effective_concurrency(config),
+        config.deadline,
+        warn_unmatched=config.warn_unmatched_directive,
+        store=cache.store,
+        warn=_warn,
+    )
+    for error in cache.finish():
+        print(f"lintgate: {error}", file=sys.stderr)
+        status |= FAILURE
+    diagnostics = result.diagnostics
+    if changes is not None:
+        spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
+        diagnostics = newcode.keep_new(diagnostics, changes, spans)
+    diagnostics = filters.apply(diagnostics, config.filter_options())
+    unchecked = set(result.unchecked)
+    context = ReportContext(
+        files=tuple(sorted(p for p in result.paths if p not in unchecked)),
+        linters=tuple(config.enabled),
+    )
+    errors = result.errors + _write_reports(outputs, diagnostics, context)
+    for error in errors:
+        print(f"lintgate: {error}", file=sys.stderr)
+    if errors:
+        status |= FAILURE
+    if result.unchecked:
+        print(
+            f"lintgate: deadline passed after {result.seconds:.2f}s; "
+            f"{len(result.unchecked)} file(s) not checked:",
+            file=sys.stderr,
+        )
+        for path in result.unchecked:
+            print(f"  {path}", file=sys.stderr)
+        status |= FAILURE
+    if diagnostics:
+        status |= FINDINGS
+    print(
+        f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
+        f"{result.cached} from cache, {result.seconds:.2f}s",
+        file=sys.stderr,
+    )
+    return status

@@ -1,0 +1,326 @@
+"""lintgate.json: discovery, validation, defaults, and how flags combine with the file.
+
+The keys are gometalinter's where the idea is the same. Unlike gometalinter, an unknown key or
+linter name is an error that names the file and the key and suggests the nearest valid name.
+Flags are applied after the file (gometalinter's order): list flags (`--skip`, `--exclude`,
+`--include`) add to the file's lists, scalar flags replace the file's value, and the linter
+flags are applied in command-line order on top of the set the file chose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from lintgate.config.duration import format_duration, parse_duration
+from lintgate.diagnostic import SEVERITIES
+from lintgate.linters import BUILTIN, DEFAULT_ENABLED
+
+CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
+# Linters that report without being enabled: they may appear in Severity and MessageOverride.
+REPORTING_ONLY = ("syntax", "encoding", "nolint")
+
+
+class ConfigError(Exception):
+    """Invalid configuration; `str(error)` is the one-line message, naming the file and key."""
+
+
+@dataclasses.dataclass
+class Config:
+    """The effective configuration of one run (defaults, then the file, then the flags).
+
+    enabled: linter names in pipeline order; skip: gitignore-style patterns relative to the
+    project root; exclude/include: regular expressions over the gometalinter line;
+    deadline: seconds, 0 for none; concurrency: worker processes, 0 for the CPUs this process
+    may use; severity: linter -> "warning" | "error"; path: the config file, or None.
+    """
+
+    enabled: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_ENABLED))
+    skip: list[str] = dataclasses.field(default_factory=list)
+    vendor: bool = False
+    exclude: list[str] = dataclasses.field(default_factory=list)
+    include: list[str] = dataclasses.field(default_factory=list)
+    deadline: float = 0.0
+    concurrency: int = 0
+    severity: dict[str, str] = dataclasses.field(default_factory=dict)
+    format: str = "text"
+    message_override: dict[str, str] = dataclasses.field(default_factory=dict)
+    sort: list[str] = dataclasses.field(default_factory=list)
+    aggregate: bool = False
+    errors: bool = False
+    warn_unmatched_directive: bool = False
+    path: Path | None = None
+
+    def to_file(self) -> dict[str, Any]:
+        """The configuration as a lintgate.json object (what `--print-config` prints): given
+        back as `--config`, it makes the same run."""
+        return {
+            "Enable": list(self.enabled),
+            "Skip": list(self.skip),
+            "Vendor": self.vendor,
+            "Exclude": list(self.exclude),
+            "Include": list(self.include),
+            "Deadline": format_duration(self.deadline),
+            "Concurrency": self.concurrency,
+            "Severity": dict(self.severity),
+            "Format": self.format,
+            "MessageOverride": dict(self.message_override),
+            "Sort": list(self.sort),
+            "Aggregate": self.aggregate,
+            "Errors": self.errors,
+            "WarnUnmatchedDirective": self.warn_unmatched_directive,
+        }
+
+    def filter_options(self):
+        """The lintgate.filters.FilterOptions of this configuration."""
+        from lintgate.filters import FilterOptions
+
+        return FilterOptions(
+            exclude=tuple(self.exclude),
+            include=tuple(self.include),
+            severity=dict(self.severity),
+            message_override=dict(self.message_override),
+            sort=tuple(self.sort),
+            aggregate=self.aggregate,
+            errors=self.errors,
+        )
+
+
+def _suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    if not close:
+        close = [c for c in choices if c.lower() == name.lower()]
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _linter_names(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of linter names")
+    for name in value:
+        if name not in BUILTIN:
+            raise ConfigError(f"{where}: unknown linter {name!r}{_suggest(name, list(BUILTIN))}")
+    return value
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return value
+
+
+def _regexes(value: Any, where: str) -> list[str]:
+    for pattern in _strings(value, where):
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false")
+    return value
+
+
+def _deadline(value: Any, where: str) -> float:
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: expected a duration string such as "90s" or "8m"')
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise ConfigError(f"{where}: {e}") from None
+
+
+def _concurrency(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: expected a whole number >= 0 (0: one per CPU)")
+    return value
+
+
+def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected an object such as {example}")
+    names = list(BUILTIN) + list(REPORTING_ONLY)
+    for linter in value:
+        if linter not in names:
+            raise ConfigError(f"{where}: unknown linter {linter!r}{_suggest(linter, names)}")
+    return value
+
+
+def _severity(value: Any, where: str) -> dict[str, str]:
+    for linter, sev in _per_linter(value, where, '{"black": "error"}').items():
+        if sev not in SEVERITIES:
+            raise ConfigError(f'{where}: {linter}: expected "warning" or "error", got {sev!r}')
+    return value
+
+
+def _message_override(value: Any, where: str) -> dict[str, str]:
+    from lintgate.report.template import compile_template
+
+    for linter, template in _per_linter(value, where, '{"black": "{message}"}').items():
+        if not isinstance(template, str):
+            raise ConfigError(f"{where}: {linter}: expected a template string")
+        try:
+            compile_template(template)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {linter}: {e}") from None
+    return value
+
+
+def _sort(value: Any, where: str) -> list[str]:
+    from lintgate.filters import SORT_KEYS
+
+    keys = list(SORT_KEYS) + ["none"]
+    for key in _strings(value, where):
+        if key not in keys:
+            raise ConfigError(
+                f"{where}: unknown sort key {key!r}{_suggest(key, keys)}; "
+                f"expected some of {', '.join(keys)}"
+            )
+    return value
+
+
+def _format(value: Any, where: str) -> str:
+    from lintgate.report import get_renderer
+
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a format name or a template string")
+    try:
+        get_renderer(value)
+    except ValueError as e:
+        raise ConfigError(f"{where}: {e}") from None
+    return value
+
+
+# key -> validator(value, where) -> typed value
+KEYS: dict[str, Callable[[Any, str], Any]] = {
+    "Enable": _linter_names,
+    "Disable": _linter_names,
+    "EnableAll": _bool,
+    "DisableAll": _bool,
+    "Skip": _strings,
+    "Vendor": _bool,
+    "Exclude": _regexes,
+    "Include": _regexes,
+    "Deadline": _deadline,
+    "Concurrency": _concurrency,
+    "Severity": _severity,
+    "Format": _format,
+    "MessageOverride": _message_override,
+    "Sort": _sort,
+    "Aggregate": _bool,
+    "Errors": _bool,
+    "WarnUnmatchedDirective": _bool,
+}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The first `lintgate.json` or `.lintgate.json` from `start` (a directory) upwards,
+    stopping at the repository root (a directory holding `.git` or `.hg`)."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        if (directory / ".git").exists() or (directory / ".hg").is_dir():
+            return None
+    return None
+
+
+def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
+    """The validated, typed keys of the config file at `path`.
+
+    Raises ConfigError naming the file (as `display`, default the path) for unreadable files,
+    invalid JSON, an unknown key (with the nearest valid one), or a value of the wrong type.
+    """
+    where = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{where}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{where}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a JSON object at the top level")
+    typed = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, list(KEYS))}")
+        typed[key] = KEYS[key](value, f"{where}: {key}")
+    return typed
+
+
+def apply_file(config: Config, keys: dict[str, Any]) -> None:
+    """Apply the typed keys of a config file to `config` (defaults before it).
+
+    Linters: `DisableAll` empties the set and `EnableAll` fills it; `Enable` then adds to that
+    set, or, without either, replaces the default set (gometalinter: the file's list is the list);
+    `Disable` removes last.
+    """
+    enabled = list(config.enabled)
+    if keys.get("DisableAll"):
+        enabled = []
+    if keys.get("EnableAll"):
+        enabled = list(BUILTIN)
+    if "Enable" in keys:
+        base = enabled if ("DisableAll" in keys or "EnableAll" in keys) else []
+        enabled = base + [n for n in keys["Enable"] if n not in base]
+    enabled = [n for n in enabled if n not in keys.get("Disable", [])]
+    config.enabled = [n for n in BUILTIN if n in enabled]
+    simple = {
+        "Skip": "skip",
+        "Vendor": "vendor",
+        "Exclude": "exclude",
+        "Include": "include",
+        "Deadline": "deadline",
+        "Concurrency": "concurrency",
+        "Severity": "severity",
+        "Format": "format",
+        "MessageOverride": "message_override",
+        "Sort": "sort",
+        "Aggregate": "aggregate",
+        "Errors": "errors",
+        "WarnUnmatchedDirective": "warn_unmatched_directive",
+    }
+    for key, attr in simple.items():
+        if key in keys:
+            setattr(config, attr, keys[key])
+
+
+def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) -> None:
+    """Apply `--enable-all`, `--disable-all`, `-E NAME` and `-D NAME` in command-line order.
+
+    `actions` holds ("enable_all", None), ("disable_all", None), ("enable", name) or
+    ("disable", name). Raises ConfigError for an unknown linter name.
+    """
+    enabled = set(config.enabled)
+    for action, name in actions:
+        if name is not None:
+            _linter_names([name], f"--{action}")
+        if action == "enable_all":
+            enabled = set(BUILTIN)
+        elif action == "disable_all":
+            enabled = set()
+        elif action == "enable":
+            enabled.add(name)
+        elif action == "disable":
+            enabled.discard(name)
+    config.enabled = [n for n in BUILTIN if n in enabled]
+
+
+def effective_concurrency(config: Config) -> int:
+    """Worker processes for this run: `Concurrency`, or the CPUs this process may use."""
+    if config.concurrency:
+        return config.concurrency
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1

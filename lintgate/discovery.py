@@ -1,0 +1,244 @@
+"""Which files a run checks.
+
+In a git work tree: what git tracks plus the untracked files it does not ignore
+(`git ls-files --cached --others --exclude-standard`); elsewhere a walk that honours every
+`.gitignore` on the way (pathspec's gitignore semantics). Always left out: the directories
+isort and black leave out by default, every `Skip` pattern, and with `Vendor` the `vendor/`
+and `third_party/` directories. Files named on the command line are taken whatever their
+suffix (as isort and black take them) but are still filtered by `Skip`.
+Symbolic links are followed only to targets inside the project root, and never round a loop.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The union of isort's default `skip` and black's default `exclude`.
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".bzr",
+        ".direnv",
+        ".eggs",
+        ".git",
+        ".hg",
+        ".ipynb_checkpoints",
+        ".mypy_cache",
+        ".nox",
+        ".pants.d",
+        ".pytest_cache",
+        ".pytype",
+        ".ruff_cache",
+        ".svn",
+        ".tox",
+        ".venv",
+        ".vscode",
+        "__pycache__",
+        "__pypackages__",
+        "_build",
+        "buck-out",
+        "build",
+        "dist",
+        "node_modules",
+        "venv",
+    }
+)
+VENDOR_DIRS = frozenset({"vendor", "third_party"})
+SUFFIXES = (".py", ".pyi")
+
+
+@dataclass
+class Discovered:
+    """The outcome of discovery.
+
+    files: absolute paths to check, in a stable order, each once; notes: one-line messages for
+    stderr (dangling links, links out of the root); missing: paths named on the command line
+    that do not exist (an error: exit bit 2).
+    """
+
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _skip_spec(patterns: list[str]):
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+def git_top(directory: Path) -> Path | None:
+    """The top of the git work tree holding `directory`, or None (not in one, or no git)."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return Path(out.stdout.rstrip("\n"))
+
+
+def _git_files(top: Path, directory: Path) -> list[Path]:
+    out = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+        cwd=directory,
+        capture_output=True,
+        check=True,
+    )
+    names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
+    return [directory / n for n in names]
+
+
+def _walk_files(directory: Path, root: Path) -> list[Path]:
+    """Files under `directory` not ignored by any `.gitignore` from `root` down to them."""
+    import pathspec
+
+    found: list[Path] = []
+    seen_dirs: set[str] = set()
+
+    def ignore_specs_for(d: Path) -> list[tuple[Path, object]]:
+        specs = []
+        for base in (*reversed(d.parents), d):
+            if base != root and root not in base.parents:
+                continue
+            gi = base / ".gitignore"
+            if gi.is_file():
+                try:
+                    specs.append(
+                        (
+                            base,
+                            pathspec.GitIgnoreSpec.from_lines(
+                                gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                            ),
+                        )
+                    )
+                except Exception:  # an unparsable pattern file ignores nothing, as git does
+                    pass
+        return specs
+
+    def ignored(path: Path, is_dir: bool, specs) -> bool:
+        for base, spec in specs:
+            rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(rel):
+                return True
+        return False
+
+    def walk(d: Path, specs) -> None:
+        real = os.path.realpath(d)
+        if real in seen_dirs:
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError:
+            return
+        gi = d / ".gitignore"
+        if gi.is_file() and d != directory:
+            try:
+                specs = specs + [
+                    (
+                        d,
+                        pathspec.GitIgnoreSpec.from_lines(
+                            gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                        ),
+                    )
+                ]
+            except Exception:
+                pass
+        for entry in entries:
+            path = Path(entry.path)
+            is_dir = entry.is_dir()  # follows links; the link check happens in `_admit`
+            if ignored(path, is_dir, specs):
+                continue
+            if is_dir:
+                if entry.name in DEFAULT_EXCLUDED_DIRS:
+                    continue
+                if entry.is_symlink() and not _inside(path, root):
+                    continue
+                walk(path, specs)
+            else:
+                found.append(path)
+
+    walk(directory, ignore_specs_for(directory))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    real = Path(os.path.realpath(path))
+    return real == root or root in real.parents
+
+
+def _admit(path: Path, root: Path, notes: list[str], display) -> bool:
+    """Whether a (possibly linked) file may be read: not dangling, not outside the root."""
+    if not path.is_symlink():
+        return True
+    if not path.exists():
+        notes.append(f"{display(path)}: dangling symbolic link, skipped")
+        return False
+    if not _inside(path, root):
+        notes.append(f"{display(path)}: symbolic link out of the project root, skipped")
+        return False
+    return True
+
+
+def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: bool) -> Discovered:
+    """Find the files to check under `paths` (relative to `cwd`; default the working directory).
+
+    `root` is the project root (absolute, resolved), against which `skip` patterns
+    (gitignore syntax) are matched. Never raises for a bad path: it is reported in `missing`.
+    """
+    result = Discovered()
+    spec = _skip_spec(skip)
+    root_real = Path(os.path.realpath(root))
+
+    def display(p: Path) -> str:
+        return os.path.relpath(p, cwd).replace(os.sep, "/")
+
+    def skipped(path: Path, walked: bool) -> bool:
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(root)
+        except ValueError:
+            rel = None
+        parts = rel.parts[:-1] if rel is not None else Path(path).parts[:-1]
+        if walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts):
+            return True
+        if vendor and any(p in VENDOR_DIRS for p in parts):
+            return True
+        return bool(spec and rel is not None and spec.match_file(rel.as_posix()))
+
+    seen: set[str] = set()
+
+    def add(path: Path, walked: bool) -> None:
+        key = os.path.realpath(path)
+        if key in seen or skipped(path, walked):
+            return
+        if not _admit(path, root_real, result.notes, display):
+            return
+        seen.add(key)
+        result.files.append(path)
+
+    for arg in paths or ["."]:
+        path = Path(os.path.abspath(cwd / arg))
+        if path.is_dir():
+            top = git_top(path)
+            if top is not None:
+                try:
+                    candidates = _git_files(top, path)
+                except (OSError, subprocess.CalledProcessError):
+                    candidates = _walk_files(path, root)
+            else:
+                candidates = _walk_files(path, root)
+            for f in candidates:
+                if f.suffix in SUFFIXES and (f.is_symlink() or f.is_file()):
+                    add(f, walked=True)
+        elif path.is_file() or path.is_symlink():
+            add(path, walked=False)
+        else:
+            result.missing.append(arg)
+    return result

@@ -1,0 +1,299 @@
+"""The `black` linter: formatting, judged by black itself (as a library).
+
+Mirrors `black --check` run from the project root: black's own project-root search
+(`.git`, `.hg`, or a `pyproject.toml` with `[tool.black]`), its `[tool.black]` settings
+(line-length, target-version or its inference from `requires-python`,
+skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
+enable-unstable-feature, skip-source-first-line, include, exclude, extend-exclude,
+force-exclude), and stub mode for `.pyi` files. The check does not run black's safety checks
+(AST equivalence and a second pass): they guard a write, and a check writes nothing; `fix`
+runs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Pattern
+
+from lintgate.diagnostic import Finding
+from lintgate.linters import configs
+from lintgate.linters.base import ParseError, Project
+from lintgate.linters.hunks import changed_hunks, describe
+
+NAME = "black"
+# "Cannot parse for target version Python 3.13: 3:7: def f(:" (black.parsing.InvalidInput)
+_PARSE_ERROR = re.compile(
+    r"^[Cc]annot parse(?: for target version [^:]*)?: (\d+):(\d+): ?(.*)$", re.S
+)
+
+
+class SettingsError(Exception):
+    """Black's configuration is invalid; `str(error)` names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Black's effective settings: `mode` (black.Mode), the project `root` black found, the
+    include/exclude patterns (compiled regexes or None) and `skip_first_line`."""
+
+    mode: Any
+    root: Path
+    config_file: str | None
+    include: Pattern[str] | None
+    exclude: Pattern[str] | None
+    extend_exclude: Pattern[str] | None
+    force_exclude: Pattern[str] | None
+
+
+_settings: dict[str, Settings] = {}
+
+
+def version() -> str:
+    """black's version."""
+    from importlib.metadata import version as dist_version
+
+    return dist_version("black")
+
+
+def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[str] | None:
+    from black import re_compile_maybe_verbose
+
+    value = config.get(key, default)
+    if value is None:
+        return None
+    try:
+        return re_compile_maybe_verbose(value)
+    except re.error as e:
+        raise SettingsError(
+            f"{where}: [tool.black] {key.replace('_', '-')}: invalid regular expression: {e}"
+        ) from None
+
+
+def settings_for(directory: Path, project: Project) -> Settings:
+    """Black's settings for the run, found from the project root as `black --check .` there
+    finds them; the same object for every directory. Raises SettingsError for a bad value."""
+    key = str(project.root)
+    if key in _settings:
+        return _settings[key]
+    import black
+    from black.const import DEFAULT_EXCLUDES, DEFAULT_INCLUDES
+    from black.files import find_project_root, find_pyproject_toml, parse_pyproject_toml
+
+    root, _ = find_project_root((key,))
+    config_file = find_pyproject_toml((key,))
+    config: dict[str, Any] = {}
+    where = config_file or "black"
+    if config_file:
+        try:
+            config = parse_pyproject_toml(config_file)
+        except (OSError, ValueError) as e:
+            raise SettingsError(f"{config_file}: cannot read black's configuration: {e}") from None
+
+    def get(name: str, kind: type, default):
+        value = config.get(name, default)
+        if kind is bool and not isinstance(value, bool):
+            raise SettingsError(
+                f"{where}: [tool.black] {name.replace('_', '-')}: expected true or false"
+            )
+        if kind is int:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise SettingsError(
+                    f"{where}: [tool.black] {name.replace('_', '-')}: expected a number"
+                ) from None
+        return value
+
+    try:
+        versions = {black.TargetVersion[v.upper()] for v in config.get("target_version", []) or []}
+        features = {black.Preview[f] for f in config.get("enable_unstable_feature", []) or []}
+    except KeyError as e:
+        raise SettingsError(f"{where}: [tool.black]: unknown value {e}") from None
+    mode = black.Mode(
+        target_versions=versions,
+        line_length=get("line_length", int, black.DEFAULT_LINE_LENGTH),
+        is_pyi=get("pyi", bool, False),
+        skip_source_first_line=get("skip_source_first_line", bool, False),
+        string_normalization=not get("skip_string_normalization", bool, False),
+        magic_trailing_comma=not get("skip_magic_trailing_comma", bool, False),
+        preview=get("preview", bool, False),
+        unstable=get("unstable", bool, False),
+        python_cell_magics=set(config.get("python_cell_magics", []) or []),
+        enabled_features=features,
+    )
+    settings = Settings(
+        mode=mode,
+        root=root,
+        config_file=config_file,
+        include=_regex(config, "include", DEFAULT_INCLUDES, where),
+        exclude=_regex(config, "exclude", DEFAULT_EXCLUDES, where),
+        extend_exclude=_regex(config, "extend_exclude", None, where),
+        force_exclude=_regex(config, "force_exclude", None, where),
+    )
+    _settings[key] = settings
+    return settings
+
+
+def settings_digest(settings: Settings) -> str:
+    """sha256 hex of black's Mode (the settings that change black's output)."""
+    mode = settings.mode
+    return hashlib.sha256(
+        repr(
+            sorted(
+                (k, repr(sorted(map(str, v))) if isinstance(v, (set, frozenset)) else repr(v))
+                for k, v in vars(mode).items()
+            )
+        ).encode()
+    ).hexdigest()
+
+
+def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
+    """True when black's include, exclude, extend-exclude or force-exclude leave `path` out.
+
+    Like black, patterns are searched in the `/`-prefixed path relative to black's project
+    root, with a trailing `/` for each directory on the way; unlike black, they apply to files
+    named on the command line too (as with `--force-exclude`).
+    """
+    try:
+        rel = path.resolve().relative_to(settings.root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix().lstrip("/")
+    parts = rel.split("/")
+    candidates = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))] + ["/" + rel]
+    for pattern in (settings.exclude, settings.extend_exclude, settings.force_exclude):
+        if pattern is not None and any(pattern.search(c) for c in candidates):
+            return True
+    return settings.include is not None and not settings.include.search("/" + rel)
+
+
+def _format(text: str, settings: Settings, is_stub: bool, fast: bool) -> str:
+    """Black's output for `text`; raises ParseError when black cannot parse it."""
+    from black import NothingChanged, format_file_contents
+    from black.parsing import InvalidInput
+
+    mode = replace(settings.mode, is_pyi=True) if is_stub else settings.mode
+    header = ""
+    if mode.skip_source_first_line:
+        header, _, text = text.partition("\n")
+        header += "\n"
+    try:
+        return header + format_file_contents(text, fast=fast, mode=mode)
+    except NothingChanged:
+        return header + text
+    except InvalidInput as e:
+        raise _parse_error(e, 1 if header else 0) from None
+
+
+def _parse_error(error: Exception, line_offset: int = 0) -> ParseError:
+    """black's InvalidInput as a ParseError at 1-based line and column (black's are 0-based
+    columns), with black's reason: "cannot parse: bad input"."""
+    line, col = getattr(error, "lineno", None), getattr(error, "column", None)
+    context = getattr(error, "context", None) or "cannot parse"
+    details = (getattr(error, "details", None) or "").strip().splitlines()
+    if line is None:  # black before 25: only the message carries the position
+        m = _PARSE_ERROR.match(str(error))
+        if not m:
+            return ParseError(f"cannot parse: {str(error).splitlines()[0]}")
+        line, col = int(m.group(1)), int(m.group(2))
+        details = m.group(3).strip().splitlines()
+    reason = details[-1].split(": ", 1)[-1] if details else ""
+    message = f"{context}: {reason}" if reason else context
+    return ParseError(message, line + line_offset, (col or 0) + 1)
+
+
+def check(source, settings: Settings) -> list[Finding]:
+    """One finding per hunk black would change: `would reformat lines 12-15`, column 1.
+
+    Raises ParseError (line and column of black's parser) when black cannot parse the file.
+    """
+    output = _format(source.text, settings, source.is_stub, fast=True)
+    if output == source.text:
+        return []
+    return [
+        Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
+        for first, last in changed_hunks(source.text, output)
+    ]
+
+
+def fix(text: str, source, settings: Settings) -> str:
+    """`text` as `black FILE` writes it, with black's safety checks."""
+    return _format(text, settings, source.is_stub, fast=False)
+
+
+def parse_only(source, settings: Settings) -> None:
+    """Raise ParseError when black's parser rejects `source` (used when black is disabled)."""
+    from black.parsing import InvalidInput, lib2to3_parse
+
+    try:
+        lib2to3_parse(source.text, settings.mode.target_versions)
+    except InvalidInput as e:
+        raise _parse_error(e) from None
+
+
+_sources_of: dict[str, dict] = {}
+
+
+def config_digest(directory: Path, project: Project) -> str:
+    """sha256 hex of what black's settings (settings_for) are made from, without black.
+
+    Mirrors black.files.find_project_root from the project root (the first directory upwards
+    with a `.git`, a `.hg` directory or a `pyproject.toml` with a `[tool.black]` table) and
+    find_pyproject_toml (that root's `pyproject.toml`, else the user-level
+    `$XDG_CONFIG_HOME/black` or `~/.config/black`). Digests the root's kind and its distance
+    from the project root (the include and exclude patterns match paths relative to it), the
+    config file's `[tool.black]` table and `[project] requires-python` (black infers the
+    target versions from it), and nothing else of the file: `[tool.isort]` changes do not
+    invalidate black's results. A file that does not parse is digested by its bytes.
+    The same for every directory. Never raises.
+    """
+    return configs.digest(_sources(str(project.root)))
+
+
+def parse_digest(directory: Path, project: Project) -> str:
+    """Like config_digest, but of what `parse_only` depends on: the target versions
+    (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
+    sources = dict(_sources(str(project.root)))
+    table = sources.pop("black")
+    if isinstance(table, dict):
+        sources["black"] = {
+            k: v for k, v in table.items() if k.replace("-", "_") == "target_version"
+        }
+    return configs.digest(sources)
+
+
+def _sources(start: str) -> dict:
+    if start in _sources_of:
+        return _sources_of[start]
+    current, level, kind = start, 0, "file system root"
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            kind = ".git"
+        elif os.path.isdir(os.path.join(current, ".hg")):
+            kind = ".hg"
+        elif os.path.isfile(os.path.join(current, "pyproject.toml")):
+            document, broken = configs.load_toml(os.path.join(current, "pyproject.toml"))
+            if broken or (document and "black" in (configs.table(document, "tool") or {})):
+                kind = "pyproject.toml"
+        parent = os.path.dirname(current)
+        if kind != "file system root" or parent == current:
+            break
+        current, level = parent, level + 1
+    sources = {"root": kind, "level": level if kind != "file system root" else None}
+    config = os.path.join(current, "pyproject.toml")
+    if not os.path.isfile(config):
+        home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
+        config = os.path.join(os.path.expanduser(home), "black")
+        sources["user"] = True
+    sources["black"] = sources["requires-python"] = sources["broken"] = None
+    if os.path.isfile(config):
+        document, broken = configs.load_toml(config)
+        if document is not None:
+            sources["black"] = configs.table(document, "tool.black")
+            sources["requires-python"] = configs.table(document, "project.requires-python")
+        sources["broken"] = broken
+    _sources_of[start] = sources
+    return sources

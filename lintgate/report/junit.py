@@ -1,0 +1,41 @@
+"""`junit`: JUnit XML, as CI systems (GitLab, Jenkins, Azure) show test reports.
+
+One `<testsuites>` holding one `<testsuite>` named after the tool; one `<testcase>` per
+checked file (classname the tool, name the path), passing when the file has no finding;
+one `<failure>` per finding: `message` the finding's message, `type` the linter, the text the
+gometalinter line. `tests` counts files, `failures` counts findings (as junitparser counts
+them). No times: the same findings give the same bytes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from lintgate.diagnostic import Diagnostic, render_gometalinter
+from lintgate.report import ReportContext
+
+
+def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
+    """The JUnit document: files in context order, then any other path that has findings."""
+    by_path: dict[str, list[Diagnostic]] = {path: [] for path in context.files}
+    for d in diagnostics:
+        by_path.setdefault(d.path, []).append(d)
+    counts = {
+        "tests": str(len(by_path)),
+        "failures": str(len(diagnostics)),
+        "errors": "0",
+        "skipped": "0",
+    }
+    root = ET.Element("testsuites", {"name": context.tool_name, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": context.tool_name, **counts})
+    for path, ds in by_path.items():
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": context.tool_name, "name": path, "file": path},
+        )
+        for d in ds:
+            failure = ET.SubElement(case, "failure", {"message": d.message, "type": d.linter})
+            failure.text = render_gometalinter(d)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,89 @@
+"""`sarif`: SARIF 2.1.0 (OASIS), as GitHub code scanning and other viewers read it.
+
+One run; `tool.driver` gives the name, version and information URI and one rule per linter
+(the enabled linters in the context's order, then any other linter that reported, such as
+`syntax` or `nolint`, in order of appearance). Each result has `ruleId`/`ruleIndex`, `level`
+(`warning` or `error`), the message text, and one location: the path as a relative URI
+(percent-encoded, against `%SRCROOT%`) and a region with `startLine` and `startColumn`
+(left out when the column is unknown, 0). Columns count Unicode code points.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from lintgate.diagnostic import Diagnostic
+from lintgate.report import ReportContext
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+
+# What each lintgate-defined linter checks, for the rule's shortDescription.
+DESCRIPTIONS = {
+    "isort": "Imports are sorted and grouped as isort would.",
+    "black": "Code is formatted as black would.",
+    "imports": "No unused or duplicate imports, no misplaced __future__ import.",
+    "syntax": "The file parses as Python.",
+    "encoding": "The file decodes in its declared encoding.",
+    "nolint": "Every nolint directive silences a finding.",
+}
+
+
+def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
+    """The SARIF log as a JSON-ready dict (see the module docstring for its shape)."""
+    rule_ids = list(dict.fromkeys([*context.linters, *(d.linter for d in diagnostics)]))
+    index = {rule: i for i, rule in enumerate(rule_ids)}
+    rules = []
+    for rule in rule_ids:
+        entry: dict = {"id": rule}
+        if rule in DESCRIPTIONS:
+            entry["shortDescription"] = {"text": DESCRIPTIONS[rule]}
+        rules.append(entry)
+    results = []
+    for d in diagnostics:
+        region: dict = {"startLine": max(d.line, 1)}
+        if d.col:
+            region["startColumn"] = d.col
+        results.append(
+            {
+                "ruleId": d.linter,
+                "ruleIndex": index[d.linter],
+                "level": "error" if d.severity == "error" else "warning",
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": quote(d.path),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+        )
+    driver = {
+        "name": context.tool_name,
+        "version": context.tool_version,
+        "informationUri": context.information_uri,
+        "rules": rules,
+    }
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
+    """The SARIF log of `diagnostics`, as JSON indented by 2, UTF-8 unescaped, newline-ended."""
+    return json.dumps(build(diagnostics, context), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,158 @@
+"""Agreement with the real tools: lintgate's verdicts equal those of `isort --check-only .` and
+`black --check .` run at the same root with the same configuration.
+
+- the files with a `syntax` or `encoding` finding are exactly those black cannot format;
+- for every other file, "has an isort finding" and "has a black finding" equal the tools' verdicts.
+
+The default run takes a fixed sample of the running Python's standard library (every k-th file
+under 40 KB, plus the test suite's deliberately broken files) and the whole Django source
+distribution (downloaded from PyPI into the git-ignored `.downloads/`). `make agreement`
+(LINTGATE_AGREEMENT_FULL=1) takes every file of the standard library.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+from pathlib import Path
+
+from helpers import lintgate
+
+ROOT = Path(__file__).resolve().parent.parent
+DOWNLOADS = ROOT / ".downloads"
+DJANGO = "5.2.8"
+SAMPLE = 300
+FULL = bool(os.environ.get("LINTGATE_AGREEMENT_FULL"))
+BIN = Path(sys.executable).parent
+
+
+def stdlib_sample() -> list[Path]:
+    """Relative paths of the standard library files to copy (fixed for a given Python)."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(
+        p.relative_to(stdlib)
+        for p in stdlib.rglob("*.py")
+        if "site-packages" not in p.parts and "__pycache__" not in p.parts and p.is_file()
+    )
+    if FULL:
+        return files
+    broken = [p for p in files if p.name.startswith(("bad", "badsyntax"))]
+    small = [p for p in files if (stdlib / p).stat().st_size < 40_000]
+    step = max(1, len(small) // SAMPLE)
+    return sorted(set(small[::step]) | set(broken))
+
+
+def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set]:
+    """(files isort flags, files black would reformat, files black fails on), relative to root."""
+    env = dict(os.environ, BLACK_CACHE_DIR=str(tmp / "black-cache"))
+    isort = subprocess.run(
+        [str(BIN / "isort"), "--check-only", "."], cwd=root, env=env, capture_output=True, text=True
+    )
+    black = subprocess.run(
+        [str(BIN / "black"), "--check", "."], cwd=root, env=env, capture_output=True, text=True
+    )
+
+    def rel(path: str) -> str:
+        return os.path.relpath(os.path.join(root, path), root).replace(os.sep, "/")
+
+    isort_bad = {
+        rel(m)
+        for m in re.findall(
+            r"^ERROR: (.+) Imports are incorrectly sorted and/or formatted\.$", isort.stderr, re.M
+        )
+    }
+    black_bad = {rel(m) for m in re.findall(r"^would reformat (.+)$", black.stderr, re.M)}
+    black_err = {rel(m) for m in re.findall(r"^error: cannot format (.+?): ", black.stderr, re.M)}
+    assert black.returncode in (0, 1, 123), black.stderr[-2000:]
+    return isort_bad, black_bad, black_err
+
+
+def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int]:
+    proc = lintgate(root, "--disable-all", "-E", "isort", "-E", "black", "--format", "gometalinter")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    by_linter: dict[str, set] = {"isort": set(), "black": set(), "syntax": set(), "encoding": set()}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^(.*?):\d+:\d*:(?:warning|error): .* \((\w+)\)$", line)
+        assert m, line
+        by_linter[m.group(2)].add(m.group(1))
+    checked = int(re.search(r"(\d+) files checked", proc.stderr).group(1))
+    return (
+        by_linter["isort"],
+        by_linter["black"],
+        by_linter["syntax"] | by_linter["encoding"],
+        checked,
+    )
+
+
+def assert_agreement(root: Path, tmp: Path) -> int:
+    isort_bad, black_bad, black_err = verdicts_of_tools(root, tmp)
+    l_isort, l_black, l_broken, checked = verdicts_of_lintgate(root)
+    assert l_broken == black_err, {
+        "lintgate only": sorted(l_broken - black_err),
+        "black only": sorted(black_err - l_broken),
+    }
+    assert l_black == black_bad, {
+        "lintgate only": sorted(l_black - black_bad),
+        "black only": sorted(black_bad - l_black),
+    }
+    isort_bad -= black_err
+    assert l_isort == isort_bad, {
+        "lintgate only": sorted(l_isort - isort_bad),
+        "isort only": sorted(isort_bad - l_isort),
+    }
+    return checked
+
+
+def test_agreement_on_the_standard_library(tmp_path):
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    root = tmp_path / "stdlib"
+    files = stdlib_sample()
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stdlib / rel, root / rel)
+    (root / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    checked = assert_agreement(root, tmp_path)
+    # Every copied file is checked, but those under directories both tools leave out (venv/).
+    assert checked == sum(1 for rel in files if "venv" not in rel.parts)
+    assert checked >= SAMPLE
+
+
+def django_source() -> Path:
+    """The Django source distribution, downloaded once into .downloads/ and unpacked there."""
+    target = DOWNLOADS / f"django-{DJANGO}"
+    if not target.is_dir():
+        DOWNLOADS.mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                f"Django=={DJANGO}",
+                "-d",
+                str(DOWNLOADS),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        with tarfile.open(DOWNLOADS / f"django-{DJANGO}.tar.gz") as tar:
+            tar.extractall(DOWNLOADS, filter="data")
+    return target
+
+
+def test_agreement_on_django(tmp_path):
+    # A copy outside this repository, where .downloads/ is git-ignored.
+    root = tmp_path / "django"
+    shutil.copytree(django_source(), root)
+    checked = assert_agreement(root, tmp_path)
+    assert checked > 2700

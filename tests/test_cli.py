@@ -1,0 +1,137 @@
+"""CLI behaviour beyond the fixture repositories: config errors, --print-config round trip,
+--new-from-rev, report files, and the linter flags' order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from helpers import copy_repo, lintgate
+
+
+def test_print_config_round_trips(tmp_path):
+    repo = copy_repo("report-all", tmp_path / "repo")
+    flags = ["--disable-all", "-E", "black", "--exclude", "meteo", "--sort", "line", "--errors"]
+    flags += ["--deadline", "90s", "-j", "2", "--format", "gometalinter", "--skip", "app/latin.py"]
+    printed = lintgate(repo, *flags, "--print-config")
+    assert printed.returncode == 0
+    config = json.loads(printed.stdout)
+    assert config["Enable"] == ["black"]
+    assert config["Deadline"] == "90s"
+    (tmp_path / "printed.json").write_text(printed.stdout)
+    direct = lintgate(repo, *flags)
+    again = lintgate(repo, "--config", str(tmp_path / "printed.json"))
+    assert again.stdout == direct.stdout
+    assert again.returncode == direct.returncode == 1
+    assert direct.stdout == "app/broken.py:1:7:error: cannot parse: bad input (syntax)\n"
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            '{"Enable": ["isrot"]}',
+            "lintgate.json: Enable: unknown linter 'isrot' (did you mean 'isort'?)",
+        ),
+        ('{"Deadline": "5 minutes"}', "lintgate.json: Deadline: invalid duration '5 minutes'"),
+        ('{"Concurrency": "2"}', "lintgate.json: Concurrency: expected a whole number >= 0"),
+        ('{"Vendor": "yes"}', "lintgate.json: Vendor: expected true or false"),
+        ('{"Skip": "build"}', "lintgate.json: Skip: expected a list of strings"),
+        ('{"Exclude": ["("]}', "lintgate.json: Exclude: invalid regular expression '('"),
+        (
+            '{"Sort": ["lines"]}',
+            "lintgate.json: Sort: unknown sort key 'lines' (did you mean 'line'?)",
+        ),
+        (
+            '{"Format": "sarf"}',
+            "lintgate.json: Format: unknown format 'sarf': did you mean 'sarif'?",
+        ),
+        ('{"Enable": ["isort"],}', "lintgate.json:1:22: invalid JSON: Expecting property name"),
+        ("[]", "lintgate.json: expected a JSON object at the top level"),
+    ],
+)
+def test_config_errors_are_one_line_and_exit_2(tmp_path, config, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "lintgate.json").write_text(config)
+    proc = lintgate(repo)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1
+    assert proc.stderr.startswith(f"lintgate: {message}")
+
+
+def test_flags_apply_after_the_file_in_command_line_order(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "lintgate.json").write_text('{"Enable": ["black"]}')
+    only_black = lintgate(repo)
+    assert only_black.stdout == "app.py:2:1: ⚠️ would reformat line 2 (black)\n"
+    both = lintgate(repo, "-E", "isort")
+    assert [line.rsplit(" ", 1)[1] for line in both.stdout.splitlines()] == ["(isort)", "(black)"]
+    none_then_isort = lintgate(repo, "--disable-all", "-E", "isort")
+    assert none_then_isort.stdout.endswith("(isort)\n") and "(black)" not in none_then_isort.stdout
+    isort_then_none = lintgate(repo, "-E", "isort", "--disable-all")
+    assert isort_then_none.stdout == "" and isort_then_none.returncode == 0
+
+
+def test_output_writes_several_formats_in_one_run(tmp_path):
+    repo = copy_repo("report-all", tmp_path / "repo")
+    proc = lintgate(repo, "--output", "json=out/report.json", "--output", "sarif=report.sarif")
+    assert proc.returncode == 3  # findings, and out/ does not exist: a report not written
+    assert (
+        "lintgate: out/report.json: cannot write report: No such file or directory" in proc.stderr
+    )
+    proc = lintgate(repo, "--output", "json=report.json")
+    text = (repo / "report.json").read_text()
+    assert [d["linter"] for d in json.loads(text)] == [
+        "syntax",
+        "isort",
+        "black",
+        "encoding",
+        "imports",
+        "nolint",
+        "black",
+    ]
+    assert proc.stdout.splitlines()[0] == "app/broken.py:1:7: ❌ cannot parse: bad input (syntax)"
+
+
+def git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_new_from_rev_keeps_new_and_changed_findings_only(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "t")
+    old = "x = {'a':1}\n" + "".join(f"v{i} = {i}\n" for i in range(8)) + "y = {'b':2}\n"
+    (repo / "old.py").write_text(old)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "old")
+    # Changed old line (y), two new findings in new code (n1, n2); x stays an old finding.
+    new = old.replace("y = {'b':2}\n", "y = {'b':3}\n") + "".join(f"w{i} = {i}\n" for i in range(4))
+    new += "n1 = {'c':3}\n" + "".join(f"u{i} = {i}\n" for i in range(4)) + "n2 = {'d':4}\n"
+    (repo / "old.py").write_text(new)
+    everything = lintgate(repo, "--disable-all", "-E", "black")
+    assert [line.split(":")[1] for line in everything.stdout.splitlines()] == [
+        "1",
+        "10",
+        "15",
+        "20",
+    ]
+    proc = lintgate(repo, "--disable-all", "-E", "black", "--new-from-rev", "HEAD")
+    assert proc.stdout == (
+        "old.py:10:1: ⚠️ would reformat line 10 (black)\n"
+        "old.py:15:1: ⚠️ would reformat line 15 (black)\n"
+        "old.py:20:1: ⚠️ would reformat line 20 (black)\n"
+    )
+    assert proc.returncode == 1
+    bad = lintgate(repo, "--new-from-rev", "no-such-rev")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("lintgate: --new-from-rev:")
+
+
+def test_version_is_printed(tmp_path):
+    proc = lintgate(tmp_path, "--version")
+    assert proc.stdout.startswith("lintgate ") and proc.returncode == 0
