@@ -28,6 +28,9 @@ ALLOWED = {
     "issue 3 requires them.",
     "locals()": "the import is in a function that calls locals(), which may read it by name; "
     "pyflakes spares only variables there (deliberate: no report, and no fix that breaks it).",
+    "fallback definition": "a module-level import whose name another branch also defines "
+    "(`try: import a as x` / `except ImportError: import b as x`, or `x = None`): the module "
+    "defines the name either way, for its importers; pyflakes reports the last of them.",
     "dunder": "a module-level import of a dunder (`from _x import __doc__, __version__`) sets a "
     "module attribute; lintgate never reports it (deliberate).",
     "class scope": "an unused import in a class body; pyflakes never checks class scopes "
@@ -113,6 +116,8 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
                 return "other kind"
             if b.keep == "dunder":
                 return "dunder"
+            if b.keep == "fallback":
+                return "fallback definition"
             if b.used in ("__all__", "# type:", "locals()"):
                 return b.used
         return None

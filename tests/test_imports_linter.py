@@ -32,7 +32,8 @@ def _source(path: pathlib.Path):
 def _report(path: pathlib.Path) -> str:
     try:
         found = imports.check(
-            _source(path), imports.settings_for(path.parent, Project(FIXTURES, FIXTURES))
+            _source(path),
+            imports.settings_for(path.parent, Project(FIXTURES, FIXTURES)),
         )
     except ParseError as e:
         return f"{e.line}:{e.col}: syntax: {e.message}\n"

@@ -30,6 +30,7 @@ def downgrade(text: str) -> str:
         def __init__(self) -> None:
             super().__init__()
             self.empty = cst.Module([])
+            self.in_concat: set[int] = set()  # ids of the parts of concatenations
 
         def code(self, node: cst.CSTNode) -> str:
             return self.empty.code_for_node(node)
@@ -50,16 +51,34 @@ def downgrade(text: str) -> str:
                         out.extend(self.fields(p.format_spec))
             return out
 
+        # A string inside a concatenation stays (libcst accepts only strings there); the
+        # outermost concatenation becomes the tuple of every field of its parts.
+        def visit_ConcatenatedString(self, node) -> None:
+            self.in_concat.update((id(node.left), id(node.right)))
+
         def leave_FormattedString(self, orig, new):
+            if id(orig) in self.in_concat:
+                return new
             return self.tuple_of(self.fields(new.parts), self.code(orig).count("\n"))
 
         def leave_TemplatedString(self, orig, new):
-            return self.tuple_of(self.fields(new.parts), self.code(orig).count("\n"))
+            return self.leave_FormattedString(orig, new)
 
         def leave_ConcatenatedString(self, orig, new):
-            if isinstance(new.left, cst.SimpleString) and isinstance(new.right, cst.SimpleString):
+            if id(orig) in self.in_concat:
                 return new
-            return self.tuple_of([new.left, new.right], self.code(orig).count("\n"))
+            exprs = self.concat_fields(new)
+            if exprs is None:  # plain strings only
+                return new
+            return self.tuple_of(exprs, self.code(orig).count("\n"))
+
+        def concat_fields(self, node) -> list | None:
+            if isinstance(node, cst.ConcatenatedString):
+                left, right = self.concat_fields(node.left), self.concat_fields(node.right)
+                return None if left is None and right is None else (left or []) + (right or [])
+            if isinstance(node, (cst.FormattedString, cst.TemplatedString)):
+                return self.fields(node.parts)
+            return None
 
         def type_param_exprs(self, tps) -> tuple[list, int]:
             exprs = []
@@ -110,7 +129,8 @@ def downgrade(text: str) -> str:
             exprs.append(new.value)
             lines += self.code(new.value).count("\n")
             return cst.Assign(
-                targets=[cst.AssignTarget(new.name)], value=self.tuple_of(exprs, lines, lazy=True)
+                targets=[cst.AssignTarget(new.name)],
+                value=self.tuple_of(exprs, lines, lazy=True),
             )
 
         def leave_ExceptHandler(self, orig, new):
@@ -173,7 +193,11 @@ def rename_async_names(text: str) -> str:
             continue
         if t.string == "async" and nxt.string in ("def", "for", "with"):
             continue
-        if t.string == "await" and nxt.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING):
+        if t.string == "await" and nxt.type in (
+            tokenize.NAME,
+            tokenize.NUMBER,
+            tokenize.STRING,
+        ):
             continue
         if t.string == "await" and nxt.string in ("(", "[", "{", "-", "+", "~"):
             continue

@@ -1,10 +1,13 @@
-"""Removing import aliases with libcst, keeping everything else as it was written.
+"""Removing import aliases with libcst, leaving every other byte of the file as it was.
 
-- An alias goes with its comma and the comment after it; the other aliases, the parentheses,
-  the comments on their lines and the statement's layout stay.
-- A statement left with no alias goes; the comment lines above it stay (they move onto the
-  next statement, or to the end of the block); a block left empty gets `pass`.
-- `x = 1; import os` loses the `import os` and its `;`.
+libcst finds the statements and rebuilds only the lines that change; they are spliced into the
+original text (libcst's own output of a whole module is not always byte-exact):
+
+- an alias goes with its comma and the comment after it; the other aliases, the parentheses,
+  the comments on their lines and the statement's layout stay;
+- a statement left with no alias goes, its whole line with it; comment and blank lines around
+  it stay; a block left empty gets `pass`;
+- `x = 1; import os` becomes `x = 1`, `if c: import os` becomes `if c: pass`.
 """
 
 from __future__ import annotations
@@ -12,105 +15,126 @@ from __future__ import annotations
 
 def remove(text: str, bindings: list) -> str:
     """`text` without the import aliases of `bindings` (`_imports_scan.Binding`s whose 1-based
-    `line` and character `col` locate the alias). Aliases not found are left alone."""
+    `line` and character `col` locate the alias). Aliases not found are left alone.
+
+    Raises libcst.ParserSyntaxError when libcst cannot parse `text`.
+    """
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+    from libcst.metadata import (
+        MetadataWrapper,
+        PositionProvider,
+        WhitespaceInclusivePositionProvider,
+    )
 
     wanted = {(b.line, b.col) for b in bindings}
     wrapper = MetadataWrapper(cst.parse_module(text))
-    positions = wrapper.resolve(PositionProvider)
-    placeholders: set[int] = set()  # `pass` lines standing for removed lines
-    gone_whole: set[int] = set()  # import statements removed whole
+    module = wrapper.module
+    pos = wrapper.resolve(PositionProvider)
+    wpos = wrapper.resolve(WhitespaceInclusivePositionProvider)
+    starts = [0]
+    for line in text.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, str]] = []
+
+    def offset(p) -> int:
+        return starts[p.line - 1] + p.column
 
     def doomed(alias) -> bool:
-        start = positions[alias].start
+        start = pos[alias].start
         return (start.line, start.column + 1) in wanted
 
-    def has_comment(lines) -> bool:
-        return any(line.comment is not None for line in lines)
+    def prune(node):
+        """The import statement `node` without its doomed aliases; None when none is left."""
+        if isinstance(node.names, cst.ImportStar):
+            return node
+        gone = [doomed(a) for a in node.names]
+        if not any(gone):
+            return node
+        if all(gone):
+            return None
+        names = list(node.names)
+        keep = [a for a, g in zip(names, gone) if not g]
+        if not gone[-1]:
+            return node.with_changes(names=keep)
+        # The last alias goes: the new last one takes its ending.
+        prev, removed = keep[-1], names[-1]
+        changes = {}
+        parens = getattr(node, "lpar", None) is not None
+        ws = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else None
+        if parens and isinstance(ws, cst.ParenthesizedWhitespace):
+            # One alias a line: keep this alias's comma and comment, end where the removed did.
+            tail = cst.SimpleWhitespace("")
+            if isinstance(removed.comma, cst.Comma):
+                rws = removed.comma.whitespace_after
+                tail = rws.last_line if isinstance(rws, cst.ParenthesizedWhitespace) else tail
+            else:
+                changes["rpar"] = node.rpar.with_changes(whitespace_before=cst.SimpleWhitespace(""))
+            comma = prev.comma.with_changes(whitespace_after=ws.with_changes(last_line=tail))
+        else:
+            comma = removed.comma if parens else cst.MaybeSentinel.DEFAULT
+        keep[-1] = prev.with_changes(comma=comma)
+        return node.with_changes(names=keep, **changes)
 
-    class Remover(cst.CSTTransformer):
-        def leave_Import(self, orig, new):
-            return self.prune(orig, new)
+    def prune_line(smalls):
+        """The small statements of a line after pruning; None when nothing changes."""
+        out, changed, new = [], False, None
+        for s in smalls:
+            new = prune(s) if isinstance(s, (cst.Import, cst.ImportFrom)) else s
+            changed = changed or new is not s
+            if new is not None:
+                out.append(new)
+        if not changed:
+            return None
+        if out and new is None:  # the last statement went: no `x = 1; `
+            out[-1] = out[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return out
 
-        def leave_ImportFrom(self, orig, new):
-            return self.prune(orig, new)
+    def replace(node, code: str, whole_lines: bool = False) -> None:
+        """Replace the text of `node` (from its first line's start when `whole_lines`: leading
+        comment lines are not part of it) to the end of its line."""
+        a = starts[pos[node].start.line - 1] if whole_lines else offset(wpos[node].start)
+        b = offset(wpos[node].end)
+        if not text[a:b].endswith("\n"):  # the last line of a file without a final newline
+            code = code.removesuffix("\n")
+        edits.append((a, b, code))
 
-        def prune(self, orig, new):
-            if isinstance(orig.names, cst.ImportStar):
-                return new
-            gone = [doomed(a) for a in orig.names]
-            if not any(gone):
-                return new
-            if all(gone):
-                gone_whole.add(id(orig))
-                return cst.RemoveFromParent()
-            names = list(new.names)
-            keep = [a for a, g in zip(names, gone) if not g]
-            if gone[-1]:  # the last alias goes: the new last one takes its ending
-                last_kept = max(i for i, g in enumerate(gone) if not g)
-                prev, removed = names[last_kept], names[-1]
-                changes = {}
-                parens = getattr(new, "lpar", None) is not None
-                ws = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else None
-                if parens and isinstance(ws, cst.ParenthesizedWhitespace):
-                    # Multi-line: keep this alias's comma and comment, end where the removed did.
-                    tail = cst.SimpleWhitespace("")
-                    if isinstance(removed.comma, cst.Comma):
-                        rws = removed.comma.whitespace_after
-                        tail = (
-                            rws.last_line if isinstance(rws, cst.ParenthesizedWhitespace) else tail
-                        )
-                    else:
-                        changes["rpar"] = new.rpar.with_changes(
-                            whitespace_before=cst.SimpleWhitespace("")
-                        )
-                    comma = prev.comma.with_changes(
-                        whitespace_after=ws.with_changes(last_line=tail)
-                    )
-                else:
-                    comma = removed.comma
-                    if isinstance(comma, cst.Comma) and not parens:
-                        comma = cst.MaybeSentinel.DEFAULT
-                keep[-1] = prev.with_changes(comma=comma)
-                return new.with_changes(names=keep, **changes)
-            return new.with_changes(names=keep)
+    class Finder(cst.CSTVisitor):
+        def visit_Module(self, node) -> None:
+            self.block(node.body, need_pass=False)
 
-        def leave_SimpleStatementLine(self, orig, new):
-            if not new.body:
-                line = cst.SimpleStatementLine([cst.Pass()], leading_lines=new.leading_lines)
-                placeholders.add(id(line))
-                return line
-            if len(new.body) < len(orig.body) and id(orig.body[-1]) in gone_whole:
-                # `x = 1; import os` -> `x = 1`, not `x = 1; `.
-                last = new.body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-                new = new.with_changes(body=[*new.body[:-1], last])
-            return new
+        def visit_IndentedBlock(self, node) -> None:
+            self.block(node.body, need_pass=True)
 
-        def leave_IndentedBlock(self, orig, new):
-            body, footer = self.settle(new.body, need_pass=True)
-            return new.with_changes(body=body, footer=[*footer, *new.footer])
-
-        def leave_Module(self, orig, new):
-            body, footer = self.settle(new.body, need_pass=False)
-            return new.with_changes(body=body, footer=[*footer, *new.footer])
+        def visit_SimpleStatementSuite(self, node) -> None:
+            new = prune_line(node.body)
+            if new is not None:
+                replace(
+                    node,
+                    module.code_for_node(node.with_changes(body=new or [cst.Pass()])),
+                )
 
         @staticmethod
-        def settle(stmts, need_pass: bool):
-            """Drop the placeholders of removed lines, moving their comment lines on; a block
-            left empty keeps one `pass` (a module may be empty)."""
-            out, carried = [], []
-            for s in stmts:
-                if id(s) in placeholders:
-                    if has_comment(s.leading_lines):
-                        carried.extend(s.leading_lines)
-                    continue
-                if carried:
-                    s = s.with_changes(leading_lines=[*carried, *s.leading_lines])
-                    carried = []
-                out.append(s)
-            if not out and stmts and need_pass:
-                return [cst.SimpleStatementLine([cst.Pass()], leading_lines=carried)], []
-            return out, carried
+        def block(body, need_pass: bool) -> None:
+            changed = []
+            for stmt in body:
+                if isinstance(stmt, cst.SimpleStatementLine):
+                    new = prune_line(stmt.body)
+                    if new is not None:
+                        changed.append((stmt, new))
+            emptied = [s for s, new in changed if not new]
+            for stmt, new in changed:
+                indent = text[starts[pos[stmt].start.line - 1] : offset(pos[stmt].start)]
+                if new:
+                    code = indent + module.code_for_node(
+                        stmt.with_changes(body=new, leading_lines=())
+                    )
+                elif need_pass and len(emptied) == len(body) and stmt is emptied[0]:
+                    code = indent + "pass\n"  # the block keeps one statement
+                else:
+                    code = ""
+                replace(stmt, code, whole_lines=True)
 
-    return wrapper.module.visit(Remover()).code
+    module.visit(Finder())
+    for a, b, code in sorted(edits, reverse=True):
+        text = text[:a] + code + text[b:]
+    return text

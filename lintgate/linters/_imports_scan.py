@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 MODULE, CLASS, FUNCTION = "module", "class", "function"
 
 # Fields of expression nodes that never hold a name (contexts and operators).
-_SKIP_FIELDS = {"ctx", "op", "ops", "conversion", "kind", "arg", "is_async", "type_comment"}
+_SKIP_FIELDS = {
+    "ctx",
+    "op",
+    "ops",
+    "conversion",
+    "kind",
+    "arg",
+    "is_async",
+    "type_comment",
+}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
@@ -138,7 +147,7 @@ class _Walker:
         self.scopes: list[Scope] = []
         self.comp_names: list[set] = []  # names bound by the comprehensions being walked
         self.loop_reads: list[set] = []  # names read in the loops being walked
-        self.module_binds: list[str] = []  # module-level names bound otherwise than by import
+        self.module_binds: list[str] = []  # every module-level name bound, in order
         self.blocks: list[int] = []
         self.valid_futures: set[int] = set()
         self.late_futures: list[tuple[int, int]] = []
@@ -193,9 +202,9 @@ class _Walker:
             scope.state[name] = _OTHER
 
     def fallbacks(self, imported: list, other_branches: list) -> None:
-        """Module-level imports whose name another branch defines otherwise
-        (`try: from x import A` / `except ImportError: A = None`): the module defines the name
-        either way, for its importers. `other_branches`: the names each other branch bound."""
+        """Module-level imports whose name another branch also defines (`try: from x import A`
+        / `except ImportError: A = None`, or `import B as A`): the module defines the name either
+        way, for its importers. `other_branches`: the names each other branch bound."""
         for b in imported:
             if b.scope_kind == MODULE and any(b.name in names for names in other_branches):
                 b.keep = b.keep or "fallback"
@@ -344,6 +353,8 @@ class _Walker:
             )
             self.bindings.append(b)
             scope.bindings.setdefault(name, []).append(b)
+            if scope.kind == MODULE:
+                self.module_binds.append(name)
             if name in scope.declared:
                 continue
             scope.bound.add(name)
@@ -387,13 +398,25 @@ class _Walker:
         for d in args.kw_defaults:
             if d is not None:
                 self.expr(d, scope)
-        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+        for a in (
+            *args.posonlyargs,
+            *args.args,
+            args.vararg,
+            *args.kwonlyargs,
+            args.kwarg,
+        ):
             if a is not None and a.annotation is not None:
                 self.annotation(a.annotation, scope)
 
     @staticmethod
     def params(args: ast.arguments, fn: Scope) -> None:
-        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+        for a in (
+            *args.posonlyargs,
+            *args.args,
+            args.vararg,
+            *args.kwonlyargs,
+            args.kwarg,
+        ):
             if a is not None:
                 fn.bound.add(a.arg)
 

@@ -100,20 +100,18 @@ def parse(text: str) -> ast.Module:
             except Exception:
                 pass
     if isinstance(first, SyntaxError):
-        msg = first.msg or "invalid syntax"
-        return _raise(f"cannot parse: {msg}", first.lineno or 1, first.offset or 1)
-    return _raise(
-        f"cannot parse: {str(first).splitlines()[0] if str(first) else type(first).__name__}", 1, 1
-    )
-
-
-def _raise(message: str, line: int, col: int):
-    raise ParseError(message, line, col)
+        raise ParseError(
+            f"cannot parse: {first.msg or 'invalid syntax'}", first.lineno or 1, first.offset or 1
+        ) from None
+    # ValueError (a null byte), RecursionError or MemoryError (absurdly deep nesting)
+    reason = str(first).splitlines()[0] if str(first) else type(first).__name__
+    raise ParseError(f"cannot parse: {reason}", 1, 1) from None
 
 
 def _noqa(line: str, kind: str) -> bool:
     """True when `line` carries a `# noqa` comment that covers `kind` (bare, or naming its
-    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it."""
+    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it.
+    """
     if "#" not in line:
         return False
     m = _NOQA.search(line)
@@ -200,7 +198,8 @@ def fix(text: str, source, settings: Settings) -> str:
     its name or the first line of its statement.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
-    Returns `text` unchanged when it does not parse or nothing is to be removed.
+    Returns `text` unchanged when it does not parse (with `ast` or with libcst) or nothing is
+    to be removed.
     """
     from lintgate.linters._imports_fix import remove
 
@@ -218,4 +217,9 @@ def fix(text: str, source, settings: Settings) -> str:
     ]
     if not doomed:
         return text
-    return remove(text, doomed)
+    import libcst
+
+    try:
+        return remove(text, doomed)
+    except libcst.ParserSyntaxError:  # a syntax `ast` takes and libcst does not: no fix
+        return text
