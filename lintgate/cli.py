@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--print-config", action="store_true", help="print the effective configuration and exit"
     )
+    from lintgate.cache.command import add_arguments as add_cache_arguments
+
+    add_cache_arguments(p)
     # Repair (issue 4): lintgate.fix.
     p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
     p.add_argument(
@@ -226,7 +229,16 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run lintgate; returns the exit status (never raises for bad input)."""
+    """Run lintgate; returns the exit status (never raises for bad input).
+
+    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
+    `cache` is given as `./cache`.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["cache"]:
+        from lintgate.cache.command import cache_main
+
+        return cache_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -242,6 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.print_config:
         print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
         return 0
+    from lintgate.cache.command import CacheRun, CacheUsageError
+
+    try:
+        args.cache_specs = CacheRun.parse(args)
+    except CacheUsageError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
     try:
         return _run(args, config, root, cwd, outputs)
     except KeyboardInterrupt:
@@ -284,8 +303,13 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     return errors
 
 
+def _warn(message: str) -> None:
+    print(f"lintgate: warning: {message}", file=sys.stderr)
+
+
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     from lintgate import discovery, filters, newcode, runner
+    from lintgate.cache.command import CacheRun
     from lintgate.linters.base import Project
     from lintgate.report import ReportContext
 
@@ -308,6 +332,11 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         result = fix.run(found.files, project, config, write=not args.diff)
         status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
     else:
+        imports, exports, deprecations = args.cache_specs
+        for message in deprecations:
+            _warn(message)
+        trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
+        cache = CacheRun.open(args, imports, exports, trees, _warn)
         result = runner.run(
             found.files,
             project,
@@ -315,7 +344,12 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             effective_concurrency(config),
             config.deadline,
             warn_unmatched=config.warn_unmatched_directive,
+            store=cache.store,
+            warn=_warn,
         )
+        for error in cache.finish():
+            print(f"lintgate: {error}", file=sys.stderr)
+            status |= FAILURE
     diagnostics = result.diagnostics
     if changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
@@ -345,7 +379,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         status |= FINDINGS
     print(
         f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
-        f"0 from cache, {result.seconds:.2f}s",
+        f"{result.cached} from cache, {result.seconds:.2f}s",
         file=sys.stderr,
     )
     return status

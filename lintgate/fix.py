@@ -231,7 +231,7 @@ class Fixer:
         root = self.project.root
         if path.is_symlink() and target != root and root not in target.parents:
             result.notes.append(f"{display}: symbolic link out of the project root, not fixed")
-            checked = self.checker.check(path, display)
+            checked = self.checker.check_file(path, display)
             result.diagnostics, result.errors = checked.diagnostics, checked.errors
             return result
         try:
@@ -239,7 +239,7 @@ class Fixer:
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
-        before = self.checker.check(path, display, raw)
+        before = self.checker.check_file(path, display, raw)
         result.diagnostics, result.errors = before.diagnostics, before.errors
         if any(d.linter in BROKEN for d in before.diagnostics):
             return result  # never touch a file that does not parse or decode
@@ -255,7 +255,7 @@ class Fixer:
                 changed_by += ran
                 # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
                 data = self._encode(text, source, changed_by) if changed_by else raw
-                after = self.checker.check(path, display, data) if data != raw else before
+                after = self.checker.check_file(path, display, data) if data != raw else before
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
                     parses(source.text) and not parses(text)
                 ):
@@ -331,7 +331,7 @@ class Fixer:
             found = [
                 Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
             ]
-            unsilenced = self.checker._suppress(found, text, display)
+            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
             if len([d for d in unsilenced if d.linter == name]) < len(found):
                 # a fixer rewrites the whole file: it would change code a `nolint` protects
                 return False

@@ -1,23 +1,44 @@
-"""Schedules files x linters on a process pool, under a deadline.
+"""Schedules files x linters on a process pool, under a deadline, through the result cache.
 
-Each worker reads a file once, decodes it once, and gives the same text to every enabled
-linter; it keeps the settings it found per directory for the whole run. What can go wrong
-with one file (unreadable, undecodable, unparsable, a linter crashing) is reported as data,
-and the run goes on.
+The parent process decides what each file needs: which enabled linters apply to it (their
+settings and exclusions), and, with a cache, what the cache already knows about its bytes
+(docs/cache.md). Only the linters the cache could not answer run, on the process pool; each
+worker decodes a file once and gives the same text to every linter it runs; it keeps the
+settings it found per directory for the whole run. What can go wrong with one file
+(unreadable, undecodable, unparsable, a linter crashing) is reported as data, and the run
+goes on.
+
+What is cached, per file contents (see `_Job`): its decoding (pseudo-linter `encoding`), the
+outcome of each linter, and, when black is disabled, black's parse (pseudo-linter `syntax`).
+An outcome is a list of findings, or a parse error, stored as one finding whose message starts
+with NUL (no linter message does). The `encoding` entry also says whether the text holds
+`nolint` (lintgate.nolint): only such files are read on a warm run, to apply the directives. Exclusion verdicts are path-dependent, so they are kept in
+the store's memo table, keyed on the absolute path and the linter's config digest. A run
+answered wholly from the cache builds no settings, so it imports neither isort nor black.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lintgate import linters
-from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.linters.base import ParseError, Project
 from lintgate.source import DecodeError, decode
+
+ENCODING = "encoding"
+SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
+_PARSERS = ("black", "imports")  # linters whose check parses the file
+_PARSE_MARK = "\0"  # a cached parse error: one finding whose message starts with NUL
+# The `encoding` entry of a decodable text holding "nolint" (SOH: not a parse error's NUL).
+_NOLINT = Finding(0, 0, "\1nolint")
+_ENCODING_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # codecs, tokenize
 
 
 @dataclass
@@ -33,7 +54,9 @@ class FileResult:
 @dataclass
 class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
-    `unchecked` (display paths the deadline left unchecked), `seconds` of wall time."""
+    `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
+    (files all of whose enabled linters were answered from the cache); `paths`: the display
+    paths of the files checked."""
 
     files: int
     paths: list[str]
@@ -41,12 +64,59 @@ class RunResult:
     errors: list[str]
     unchecked: list[str]
     seconds: float
+    cached: int = 0
+
+
+class Outcome(NamedTuple):
+    """What one linter said about one file's bytes: `findings`, or `syntax`, the parse error
+    (a Finding, severity error) when the linter could not parse the file."""
+
+    findings: list[Finding]
+    syntax: Finding | None = None
+
+    def to_cache(self) -> list[Finding]:
+        """The findings to store: a parse error as one finding whose message starts with NUL."""
+        if self.syntax is not None:
+            return [self.syntax._replace(message=_PARSE_MARK + self.syntax.message)]
+        return self.findings
+
+    @classmethod
+    def from_cache(cls, findings: list[Finding]) -> Outcome:
+        """The inverse of `to_cache`."""
+        if len(findings) == 1 and findings[0].message.startswith(_PARSE_MARK):
+            return cls([], findings[0]._replace(message=findings[0].message[1:]))
+        return cls(findings)
+
+
+class Work(NamedTuple):
+    """A file for a worker: absolute `path`, `display` path, `raw` bytes when the parent read
+    them (else None), and the `names` of the linters (in pipeline order, maybe SYNTAX) to run."""
+
+    path: str
+    display: str
+    raw: bytes | None
+    names: tuple[str, ...]
+
+
+class Done(NamedTuple):
+    """A worker's answer: the `digest` (sha256 hex) of the bytes it checked (None if
+    unreadable), `encoding` (the decode error as a Finding, or None), the `outcomes` of the
+    linters it ran, `errors` (one-line messages), and the decoded text when it holds
+    `nolint` (for the directives; else None)."""
+
+    display: str
+    digest: str | None
+    encoding: Finding | None
+    outcomes: dict[str, Outcome]
+    errors: list[str]
+    nolint_text: str | None = None
 
 
 class Checker:
-    """Checks files with the enabled linters; one per worker process.
+    """Runs linters on files; one per process (the parent's decides exclusions).
 
-    project: the run's Project; enabled: linter names in pipeline order.
+    project: the run's Project; enabled: linter names in pipeline order; warn_unmatched:
+    report `nolint` directives that silenced nothing.
     """
 
     def __init__(self, project: Project, enabled: list[str], warn_unmatched: bool = False) -> None:
@@ -57,8 +127,8 @@ class Checker:
         self._settings_errors: dict[tuple[str, Path], str] = {}
 
     def settings(self, name: str, directory: Path):
-        """The settings of linter `name` for `directory`, memoized; raises what the linter's
-        settings_for raises (memoized too, so a bad config is reported once per directory)."""
+        """The settings of linter `name` for `directory`, memoized; raises _SettingsFailure
+        (memoized too, so a bad config is reported once per directory)."""
         key = (name, directory)
         if key in self._settings_errors:
             raise _SettingsFailure(self._settings_errors[key])
@@ -70,60 +140,84 @@ class Checker:
                 raise _SettingsFailure(self._settings_errors[key]) from None
         return self._settings[key]
 
-    def check(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
-        """Check the file at `path` (absolute); `display` is its path in the output.
-
-        `raw`: the file's bytes when the caller has them already (the fixer checks its result
-        before writing it); None reads `path`.
-        """
-        result = FileResult(display)
+    def check(self, work: Work) -> Done:
+        """Run the linters `work.names` on the file, in order, stopping at a parse error."""
+        errors: list[str] = []
+        raw = work.raw
+        if raw is None:
+            try:
+                raw = Path(work.path).read_bytes()
+            except OSError as e:
+                return Done(work.display, None, None, {}, [_unreadable(work.display, e)])
+        digest = hashlib.sha256(raw).hexdigest()
         try:
-            raw = path.read_bytes() if raw is None else raw
-        except OSError as e:
-            result.errors.append(f"{display}: cannot read: {e.strerror or e}")
-            return result
-        try:
-            source = decode(raw, is_stub=path.suffix == ".pyi")
+            source = decode(raw, is_stub=work.path.endswith(".pyi"))
         except DecodeError as e:
-            result.diagnostics.append(Diagnostic(display, e.line, e.col, "encoding", str(e), ERROR))
-            return result
-        found: list[Diagnostic] = []
-        parsed = False
+            return Done(work.display, digest, Finding(e.line, e.col, str(e), ERROR), {}, [])
+        nolint_text = source.text if "nolint" in source.text else None
+        directory = Path(work.path).parent
+        outcomes: dict[str, Outcome] = {}
+        for index, name in enumerate(work.names):
+            module = linters.get("black" if name == SYNTAX else name)
+            try:
+                settings = self.settings(module.NAME, directory)
+                if name == SYNTAX:
+                    module.parse_only(source, settings)
+                    outcomes[name] = Outcome([])
+                else:
+                    outcomes[name] = Outcome(module.check(source, settings))
+            except ParseError as e:
+                outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
+                if "black" not in work.names[index + 1 :]:
+                    break  # a parse error is the file's only finding; black's, when it runs
+
+            except _SettingsFailure as e:
+                if name != SYNTAX:
+                    errors.append(f"{name}: {e}")
+            except Exception as e:  # never a traceback: name the file and the linter, go on
+                if name != SYNTAX:
+                    errors.append(f"{work.display}: {name}: internal error: {_one_line(e)}")
+        return Done(work.display, digest, None, outcomes, errors, nolint_text)
+
+    def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
+        """Check one file now, without the cache (the fixer checks a result before writing
+        it): the enabled linters that the tools' own configuration does not exclude for
+        `path`. `raw`: the bytes to check, None to read `path`."""
+        result = FileResult(display)
+        names: list[str] = []
         for name in self.enabled:
-            module = linters.get(name)
             try:
                 settings = self.settings(name, path.parent)
-                if module.is_excluded(path, settings, self.project):
-                    continue
-                findings = module.check(source, settings)
-            except ParseError as e:
-                result.diagnostics = [
-                    Diagnostic(display, e.line, e.col, "syntax", e.message, ERROR)
-                ]
-                return result
+                if not linters.get(name).is_excluded(path, settings, self.project):
+                    names.append(name)
             except _SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
-                continue
-            except Exception as e:  # never a traceback: name the file and the linter, go on
+            except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {_one_line(e)}")
-                continue
-            parsed = parsed or name in ("black", "imports")
-            found.extend(Diagnostic.from_finding(display, name, f) for f in findings)
-        if not parsed and self.enabled and "black" not in self.enabled:
-            # isort does not parse: with black disabled, black's parser still decides what is
-            # a syntax error (with black enabled, black's own exclusion is respected).
-            try:
-                linters.get("black").parse_only(source, self.settings("black", path.parent))
-            except ParseError as e:
-                found = [Diagnostic(display, e.line, e.col, "syntax", e.message, ERROR)]
-            except Exception:
-                pass
-        result.diagnostics = self._suppress(found, source.text, display)
+        if self.enabled and "black" not in self.enabled and not set(names) & set(_PARSERS):
+            names.append(SYNTAX)
+        done = self.check(Work(str(path), display, raw, tuple(names)))
+        result.errors += done.errors
+        if done.encoding is not None:
+            f = done.encoding
+            result.diagnostics = [Diagnostic(display, f.line, f.col, ENCODING, f.message, ERROR)]
+        elif done.digest is not None:
+            result.diagnostics = self.diagnose(display, names, done.outcomes, done.nolint_text)
         return result
 
-    def _suppress(self, found: list[Diagnostic], text: str, display: str) -> list[Diagnostic]:
-        """Drop what the file's `# nolint` directives silence (lintgate.nolint)."""
-        if "nolint" not in text:  # the common case costs one substring search
+    def diagnose(self, display: str, names, outcomes: dict[str, Outcome], nolint_text) -> list:
+        """A file's diagnostics from its linters' outcomes (`combine`), less what its `nolint`
+        directives silence; a linter's parse error is never silenced."""
+        found = combine(display, names, outcomes)
+        parsed_by = next((n for n in names if n in outcomes and outcomes[n].syntax), None)
+        if parsed_by is None or parsed_by == SYNTAX:
+            found = self.suppress(found, nolint_text, display)
+        return found
+
+    def suppress(self, found: list[Diagnostic], text: str | None, display: str) -> list[Diagnostic]:
+        """Drop what the file's `# nolint` directives silence (lintgate.nolint); `text` is
+        None when the file holds no `nolint`."""
+        if text is None:
             return found
         from lintgate import nolint
 
@@ -142,19 +236,290 @@ def _one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
+def _unreadable(display: str, error: OSError) -> str:
+    return f"{display}: cannot read: {error.strerror or error}"
+
+
+def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> list[Diagnostic]:
+    """The diagnostics of a file from its linters' outcomes, `names` in pipeline order: a
+    parse error alone (as the `syntax` linter; black's when black's parser failed, since the
+    gate's syntax verdict is black's), else every linter's findings."""
+    broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
+    if broken:
+        e = outcomes[next((n for n in broken if n in ("black", SYNTAX)), broken[0])].syntax
+        return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
+    found: list[Diagnostic] = []
+    for name in names:
+        if name in outcomes:
+            found.extend(Diagnostic.from_finding(display, name, f) for f in outcomes[name].findings)
+    return found
+
+
 # --- the process pool -------------------------------------------------------------------
 
 _worker: Checker | None = None
+_parent: Checker | None = None  # inherited by forked workers, with the settings it built
 
 
 def _init_worker(project: Project, enabled: list[str], warn_unmatched: bool) -> None:
     global _worker
-    _worker = Checker(project, enabled, warn_unmatched)
+    _worker = _parent if _parent is not None else Checker(project, enabled, warn_unmatched)
 
 
-def _check_in_worker(item: tuple[str, str]) -> FileResult:
-    path, display = item
-    return _worker.check(Path(path), display)
+def _check_in_worker(work: Work) -> Done:
+    return _worker.check(work)
+
+
+def _run_pool(checker, project, enabled, items, concurrency, expired, limit) -> list[Done]:
+    done: list[Done] = []
+    if concurrency <= 1 or len(items) <= 1:
+        for work in items:
+            if expired():
+                break
+            done.append(checker.check(work))
+        return done
+    import multiprocessing
+
+    global _parent
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    _parent = checker  # the settings the parent built for exclusions are not built again
+    try:
+        pool = ctx.Pool(
+            min(concurrency, len(items)), _init_worker, (project, enabled, checker.warn_unmatched)
+        )
+    finally:
+        _parent = None
+    try:
+        chunk = max(1, min(16, len(items) // (concurrency * 8)))
+        it = pool.imap_unordered(_check_in_worker, items, chunksize=chunk)
+        while len(done) < len(items):
+            timeout = None if limit is None else max(0.0, limit - time.monotonic())
+            try:
+                result = it.next(timeout) if timeout is not None else next(it)
+            except (multiprocessing.TimeoutError, StopIteration):
+                break
+            done.append(result)
+        pool.close() if len(done) == len(items) else pool.terminate()
+    finally:
+        pool.terminate()
+        pool.join()
+    return done
+
+
+# --- planning: what each file needs, and what the cache knows -----------------------------
+
+
+class _Job:
+    """One file's plan: the linters that apply (`names`, pipeline order, maybe SYNTAX), the
+    cache keys of its decoding and of each of them, what the cache answered (`known`)."""
+
+    __slots__ = (
+        "path",
+        "spath",
+        "directory",
+        "display",
+        "rel",
+        "names",
+        "errors",
+        "digest",
+        "keys",
+        "known",
+        "raw",
+        "unreadable",
+    )
+
+    def __init__(self, path: Path, display: str, rel: str) -> None:
+        self.path = path
+        self.spath = str(path)
+        self.directory = os.path.dirname(self.spath)
+        self.display = display
+        self.rel = rel
+        self.names: list[str] = []
+        self.errors: list[str] = []
+        self.digest: str | None = None
+        self.keys: dict[str, object] = {}  # name -> cache Entry
+        self.known: dict[str, Outcome] = {}
+        self.raw: bytes | None = None
+        self.unreadable: str | None = None
+
+
+class _Planner:
+    """Decides, in the parent, which linters apply to each file; with a store, builds the
+    cache keys from engine-free config digests and keeps exclusion verdicts in its memo."""
+
+    def __init__(self, project: Project, enabled: list[str], checker: Checker, cache) -> None:
+        self.project = project
+        self.enabled = enabled
+        self.checker = checker
+        self.cache = cache
+        self.versions: dict[str, str] = {}
+        self._digests: dict[tuple[str, str], str | None] = {}
+
+    def version(self, name: str) -> str:
+        if name not in self.versions:
+            self.versions[name] = linters.get(name).version()
+        return self.versions[name]
+
+    def config_digest(self, name: str, directory: str) -> str | None:
+        """The linter's config digest for `directory`: its module's `config_digest` (cheap,
+        engine-free; for SYNTAX black's `parse_digest`), else the digest of its built
+        settings; None if those fail to build."""
+        key = (name, directory)
+        if key not in self._digests:
+            module = linters.get("black" if name == SYNTAX else name)
+            cheap = getattr(module, "parse_digest" if name == SYNTAX else "config_digest", None)
+            if cheap is not None:
+                self._digests[key] = cheap(Path(directory), self.project)
+            else:
+                try:
+                    settings = self.checker.settings(module.NAME, Path(directory))
+                    self._digests[key] = module.settings_digest(settings)
+                except _SettingsFailure:
+                    self._digests[key] = None
+        return self._digests[key]
+
+    def exclusions(self, jobs: list[_Job]) -> dict[tuple[int, str], bool | str]:
+        """{(job index, linter): excluded?, or the settings error message} for every enabled
+        linter; from the store's memo where it has them, else by building the settings."""
+        verdicts: dict[tuple[int, str], bool | str] = {}
+        memo_keys: dict[tuple[int, str], str] = {}
+        if self.cache.store is not None:
+            for i, job in enumerate(jobs):
+                for name in self.enabled:
+                    cd = self.config_digest(name, job.directory)
+                    if cd is not None:
+                        text = "\0".join(("exclude", name, self.version(name), cd, job.spath))
+                        memo_keys[i, name] = hashlib.sha256(text.encode()).hexdigest()
+            memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
+            for where, key in memo_keys.items():
+                if memo and key in memo:
+                    verdicts[where] = memo[key] == "1"
+        fresh: dict[str, str] = {}
+        for i, job in enumerate(jobs):
+            for name in self.enabled:
+                if (i, name) in verdicts:
+                    continue
+                try:
+                    settings = self.checker.settings(name, job.path.parent)
+                    excluded = bool(linters.get(name).is_excluded(job.path, settings, self.project))
+                except _SettingsFailure as e:
+                    verdicts[i, name] = f"{name}: {e}"
+                    continue
+                except Exception as e:
+                    verdicts[i, name] = f"{job.display}: {name}: internal error: {_one_line(e)}"
+                    continue
+                verdicts[i, name] = excluded
+                if (i, name) in memo_keys:
+                    fresh[memo_keys[i, name]] = "1" if excluded else "0"
+        if fresh:
+            self.cache(lambda store: store.memo_put_many(fresh))
+        return verdicts
+
+    def plan(self, jobs: list[_Job]) -> None:
+        """Fill each job's `names` and `errors`; with a store, its `keys` and `known`."""
+        verdicts = self.exclusions(jobs)
+        for i, job in enumerate(jobs):
+            for name in self.enabled:
+                verdict = verdicts[i, name]
+                if isinstance(verdict, str):
+                    job.errors.append(verdict)
+                elif not verdict:
+                    job.names.append(name)
+            # isort does not parse: with black disabled, black's parser still decides what is
+            # a syntax error (with black enabled, black's own exclusion is respected).
+            if (
+                self.enabled
+                and "black" not in self.enabled
+                and not any(n in _PARSERS for n in job.names)
+            ):
+                job.names.append(SYNTAX)
+        if self.cache.store is not None:
+            self._lookup(jobs)
+
+    def _lookup(self, jobs: list[_Job]) -> None:
+        from lintgate.cache import Entry, file_digests
+
+        found = self.cache(
+            lambda store: file_digests(store, self.project.root, [j.rel for j in jobs])
+        )
+        if found is None:
+            return
+        for job in jobs:
+            job.digest = found.digests.get(job.rel)
+            job.raw = found.data.get(job.rel)
+            error = found.errors.get(job.rel)
+            if error is not None:
+                job.unreadable = _unreadable(job.display, error)
+        for job in jobs:
+            if job.digest is None:
+                continue
+            stub = job.spath.endswith(".pyi")
+            job.keys[ENCODING] = Entry(job.digest, ENCODING, _ENCODING_VERSION, "none")
+            for name in job.names:
+                engine = "black" if name == SYNTAX else name
+                cd = self.config_digest(name, job.directory)
+                if cd is None:
+                    continue
+                if stub:  # isort and black treat stubs differently: not the same result
+                    cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
+                job.keys[name] = Entry(job.digest, name, self.version(engine), cd)
+        keyed = [(job, name, e.key) for job in jobs for name, e in job.keys.items()]
+        hits = self.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
+        for job, name, key in keyed:
+            if key in hits:
+                job.known[name] = Outcome.from_cache(hits[key])
+
+
+class _Guard:
+    """The store, until it fails: then one warning (via `warn`) and no cache for the rest of
+    the run, whose output stays correct."""
+
+    def __init__(self, store, warn) -> None:
+        self.store = store
+        self.warn = warn
+
+    def __call__(self, op):
+        """`op(store)`, or None without a store or when the store fails (CacheError)."""
+        if self.store is None:
+            return None
+        from lintgate.cache import CacheError
+
+        try:
+            return op(self.store)
+        except CacheError as e:
+            self.store = None
+            if self.warn is not None:
+                self.warn(f"{e}; going on without the cache")
+            return None
+
+
+def _resolved(job: _Job) -> list[Diagnostic] | None:
+    """The file's diagnostics if the cache answered all it needs, else None."""
+    encoding = job.known.get(ENCODING)
+    if encoding is None or encoding.findings == [_NOLINT]:
+        return None  # a text with `nolint` goes to a worker, which decodes it for the directives
+    if encoding.findings:
+        f = encoding.findings[0]
+        return [Diagnostic(job.display, f.line, f.col, ENCODING, f.message, ERROR)]
+    for name in job.names:
+        outcome = job.known.get(name)
+        if outcome is None:
+            return None
+        if outcome.syntax is not None:
+            break  # later linters are not needed
+    return combine(job.display, job.names, job.known)
+
+
+def _missing(job: _Job) -> tuple[str, ...]:
+    """The linters to run: those the cache did not answer, up to its first parse error."""
+    out = []
+    for name in job.names:
+        outcome = job.known.get(name)
+        if outcome is None:
+            out.append(name)
+        elif outcome.syntax is not None:
+            break
+    return tuple(out)
 
 
 def run(
@@ -165,60 +530,82 @@ def run(
     deadline: float = 0.0,
     display=None,
     warn_unmatched: bool = False,
+    store=None,
+    warn=None,
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
-
-    `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
 
     `deadline`: seconds for the whole run, 0 for none; when it passes, the files not yet
     checked are listed in `unchecked` and the findings so far are kept.
     `display(path) -> str` gives each file's output path.
+    `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
+    `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
+    reports a cache failure (one line), after which the run goes on without the cache.
     """
     start = time.monotonic()
     display = display or (lambda p: os.path.relpath(p, project.cwd).replace(os.sep, "/"))
-    items = [(str(p), display(p)) for p in files]
-    results: list[FileResult] = []
     limit = start + deadline if deadline > 0 else None
-    done: set[str] = set()
 
     def expired() -> bool:
         return limit is not None and time.monotonic() >= limit
 
-    if concurrency <= 1 or len(items) <= 1:
-        checker = Checker(project, enabled, warn_unmatched)
-        for path, shown in items:
-            if expired():
-                break
-            results.append(checker.check(Path(path), shown))
-            done.add(shown)
-    else:
-        ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        pool = ctx.Pool(
-            min(concurrency, len(items)), _init_worker, (project, enabled, warn_unmatched)
-        )
-        try:
-            chunk = max(1, min(16, len(items) // (concurrency * 8)))
-            it = pool.imap_unordered(_check_in_worker, items, chunksize=chunk)
-            while len(done) < len(items):
-                timeout = None if limit is None else max(0.0, limit - time.monotonic())
-                try:
-                    result = it.next(timeout) if timeout is not None else next(it)
-                except multiprocessing.TimeoutError:
-                    break
-                except StopIteration:
-                    break
-                results.append(result)
-                done.add(result.path)
-            pool.close() if len(done) == len(items) else pool.terminate()
-        finally:
-            pool.terminate()
-            pool.join()
+    root = str(project.root).rstrip(os.sep) + os.sep
+    jobs = []
+    for p in files:
+        path = str(p)
+        rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
+        jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
+    checker = Checker(project, enabled, warn_unmatched)
+    cache = _Guard(store, warn)
+    _Planner(project, enabled, checker, cache).plan(jobs)
+
+    results: list[FileResult] = []
+    cached = 0
+    pending: dict[str, _Job] = {}
+    items: list[Work] = []
+    answered: set[str] = set()  # sent to a worker with nothing to lint (to read `nolint`)
+    for job in jobs:
+        if job.unreadable:
+            results.append(FileResult(job.display, [], [job.unreadable]))
+            continue
+        diagnostics = _resolved(job)
+        if diagnostics is not None:
+            results.append(FileResult(job.display, diagnostics, job.errors))
+            cached += not job.errors
+            continue
+        pending[job.display] = job
+        names = _missing(job) if ENCODING in job.known else tuple(job.names)
+        items.append(Work(job.spath, job.display, job.raw, names))
+        if not names and ENCODING in job.known and not job.errors:
+            answered.add(job.display)
+        job.raw = None  # the worker has it now
+
+    done = _run_pool(checker, project, enabled, items, concurrency, expired, limit)
+    fresh = []
+    for d in done:
+        job = pending.pop(d.display)
+        if d.encoding is not None:
+            e = d.encoding
+            diagnostics = [Diagnostic(job.display, e.line, e.col, ENCODING, e.message, ERROR)]
+        else:
+            outcomes = {**job.known, **d.outcomes} if d.digest == job.digest else d.outcomes
+            diagnostics = checker.diagnose(job.display, job.names, outcomes, d.nolint_text)
+        results.append(FileResult(job.display, diagnostics, job.errors + d.errors))
+        cached += job.display in answered and d.digest == job.digest and not d.errors
+        if d.digest is not None and d.digest == job.digest:
+            coding = [d.encoding] if d.encoding else [_NOLINT] if d.nolint_text else []
+            fresh.append((job.keys[ENCODING], coding))
+            fresh += [(job.keys[n], o.to_cache()) for n, o in d.outcomes.items() if n in job.keys]
+    if fresh:
+        cache(lambda store: store.put_many(fresh))
 
     diagnostics = sorted(d for r in results for d in r.diagnostics)
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
-    unchecked = [shown for _, shown in items if shown not in done]
+    unchecked = [w.display for w in items if w.display in pending]
     paths = [r.path for r in results]
-    return RunResult(len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start)
+    return RunResult(
+        len(results), paths, diagnostics, errors, unchecked, time.monotonic() - start, cached
+    )
 
 
 # --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,22 +28,67 @@ def lintgate(
 ) -> subprocess.CompletedProcess:
     """Run the installed `lintgate` console script in `cwd` (not `python -m`, which would put
     `cwd` first on sys.path: a copy of the standard library there shadows the real one).
+    Unless `env` names a LINTGATE_CACHE_DIR, the run gets a new, empty result cache of its own
+    (removed afterwards), so its output does not depend on earlier runs.
     Returns the completed process (text output)."""
     full_env = dict(os.environ)
     full_env.pop("LINTGATE_CACHE_DIR", None)
     full_env.update(env or {})
     script = Path(sys.executable).parent / "lintgate"
-    return subprocess.run(
-        [str(script), *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
+    with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:
+        full_env.setdefault("LINTGATE_CACHE_DIR", cache)
+        return subprocess.run(
+            [str(script), *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+        )
 
 
 def normalize_stderr(text: str) -> str:
     """stderr with the run's seconds replaced by `N.NNs`, so it can be compared exactly."""
     return re.sub(r"\d+\.\d\ds", "N.NNs", text)
+
+
+# Runs lintgate's main() in a fresh interpreter (without the working directory on sys.path),
+# then prints to stderr the heavy engines that run imported: `heavy: [...]`.
+_TRACED = (
+    "import sys; del sys.path[0]\n"
+    "from lintgate.cli import main\n"
+    "status = main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
+    "heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)\n"
+    "print('heavy:', heavy, file=sys.stderr)\n"
+    "sys.exit(status)\n"
+)
+HEAVY = ("isort", "black", "blib2to3", "libcst")
+
+
+def lintgate_traced(cwd: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+    """Like `lintgate`, through `python -c`; stderr ends with `heavy: [...]`, the modules of
+    isort, black (and its blib2to3) and libcst the run imported. `env` must name the
+    LINTGATE_CACHE_DIR."""
+    full_env = dict(os.environ)
+    full_env.update(env)
+    code = _TRACED.replace("HEAVY", repr(HEAVY))
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+
+
+def summary(stderr: str) -> tuple[int, int, int]:
+    """(files checked, findings, files from cache) of the run's summary line."""
+    m = re.search(
+        r"^lintgate: (\d+) files checked, (\d+) findings, (\d+) from cache, ", stderr, re.M
+    )
+    assert m, stderr
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))

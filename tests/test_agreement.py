@@ -21,7 +21,6 @@ import sysconfig
 import tarfile
 from pathlib import Path
 
-import pytest
 from helpers import lintgate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -110,7 +110,8 @@ def spec(addr: str, tag: str = "main", mode: str = "max") -> oci.CacheSpec:
 
 
 @needs_registry
-def test_push_get_pull(tmp_path):
+def test_push_get_pull(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # one config blob, whatever the clock
     s = filled_store(tmp_path / "cache")
     with registry(tmp_path / "reg") as (addr, storage):
         result = oci.export_cache(s, spec(addr))

@@ -88,6 +88,8 @@ def test_output_writes_several_formats_in_one_run(tmp_path):
         "isort",
         "black",
         "encoding",
+        "imports",
+        "nolint",
         "black",
     ]
     assert proc.stdout.splitlines()[0] == "app/broken.py:1:7: ❌ cannot parse: bad input (syntax)"

@@ -36,6 +36,7 @@ __all__ = ["BUILTIN", "DEFAULT_ENABLED", "get", "ParseError", "Project", "PSEUDO
 
 # name -> module; the order is the order of the fix pipeline (imports, then isort, then black).
 BUILTIN: dict[str, str] = {
+    "imports": "lintgate.linters.imports",
     "isort": "lintgate.linters.isort",
     "black": "lintgate.linters.black",
 }

@@ -13,12 +13,14 @@ runs them.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
 
 from lintgate.diagnostic import Finding
+from lintgate.linters import configs
 from lintgate.linters.base import ParseError, Project
 from lintgate.linters.hunks import changed_hunks, describe
 
@@ -230,3 +232,68 @@ def parse_only(source, settings: Settings) -> None:
         lib2to3_parse(source.text, settings.mode.target_versions)
     except InvalidInput as e:
         raise _parse_error(e) from None
+
+
+_sources_of: dict[str, dict] = {}
+
+
+def config_digest(directory: Path, project: Project) -> str:
+    """sha256 hex of what black's settings (settings_for) are made from, without black.
+
+    Mirrors black.files.find_project_root from the project root (the first directory upwards
+    with a `.git`, a `.hg` directory or a `pyproject.toml` with a `[tool.black]` table) and
+    find_pyproject_toml (that root's `pyproject.toml`, else the user-level
+    `$XDG_CONFIG_HOME/black` or `~/.config/black`). Digests the root's kind and its distance
+    from the project root (the include and exclude patterns match paths relative to it), the
+    config file's `[tool.black]` table and `[project] requires-python` (black infers the
+    target versions from it), and nothing else of the file: `[tool.isort]` changes do not
+    invalidate black's results. A file that does not parse is digested by its bytes.
+    The same for every directory. Never raises.
+    """
+    return configs.digest(_sources(str(project.root)))
+
+
+def parse_digest(directory: Path, project: Project) -> str:
+    """Like config_digest, but of what `parse_only` depends on: the target versions
+    (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
+    sources = dict(_sources(str(project.root)))
+    table = sources.pop("black")
+    if isinstance(table, dict):
+        sources["black"] = {
+            k: v for k, v in table.items() if k.replace("-", "_") == "target_version"
+        }
+    return configs.digest(sources)
+
+
+def _sources(start: str) -> dict:
+    if start in _sources_of:
+        return _sources_of[start]
+    current, level, kind = start, 0, "file system root"
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            kind = ".git"
+        elif os.path.isdir(os.path.join(current, ".hg")):
+            kind = ".hg"
+        elif os.path.isfile(os.path.join(current, "pyproject.toml")):
+            document, broken = configs.load_toml(os.path.join(current, "pyproject.toml"))
+            if broken or (document and "black" in (configs.table(document, "tool") or {})):
+                kind = "pyproject.toml"
+        parent = os.path.dirname(current)
+        if kind != "file system root" or parent == current:
+            break
+        current, level = parent, level + 1
+    sources = {"root": kind, "level": level if kind != "file system root" else None}
+    config = os.path.join(current, "pyproject.toml")
+    if not os.path.isfile(config):
+        home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
+        config = os.path.join(os.path.expanduser(home), "black")
+        sources["user"] = True
+    sources["black"] = sources["requires-python"] = sources["broken"] = None
+    if os.path.isfile(config):
+        document, broken = configs.load_toml(config)
+        if document is not None:
+            sources["black"] = configs.table(document, "tool.black")
+            sources["requires-python"] = configs.table(document, "project.requires-python")
+        sources["broken"] = broken
+    _sources_of[start] = sources
+    return sources

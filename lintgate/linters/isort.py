@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 from lintgate.diagnostic import Finding
+from lintgate.linters import configs
 from lintgate.linters.base import Project
 from lintgate.linters.hunks import changed_hunks
 
@@ -33,13 +35,38 @@ def version() -> str:
 
 def settings_for(directory: Path, project: Project):
     """The isort `Config` for files in `directory`: one object per config directory."""
-    from isort.settings import Config, _find_config
+    from isort.settings import Config
 
-    found_in, data = _find_config(str(directory))
-    key = found_in if data else str(project.root)
+    found_in = _config_dir(str(directory))
+    key = found_in or str(project.root)
     if key not in _configs:
         _configs[key] = Config(settings_path=key)
     return _configs[key]
+
+
+_config_dirs: dict[str, str | None] = {}
+
+
+def _config_dir(directory: str) -> str | None:
+    """The directory whose config isort's own search (`isort.settings._find_config`) takes for
+    files in `directory`, or None when it finds none. Memoized per directory: a directory with
+    no config file and no repository marker answers as its parent does, so the config files
+    are parsed once per directory that holds one, not once per directory below it."""
+    if directory in _config_dirs:
+        return _config_dirs[directory]
+    from isort.settings import CONFIG_SOURCES, STOP_CONFIG_SEARCH_ON_DIRS, _find_config
+
+    parent = os.path.dirname(directory)
+    here = any(os.path.isfile(os.path.join(directory, n)) for n in CONFIG_SOURCES) or any(
+        os.path.exists(os.path.join(directory, d)) for d in STOP_CONFIG_SEARCH_ON_DIRS
+    )
+    if here or parent == directory:
+        found_in, data = _find_config(directory)
+        result = found_in if data else None
+    else:
+        result = _config_dir(parent)
+    _config_dirs[directory] = result
+    return result
 
 
 def settings_digest(config) -> str:
@@ -94,3 +121,43 @@ def fix(text: str, source, config) -> str:
     """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
     changed, output = _sort(text, config, source.is_stub)
     return output if changed else text
+
+
+# isort's CONFIG_SOURCES, in its search order.
+_CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
+_walks: dict[str, tuple] = {}
+
+
+def config_digest(directory: Path, project: Project) -> str:
+    """sha256 hex of what isort's settings for `directory` are made from, without isort.
+
+    isort's search (settings._find_config) goes up from the directory through the files in
+    _CONFIG_FILES until one has an isort section, stopping at a `.git` or `.hg` directory; a
+    directory without a config of its own takes the project root's (settings_for). This digests
+    every candidate file on both walks (to the stop, so a wrong guess about which one has a
+    section can only make the digest change more often): of `pyproject.toml` only the
+    `[tool.isort]` table (black's table shares the file and must not invalidate isort's results),
+    of the INI files their bytes. Positions are left out, so directories sharing one config
+    share one digest. Never raises.
+    """
+    return configs.digest([_walk(str(directory)), _walk(str(project.root))])
+
+
+def _walk(directory: str) -> tuple:
+    if directory not in _walks:
+        own = []
+        for name in _CONFIG_FILES:
+            path = os.path.join(directory, name)
+            if not os.path.isfile(path):
+                continue
+            if name == "pyproject.toml":
+                document, broken = configs.load_toml(path)
+                section = configs.table(document, "tool.isort") if document else None
+                if section is not None or broken:
+                    own.append((name, section, broken))
+            else:
+                own.append((name, configs.file_digest(path)))
+        parent = os.path.dirname(directory)
+        above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
+        _walks[directory] = (*own, *above)
+    return _walks[directory]

@@ -1,0 +1,219 @@
+"""The cache's part of the command line: its flags, opening the store around a run, the
+exports after it, and `lintgate cache status|prune|clean` (docs/cache.md).
+
+Kept apart from lintgate/cli.py so the CLI only adds `add_arguments(parser)`, calls
+`CacheRun.open(...)` before the run and `finish()` after it, and hands `lintgate cache ...`
+to `cache_main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+Warn = Callable[[str], None]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --cache-dir, --no-cache, --export-cache, --export-cache-opt and --import-cache."""
+    g = parser.add_argument_group("result cache (docs: README, Cache)")
+    g.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="the result cache (default: $LINTGATE_CACHE_DIR, else the user cache directory)",
+    )
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    g.add_argument(
+        "--export-cache",
+        metavar="SPEC",
+        action="append",
+        default=[],
+        help="after the run, export the cache: type=local,dest=DIR[,mode=min|max][,tag=NAME] or "
+        "type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true] (repeatable)",
+    )
+    g.add_argument(
+        "--export-cache-opt",
+        metavar="OPT",
+        action="append",
+        default=[],
+        help=argparse.SUPPRESS,  # deprecated (BuildKit's old form): mode=max
+    )
+    g.add_argument(
+        "--import-cache",
+        metavar="SPEC",
+        action="append",
+        default=[],
+        help="before the run, import a cache: type=local,src=DIR[,tag=NAME] or "
+        "type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true] (repeatable)",
+    )
+
+
+class CacheUsageError(ValueError):
+    """A bad cache flag; `str(error)` is the one-line message (exit 2 before anything runs)."""
+
+
+class CacheRun:
+    """The cache around one run: `store` (None without a cache) and the parsed export specs.
+
+    Build it with `CacheRun.open`; call `finish()` after the run (exports, close).
+    """
+
+    def __init__(self, store, exports: list, warn: Warn) -> None:
+        self.store = store
+        self.exports = exports
+        self.warn = warn
+
+    @classmethod
+    def parse(cls, args: argparse.Namespace) -> tuple[list, list, list[str]]:
+        """(import specs, export specs, deprecation warnings) from the flags; raises
+        CacheUsageError (bad value, or --no-cache with an import or export)."""
+        from lintgate.cache import oci
+
+        if args.no_cache and (args.export_cache or args.import_cache or args.export_cache_opt):
+            raise CacheUsageError("--no-cache cannot be used with --import-cache or --export-cache")
+        if args.export_cache_opt and not args.export_cache:
+            raise CacheUsageError("--export-cache-opt requires --export-cache")
+        try:
+            exports, w1 = oci.parse_export_cache(args.export_cache, args.export_cache_opt)
+            imports, w2 = oci.parse_import_cache(args.import_cache)
+        except oci.CacheSpecError as e:
+            raise CacheUsageError(str(e)) from None
+        return imports, exports, w1 + w2
+
+    @classmethod
+    def open(
+        cls,
+        args: argparse.Namespace,
+        imports: list,
+        exports: list,
+        trees: Sequence[Path],
+        warn: Warn,
+    ) -> CacheRun:
+        """Open the store (unless --no-cache) and run the imports into it.
+
+        `trees`: the directories being checked (the project root and the given directories):
+        a cache directory inside one of them is refused with a warning and the run goes on
+        uncached (the cache must not show up in the tree it describes, nor in its git status).
+        A cache that cannot be opened is a warning too. Never raises.
+        """
+        if args.no_cache:
+            return cls(None, [], warn)
+        from lintgate.cache import CacheError, Store, oci, resolve_cache_dir
+
+        directory = resolve_cache_dir(args.cache_dir)
+        real = os.path.realpath(directory)
+        for tree in trees:
+            top = os.path.realpath(tree)
+            if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+                warn(
+                    f"cache directory {directory} is inside the tree being checked ({tree}); "
+                    "running without the cache (use --cache-dir elsewhere)"
+                )
+                return cls(None, [], warn)
+        try:
+            store = Store(directory, warn=warn)
+        except CacheError as e:
+            warn(f"{e}; running without the cache")
+            return cls(None, [], warn)
+        for spec in imports:
+            try:
+                oci.import_cache(store, spec, warn)
+            except CacheError as e:
+                warn(f"--import-cache {spec.location}: {e}")
+        return cls(store, exports, warn)
+
+    def finish(self) -> list[str]:
+        """Run the exports and close the store. Returns the one-line errors of failed exports
+        (each sets exit bit 2)."""
+        errors = []
+        if self.store is None:
+            if self.exports:
+                errors.append("--export-cache: no cache to export (see the warning above)")
+            return errors
+        from lintgate.cache import CacheError, oci
+
+        try:
+            for spec in self.exports:
+                try:
+                    oci.export_cache(self.store, spec)
+                except (oci.OCIError, CacheError, OSError) as e:
+                    errors.append(f"--export-cache {spec.type} {spec.location}: {e}")
+        finally:
+            try:
+                self.store.close()
+            except CacheError as e:
+                self.warn(str(e))
+        return errors
+
+
+def build_cache_parser() -> argparse.ArgumentParser:
+    """The parser of `lintgate cache status|prune --older-than AGE|clean`."""
+    p = argparse.ArgumentParser(
+        prog="lintgate cache", description="Inspect or trim lintgate's result cache."
+    )
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="the cache (default: $LINTGATE_CACHE_DIR, else the user cache directory)",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="status|prune|clean")
+    sub.add_parser("status", help="directory, size, entries, ages")
+    prune = sub.add_parser("prune", help="drop entries not used for a while")
+    prune.add_argument(
+        "--older-than", metavar="AGE", required=True, help="e.g. 30d, 12h, 1d12h (units s m h d)"
+    )
+    sub.add_parser("clean", help="drop every entry")
+    for action in sub.choices.values():  # --cache-dir after the command works too
+        action.add_argument("--cache-dir", metavar="DIR", default=argparse.SUPPRESS)
+    return p
+
+
+def cache_main(argv: Sequence[str]) -> int:
+    """`lintgate cache ...` (argv without "cache"); returns the exit status (0, or 2 with a
+    one-line error)."""
+    from lintgate.cache import (
+        CacheError,
+        Status,
+        Store,
+        format_status,
+        parse_age,
+        resolve_cache_dir,
+    )
+    from lintgate.cache.store import DB_NAME
+
+    args = build_cache_parser().parse_args(list(argv))
+    directory = resolve_cache_dir(args.cache_dir)
+
+    def warn(message: str) -> None:
+        print(f"lintgate: warning: {message}", file=sys.stderr)
+
+    age = None
+    if args.command == "prune":
+        try:
+            age = parse_age(args.older_than)
+        except ValueError as e:
+            print(f"lintgate cache: --older-than: {e}", file=sys.stderr)
+            return 2
+    if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
+        if args.command == "status":
+            sys.stdout.write(format_status(Status(str(directory), 0, 0, 0, None, None)))
+        else:
+            print(f"removed 0 entries from {directory}")
+        return 0
+    try:
+        with Store(directory, warn=warn) as store:
+            if args.command == "status":
+                sys.stdout.write(format_status(store.status()))
+            elif args.command == "prune":
+                n = store.prune(age)
+                print(f"removed {n} entries not used for {args.older_than} from {directory}")
+            else:
+                n = store.clean()
+                print(f"removed {n} entries from {directory}")
+    except CacheError as e:
+        print(f"lintgate cache: {e}", file=sys.stderr)
+        return 2
+    return 0

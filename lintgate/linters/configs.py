@@ -1,0 +1,73 @@
+"""Cheap digests of the configuration files a tool reads, for the result cache's keys.
+
+A warm run must not import isort or black, so it cannot build their settings objects to
+digest them. Instead each linter module digests what those settings are made from: the parts
+of the configuration files its tool's own discovery reads (found with the tool's own search
+rules, but without the tool). These helpers read TOML with the standard library's tomllib
+(tomli before Python 3.11) and hash; they never raise for a missing or broken file (a broken
+file is digested by its bytes, and the tool itself reports it when the settings are built).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+_MISSING = object()
+
+
+def digest(parts: object) -> str:
+    """sha256 hex of `parts` (JSON-serializable; datetimes and other values by their str)."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def file_digest(path: str) -> str | None:
+    """sha256 hex of the bytes of the file at `path`, None when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def load_toml(path: str) -> tuple[dict | None, str | None]:
+    """(the parsed TOML document, None), or (None, sha256 of its bytes) when it does not parse,
+    or (None, None) when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None, None
+    try:
+        return tomllib.loads(data.decode("utf-8")), None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None, hashlib.sha256(data).hexdigest()
+
+
+def table(document: dict, dotted: str) -> object:
+    """The value at a dotted key (`"tool.isort"`), or None when absent."""
+    value: object = document
+    for key in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+    return value
+
+
+def is_stop_dir(directory: str, names: tuple[str, ...] = (".git", ".hg")) -> bool:
+    """True when `directory` holds one of `names` (a `.git` file counts: worktrees, submodules)."""
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.isdir(path) or (name == ".git" and os.path.isfile(path)):
+            return True
+    return False

@@ -1,0 +1,221 @@
+"""The `imports` linter: unused and duplicate imports, misplaced `from __future__` imports.
+
+The check parses with the running interpreter's `ast` (fast, in C); only a file it cannot
+parse goes through libcst's native parser (grammar 3.0-3.14, see `_imports_compat`), so every
+Python 3 syntax is checked whatever Python runs lintgate. The analysis is in `_imports_scan`.
+The fix removes what the check reports, with libcst, keeping the layout of what stays
+(`_imports_fix`). Messages mirror pyflakes' F401/F811/F404, and its `# noqa` codes suppress them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from lintgate import __version__
+from lintgate.diagnostic import ERROR, WARNING, Finding
+from lintgate.linters.base import ParseError, Project
+
+NAME = "imports"
+
+LATE_FUTURE = "from __future__ imports must occur at the beginning of the file"
+# flake8's and ruff's `# noqa` (bare or with codes); lintgate's `# nolint[: names]` (for `fix`).
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.I)
+_NOLINT = re.compile(r"#\s*nolint(?::\s*(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*))?")
+_CODE = {"unused": "F401", "duplicate": "F811", "future": "F404"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The `imports` linter has no options yet; one shared object."""
+
+
+SETTINGS = Settings()
+
+
+def version() -> str:
+    """lintgate's version and the parsers in use: the running Python's `ast` (its grammar
+    decides which files need the fallback) and libcst."""
+    from importlib.metadata import version as dist_version
+
+    return f"lintgate {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; libcst {dist_version('libcst')}"
+
+
+def settings_for(directory: Path, project: Project) -> Settings:
+    """The settings for every directory (there are no options yet)."""
+    return SETTINGS
+
+
+def settings_digest(settings: Settings) -> str:
+    """sha256 hex of the settings' repr (stable: no options yet)."""
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
+
+
+def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
+    """Nothing is excluded by the linter's own configuration."""
+    return False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reported import: `kind` is "unused", "duplicate" or "future"; `binding` the
+    `_imports_scan.Binding` (None for "future"); `finding` what is printed."""
+
+    kind: str
+    binding: object
+    finding: Finding
+
+
+def parse(text: str) -> ast.Module:
+    """The `ast` tree of `text`: the running interpreter's parser, then its 3.0-3.6 grammar
+    (`async` as a name; Python <= 3.12), then libcst's parser with newer syntax rewritten, then
+    the running parser with `async`/`await` names renamed (3.0-3.6 code on Python >= 3.13).
+
+    Raises ParseError (the running interpreter's message and 1-based position) when none parses.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes, and the like
+        try:
+            return ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+            first = e
+        try:
+            return ast.parse(text, feature_version=(3, 6))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        from lintgate.linters import _imports_compat as compat
+
+        try:
+            return compat.parse(text)
+        except Exception:  # libcst.ParserSyntaxError, or a rewrite the old grammar rejects
+            pass
+        if "async" in text or "await" in text:  # 3.0-3.6 names, where feature_version cannot
+            try:
+                return ast.parse(compat.rename_async_names(text))
+            except Exception:
+                pass
+    if isinstance(first, SyntaxError):
+        msg = first.msg or "invalid syntax"
+        return _raise(f"cannot parse: {msg}", first.lineno or 1, first.offset or 1)
+    return _raise(
+        f"cannot parse: {str(first).splitlines()[0] if str(first) else type(first).__name__}", 1, 1
+    )
+
+
+def _raise(message: str, line: int, col: int):
+    raise ParseError(message, line, col)
+
+
+def _noqa(line: str, kind: str) -> bool:
+    """True when `line` carries a `# noqa` comment that covers `kind` (bare, or naming its
+    pyflakes code: F401 unused, F811 duplicate, F404 late `__future__`), as flake8 reads it."""
+    if "#" not in line:
+        return False
+    m = _NOQA.search(line)
+    return bool(m) and (
+        not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper())
+    )
+
+
+def _nolint(line: str) -> bool:
+    """True when `line` carries `# nolint` or `# nolint: ...` naming this linter."""
+    if "#" not in line:
+        return False
+    m = _NOLINT.search(line)
+    return bool(m) and (not m.group("names") or NAME in re.split(r"\s*,\s*", m.group("names")))
+
+
+def analyze(source):
+    """The `_imports_scan.Result` of `source` (lintgate.source.Source): every import binding with
+    why it counts as used (or not) and its duplicate status, before `# noqa`. Raises ParseError
+    when the file does not parse."""
+    from lintgate.linters._imports_scan import scan
+
+    return scan(parse(source.text), source.text, source.is_stub)
+
+
+def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:
+    """Everything the linter reports in `source` (lintgate.source.Source), in source order,
+    `# noqa` applied (on the line of the name or the first line of the statement) unless
+    `suppress` is false. `# nolint` is the runner's (lintgate.nolint), not applied here.
+    Raises ParseError when the file does not parse."""
+    result = analyze(source)
+    lines = source.text.split("\n")
+
+    def quiet(kind: str, *linenos: int) -> bool:
+        return suppress and any(
+            0 < n <= len(lines) and _noqa(lines[n - 1], kind) for n in set(linenos)
+        )
+
+    def char_col(line: int, col: int) -> int:
+        """`ast` columns count UTF-8 bytes; findings count characters."""
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return (
+            col if text.isascii() else len(text.encode()[: col - 1].decode("utf-8", "replace")) + 1
+        )
+
+    out = []
+    dup_used = {id(b.dup_of) for b in result.bindings if b.dup_of is not None and b.used}
+    for line, col in result.late_futures:
+        col = char_col(line, col)
+        if not quiet("future", line):
+            out.append(Problem("future", None, Finding(line, col, LATE_FUTURE, ERROR)))
+    for b in result.bindings:
+        b.col = char_col(b.line, b.col)
+        root = b.dup_of
+        if root is not None:  # its uses count for the first import
+            if not quiet("duplicate", b.line, b.first_line):
+                msg = f"'{b.name}' imported again (first at line {root.line})"
+                out.append(Problem("duplicate", b, Finding(b.line, b.col, msg, WARNING)))
+            continue
+        used = b.used or b.keep or id(b) in dup_used
+        if not used and not quiet("unused", b.line, b.first_line):
+            msg = f"'{b.label}' imported but unused"
+            out.append(Problem("unused", b, Finding(b.line, b.col, msg, WARNING)))
+    out.sort(key=lambda p: p.finding)
+    return out
+
+
+def check(source, settings: Settings) -> list[Finding]:
+    """Unused imports (`'os.path' imported but unused`), duplicate imports (`'json' imported
+    again (first at line 3)`), both warnings, and misplaced `from __future__` imports (an
+    error), with 1-based line and column of the imported name (of the statement for
+    `__future__`). Pure: `source` (lintgate.source.Source) in, findings out.
+
+    Raises ParseError when no parser accepts the file.
+    """
+    return [p.finding for p in problems(source, settings)]
+
+
+def fix(text: str, source, settings: Settings) -> str:
+    """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
+    removed with libcst so that comments, parentheses and layout of the rest stay; a block
+    left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
+    import with `# noqa` (as the check) or `# nolint` (naming `imports` or none) on the line of
+    its name or the first line of its statement.
+
+    `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
+    Returns `text` unchanged when it does not parse or nothing is to be removed.
+    """
+    from lintgate.linters._imports_fix import remove
+
+    current = source if text == source.text else source._replace(text=text)
+    try:
+        found = problems(current, settings)
+    except ParseError:
+        return text
+    lines = text.split("\n")
+    doomed = [
+        p.binding
+        for p in found
+        if p.kind in ("unused", "duplicate")
+        and not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
+    ]
+    if not doomed:
+        return text
+    return remove(text, doomed)

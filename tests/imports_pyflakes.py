@@ -1,0 +1,162 @@
+"""The differential check of the `imports` linter against pyflakes (a test-only helper).
+
+`disagreements(path)` compares, on one file and without `# noqa` on either side, the unused
+imports (pyflakes' UnusedImport, our "imported but unused") and the re-imports (pyflakes'
+RedefinedWhileUnused between two import statements, our "imported again"), keyed by
+(kind, line of the import statement, name as pyflakes spells it). Each difference gets the
+name of the entry of `ALLOWED` that explains it, or None (a failure).
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import sysconfig
+import warnings
+
+from lintgate.linters.base import ParseError
+from lintgate.linters.imports import analyze, problems
+from lintgate.source import DecodeError, decode
+
+# The allow-list: every kind of disagreement the test accepts, and why.
+ALLOWED = {
+    "star": "pyflakes reports an unused `from m import *`; lintgate never does (issue 3: a star "
+    "import is never reported as unused).",
+    "__all__": "the name is exported by `__all__.extend([...])`, `__all__.append('x')` or an "
+    "`__all__` update pyflakes does not follow (pyflakes mistake, issue 3).",
+    "# type:": "the name is used in a `# type:` comment; pyflakes >= 3 no longer reads them, "
+    "issue 3 requires them.",
+    "locals()": "the import is in a function that calls locals(), which may read it by name; "
+    "pyflakes spares only variables there (deliberate: no report, and no fix that breaks it).",
+    "dunder": "a module-level import of a dunder (`from _x import __doc__, __version__`) sets a "
+    "module attribute; lintgate never reports it (deliberate).",
+    "class scope": "an unused import in a class body; pyflakes never checks class scopes "
+    "(class attributes read as `self.x` count as used by lintgate).",
+    "last binding": "pyflakes checks only the last binding of a name in a scope: of several "
+    "unused imports binding one name (`import a.b` then `import a.c`, or one per branch) it "
+    "reports the last only; lintgate reports each.",
+    "inherited use": "pyflakes gives an import that rebinds a name the `used` mark of the "
+    "binding it replaces; lintgate judges each import by its own uses.",
+    "re-import after use": "the same thing imported again where the first import still holds, "
+    "after the first was used; pyflakes reports a re-import only while the first is unused.",
+    "other kind": "two unused imports of the same thing: pyflakes reports the second as unused "
+    "and as a redefinition, lintgate the first as unused and the second as imported again.",
+    "not a duplicate": "pyflakes reports a redefinition where the first import does not surely "
+    "hold (another branch, a conditional block) or imports another thing; for lintgate that is "
+    "a fallback, not a duplicate (an unused first import is reported as unused instead).",
+}
+
+
+def stdlib_files() -> list[pathlib.Path]:
+    """Every .py file of the running Python's standard library (no site-packages), sorted."""
+    root = pathlib.Path(sysconfig.get_paths()["stdlib"])
+    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts)
+
+
+def _ours(source) -> set:
+    return {
+        (
+            ("unused", p.binding.first_line, p.binding.label)
+            if p.kind == "unused"
+            else ("redefined", p.binding.first_line, p.binding.name)
+        )
+        for p in problems(source, suppress=False)
+        if p.kind != "future"
+    }
+
+
+def _theirs(checker, tree: ast.Module) -> set:
+    from pyflakes import messages
+
+    import_lines = {n.lineno for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    out = set()
+    for m in checker.messages:
+        if isinstance(m, messages.UnusedImport):
+            out.add(("unused", m.lineno, m.message_args[0]))
+        elif isinstance(m, messages.RedefinedWhileUnused):
+            if m.lineno in import_lines and m.message_args[1] in import_lines:
+                out.add(("redefined", m.lineno, m.message_args[0]))
+    return out
+
+
+def _bound_before(tree: ast.Module, name: str, line: int) -> bool:
+    """True when something binds `name` on a line before `line`."""
+    for n in ast.walk(tree):
+        if getattr(n, "lineno", line) >= line:
+            continue
+        if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load):
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name:
+            return True
+        if isinstance(n, ast.alias) and (n.asname or n.name.split(".")[0]) == name:
+            return True
+    return False
+
+
+def _explain(who, kind, line, name, result, checker, tree) -> str | None:
+    """The ALLOWED entry explaining one disagreement, or None."""
+    mine = [
+        b for b in result.bindings if b.first_line == line and (b.label == name or b.name == name)
+    ]
+    final = [
+        b
+        for scope in checker.deadScopes
+        for b in scope.values()
+        if getattr(getattr(b, "source", None), "lineno", None) == line
+        and (getattr(b, "imported_name", None) == name or b.name == name)
+    ]
+    if who == "pyflakes" and kind == "unused":
+        if name.endswith(".*"):
+            return "star"
+        for b in mine:
+            if b.dup_of is not None and not b.dup_of.used:
+                return "other kind"
+            if b.keep == "dunder":
+                return "dunder"
+            if b.used in ("__all__", "# type:", "locals()"):
+                return b.used
+        return None
+    if who == "lintgate" and kind == "unused":
+        b = mine[0] if mine else None
+        if b is not None and b.scope_kind == "class":
+            return "class scope"
+        if not final:
+            return "last binding"
+        if all(f.used for f in final) and _bound_before(tree, b.name if b else name, line):
+            return "inherited use"
+        return None
+    if who == "lintgate" and kind == "redefined":
+        if any(b.dup_of is not None and b.dup_of.used for b in mine):
+            return "re-import after use"
+        return None
+    if who == "pyflakes" and kind == "redefined":
+        if mine and all(b.dup_of is None for b in mine):
+            return "not a duplicate"
+    return None
+
+
+def disagreements(path: pathlib.Path) -> list[tuple]:
+    """(who, kind, line, name, allowed-entry-or-None) for each finding only one side has;
+    [] when the file does not decode, or the running Python cannot parse it (pyflakes needs
+    its `ast`)."""
+    from pyflakes.checker import Checker
+
+    try:
+        source = decode(path.read_bytes(), is_stub=path.suffix == ".pyi")
+    except DecodeError:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(source.text)
+        except (SyntaxError, ValueError):
+            return []
+    try:
+        result = analyze(source)
+        a = _ours(source)
+    except ParseError:
+        return []
+    checker = Checker(tree, filename=str(path))
+    b = _theirs(checker, tree)
+    diff = sorted([("lintgate", *k) for k in a - b] + [("pyflakes", *k) for k in b - a])
+    return [(*d, _explain(*d, result, checker, tree)) for d in diff]

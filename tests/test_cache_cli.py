@@ -1,0 +1,215 @@
+"""The result cache through the command line, on the small fixture repositories: warm runs
+print what cold runs print and import no engine; the cache flags, their errors and
+deprecations; `lintgate cache status|prune|clean`; a cache directory inside the tree."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+
+import pytest
+from helpers import REPOS, copy_repo, lintgate, lintgate_traced, normalize_stderr, summary
+
+CASES = sorted(p.name for p in REPOS.iterdir() if (p / "case.json").is_file())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_warm_run_prints_what_the_cold_run_printed(name, tmp_path):
+    case = json.loads((REPOS / name / "case.json").read_text())
+    repo = copy_repo(case.get("repo", name), tmp_path / "repo", git=case.get("git", True))
+    if "config" in case:
+        (repo / "lintgate.json").write_text(json.dumps(case["config"]))
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = case.get("args", [])
+    cold = lintgate(repo, *args, env=env)
+    warm = lintgate_traced(repo, *args, env=env)
+    golden = (REPOS / name / "expected.stderr").read_text(encoding="utf-8")
+    assert cold.stdout == warm.stdout == (REPOS / name / "expected.stdout").read_text("utf-8")
+    assert normalize_stderr(cold.stderr) == golden
+    # Every file checked came from the cache; no engine was imported.
+    checked = re.search(r"(\d+) files checked", golden)
+    if checked:
+        golden = golden.replace(" 0 from cache", f" {checked.group(1)} from cache")
+    assert normalize_stderr(warm.stderr) == golden + "heavy: []\n"
+    assert cold.returncode == warm.returncode == case["exit"]
+
+
+def test_a_changed_file_is_checked_again_and_only_it(tmp_path):
+    repo = copy_repo("clean", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    assert summary(lintgate(repo, env=env).stderr) == (2, 0, 0)
+    target = repo / "pkg" / "core.py"
+    target.write_text(target.read_text() + "import sys, os\n")
+    proc = lintgate(repo, env=env)
+    last = len(target.read_text().splitlines())
+    assert proc.stdout == (
+        f"pkg/core.py:{last}:1: ⚠️ would reformat line {last} (black)\n"
+        f"pkg/core.py:{last}:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        f"pkg/core.py:{last}:8: ⚠️ 'sys' imported again (first at line 2) (imports)\n"
+        f"pkg/core.py:{last}:13: ⚠️ 'os' imported again (first at line 1) (imports)\n"
+    )
+    assert summary(proc.stderr) == (2, 4, 1)
+
+
+def test_no_cache_leaves_the_cache_alone(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = lintgate(repo, "--no-cache", env=env)
+    assert summary(proc.stderr) == (1, 2, 0)
+    assert not (tmp_path / "cache").exists()
+    lintgate(repo, env=env)
+    assert summary(lintgate(repo, "--no-cache", env=env).stderr) == (1, 2, 0)
+    assert summary(lintgate(repo, env=env).stderr) == (1, 2, 1)
+
+
+def test_the_cache_dir_flag_beats_the_environment(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "env-cache")}
+    lintgate(repo, "--cache-dir", str(tmp_path / "flag-cache"), env=env)
+    assert (tmp_path / "flag-cache" / "results.sqlite3").is_file()
+    assert (tmp_path / "flag-cache" / "CACHEDIR.TAG").is_file()
+    assert not (tmp_path / "env-cache").exists()
+
+
+def test_a_cache_inside_the_checked_tree_is_refused(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, "--cache-dir", ".lintgate-cache")
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: warning: cache directory {repo}/.lintgate-cache is inside the tree being "
+        f"checked ({repo}); running without the cache (use --cache-dir elsewhere)\n"
+        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 1
+    assert not (repo / ".lintgate-cache").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--export-cache", "dest=x"], "--export-cache requires type=<type>"),
+        (
+            ["--import-cache", "type=s3,src=x"],
+            "unsupported --import-cache type='s3': use local or registry",
+        ),
+        (
+            ["--no-cache", "--import-cache", "type=local,src=x"],
+            "--no-cache cannot be used with --import-cache or --export-cache",
+        ),
+        (["--export-cache-opt", "mode=max"], "--export-cache-opt requires --export-cache"),
+    ],
+)
+def test_bad_cache_flags_are_usage_errors(tmp_path, args, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+
+
+def test_old_forms_warn_and_work(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    out = tmp_path / "export"
+    proc = lintgate(repo, "--export-cache", str(out), "--export-cache-opt", "mode=max", env=env)
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: warning: --export-cache {out} --export-cache-opt mode=max is deprecated: "
+        f"use --export-cache type=local,dest={out},mode=max\n"
+        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+    assert (out / "index.json").is_file()
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache2")}
+    proc = lintgate(repo, "--import-cache", str(out), env=env)
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: warning: --import-cache {out} is deprecated: "
+        f"use --import-cache type=local,src={out}\n"
+        "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n"
+    )
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+
+
+def test_a_missing_import_source_is_a_warning(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, "--import-cache", f"type=local,src={tmp_path}/nowhere")
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    lines = normalize_stderr(proc.stderr).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("lintgate: warning: ")
+    assert f"{tmp_path}/nowhere" in lines[0]
+    assert proc.returncode == 1
+
+
+def test_a_failed_export_sets_bit_2(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    (tmp_path / "file").write_text("not a directory\n")
+    proc = lintgate(repo, "--export-cache", f"type=local,dest={tmp_path}/file/sub")
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    lines = normalize_stderr(proc.stderr).splitlines()
+    assert lines[0].startswith(f"lintgate: --export-cache local {tmp_path}/file/sub: ")
+    assert proc.returncode == 3
+
+
+def test_cache_status_prune_clean(tmp_path):
+    repo = copy_repo("skip-vendor", tmp_path / "repo")
+    cache = tmp_path / "cache"
+    flag = ["--cache-dir", str(cache)]
+    proc = lintgate(tmp_path, "cache", "status", *flag)
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        f"directory: {cache}\nsize: 0 bytes\nentries: 0\nfiles indexed: 0\n",
+        "",
+        0,
+    )
+    assert not cache.exists()
+    hour_ago = time.time() - 3600  # not "racily clean": the stat index takes them
+    for path in repo.rglob("*.py"):
+        os.utime(path, (hour_ago, hour_ago))
+    lintgate(repo, *flag)
+    proc = lintgate(tmp_path, "cache", "status", *flag)
+    # Its 2 files have the same bytes: one decoding, one imports, one isort, one black result.
+    assert re.fullmatch(
+        f"directory: {re.escape(str(cache))}\nsize: [1-9][0-9]* bytes\nentries: 4\n"
+        "files indexed: 2\nlast used: newest [0-9]+s ago, oldest [0-9]+s ago\n",
+        proc.stdout,
+    )
+    proc = lintgate(tmp_path, "cache", "prune", "--older-than", "30d", *flag)
+    assert proc.stdout == f"removed 0 entries not used for 30d from {cache}\n"
+    with sqlite3.connect(cache / "results.sqlite3") as db:
+        db.execute("UPDATE results SET last_used = last_used - 40 * 86400 WHERE linter = 'black'")
+    proc = lintgate(tmp_path, "cache", "prune", "--older-than", "30d", *flag)
+    assert proc.stdout == f"removed 1 entries not used for 30d from {cache}\n"
+    proc = lintgate(tmp_path, "cache", "clean", "--cache-dir", str(cache))
+    assert proc.stdout == f"removed 3 entries from {cache}\n"
+    proc = lintgate(tmp_path, "cache", "prune", "--older-than", "soon", *flag)
+    assert (proc.stdout, proc.returncode) == ("", 2)
+    assert proc.stderr == (
+        "lintgate cache: --older-than: invalid age 'soon': use a number and a unit s, m, h or d,"
+        " e.g. 30d\n"
+    )
+
+
+def test_a_directory_named_cache_is_given_as_dot_slash_cache(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo", git=False)
+    (repo / "cache").mkdir()
+    (repo / "app.py").rename(repo / "cache" / "app.py")
+    proc = lintgate(repo, "./cache")
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8").replace(
+        "app.py", "cache/app.py"
+    )
+    assert lintgate(repo, "cache").returncode == 2  # the subcommand, without a command
+
+
+def test_nolint_files_warm_and_cold_alike(tmp_path):
+    # A parse error is not silenced by `nolint`; the other file's directive silences isort.
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "bad.py").write_text("def f(:  # nolint\n    pass\n")
+    (repo / "quiet.py").write_text("import sys, os  # nolint: isort, imports\ny = {'a':1}\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    expected = (
+        "bad.py:1:7: ❌ cannot parse: bad input (syntax)\n"
+        "quiet.py:2:1: ⚠️ would reformat line 2 (black)\n"
+    )
+    cold = lintgate(repo, env=env)
+    warm = lintgate_traced(repo, env=env)
+    assert cold.stdout == warm.stdout == expected
+    assert summary(warm.stderr) == (4, 2, 4)
+    assert warm.stderr.endswith("heavy: []\n")

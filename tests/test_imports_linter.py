@@ -1,0 +1,152 @@
+"""The `imports` linter: fixture files with their exact findings, exact fixes, the module
+interface, and the differential test against pyflakes.
+
+Fixture convention: tests/fixtures/imports/NAME.py (or .pyi) is checked; NAME.py.expected
+beside it holds one line per finding, `line:col: severity: message`, or the single line
+`line:col: syntax: message` when the file must not parse; an empty file means nothing is
+reported. tests/fixtures/imports/fix/NAME.py fixed must equal NAME.fixed.py byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+
+import pytest
+
+from lintgate import __version__
+from lintgate.linters import BUILTIN, imports
+from lintgate.linters.base import ParseError, Project
+from lintgate.source import decode
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "imports"
+CASES = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".py", ".pyi"))
+FIXES = sorted(p for p in (FIXTURES / "fix").glob("*.py") if not p.name.endswith(".fixed.py"))
+
+
+def _source(path: pathlib.Path):
+    return decode(path.read_bytes(), is_stub=path.suffix == ".pyi")
+
+
+def _report(path: pathlib.Path) -> str:
+    try:
+        found = imports.check(
+            _source(path), imports.settings_for(path.parent, Project(FIXTURES, FIXTURES))
+        )
+    except ParseError as e:
+        return f"{e.line}:{e.col}: syntax: {e.message}\n"
+    return "".join(f"{f.line}:{f.col}: {f.severity}: {f.message}\n" for f in found)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
+def test_fixture_findings(path):
+    expected = path.with_name(path.name + ".expected").read_text()
+    assert _report(path) == expected
+
+
+def test_every_rule_has_a_fixture():
+    names = {p.name for p in CASES}
+    for needed in (
+        "unused.py",
+        "unused_scopes.py",
+        "duplicates.py",
+        "late_future.py",
+        "uses.py",
+        "plain_string.py",
+        "dunder_all.py",
+        "reexport.py",
+        "reexport_stub.pyi",
+        "type_checking.py",
+        "future_never_unused.py",
+        "star.py",
+        "noqa.py",
+        "py312_syntax.py",
+        "py314_syntax.py",
+        "py36_async_names.py",
+        "syntax_error.py",
+    ):
+        assert needed in names
+
+
+@pytest.mark.parametrize("path", FIXES, ids=lambda p: p.name)
+def test_fix_exact_bytes(path):
+    source = _source(path)
+    fixed = imports.fix(source.text, source, imports.SETTINGS)
+    assert fixed == path.with_name(path.stem + ".fixed.py").read_text()
+    # Fixing is idempotent.
+    assert imports.fix(fixed, decode(fixed.encode()), imports.SETTINGS) == fixed
+
+
+def test_fix_uses_the_given_text_not_the_source():
+    source = decode(b"import os\nimport sys\nprint(os)\n")
+    text = "import os\nimport sys\nprint(sys)\n"  # as an earlier fixer left it
+    assert imports.fix(text, source, imports.SETTINGS) == "import sys\nprint(sys)\n"
+
+
+def test_fix_leaves_unparsable_text_alone():
+    source = _source(FIXTURES / "syntax_error.py")
+    assert imports.fix(source.text, source, imports.SETTINGS) == source.text
+
+
+def test_parse_error_position_and_message():
+    with pytest.raises(ParseError) as e:
+        imports.check(decode(b"import os\nx = (\n"), imports.SETTINGS)
+    assert (e.value.line, e.value.col, e.value.message) == (
+        2,
+        5,
+        "cannot parse: '(' was never closed",
+    )
+
+
+def test_null_byte_is_a_parse_error():
+    with pytest.raises(ParseError) as e:
+        imports.check(decode(b"import os\x00\n"), imports.SETTINGS)
+    assert e.value.message.startswith("cannot parse: ")
+
+
+def test_module_interface(tmp_path):
+    project = Project(tmp_path, tmp_path)
+    settings = imports.settings_for(tmp_path, project)
+    assert imports.NAME == "imports"
+    assert settings is imports.settings_for(tmp_path / "sub", project)
+    with pytest.raises(Exception):
+        settings.x = 1  # frozen
+    digest = imports.settings_digest(settings)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest) and digest == imports.settings_digest(
+        imports.Settings()
+    )
+    assert imports.is_excluded(tmp_path / "a.py", settings, project) is False
+    assert imports.version().startswith(f"lintgate {__version__}; python ")
+    assert list(BUILTIN)[:3] == ["imports", "isort", "black"]
+
+
+# --- differential test against pyflakes --------------------------------------------------
+
+SAMPLE = 200  # files; LINTGATE_FULL=1 checks the whole standard library
+
+
+def _stdlib_sample():
+    from imports_pyflakes import stdlib_files
+
+    files = stdlib_files()
+    if os.environ.get("LINTGATE_FULL") == "1":
+        return files
+    return files[:: max(1, len(files) // SAMPLE)]
+
+
+def test_differential_against_pyflakes():
+    pytest.importorskip("pyflakes")
+    from imports_pyflakes import ALLOWED, disagreements
+
+    unexplained, listed = [], []
+    for path in _stdlib_sample():
+        for who, kind, line, name, why in disagreements(path):
+            row = f"{path}:{line}: only {who}: {kind} {name!r} [{why}]"
+            listed.append(row)
+            if why not in ALLOWED:
+                unexplained.append(row)
+    print("\n".join(listed))  # every disagreement, shown with -s or on failure
+    assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(
+        unexplained
+    )
