@@ -640,6 +640,8 @@ def map_unordered(factory, args: tuple, items: list, concurrency: int, deadline:
                 break
             done[index] = worker(item)
         return done
+    import multiprocessing  # lazily, as run() does
+
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
     try:
