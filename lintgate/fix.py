@@ -40,6 +40,7 @@ from lintgate.source import Source, decode
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
 FIXERS = ("imports", "isort", "black")  # the pipeline order
 BROKEN = ("syntax", "encoding")
+ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
 TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
 
 
@@ -247,23 +248,27 @@ class Fixer:
         steps = self._steps(path, display, source, kept)
         if not any(step.name in kept for step in steps):
             return result
-        try:
-            text, changed_by = run_pipeline(source.text, steps)
-            # unchanged text keeps its bytes (mixed line endings are not "fixed" on their own)
-            data = self._encode(text, source, changed_by) if changed_by else raw
-            after = self.checker.check_file(path, display, data) if data != raw else before
-            if any(d.linter in BROKEN for d in after.diagnostics) or (
-                parses(source.text) and not parses(text)
-            ):
-                raise StepFailed(changed_by[-1], "its result does not parse")
-        except StepFailed as e:
-            message = f"not fixed: {e.step} failed: {e}"
-            result.errors.append(f"{display}: {message}")
-            result.diagnostics = before.diagnostics + [self._diagnostic(display, message)]
-            return result
-        fight = self._fight(
-            text, steps, changed_by, {d.linter for d in self._kept(after.diagnostics)}
-        )
+        text, changed_by = source.text, []
+        for _ in range(ROUNDS):  # isort may settle only after black changed its output once
+            try:
+                text, ran = run_pipeline(text, steps)
+                changed_by += ran
+                # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
+                data = self._encode(text, source, changed_by) if changed_by else raw
+                after = self.checker.check_file(path, display, data) if data != raw else before
+                if any(d.linter in BROKEN for d in after.diagnostics) or (
+                    parses(source.text) and not parses(text)
+                ):
+                    raise StepFailed(changed_by[-1], "its result does not parse")
+            except StepFailed as e:
+                message = f"not fixed: {e.step} failed: {e}"
+                result.errors.append(f"{display}: {message}")
+                result.diagnostics = before.diagnostics + [self._diagnostic(display, message)]
+                return result
+            remaining = {d.linter for d in self._kept(after.diagnostics)}
+            fight = self._fight(text, steps, changed_by, remaining)
+            if not fight or not ran:
+                break
         if fight:
             result.diagnostics = before.diagnostics + [self._diagnostic(display, fight)]
             return result
