@@ -21,6 +21,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -245,13 +246,15 @@ def file_to_change(tree: Path) -> Path:
 
 @dataclass
 class Run:
-    """One measured run of a contender: seconds, CPU seconds, bytes, exit statuses."""
+    """One measured run of a contender: seconds, CPU seconds, bytes, exit statuses, and how
+    busy the rest of the machine was meanwhile (CPU seconds of every other process)."""
 
     wall: float
     cpu: float
     peak_rss: int
     returncodes: list[int]
     load1: float
+    others_cpu: float = 0.0
 
     def as_json(self) -> dict:
         return {
@@ -260,7 +263,14 @@ class Run:
             "peak_rss_bytes": self.peak_rss,
             "returncodes": self.returncodes,
             "load1": round(self.load1, 2),
+            "others_cpu_s": round(self.others_cpu, 3),
         }
+
+
+def _busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
 
 
 def _tree_rss(proc: "psutil.Process") -> int:
@@ -279,16 +289,21 @@ def _tree_rss(proc: "psutil.Process") -> int:
 
 def measure(commands: list[list[str]], cwd: Path, env: dict, log: Path) -> Run:
     """Run `commands` one after the other (each whatever the previous one's status, as
-    `make -k` would) and measure them together. Returns a Run; output goes to `log`."""
+    `make -k` would) and measure them together. Returns a Run; output goes to `log`.
+    Each command runs in its own session; if the benchmark is interrupted, its process group
+    is killed."""
     wall = cpu = 0.0
     peak = 0
     codes = []
     load1 = os.getloadavg()[0]
+    busy_before = _busy_cpu_seconds()
     with open(log, "wb") as out:
         for cmd in commands:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
             done = threading.Event()
             cmd_peak = [0]
 
@@ -303,14 +318,20 @@ def measure(commands: list[list[str]], cwd: Path, env: dict, log: Path) -> Run:
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            codes.append(proc.wait())
+            try:
+                codes.append(proc.wait())
+            finally:
+                done.set()
+                if proc.returncode is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
             wall += time.perf_counter() - start
-            done.set()
             sampler.join()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             peak = max(peak, cmd_peak[0])
-    return Run(wall, cpu, peak, codes, load1)
+    others = max(0.0, _busy_cpu_seconds() - busy_before - cpu)
+    return Run(wall, cpu, peak, codes, load1, others)
 
 
 # --- contenders ---------------------------------------------------------------------------
@@ -505,6 +526,8 @@ def _measured_json(m: Measured) -> dict:
             "wall_s": round(m.median("wall"), 4),
             "cpu_s": round(m.median("cpu"), 4),
             "peak_rss_bytes": int(m.median("peak_rss")),
+            # Other processes' CPU use during the runs, in cores: the noise in these figures.
+            "others_cores": round(statistics.median(r.others_cpu / r.wall for r in m.runs), 2),
         }
     return out
 
@@ -666,7 +689,9 @@ def render_markdown(report: dict) -> str:
         f"{report['version_time']['runs']}).",
         "",
         "Figures are medians; wall and CPU in seconds, peak memory of the whole process tree in "
-        "MiB (summed RSS). Ratio = lintgate (isort+black+imports) / that row, wall time.",
+        "MiB (summed RSS). Ratio = lintgate (isort+black+imports) / that row, wall time. "
+        "Other load: CPU cores other processes kept busy during the runs (median), the noise "
+        "in the figures.",
     ]
     for corpus, scenarios in report["results"].items():
         for scenario, res in scenarios.items():
@@ -681,14 +706,15 @@ def render_markdown(report: dict) -> str:
                 + (f"; {res['note']}" if res.get("note") else "")
                 + ".",
                 "",
-                "| contender | wall s | CPU s | peak MiB | runs | lintgate / this | exit |",
-                "|---|---:|---:|---:|---:|---:|---|",
+                "| contender | wall s | CPU s | peak MiB | runs | lintgate / this | exit |"
+                " other load |",
+                "|---|---:|---:|---:|---:|---:|---|---:|",
             ]
             lg = res["contenders"].get("lintgate", {}).get("median", {}).get("wall_s")
             for name, row in res["contenders"].items():
                 med = row.get("median")
                 if not med:
-                    lines.append(f"| {row['label']} | {row['status']} | | | | | |")
+                    lines.append(f"| {row['label']} | {row['status']} | | | | | | |")
                     continue
                 ratio = f"{lg / med['wall_s']:.2f}x" if lg and med["wall_s"] else "-"
                 codes = sorted({tuple(r["returncodes"]) for r in row["runs"]})
@@ -697,7 +723,7 @@ def render_markdown(report: dict) -> str:
                     f"| {label} | {med['wall_s']:.2f} | {med['cpu_s']:.2f} | "
                     f"{med['peak_rss_bytes'] / 2**20:.0f} | {len(row['runs'])} | {ratio} | "
                     + ", ".join("/".join(map(str, c)) for c in codes)
-                    + " |"
+                    + f" | {med.get('others_cores', 0):.2f} |"
                 )
     lines += [
         "",
@@ -727,6 +753,14 @@ def merge(previous: dict, current: dict) -> dict:
 # --- main ---------------------------------------------------------------------------------
 
 
+def wait_quiet(limit: float, log: callable, longest: float = 1200.0) -> None:
+    """Wait until the 1-minute load average is below `limit`, at most `longest` seconds."""
+    deadline = time.monotonic() + longest
+    while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        log(f"waiting for load {os.getloadavg()[0]:.2f} < {limit}")
+        time.sleep(15)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", choices=CORPORA, default="django")
@@ -746,6 +780,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--sample", type=int, help="stdlib only: about this many files (every k-th)")
     p.add_argument(
+        "--wait-quiet",
+        type=float,
+        metavar="LOAD",
+        help="before each scenario, wait (up to 20 min) for the 1-min load average < LOAD",
+    )
+    p.add_argument(
         "--merge",
         action="store_true",
         help="keep the other corpora/scenarios of OUT/latest.json in the report",
@@ -756,6 +796,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; returns the exit status (2 with a one-line error when it cannot)."""
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return _main(args)
     except BenchError as e:
@@ -795,6 +836,8 @@ def _main(args: argparse.Namespace) -> int:
 
     results = {}
     for scenario in scenarios:
+        if args.wait_quiet:
+            wait_quiet(args.wait_quiet, log)
         before = os.getloadavg()[0]
         res = run_scenario(
             scenario, args.corpus, pristine, tree, work, cons, features, args.runs, log

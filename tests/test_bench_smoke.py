@@ -32,7 +32,8 @@ def installed(name: str) -> bool:
     return (BIN / name).exists() or shutil.which(name) is not None
 
 
-def test_bench_on_the_tiny_corpus(tmp_path):
+def bench(tmp_path: Path, *args: str) -> tuple[dict, str]:
+    """Run benchmarks/bench.py on the tiny corpus with one run; (JSON report, Markdown)."""
     out = tmp_path / "out"
     proc = subprocess.run(
         [
@@ -40,14 +41,13 @@ def test_bench_on_the_tiny_corpus(tmp_path):
             str(ROOT / "benchmarks" / "bench.py"),
             "--corpus",
             "tiny",
-            "--scenario",
-            "all",
             "--runs",
             "1",
             "--out",
             str(out),
             "--work",
             str(tmp_path / "work"),
+            *args,
         ],
         capture_output=True,
         text=True,
@@ -55,17 +55,20 @@ def test_bench_on_the_tiny_corpus(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
-    report = json.loads((out / "latest.json").read_text())
-    markdown = (out / "latest.md").read_text()
+    return json.loads((out / "latest.json").read_text()), (out / "latest.md").read_text()
+
+
+def check_rows(report: dict, markdown: str, scenarios: list[str], names: list[str]) -> None:
+    """Every scenario has a row per contender: measured once, with each tool exiting 1 (every
+    tool finds something in the tiny corpus), or n/a for a stated reason."""
     help_text = subprocess.run([str(BIN / "lintgate"), "--help"], capture_output=True, text=True)
     has_cache = all(f in help_text.stdout for f in ("--cache-dir", "--import-cache"))
-
     assert list(report["results"]) == ["tiny"]
-    assert list(report["results"]["tiny"]) == SCENARIOS
+    assert list(report["results"]["tiny"]) == scenarios
     for scenario, result in report["results"]["tiny"].items():
         assert f"## tiny, {scenario}\n" in markdown
         assert result["files"] == 5
-        assert list(result["contenders"]) == list(CONTENDERS)
+        assert list(result["contenders"]) == names
         for name, row in result["contenders"].items():
             label, tools, commands = CONTENDERS[name]
             assert row["label"] == label
@@ -79,11 +82,36 @@ def test_bench_on_the_tiny_corpus(tmp_path):
             else:
                 assert row["status"] == "ok"
                 assert len(row["runs"]) == 1
-                # Every file of the corpus but two is wrong for some tool: each exits 1.
                 assert row["runs"][0]["returncodes"] == [1] * commands, (scenario, name)
                 assert row["median"]["wall_s"] > 0
                 assert row["median"]["peak_rss_bytes"] > 0
                 assert f"| {label}" in markdown
+    assert "## Targets (issue 8)" in markdown
+
+
+def test_cold_with_every_contender(tmp_path):
+    report, markdown = bench(tmp_path, "--scenario", "cold")
+    check_rows(report, markdown, ["cold"], list(CONTENDERS))
+    targets = {t["id"]: t["status"] for t in report["targets"]}
+    assert set(targets) == {
+        "cold-django",
+        "cold-stdlib",
+        "warm-precommit",
+        "warm-ruff",
+        "version",
+        "memory",
+    }
+    assert targets["cold-django"] == "not measured"
+    assert targets["version"] in ("met", "missed")
+    assert targets["memory"] in ("met", "missed")
+
+
+def test_cached_scenarios(tmp_path):
+    scenarios = ["warm", "one-changed", "fresh-checkout"]
+    report, markdown = bench(
+        tmp_path, "--scenario", ",".join(scenarios), "--contenders", "lintgate,black"
+    )
+    check_rows(report, markdown, scenarios, ["lintgate", "black"])
     one = report["results"]["tiny"]["one-changed"]
     assert one["changed_file"] == "pkg/unsorted.py"
     # The edited file is restored afterwards.
@@ -92,16 +120,17 @@ def test_bench_on_the_tiny_corpus(tmp_path):
         ROOT / "benchmarks" / "corpora" / "tiny" / "pkg" / "unsorted.py"
     ).read_bytes()
     targets = {t["id"]: t["status"] for t in report["targets"]}
-    assert set(targets) == {
-        "cold-django",
-        "cold-stdlib",
-        "warm-precommit",
-        "warm-ruff",
-        "one-changed-tiny",
-        "fresh-tiny",
-        "version",
-        "memory",
-    }
-    assert targets["cold-django"] == "not measured"
-    assert targets["version"] in ("met", "missed")
-    assert "## Targets (issue 8)" in markdown
+    assert targets["one-changed-tiny"] in ("met", "missed")
+    assert "fresh-tiny" in targets
+
+
+def test_bad_scenario_is_a_one_line_error(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--scenario", "hot"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "bench: --scenario: expected cold|warm|one-changed|fresh-checkout|all, got 'hot'\n"
+    )

@@ -1,6 +1,5 @@
-x = {  'a':1 }
+x = {"a": 1}
 
 
-
-def f( y ):
-  return y
+def f(y):
+    return y

@@ -1,4 +1,4 @@
-import sys
 import os
+import sys
 
 print(os.sep, sys.platform)
