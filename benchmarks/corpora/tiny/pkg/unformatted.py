@@ -1,5 +1,6 @@
-x = {"a": 1}
+x = {  'a':1 }
 
 
-def f(y):
-    return y
+
+def f( y ):
+  return y

@@ -1,4 +1,4 @@
-import os
 import sys
+import os
 
 print(os.sep, sys.platform)
