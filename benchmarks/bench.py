@@ -221,9 +221,11 @@ def prepare_corpus(corpus: str, work: Path, sample: int | None) -> tuple[Path, P
 
 
 def checkout(pristine: Path, tree: Path) -> None:
-    """A fresh copy of `pristine` at `tree` (new inodes and mtimes, the same path)."""
+    """A fresh copy of `pristine` at `tree` (new inodes and mtimes, the same path), as a
+    `git clone` would make it."""
     shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(pristine, tree, symlinks=True)
+    # shutil.copy, not copytree's default copy2: copy2 would keep the pristine mtimes.
+    shutil.copytree(pristine, tree, symlinks=True, copy_function=shutil.copy)
 
 
 def python_files(tree: Path) -> list[Path]:
