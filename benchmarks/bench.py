@@ -638,7 +638,13 @@ def evaluate_targets(report: dict) -> list[dict]:
             if lg_cpu and other_cpu:
                 detail += f" (CPU {lg_cpu:.1f} s vs {other_cpu:.1f} s: {lg_cpu / other_cpu:.2f}x)"
         else:
-            detail = "needs both rows"
+            rows = results.get(corpus, {}).get(scenario, {}).get("contenders", {})
+            missing = [
+                f"{n}: {rows[n]['status']}"
+                for n in ("lintgate", ref)
+                if n in rows and not rows[n].get("median")
+            ]
+            detail = "; ".join(missing) or f"no {corpus} {scenario} run"
         verdict(tid, text, lg, limit, detail)
     for corpus in sorted(results):
         warm = _wall(results, corpus, "warm", "lintgate")
@@ -826,6 +832,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="before each scenario, wait (up to 20 min) for the 1-min load average < LOAD",
     )
     p.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="only rewrite OUT/latest.md (and the targets) from this JSON report",
+    )
+    p.add_argument(
         "--merge",
         action="store_true",
         help="keep the other corpora/scenarios of OUT/latest.json in the report",
@@ -851,6 +863,16 @@ def _main(args: argparse.Namespace) -> int:
         raise BenchError(f"--scenario: expected {'|'.join(SCENARIOS)}|all, got {args.scenario!r}")
     if args.runs < 1:
         raise BenchError("--runs must be at least 1")
+    if args.render:
+        try:
+            report = json.loads(args.render.read_text())
+        except (OSError, ValueError) as e:
+            raise BenchError(f"--render: cannot read {args.render}: {e}") from None
+        report["targets"] = evaluate_targets(report)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+        (args.out / "latest.md").write_text(render_markdown(report))
+        return 0
     lintgate = tool("lintgate")
     if lintgate is None:
         raise BenchError("lintgate is not installed in this environment")
