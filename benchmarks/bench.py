@@ -733,7 +733,8 @@ def render_markdown(report: dict) -> str:
         f"{report['version_time'].get('python_c_pass_s', 0):.3f} s).",
         "",
         "Figures are medians; wall and CPU in seconds, peak memory of the whole process tree in "
-        "MiB (summed RSS). Ratio = lintgate (isort+black+imports) / that row, wall time. "
+        "MiB (summed RSS). Ratios: lintgate (isort+black+imports) / that row, in wall and "
+        "in CPU seconds. "
         "Other load: CPU cores other processes kept busy during the runs (median), the noise "
         "in the figures.",
     ]
