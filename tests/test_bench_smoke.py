@@ -151,3 +151,86 @@ def test_bad_scenario_is_a_one_line_error(tmp_path):
     assert proc.stderr == (
         "bench: --scenario: expected cold|warm|one-changed|fresh-checkout|all, got 'hot'\n"
     )
+
+
+def _row(wall: float, cpu: float, rss: int) -> dict:
+    run = {"wall_s": wall, "cpu_s": cpu, "peak_rss_bytes": rss, "returncodes": [1]}
+    median = {"wall_s": wall, "cpu_s": cpu, "peak_rss_bytes": rss, "others_cores": 0.0}
+    return {"label": "x", "status": "ok", "note": "", "runs": [run], "median": median}
+
+
+def test_render_judges_the_targets(tmp_path):
+    """--render recomputes the targets from a JSON report: limits are factors of the
+    reference rows of the same run, and a missing lintgate row says why."""
+    mib = 2**20
+    report = {
+        "generated": "2026-01-01 00:00 UTC",
+        "machine": {
+            "cpus": 2,
+            "cpu_model": "test",
+            "memory_bytes": 2**30,
+            "os": "x",
+            "python": "3",
+        },
+        "versions": {"lintgate": "0.1.0"},
+        "features": {"cache-dir": True},
+        "version_time": {"median_s": 0.12, "python_c_pass_s": 0.02, "runs": 10},
+        "results": {
+            "django": {
+                "cold": {
+                    "files": 3,
+                    "contenders": {
+                        "lintgate": _row(9.0, 18.0, 300 * mib),
+                        "black": _row(10.0, 19.0, 100 * mib),
+                    },
+                },
+                "warm": {
+                    "files": 3,
+                    "contenders": {
+                        "lintgate": _row(0.5, 0.4, 40 * mib),
+                        "pre-commit": _row(4.0, 3.0, 90 * mib),
+                        "ruff": _row(0.2, 0.1, 10 * mib),
+                    },
+                },
+                "one-changed": {
+                    "files": 3,
+                    "contenders": {
+                        "lintgate": {"label": "x", "status": "n/a: cache not available", "note": ""}
+                    },
+                },
+            }
+        },
+    }
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(report))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench.py"),
+            "--render",
+            str(source),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    targets = {t["id"]: t for t in json.loads((out / "latest.json").read_text())["targets"]}
+    assert (targets["cold-django"]["status"], targets["cold-django"]["limit"]) == ("met", 10.0)
+    assert targets["cold-django"]["detail"] == (
+        "lintgate 9.00 s vs black 10.00 s: 0.90x (CPU 18.0 s vs 19.0 s: 0.95x)"
+    )
+    assert (targets["warm-precommit"]["status"], targets["warm-precommit"]["limit"]) == (
+        "missed",
+        0.4,
+    )
+    assert (targets["warm-ruff"]["status"], targets["warm-ruff"]["limit"]) == ("missed", 0.4)
+    assert targets["cold-stdlib"]["status"] == "not measured"
+    assert targets["one-changed-django"]["status"] == "not measured"
+    assert targets["one-changed-django"]["detail"] == "one-changed: n/a: cache not available"
+    assert targets["version"]["status"] == "missed"
+    assert (targets["memory"]["status"], targets["memory"]["figure"]) == ("missed", 3.0)
+    markdown = (out / "latest.md").read_text()
+    assert "| lintgate --version <= 0.1 s | 0.120 | 0.100 | missed |" in markdown
