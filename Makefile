@@ -31,3 +31,12 @@ agreement:
 # (prints the numbers).
 fix-stdlib:
 	LINTGATE_FIX_FULL=1 $(PYTHON) -m pytest -q -s tests/test_fix_stdlib.py -k standard_library
+
+# Side by side with isort, black, pre-commit and ruff (benchmarks/README.md): every scenario on
+# Django, then a cold run on the standard library (one run: black alone takes about 600 CPU
+# seconds there). Writes benchmarks/results/latest.md and latest.json. About an hour on 2 cores.
+BENCH_RUNS ?= 5
+bench:
+	$(PYTHON) -m pip install -q -e '.[bench]'
+	$(PYTHON) benchmarks/bench.py --corpus django --scenario all --runs $(BENCH_RUNS)
+	$(PYTHON) benchmarks/bench.py --corpus stdlib --scenario cold --runs 1 --merge

@@ -183,16 +183,17 @@ def test_line_length_invalidates_black_results_only(small, tmp_path):
     cache = tmp_path / "cache"
     shutil.copytree(small.cache, cache)
     env = {"LINTGATE_CACHE_DIR": str(cache)}
-    # With black disabled, black's parser still finds the syntax error of the file black's
-    # config excludes: its result is cached too (it depends on the target versions only).
-    no_black = lintgate(root, "-D", "black", env=env)
+    # With black (and imports, which parses) disabled, black's parser still finds the syntax
+    # error of the file black's config excludes: its result is cached too (it depends on the
+    # target versions only).
+    no_black = lintgate(root, "-D", "black", "-D", "imports", env=env)
     assert summary(no_black.stderr)[2] == 0
     assert "tests_syntax_error.py:" in no_black.stdout
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text()
     assert "[tool.black]\n" in text
     pyproject.write_text(text.replace("[tool.black]\n", "[tool.black]\nline-length = 60\n"))
-    proc = lintgate(root, "-D", "black", env=env)
+    proc = lintgate(root, "-D", "black", "-D", "imports", env=env)
     assert proc.stdout == no_black.stdout
     assert summary(proc.stderr)[2] == small.files  # isort's results and the parses: all cached
     reference = lintgate(root, "--no-cache")

@@ -1,0 +1,6 @@
+x = {  'a':1 }
+
+
+
+def f( y ):
+  return y

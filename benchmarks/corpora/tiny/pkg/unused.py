@@ -1,0 +1,6 @@
+import json
+import os
+
+
+def dump(value) -> str:
+    return json.dumps(value)
