@@ -25,7 +25,6 @@ import sysconfig
 import time
 from pathlib import Path
 
-import pytest
 from helpers import lintgate
 from test_fix import SCRIPT, run_bytes, tree
 
