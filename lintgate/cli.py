@@ -234,6 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
     `cache` is given as `./cache`.
     """
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # the reader went away (`lintgate | head`): stop quietly, as Unix filters do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return FAILURE
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["cache"]:
         from lintgate.cache.command import cache_main

@@ -215,7 +215,9 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
     seen: set[str] = set()
 
     def add(path: Path, walked: bool) -> None:
-        key = os.path.realpath(path)
+        key = os.path.abspath(
+            path
+        )  # a link and its target are both checked, each under its own path
         if key in seen or skipped(path, walked):
             return
         if not _admit(path, root_real, result.notes, display):

@@ -353,7 +353,9 @@ class _Planner:
                     cd = self.config_digest(name, job.directory)
                     if cd is not None:
                         text = "\0".join(("exclude", name, self.version(name), cd, job.spath))
-                        memo_keys[i, name] = hashlib.sha256(text.encode()).hexdigest()
+                        memo_keys[i, name] = hashlib.sha256(
+                            text.encode("utf-8", "surrogateescape")
+                        ).hexdigest()
             memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
             for where, key in memo_keys.items():
                 if memo and key in memo:

@@ -44,6 +44,7 @@ def lintgate(
             capture_output=True,
             text=True,
             encoding="utf-8",
+            errors="surrogateescape",  # file names need not be UTF-8
             timeout=timeout,
         )
 

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 
 import pytest
 from helpers import copy_repo, lintgate
@@ -135,3 +137,37 @@ def test_new_from_rev_keeps_new_and_changed_findings_only(tmp_path):
 def test_version_is_printed(tmp_path):
     proc = lintgate(tmp_path, "--version")
     assert proc.stdout.startswith("lintgate ") and proc.returncode == 0
+
+
+def test_a_file_name_that_is_not_utf8_is_checked_in_every_format(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / os.fsdecode(b"caf\xe9.py")).write_text("x = 1\nimport os\n")
+    for args in ([], ["--format", "sarif"], ["--no-cache"]):
+        proc = lintgate(repo, *args)
+        assert "Traceback" not in proc.stderr
+        assert proc.returncode == 1
+    proc = lintgate(repo)
+    assert proc.stdout.endswith(".py:2:8: ⚠️ 'os' imported but unused (imports)\n")
+
+
+def test_a_link_and_its_target_are_both_checked_each_under_its_own_path(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "real").mkdir(parents=True)
+    (repo / "real" / "a.py").write_text("x = 1\nimport os\n")
+    (repo / "link.py").symlink_to("real/a.py")
+    git(repo, "init", "-q")
+    proc = lintgate(repo)
+    assert proc.stdout == (
+        "link.py:2:8: ⚠️ 'os' imported but unused (imports)\n"
+        "real/a.py:2:8: ⚠️ 'os' imported but unused (imports)\n"
+    )
+
+
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
+    script = os.path.join(os.path.dirname(sys.executable), "lintgate")
+    proc = subprocess.run(
+        f"'{script}' --print-config | head -1", shell=True, cwd=tmp_path, capture_output=True
+    )
+    assert proc.stdout == b"{\n"
+    assert b"Traceback" not in proc.stderr

@@ -56,7 +56,7 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
                     {
                         "physicalLocation": {
                             "artifactLocation": {
-                                "uri": quote(d.path),
+                                "uri": quote(d.path, errors="surrogateescape"),
                                 "uriBaseId": "%SRCROOT%",
                             },
                             "region": region,
