@@ -639,13 +639,7 @@ class _Walker:
             self.comp_names = saved
         else:
             for f in _fields(t):
-                v = getattr(node, f)
-                if isinstance(v, list):
-                    for x in v:
-                        if isinstance(x, ast.AST):
-                            self.expr(x, scope)
-                elif isinstance(v, ast.AST):
-                    self.expr(v, scope)
+                self.any(getattr(node, f), scope)
 
     def target(self, node: ast.expr, scope: Scope) -> None:
         t = type(node)
