@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -177,8 +176,8 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     root = root or git_top(cwd) or cwd
     apply_linter_flags(config, args.linter_actions)
     config.skip += args.skip
-    config.exclude += _check_regexes(args.exclude, "--exclude")
-    config.include += _check_regexes(args.include, "--include")
+    config.exclude += KEYS["Exclude"](args.exclude, "--exclude")
+    config.include += KEYS["Include"](args.include, "--include")
     if args.vendor is not None:
         config.vendor = args.vendor
     if args.deadline is not None:
@@ -199,15 +198,6 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     if args.errors is not None:
         config.errors = args.errors
     return config, Path(os.path.realpath(root))
-
-
-def _check_regexes(patterns: list[str], flag: str) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as e:
-            raise ConfigError(f"{flag}: invalid regular expression {pattern!r}: {e}") from None
-    return patterns
 
 
 def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
