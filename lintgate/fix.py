@@ -18,12 +18,11 @@ A file with a `syntax` or `encoding` finding is never touched. Findings a fixer 
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
-import multiprocessing
 import os
 import signal
 import stat
-import sys
 import tempfile
 import time
 import warnings
@@ -34,7 +33,7 @@ from typing import Callable, NamedTuple
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.linters.base import ParseError, Project
-from lintgate.runner import Checker, FileResult, RunResult, map_unordered
+from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
 from lintgate.source import Source, decode
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
@@ -146,7 +145,31 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     directory, fsync, the original's mode (and owner when allowed), then `os.replace` and an
     fsync of the directory. Refuses a file that is not writable (as black and isort fail on
     it) and one whose bytes are no longer `expected`. A crash at any moment leaves `path`
-    either as it was or wholly `data`. Raises OSError or ChangedMeanwhile."""
+    either as it was or wholly `data`. Raises OSError or ChangedMeanwhile.
+
+    SIGTERM (pool.terminate() at the deadline) and SIGINT are held back while it runs and
+    delivered when it returns, so neither leaves a temporary file behind."""
+    with _signals_held():
+        _write_atomic(path, data, expected)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    # A Python-level SIGTERM handler in pool workers can be swallowed (an exception raised in a
+    # finalizer is ignored), leaving pool.terminate() waiting on a live worker forever; a mask
+    # keeps the default disposition everywhere but in the write itself.
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGTERM, signal.SIGINT}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     st = os.stat(path)
     if not os.access(path, os.W_OK):
         raise PermissionError(13, "Permission denied")
@@ -165,7 +188,7 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         if path.read_bytes() != expected:
             raise ChangedMeanwhile()
         os.replace(tmp, path)
-    except BaseException:  # SystemExit from SIGTERM too: leave no temporary file behind
+    except BaseException:  # leave no temporary file behind
         try:
             os.unlink(tmp)
         except OSError:
@@ -210,9 +233,6 @@ class Fixer:
         # whether every finding of a fixer's linter is kept (no filter can drop one)
         self._keeps_all = not (options.exclude or options.include or options.errors)
         self.write = write
-        if multiprocessing.parent_process() is not None:
-            # pool.terminate() sends SIGTERM: unwind, so that write_atomic removes its temp file
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     def __call__(self, item: tuple[str, str]) -> FileFix:
         path, display = item
@@ -416,7 +436,10 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         config.filter_options(),
         write,
     )
-    done = map_unordered(Fixer, args, items, effective_concurrency(config), config.deadline)
+    concurrency = effective_concurrency(config)
+    done = map_unordered(
+        Fixer, args, items, concurrency, config.deadline, cost=lambda item: file_size(item[0])
+    )
     results: list[FileFix] = sorted(done.values(), key=lambda r: r.path)
     return FixRun(
         files=len(results),

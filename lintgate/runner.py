@@ -266,8 +266,14 @@ def _run_pool(checker, project, enabled, items, concurrency, limit) -> list[Done
     deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
     args = (project, enabled, checker.warn_unmatched)
     # the settings the parent built for exclusions are not built again: forked workers inherit
-    done = map_unordered(Checker, args, items, concurrency, deadline, worker=checker)
+    done = map_unordered(
+        Checker, args, items, concurrency, deadline, worker=checker, cost=_work_size
+    )
     return list(done.values())
+
+
+def _work_size(work: Work) -> int:
+    return len(work.raw) if work.raw is not None else file_size(work.path)
 
 
 # --- planning: what each file needs, and what the cache knows -----------------------------
@@ -586,11 +592,27 @@ def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
     return index, _task(item)
 
 
+def file_size(path: str) -> int:
+    """The size of the file at `path` in bytes, 0 when it cannot be stat'ed."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def map_unordered(
-    factory, args: tuple, items: list, concurrency: int, deadline: float = 0.0, worker=None
+    factory,
+    args: tuple,
+    items: list,
+    concurrency: int,
+    deadline: float = 0.0,
+    worker=None,
+    cost=None,
 ) -> dict:
     """Call `factory(*args)(item)` for every item of `items` on `concurrency` processes, one
     worker object per process (so its memos last the whole run).
+    `cost`: item -> a number; the pool takes the costliest items first, so that a large file
+    does not end a run alone on one core while the others idle.
 
     `factory` and `args` must be picklable when processes are spawned (a module-level class
     and plain data). `worker`: such an object the caller already has; it does the work when
@@ -618,7 +640,10 @@ def map_unordered(
         _inherited = None
     try:
         chunk = max(1, min(16, len(items) // (concurrency * 8)))
-        it = pool.imap_unordered(_run_task, list(enumerate(items)), chunksize=chunk)
+        order = list(enumerate(items))
+        if cost is not None:
+            order.sort(key=lambda pair: cost(pair[1]), reverse=True)
+        it = pool.imap_unordered(_run_task, order, chunksize=chunk)
         while len(done) < len(items):
             timeout = None if limit is None else max(0.0, limit - time.monotonic())
             try:

@@ -135,8 +135,17 @@ def test_new_from_rev_keeps_new_and_changed_findings_only(tmp_path):
 
 
 def test_version_is_printed(tmp_path):
+    from lintgate import __version__
+
     proc = lintgate(tmp_path, "--version")
-    assert proc.stdout.startswith("lintgate ") and proc.returncode == 0
+    assert (proc.stdout, proc.stderr, proc.returncode) == (f"lintgate {__version__}\n", "", 0)
+    # answered before the CLI's own imports (issue 8: --version within 0.1 s)
+    code = (
+        "import sys; from lintgate.__main__ import main; main(['--version']); "
+        "print([m for m in ('argparse', 'lintgate.cli', 'lintgate.config') if m in sys.modules])"
+    )
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert probe.stdout == f"lintgate {__version__}\n[]\n", probe.stderr
 
 
 def test_a_file_name_that_is_not_utf8_is_checked_in_every_format(tmp_path):

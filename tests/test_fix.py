@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -108,6 +109,40 @@ def test_no_temporary_file_is_left(tmp_path):
     _, repo = prepare("crlf", tmp_path / "repo")
     lintgate(repo, "--fix")
     assert not [p for p in tree(repo) if p.endswith(TEMP_SUFFIX)]
+
+
+SIGNAL_MID_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from lintgate import fix
+
+real_fsync = os.fsync
+def fsync(fd):  # the signal arrives in the middle of the write
+    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+    real_fsync(fd)
+os.fsync = fsync
+path = Path(sys.argv[1])
+fix.write_atomic(path, b"new\\n", path.read_bytes())
+print("not reached", flush=True)
+"""
+
+
+@pytest.mark.parametrize("name, code", [("SIGTERM", -signal.SIGTERM), ("SIGINT", -signal.SIGINT)])
+def test_signal_during_a_write_is_delivered_after_it(name, code, tmp_path):
+    # pool.terminate() at the deadline sends SIGTERM; workers keep its default disposition
+    # (a Python handler there could be swallowed and hang the pool) and the write holds it back.
+    target = tmp_path / "a.py"
+    target.write_bytes(b"old\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", SIGNAL_MID_WRITE, str(target), name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == code, proc.stderr
+    assert proc.stdout == ""
+    assert target.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
 
 
 def test_symbolic_link_is_fixed_through_its_target(tmp_path):
