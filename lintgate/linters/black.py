@@ -170,8 +170,15 @@ def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
     return settings.include is not None and not settings.include.search("/" + rel)
 
 
-def _format(text: str, settings: Settings, is_stub: bool, fast: bool) -> str:
-    """Black's output for `text`; raises ParseError when black cannot parse it."""
+def _format(text: str, settings: Settings, is_stub: bool, fast: bool, once: bool = False) -> str:
+    """Black's output for `text`; raises ParseError when black cannot parse it.
+
+    `fast`: skip black's safety checks (AST equivalence, stability). `once`: black's first
+    formatting pass only, without the second pass `format_str` forces on a changed file to
+    settle magic trailing commas: enough to know whether the file changes (black's verdict)
+    and, but for rare trailing-comma cases, where.
+    """
+    import black
     from black import NothingChanged, format_file_contents
     from black.parsing import InvalidInput
 
@@ -181,6 +188,10 @@ def _format(text: str, settings: Settings, is_stub: bool, fast: bool) -> str:
         header, _, text = text.partition("\n")
         header += "\n"
     try:
+        if once:
+            # a private function of black (22.1 onwards); format_str is its public wrapper
+            first_pass = getattr(black, "_format_str_once", black.format_str)
+            return header + first_pass(text, mode=mode)
         return header + format_file_contents(text, fast=fast, mode=mode)
     except NothingChanged:
         return header + text
@@ -210,7 +221,7 @@ def check(source, settings: Settings) -> list[Finding]:
 
     Raises ParseError (line and column of black's parser) when black cannot parse the file.
     """
-    output = _format(source.text, settings, source.is_stub, fast=True)
+    output = _format(source.text, settings, source.is_stub, fast=True, once=True)
     if output == source.text:
         return []
     return [
