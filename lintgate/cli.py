@@ -319,6 +319,15 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         return FAILURE
     project = Project(root, cwd)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
+        from lintgate.linters.configs import broken_pyprojects
+
+        dirs = dict.fromkeys([str(root), *(str(f.parent) for f in found.files)])
+        broken = broken_pyprojects(dirs)
+        for path, error in broken:
+            print(f"lintgate: {os.path.relpath(path, cwd)}:{error}", file=sys.stderr)
+        if broken:
+            return FAILURE
     status = 0
     for note in found.notes:
         print(f"lintgate: {note}", file=sys.stderr)

@@ -180,3 +180,30 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
     )
     assert proc.stdout == b"{\n"
     assert b"Traceback" not in proc.stderr
+
+
+def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pkg" / "a.py").write_text("import os\nx=1\n")
+    (repo / "pyproject.toml").write_text("[tool.black\nline-length = 80\n")
+    (repo / "pkg" / "pyproject.toml").write_text('[tool.isort]\nprofile = "black\n')
+    git(repo, "init", "-q")
+    proc = lintgate(repo)  # isort alone would warn and go on with defaults, black would refuse
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        "lintgate: pkg/pyproject.toml:2:17: invalid TOML: Illegal character '\\n'\n"
+        "lintgate: pyproject.toml:1:12: invalid TOML: Expected ']' at the end of a table "
+        "declaration\n",
+        2,
+    )
+    proc = lintgate(repo / "pkg", "-D", "black", "--fix")
+    assert (proc.stdout, proc.returncode) == ("", 2)
+    assert proc.stderr.startswith("lintgate: pyproject.toml:2:17: invalid TOML: ")
+    assert (repo / "pkg" / "a.py").read_text() == "import os\nx=1\n"
+    # neither isort nor black runs: nothing reads pyproject.toml
+    proc = lintgate(repo, "--disable-all", "-E", "imports")
+    assert (proc.stdout, proc.returncode) == (
+        "pkg/a.py:1:8: ⚠️ 'os' imported but unused (imports)\n",
+        1,
+    )
