@@ -207,3 +207,40 @@ def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
         "pkg/a.py:1:8: ⚠️ 'os' imported but unused (imports)\n",
         1,
     )
+
+
+@pytest.mark.parametrize(
+    "args, config, message",
+    [
+        (
+            ["-D", "syntax"],
+            None,
+            "--disable: 'syntax' is not a linter and cannot be enabled or disabled: "
+            "a file that does not parse is always reported",
+        ),
+        (
+            ["-E", "isort,encoding"],
+            None,
+            "--enable: 'encoding' is not a linter and cannot be enabled or disabled: "
+            "a file that does not decode is always reported",
+        ),
+        (
+            [],
+            '{"Enable": ["black", "syntax"]}',
+            "lintgate.json: Enable: 'syntax' is not a linter and cannot be enabled or disabled: "
+            "a file that does not parse is always reported",
+        ),
+        (
+            [],
+            '{"Disable": ["nolint"]}',
+            "lintgate.json: Disable: 'nolint' is not a linter and cannot be enabled or disabled: "
+            "unmatched directives are reported with WarnUnmatchedDirective",
+        ),
+    ],
+)
+def test_syntax_and_encoding_cannot_be_enabled_or_disabled(tmp_path, args, config, message):
+    repo = copy_repo("syntax", tmp_path / "repo")
+    if config:
+        (repo / "lintgate.json").write_text(config)
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)

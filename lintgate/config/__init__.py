@@ -22,8 +22,14 @@ from lintgate.diagnostic import SEVERITIES
 from lintgate.linters import BUILTIN, DEFAULT_ENABLED
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
-# Linters that report without being enabled: they may appear in Severity and MessageOverride.
-REPORTING_ONLY = ("syntax", "encoding", "nolint", "fix")
+# Linters that report without being enabled: they may appear in Severity and MessageOverride,
+# not in Enable/Disable (as golangci-lint's `typecheck`); the value says when they report.
+REPORTING_ONLY = {
+    "syntax": "a file that does not parse is always reported",
+    "encoding": "a file that does not decode is always reported",
+    "nolint": "unmatched directives are reported with WarnUnmatchedDirective",
+    "fix": "files left unfixed are reported with --fix and --diff",
+}
 
 
 class ConfigError(Exception):
@@ -102,6 +108,11 @@ def _linter_names(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of linter names")
     for name in value:
+        if name in REPORTING_ONLY:
+            raise ConfigError(
+                f"{where}: {name!r} is not a linter and cannot be enabled or disabled: "
+                f"{REPORTING_ONLY[name]}"
+            )
         if name not in BUILTIN:
             raise ConfigError(f"{where}: unknown linter {name!r}{_suggest(name, list(BUILTIN))}")
     return value
