@@ -227,7 +227,7 @@ class Checker:
 
         kept, unmatched = nolint.suppress(found, text)
         if self.warn_unmatched:
-            kept += nolint.warn_unmatched(display, unmatched)
+            kept += nolint.warn_unmatched(display, unmatched) + nolint.warn_unknown(display, text)
         return kept
 
 

@@ -244,3 +244,25 @@ def test_syntax_and_encoding_cannot_be_enabled_or_disabled(tmp_path, args, confi
         (repo / "lintgate.json").write_text(config)
     proc = lintgate(repo, *args)
     assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-E", "imprts"], "--enable: unknown linter 'imprts' (did you mean 'imports'?)"),
+        (["-D", "isort,Black"], "--disable: unknown linter 'Black' (did you mean 'black'?)"),
+        (
+            ["-E", "nope"],
+            "--enable: unknown linter 'nope' (expected one of: imports, isort, black)",
+        ),
+    ],
+)
+def test_an_unknown_linter_flag_names_the_nearest_or_the_valid_names(tmp_path, args, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+    key = "Enable" if args[0] == "-E" else "Disable"
+    (repo / "lintgate.json").write_text(json.dumps({key: args[1].split(",")}))
+    proc = lintgate(repo)  # the config file's error has the same wording
+    problem = message.split(": ", 1)[1]
+    assert (proc.stderr, proc.returncode) == (f"lintgate: lintgate.json: {key}: {problem}\n", 2)

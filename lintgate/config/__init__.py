@@ -104,6 +104,14 @@ def _suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def unknown_linter(name: str, names: list[str]) -> str:
+    """The one-line complaint about a linter `name` not among `names`: `unknown linter 'NAME'`
+    with the nearest valid name (`did you mean`), or the valid names when none is near. Used
+    for the config file, the `-E`/`-D` flags and `nolint` directives alike."""
+    hint = _suggest(name, names) or f" (expected one of: {', '.join(names)})"
+    return f"unknown linter {name!r}{hint}"
+
+
 def _linter_names(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of linter names")
@@ -114,7 +122,7 @@ def _linter_names(value: Any, where: str) -> list[str]:
                 f"{REPORTING_ONLY[name]}"
             )
         if name not in BUILTIN:
-            raise ConfigError(f"{where}: unknown linter {name!r}{_suggest(name, list(BUILTIN))}")
+            raise ConfigError(f"{where}: {unknown_linter(name, list(BUILTIN))}")
     return value
 
 
@@ -160,7 +168,7 @@ def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     names = list(BUILTIN) + list(REPORTING_ONLY)
     for linter in value:
         if linter not in names:
-            raise ConfigError(f"{where}: unknown linter {linter!r}{_suggest(linter, names)}")
+            raise ConfigError(f"{where}: {unknown_linter(linter, names)}")
     return value
 
 
