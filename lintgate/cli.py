@@ -331,8 +331,8 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     status = 0
     for note in found.notes:
         print(f"lintgate: {note}", file=sys.stderr)
-    for missing in found.missing:
-        print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
+    for error in found.errors:
+        print(f"lintgate: {error}", file=sys.stderr)
         status |= FAILURE
     if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
         from lintgate import fix

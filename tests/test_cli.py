@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import copy_repo, lintgate
+from helpers import copy_repo, lintgate, normalize_stderr
 
 
 def test_print_config_round_trips(tmp_path):
@@ -266,3 +266,37 @@ def test_an_unknown_linter_flag_names_the_nearest_or_the_valid_names(tmp_path, a
     proc = lintgate(repo)  # the config file's error has the same wording
     problem = message.split(": ", 1)[1]
     assert (proc.stderr, proc.returncode) == (f"lintgate: lintgate.json: {key}: {problem}\n", 2)
+
+
+def test_special_files_named_or_walked_are_never_read_and_named_ones_are_errors(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "ok.py").write_text("x = 1\n")
+    os.mkfifo(repo / "fifo.py")  # reading it would block
+    (repo / "loop.py").symlink_to("loop2.py")
+    (repo / "loop2.py").symlink_to("loop.py")
+    (repo / "dangling.py").symlink_to("nowhere.py")
+    (repo / "to_fifo.py").symlink_to("fifo.py")
+    git(repo, "init", "-q")
+    named = ["fifo.py", "loop.py", "dangling.py", "to_fifo.py", "missing.py", "ok.py"]
+    proc = lintgate(repo, *named, timeout=60)
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "",
+        "lintgate: fifo.py: not a regular file\n"
+        "lintgate: loop.py: symbolic link loop\n"
+        "lintgate: dangling.py: dangling symbolic link\n"
+        "lintgate: to_fifo.py: not a regular file\n"
+        "lintgate: missing.py: no such file or directory\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        2,
+    )
+    proc = lintgate(repo, timeout=60)  # walked: noted and skipped (a FIFO itself silently)
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "",
+        "lintgate: dangling.py: dangling symbolic link, skipped\n"
+        "lintgate: loop.py: symbolic link loop, skipped\n"
+        "lintgate: loop2.py: symbolic link loop, skipped\n"
+        "lintgate: to_fifo.py: not a regular file, skipped\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        0,
+    )
