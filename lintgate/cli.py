@@ -204,14 +204,23 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
     (then the whole value is a template). stdout gets `default_format` unless an `--output`
-    without a path claims it. Raises ConfigError for an unknown format or a bad template.
+    without a path claims it. Raises ConfigError for an unknown format or a bad template, and
+    for two reports to one place (stdout, or the same file), which would interleave.
     """
     outputs = []
+    claimed: dict[str, str] = {}  # where -> the format that writes there
     for value in values:
         name, sep, path = value.rpartition("=")
         if not sep or "{" in path or "}" in path:
             name, path = value, ""
         KEYS["Format"](name, "--output")
+        where = os.path.normpath(path) if path else "stdout"
+        if where in claimed:
+            raise ConfigError(
+                f"--output: {claimed[where]} and {name} both write to {where}; "
+                "give each report its own place (NAME=PATH)"
+            )
+        claimed[where] = name
         outputs.append((name, path or None))
     if not any(path is None for _, path in outputs):
         outputs.insert(0, (default_format, None))

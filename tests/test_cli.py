@@ -300,3 +300,25 @@ def test_special_files_named_or_walked_are_never_read_and_named_ones_are_errors(
         "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
         0,
     )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--output", "text", "--output", "json"],
+            "--output: text and json both write to stdout; give each report its own place "
+            "(NAME=PATH)",
+        ),
+        (
+            ["--output", "json=out.json", "--output", "sarif=./out.json"],
+            "--output: json and sarif both write to out.json; give each report its own place "
+            "(NAME=PATH)",
+        ),
+    ],
+)
+def test_two_reports_to_one_place_are_a_usage_error(tmp_path, args, message):
+    repo = copy_repo("report-all", tmp_path / "repo")
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+    assert not (repo / "out.json").exists()
