@@ -322,3 +322,37 @@ def test_two_reports_to_one_place_are_a_usage_error(tmp_path, args, message):
     proc = lintgate(repo, *args)
     assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
     assert not (repo / "out.json").exists()
+
+
+def test_a_control_character_in_a_file_name_is_quoted_as_git_quotes_it(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ["a\nb.py", "t\tab.py", "e\x1b[31m.py", 'q"x.py', "café.py"]:
+        (repo / name).write_text("import os\n")
+    git(repo, "init", "-q")
+    args = ["--disable-all", "-E", "imports"]
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.returncode) == (
+        "\"a\\nb.py\":1:8: ⚠️ 'os' imported but unused (imports)\n"
+        "café.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+        "\"e\\033[31m.py\":1:8: ⚠️ 'os' imported but unused (imports)\n"
+        '"q\\"x.py":1:8: ⚠️ \'os\' imported but unused (imports)\n'
+        "\"t\\tab.py\":1:8: ⚠️ 'os' imported but unused (imports)\n",
+        1,
+    )
+    git_status = subprocess.run(
+        ["git", "-c", "core.quotePath=false", "status", "--short"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert sorted(line[3:] for line in git_status.stdout.splitlines()) == sorted(
+        line.rsplit(":1:8:", 1)[0] for line in proc.stdout.splitlines()
+    )
+    proc = lintgate(repo, *args, "--format", "gometalinter", "--exclude", r'^"[aeq]')
+    assert proc.stdout == (
+        "café.py:1:8:warning: 'os' imported but unused (imports)\n"
+        "\"t\\tab.py\":1:8:warning: 'os' imported but unused (imports)\n"
+    )
+    proc = lintgate(repo, *args, "--format", "json")  # JSON escapes the name itself
+    assert json.loads(proc.stdout)[0]["path"] == "a\nb.py"
