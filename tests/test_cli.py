@@ -356,3 +356,21 @@ def test_a_control_character_in_a_file_name_is_quoted_as_git_quotes_it(tmp_path)
     )
     proc = lintgate(repo, *args, "--format", "json")  # JSON escapes the name itself
     assert json.loads(proc.stdout)[0]["path"] == "a\nb.py"
+
+
+def test_a_broken_isort_config_file_is_one_line_without_isort_warnings(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    (repo / "a.py").write_text("import sys\nimport os\n")
+    (repo / "sub" / "b.py").write_text("import sys\nimport os\n")
+    (repo / "sub" / "setup.cfg").write_text("[metadata\nname = x\n")
+    git(repo, "init", "-q")
+    proc = lintgate(repo, "--disable-all", "-E", "isort")
+    # isort itself warns and goes on with its defaults; the gate says so and sets bit 2
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "a.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n",
+        f"lintgate: isort: {repo / 'sub' / 'setup.cfg'}: cannot read isort's configuration: "
+        "File contains no section headers.\n"
+        "lintgate: 2 files checked, 1 findings, 0 from cache, N.NNs\n",
+        3,
+    )
