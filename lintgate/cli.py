@@ -332,9 +332,9 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         from lintgate.linters.configs import broken_pyprojects
 
         dirs = dict.fromkeys([str(root), *(str(f.parent) for f in found.files)])
-        broken = broken_pyprojects(dirs)
-        for path, error in broken:
-            print(f"lintgate: {os.path.relpath(path, cwd)}:{error}", file=sys.stderr)
+        broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
+        for error in broken:
+            print(f"lintgate: {error}", file=sys.stderr)
         if broken:
             return FAILURE
     status = 0

@@ -188,7 +188,9 @@ def _not_a_file(path: Path) -> str | None:
             return "symbolic link loop"
         if os.path.islink(path):
             return "dangling symbolic link"
-        return e.strerror.lower() if e.errno != errno.ENOENT else "no such file or directory"
+        if e.errno == errno.ENOENT:
+            return "no such file or directory"
+        return (e.strerror or str(e)).lower()
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 

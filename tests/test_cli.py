@@ -201,6 +201,11 @@ def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
     assert (proc.stdout, proc.returncode) == ("", 2)
     assert proc.stderr.startswith("lintgate: pyproject.toml:2:17: invalid TOML: ")
     assert (repo / "pkg" / "a.py").read_text() == "import os\nx=1\n"
+    (repo / "pyproject.toml").write_text('x = "')  # an error at the end: no position
+    proc = lintgate(repo)
+    assert (
+        proc.stderr.splitlines()[1] == "lintgate: pyproject.toml: invalid TOML: Unterminated string"
+    )
     # neither isort nor black runs: nothing reads pyproject.toml
     proc = lintgate(repo, "--disable-all", "-E", "imports")
     assert (proc.stdout, proc.returncode) == (

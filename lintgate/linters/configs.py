@@ -15,7 +15,7 @@ import json
 import os
 import re
 import sys
-from typing import Iterable
+from typing import Callable, Iterable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -79,9 +79,10 @@ def is_stop_dir(directory: str, names: tuple[str, ...] = (".git", ".hg")) -> boo
 _TOML_POSITION = re.compile(r"^(.*?) \(at (?:line (\d+), column (\d+)|end of document)\)$", re.S)
 
 
-def toml_error(path: str) -> str | None:
-    """Why the TOML file at `path` does not parse, as `LINE:COL: invalid TOML: MESSAGE` (or
-    `invalid TOML: MESSAGE` without a position), or None when it parses or cannot be read."""
+def toml_error(path: str, display: str) -> str | None:
+    """Why the TOML file at `path` does not parse, as `DISPLAY:LINE:COL: invalid TOML: MESSAGE`
+    (or `DISPLAY: invalid TOML: MESSAGE` without a position), or None when it parses or cannot
+    be read. `display`: how to name the file."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -90,32 +91,33 @@ def toml_error(path: str) -> str | None:
     try:
         tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as e:
-        return f"invalid TOML: not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})"
+        return f"{display}: invalid TOML: not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})"
     except tomllib.TOMLDecodeError as e:
         m = _TOML_POSITION.match(str(e))
         if m and m.group(2):
-            return f"{m.group(2)}:{m.group(3)}: invalid TOML: {m.group(1)}"
-        return f"invalid TOML: {m.group(1) if m else e}"
+            return f"{display}:{m.group(2)}:{m.group(3)}: invalid TOML: {m.group(1)}"
+        return f"{display}: invalid TOML: {m.group(1) if m else e}"
     return None
 
 
-def broken_pyprojects(directories: Iterable[str]) -> list[tuple[str, str]]:
-    """(path, `toml_error`) of each `pyproject.toml` that does not parse, in the given
-    directories (absolute) or above them up to the repository root (`is_stop_dir`, included) or
-    the file system root: the files isort's config search (from a file's directory) and black's
+def broken_pyprojects(directories: Iterable[str], display: Callable[[str], str]) -> list[str]:
+    """`toml_error` of each `pyproject.toml` that does not parse, in the given directories
+    (absolute) or above them up to the repository root (`is_stop_dir`, included) or the file
+    system root: the files isort's config search (from a file's directory) and black's
     project-root search may read. isort only warns about such a file and black refuses to run;
-    lintgate makes it a configuration error. Sorted by path; never raises."""
+    lintgate makes it a configuration error. `display(path)` names a file. In path order;
+    never raises."""
     seen: set[str] = set()
     broken = []
     for directory in directories:
         while directory not in seen:
             seen.add(directory)
             path = os.path.join(directory, "pyproject.toml")
-            error = toml_error(path) if os.path.isfile(path) else None
+            error = toml_error(path, display(path)) if os.path.isfile(path) else None
             if error:
                 broken.append((path, error))
             parent = os.path.dirname(directory)
             if is_stop_dir(directory) or parent == directory:
                 break
             directory = parent
-    return sorted(broken)
+    return [error for _, error in sorted(broken)]
