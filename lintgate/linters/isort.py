@@ -56,7 +56,8 @@ def settings_for(directory: Path, project: Project):
 def _unreadable_configs():
     """Catches isort's "Failed to pull configuration information from PATH" warnings (isort
     goes on without the file); the list it yields gets, on exit, `PATH: cannot read isort's
-    configuration: CAUSE` for each, the cause from isort's own reader."""
+    configuration: CAUSE` for each, the cause from isort's own reader. Other warnings pass on.
+    """
     import warnings
 
     from isort.settings import CONFIG_SECTIONS, _get_config_data
@@ -68,7 +69,10 @@ def _unreadable_configs():
     prefix = "Failed to pull configuration information from "
     for warning in caught:
         path = str(warning.message).removeprefix(prefix)
-        if path == str(warning.message):
+        if path == str(warning.message):  # another warning: as isort would give it
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
             continue
         try:
             _get_config_data(path, CONFIG_SECTIONS[os.path.basename(path)])
