@@ -204,14 +204,23 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
     (then the whole value is a template). stdout gets `default_format` unless an `--output`
-    without a path claims it. Raises ConfigError for an unknown format or a bad template.
+    without a path claims it. Raises ConfigError for an unknown format or a bad template, and
+    for two reports to one place (stdout, or the same file), which would interleave.
     """
     outputs = []
+    claimed: dict[str, str] = {}  # where -> the format that writes there
     for value in values:
         name, sep, path = value.rpartition("=")
         if not sep or "{" in path or "}" in path:
             name, path = value, ""
         KEYS["Format"](name, "--output")
+        where = os.path.normpath(path) if path else "stdout"
+        if where in claimed:
+            raise ConfigError(
+                f"--output: {claimed[where]} and {name} both write to {where}; "
+                "give each report its own place (NAME=PATH)"
+            )
+        claimed[where] = name
         outputs.append((name, path or None))
     if not any(path is None for _, path in outputs):
         outputs.insert(0, (default_format, None))
@@ -319,11 +328,20 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         return FAILURE
     project = Project(root, cwd)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
+        from lintgate.linters.configs import broken_pyprojects
+
+        dirs = dict.fromkeys([str(root), *(str(f.parent) for f in found.files)])
+        broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
+        for error in broken:
+            print(f"lintgate: {error}", file=sys.stderr)
+        if broken:
+            return FAILURE
     status = 0
     for note in found.notes:
         print(f"lintgate: {note}", file=sys.stderr)
-    for missing in found.missing:
-        print(f"lintgate: {missing}: no such file or directory", file=sys.stderr)
+    for error in found.errors:
+        print(f"lintgate: {error}", file=sys.stderr)
         status |= FAILURE
     if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
         from lintgate import fix

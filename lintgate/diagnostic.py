@@ -58,15 +58,35 @@ class Diagnostic(NamedTuple):
         )
 
 
+# C-style escapes of git's quote_c_style; other control characters are written in octal.
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f"}
+_ESCAPES.update({"\r": "\\r", '"': '\\"', "\\": "\\\\"})
+
+
+def quote_path(path: str) -> str:
+    """`path` as git prints a file name with `core.quotePath=false` (`git status`, `git diff`):
+    unchanged, unless it holds a control character (newline, tab, ESC, DEL, ...), a `"` or a
+    `\\`; then in double quotes with C-style escapes (`"a\\nb.py"`, octal `\\033` for others),
+    so that one finding stays one line. Non-ASCII characters are kept as they are."""
+    if not any(c < " " or c in '"\\\x7f' for c in path):
+        return path
+    escaped = "".join(
+        _ESCAPES.get(c) or (f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in path
+    )
+    return f'"{escaped}"'
+
+
 def render_text(d: Diagnostic) -> str:
-    """`path:line:col: ⚠️ message (linter)`, or ❌ for an error: the default `text` line."""
+    """`path:line:col: ⚠️ message (linter)`, or ❌ for an error: the default `text` line
+    (the path quoted by `quote_path`)."""
     mark = "\u274c" if d.severity == ERROR else "\u26a0\ufe0f"
-    return f"{d.path}:{d.line}:{d.col}: {mark} {d.message} ({d.linter})"
+    return f"{quote_path(d.path)}:{d.line}:{d.col}: {mark} {d.message} ({d.linter})"
 
 
 def render_gometalinter(d: Diagnostic) -> str:
     """gometalinter's default template, byte for byte:
-    `{{.Path}}:{{.Line}}:{{if .Col}}{{.Col}}{{end}}:{{.Severity}}: {{.Message}} ({{.Linter}})`.
+    `{{.Path}}:{{.Line}}:{{if .Col}}{{.Col}}{{end}}:{{.Severity}}: {{.Message}} ({{.Linter}})`,
+    with the path quoted by `quote_path` (for a path that holds a control character, `"` or `\\`).
     """
     col = str(d.col) if d.col else ""
-    return f"{d.path}:{d.line}:{col}:{d.severity}: {d.message} ({d.linter})"
+    return f"{quote_path(d.path)}:{d.line}:{col}:{d.severity}: {d.message} ({d.linter})"

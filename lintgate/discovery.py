@@ -11,7 +11,9 @@ Symbolic links are followed only to targets inside the project root, and never r
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,13 +56,14 @@ class Discovered:
     """The outcome of discovery.
 
     files: absolute paths to check, in a stable order, each once; notes: one-line messages for
-    stderr (dangling links, links out of the root); missing: paths named on the command line
-    that do not exist (an error: exit bit 2).
+    stderr (dangling links, links out of the root); errors: one-line messages, `NAME: problem`,
+    for paths named on the command line that cannot be read as files (missing, a dangling link
+    or a loop, a FIFO, socket or device): an error, exit bit 2.
     """
 
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def _skip_spec(patterns: list[str]):
@@ -174,12 +177,30 @@ def _inside(path: Path, root: Path) -> bool:
     return real == root or root in real.parents
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` (a link followed) cannot be read as a file: "no such file or directory",
+    "dangling symbolic link", "symbolic link loop", "not a regular file" (a FIFO, whose read
+    would block, a socket, a device, or a directory); None for a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if os.path.islink(path):
+            return "dangling symbolic link"
+        if e.errno == errno.ENOENT:
+            return "no such file or directory"
+        return (e.strerror or str(e)).lower()
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
 def _admit(path: Path, root: Path, notes: list[str], display) -> bool:
-    """Whether a (possibly linked) file may be read: not dangling, not outside the root."""
+    """Whether a walked, possibly linked, file may be read: a regular file, not outside the root."""
     if not path.is_symlink():
         return True
-    if not path.exists():
-        notes.append(f"{display(path)}: dangling symbolic link, skipped")
+    problem = _not_a_file(path)
+    if problem:
+        notes.append(f"{display(path)}: {problem}, skipped")
         return False
     if not _inside(path, root):
         notes.append(f"{display(path)}: symbolic link out of the project root, skipped")
@@ -191,7 +212,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
     """Find the files to check under `paths` (relative to `cwd`; default the working directory).
 
     `root` is the project root (absolute, resolved), against which `skip` patterns
-    (gitignore syntax) are matched. Never raises for a bad path: it is reported in `missing`.
+    (gitignore syntax) are matched. Never raises for a bad path: it is reported in `errors`.
     """
     result = Discovered()
     spec = _skip_spec(skip)
@@ -214,10 +235,14 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
 
     seen: set[str] = set()
 
-    def add(path: Path, walked: bool) -> None:
+    def add(path: Path, walked: bool, named: str = "") -> None:
         key = os.path.abspath(
             path
         )  # a link and its target are both checked, each under its own path
+        problem = None if walked else _not_a_file(path)
+        if problem:  # named on the command line: an error, as black and isort make it
+            result.errors.append(f"{named}: {problem}")
+            return
         if key in seen or skipped(path, walked):
             return
         if not _admit(path, root_real, result.notes, display):
@@ -239,8 +264,6 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
             for f in candidates:
                 if f.suffix in SUFFIXES and (f.is_symlink() or f.is_file()):
                     add(f, walked=True)
-        elif path.is_file() or path.is_symlink():
-            add(path, walked=False)
         else:
-            result.missing.append(arg)
+            add(path, walked=False, named=arg)
     return result

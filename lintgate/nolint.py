@@ -13,7 +13,8 @@ What it covers:
 
 A finding is silenced by the narrowest directive covering its line that names its linter (or
 names none); that directive is then matched. Directives that silenced nothing are
-"unmatched": `warn_unmatched` reports them (gometalinter's `WarnUnmatchedDirective`).
+"unmatched": `warn_unmatched` reports them (gometalinter's `WarnUnmatchedDirective`), and
+`warn_unknown` the linter names no linter has (golangci-lint warns about those too).
 Comments are found with `tokenize`, statements with `ast`; a file that does not tokenize keeps
 the directives found before the error, one that does not parse gets line scopes only.
 """
@@ -34,6 +35,7 @@ __all__ = [
     "Directive",
     "parse",
     "suppress",
+    "warn_unknown",
     "warn_unmatched",
 ]
 
@@ -161,3 +163,28 @@ def warn_unmatched(path: str, unmatched: list[Directive]) -> list[Diagnostic]:
     each unmatched directive's comment, message "nolint directive did not match any issue".
     `path` is the file's report path (relative, `/`-separated)."""
     return [Diagnostic(path, r.line, r.col, LINTER, UNMATCHED_MESSAGE, WARNING) for r in unmatched]
+
+
+def warn_unknown(path: str, text: str) -> list[Diagnostic]:
+    """The findings `WarnUnmatchedDirective: true` adds for names in directives that no linter
+    has (`# nolint: imprts` silences nothing): one warning of the linter `nolint` per unknown
+    name at its directive's comment, `nolint directive names an unknown linter 'imprts' (did
+    you mean 'imports'?)`, worded as the config file's and the flags' errors. `path` as for
+    `warn_unmatched`; `text` the decoded source."""
+    from lintgate.config import REPORTING_ONLY, unknown_linter
+    from lintgate.linters import BUILTIN
+
+    known = [*BUILTIN, *REPORTING_ONLY]
+    return [
+        Diagnostic(
+            path,
+            r.line,
+            r.col,
+            LINTER,
+            f"nolint directive names an {unknown_linter(name, known)}",
+            WARNING,
+        )
+        for r in parse(text)
+        for name in r.linters
+        if name not in known
+    ]

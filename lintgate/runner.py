@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
-from lintgate.linters.base import ParseError, Project
+from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, decode
 
 ENCODING = "encoding"
@@ -136,7 +136,8 @@ class Checker:
             try:
                 self._settings[key] = linters.get(name).settings_for(directory, self.project)
             except Exception as e:  # a bad tool config is the user's input: one line, no traceback
-                self._settings_errors[key] = _one_line(e)
+                own = isinstance(e, SettingsError)  # names the file already
+                self._settings_errors[key] = str(e).splitlines()[0] if own else _one_line(e)
                 raise _SettingsFailure(self._settings_errors[key]) from None
         return self._settings[key]
 
@@ -227,7 +228,7 @@ class Checker:
 
         kept, unmatched = nolint.suppress(found, text)
         if self.warn_unmatched:
-            kept += nolint.warn_unmatched(display, unmatched)
+            kept += nolint.warn_unmatched(display, unmatched) + nolint.warn_unknown(display, text)
         return kept
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import copy_repo, lintgate
+from helpers import copy_repo, lintgate, normalize_stderr
 
 
 def test_print_config_round_trips(tmp_path):
@@ -180,3 +180,202 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
     )
     assert proc.stdout == b"{\n"
     assert b"Traceback" not in proc.stderr
+
+
+def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pkg" / "a.py").write_text("import os\nx=1\n")
+    (repo / "pyproject.toml").write_text("[tool.black\nline-length = 80\n")
+    (repo / "pkg" / "pyproject.toml").write_text('[tool.isort]\nprofile = "black\n')
+    git(repo, "init", "-q")
+    proc = lintgate(repo)  # isort alone would warn and go on with defaults, black would refuse
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        "lintgate: pkg/pyproject.toml:2:17: invalid TOML: Illegal character '\\n'\n"
+        "lintgate: pyproject.toml:1:12: invalid TOML: Expected ']' at the end of a table "
+        "declaration\n",
+        2,
+    )
+    proc = lintgate(repo / "pkg", "-D", "black", "--fix")
+    assert (proc.stdout, proc.returncode) == ("", 2)
+    assert proc.stderr.startswith("lintgate: pyproject.toml:2:17: invalid TOML: ")
+    assert (repo / "pkg" / "a.py").read_text() == "import os\nx=1\n"
+    (repo / "pyproject.toml").write_text('x = "')  # an error at the end: no position
+    proc = lintgate(repo)
+    assert (
+        proc.stderr.splitlines()[1] == "lintgate: pyproject.toml: invalid TOML: Unterminated string"
+    )
+    # neither isort nor black runs: nothing reads pyproject.toml
+    proc = lintgate(repo, "--disable-all", "-E", "imports")
+    assert (proc.stdout, proc.returncode) == (
+        "pkg/a.py:1:8: ⚠️ 'os' imported but unused (imports)\n",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    "args, config, message",
+    [
+        (
+            ["-D", "syntax"],
+            None,
+            "--disable: 'syntax' is not a linter and cannot be enabled or disabled: "
+            "a file that does not parse is always reported",
+        ),
+        (
+            ["-E", "isort,encoding"],
+            None,
+            "--enable: 'encoding' is not a linter and cannot be enabled or disabled: "
+            "a file that does not decode is always reported",
+        ),
+        (
+            [],
+            '{"Enable": ["black", "syntax"]}',
+            "lintgate.json: Enable: 'syntax' is not a linter and cannot be enabled or disabled: "
+            "a file that does not parse is always reported",
+        ),
+        (
+            [],
+            '{"Disable": ["nolint"]}',
+            "lintgate.json: Disable: 'nolint' is not a linter and cannot be enabled or disabled: "
+            "unmatched directives are reported with WarnUnmatchedDirective",
+        ),
+    ],
+)
+def test_syntax_and_encoding_cannot_be_enabled_or_disabled(tmp_path, args, config, message):
+    repo = copy_repo("syntax", tmp_path / "repo")
+    if config:
+        (repo / "lintgate.json").write_text(config)
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-E", "imprts"], "--enable: unknown linter 'imprts' (did you mean 'imports'?)"),
+        (["-D", "isort,Black"], "--disable: unknown linter 'Black' (did you mean 'black'?)"),
+        (
+            ["-E", "nope"],
+            "--enable: unknown linter 'nope' (expected one of: imports, isort, black)",
+        ),
+    ],
+)
+def test_an_unknown_linter_flag_names_the_nearest_or_the_valid_names(tmp_path, args, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+    key = "Enable" if args[0] == "-E" else "Disable"
+    (repo / "lintgate.json").write_text(json.dumps({key: args[1].split(",")}))
+    proc = lintgate(repo)  # the config file's error has the same wording
+    problem = message.split(": ", 1)[1]
+    assert (proc.stderr, proc.returncode) == (f"lintgate: lintgate.json: {key}: {problem}\n", 2)
+
+
+def test_special_files_named_or_walked_are_never_read_and_named_ones_are_errors(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "ok.py").write_text("x = 1\n")
+    os.mkfifo(repo / "fifo.py")  # reading it would block
+    (repo / "loop.py").symlink_to("loop2.py")
+    (repo / "loop2.py").symlink_to("loop.py")
+    (repo / "dangling.py").symlink_to("nowhere.py")
+    (repo / "to_fifo.py").symlink_to("fifo.py")
+    git(repo, "init", "-q")
+    named = ["fifo.py", "loop.py", "dangling.py", "to_fifo.py", "missing.py", "ok.py"]
+    proc = lintgate(repo, *named, timeout=60)
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "",
+        "lintgate: fifo.py: not a regular file\n"
+        "lintgate: loop.py: symbolic link loop\n"
+        "lintgate: dangling.py: dangling symbolic link\n"
+        "lintgate: to_fifo.py: not a regular file\n"
+        "lintgate: missing.py: no such file or directory\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        2,
+    )
+    proc = lintgate(repo, timeout=60)  # walked: noted and skipped (a FIFO itself silently)
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "",
+        "lintgate: dangling.py: dangling symbolic link, skipped\n"
+        "lintgate: loop.py: symbolic link loop, skipped\n"
+        "lintgate: loop2.py: symbolic link loop, skipped\n"
+        "lintgate: to_fifo.py: not a regular file, skipped\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--output", "text", "--output", "json"],
+            "--output: text and json both write to stdout; give each report its own place "
+            "(NAME=PATH)",
+        ),
+        (
+            ["--output", "json=out.json", "--output", "sarif=./out.json"],
+            "--output: json and sarif both write to out.json; give each report its own place "
+            "(NAME=PATH)",
+        ),
+    ],
+)
+def test_two_reports_to_one_place_are_a_usage_error(tmp_path, args, message):
+    repo = copy_repo("report-all", tmp_path / "repo")
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("", f"lintgate: {message}\n", 2)
+    assert not (repo / "out.json").exists()
+
+
+def test_a_control_character_in_a_file_name_is_quoted_as_git_quotes_it(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ["a\nb.py", "t\tab.py", "e\x1b[31m.py", 'q"x.py', "café.py"]:
+        (repo / name).write_text("import os\n")
+    git(repo, "init", "-q")
+    args = ["--disable-all", "-E", "imports"]
+    proc = lintgate(repo, *args)
+    assert (proc.stdout, proc.returncode) == (
+        "\"a\\nb.py\":1:8: ⚠️ 'os' imported but unused (imports)\n"
+        "café.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+        "\"e\\033[31m.py\":1:8: ⚠️ 'os' imported but unused (imports)\n"
+        '"q\\"x.py":1:8: ⚠️ \'os\' imported but unused (imports)\n'
+        "\"t\\tab.py\":1:8: ⚠️ 'os' imported but unused (imports)\n",
+        1,
+    )
+    git_status = subprocess.run(
+        ["git", "-c", "core.quotePath=false", "status", "--short"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert sorted(line[3:] for line in git_status.stdout.splitlines()) == sorted(
+        line.rsplit(":1:8:", 1)[0] for line in proc.stdout.splitlines()
+    )
+    proc = lintgate(repo, *args, "--format", "gometalinter", "--exclude", r'^"[aeq]')
+    assert proc.stdout == (
+        "café.py:1:8:warning: 'os' imported but unused (imports)\n"
+        "\"t\\tab.py\":1:8:warning: 'os' imported but unused (imports)\n"
+    )
+    proc = lintgate(repo, *args, "--format", "json")  # JSON escapes the name itself
+    assert json.loads(proc.stdout)[0]["path"] == "a\nb.py"
+
+
+def test_a_broken_isort_config_file_is_one_line_without_isort_warnings(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    (repo / "a.py").write_text("import sys\nimport os\n")
+    (repo / "sub" / "b.py").write_text("import sys\nimport os\n")
+    (repo / "sub" / "setup.cfg").write_text("[metadata\nname = x\n")
+    git(repo, "init", "-q")
+    proc = lintgate(repo, "--disable-all", "-E", "isort")
+    # isort itself warns and goes on with its defaults; the gate says so and sets bit 2
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "a.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n",
+        f"lintgate: isort: {repo / 'sub' / 'setup.cfg'}: cannot read isort's configuration: "
+        "File contains no section headers.\n"
+        "lintgate: 2 files checked, 1 findings, 0 from cache, N.NNs\n",
+        3,
+    )

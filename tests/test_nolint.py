@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lintgate.diagnostic import Diagnostic, render_gometalinter
-from lintgate.nolint import Directive, parse, suppress, warn_unmatched
+from lintgate.nolint import Directive, parse, suppress, warn_unknown, warn_unmatched
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nolint"
 PATH = "tests/fixtures/nolint/scopes.py"
@@ -85,6 +85,19 @@ def test_unmatched_directive_warnings_exact_output():
         f"{PATH}:29:8:warning: nolint directive did not match any issue (nolint)",
         f"{PATH}:32:17:warning: nolint directive did not match any issue (nolint)",
     ]
+
+
+def test_unknown_linter_names_are_reported_with_the_nearest_valid_name():
+    source = "import os  # nolint: imports, ISORT\nx = 1  # nolint: syntax, fixx, zzz\n"
+    assert [render_gometalinter(w) for w in warn_unknown("a.py", source)] == [
+        "a.py:1:12:warning: nolint directive names an unknown linter 'ISORT'"
+        " (did you mean 'isort'?) (nolint)",
+        "a.py:2:8:warning: nolint directive names an unknown linter 'fixx'"
+        " (did you mean 'fix'?) (nolint)",
+        "a.py:2:8:warning: nolint directive names an unknown linter 'zzz' (expected one of:"
+        " imports, isort, black, syntax, encoding, nolint, fix) (nolint)",
+    ]
+    assert warn_unknown("a.py", "import os  # nolint\n") == []
 
 
 def test_no_findings_leaves_every_directive_unmatched():

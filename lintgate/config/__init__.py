@@ -22,8 +22,14 @@ from lintgate.diagnostic import SEVERITIES
 from lintgate.linters import BUILTIN, DEFAULT_ENABLED
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
-# Linters that report without being enabled: they may appear in Severity and MessageOverride.
-REPORTING_ONLY = ("syntax", "encoding", "nolint", "fix")
+# Linters that report without being enabled: they may appear in Severity and MessageOverride,
+# not in Enable/Disable (as golangci-lint's `typecheck`); the value says when they report.
+REPORTING_ONLY = {
+    "syntax": "a file that does not parse is always reported",
+    "encoding": "a file that does not decode is always reported",
+    "nolint": "unmatched directives are reported with WarnUnmatchedDirective",
+    "fix": "files left unfixed are reported with --fix and --diff",
+}
 
 
 class ConfigError(Exception):
@@ -98,12 +104,25 @@ def _suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def unknown_linter(name: str, names: list[str]) -> str:
+    """The one-line complaint about a linter `name` not among `names`: `unknown linter 'NAME'`
+    with the nearest valid name (`did you mean`), or the valid names when none is near. Used
+    for the config file, the `-E`/`-D` flags and `nolint` directives alike."""
+    hint = _suggest(name, names) or f" (expected one of: {', '.join(names)})"
+    return f"unknown linter {name!r}{hint}"
+
+
 def _linter_names(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of linter names")
     for name in value:
+        if name in REPORTING_ONLY:
+            raise ConfigError(
+                f"{where}: {name!r} is not a linter and cannot be enabled or disabled: "
+                f"{REPORTING_ONLY[name]}"
+            )
         if name not in BUILTIN:
-            raise ConfigError(f"{where}: unknown linter {name!r}{_suggest(name, list(BUILTIN))}")
+            raise ConfigError(f"{where}: {unknown_linter(name, list(BUILTIN))}")
     return value
 
 
@@ -149,7 +168,7 @@ def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     names = list(BUILTIN) + list(REPORTING_ONLY)
     for linter in value:
         if linter not in names:
-            raise ConfigError(f"{where}: unknown linter {linter!r}{_suggest(linter, names)}")
+            raise ConfigError(f"{where}: {unknown_linter(linter, names)}")
     return value
 
 

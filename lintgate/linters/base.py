@@ -1,4 +1,4 @@
-"""What every linter module shares: the parse error and the project it runs in."""
+"""What every linter module shares: the parse and settings errors, the project it runs in."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ class ParseError(Exception):
         self.message = message
         self.line = line
         self.col = col
+
+
+class SettingsError(Exception):
+    """The tool's configuration is invalid or does not parse; `str(error)` is one line naming
+    the file (and the key), printed as it is after the linter's name."""
 
 
 class Project(NamedTuple):

@@ -21,7 +21,7 @@ from typing import Any, Pattern
 
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
-from lintgate.linters.base import ParseError, Project
+from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.linters.hunks import changed_hunks, describe
 
 NAME = "black"
@@ -29,10 +29,6 @@ NAME = "black"
 _PARSE_ERROR = re.compile(
     r"^[Cc]annot parse(?: for target version [^:]*)?: (\d+):(\d+): ?(.*)$", re.S
 )
-
-
-class SettingsError(Exception):
-    """Black's configuration is invalid; `str(error)` names the file and the key."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
+from typing import Callable, Iterable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,3 +73,51 @@ def is_stop_dir(directory: str, names: tuple[str, ...] = (".git", ".hg")) -> boo
         if os.path.isdir(path) or (name == ".git" and os.path.isfile(path)):
             return True
     return False
+
+
+# tomllib's messages end with the position: "... (at line 1, column 12)" or "(at end of document)"
+_TOML_POSITION = re.compile(r"^(.*?) \(at (?:line (\d+), column (\d+)|end of document)\)$", re.S)
+
+
+def toml_error(path: str, display: str) -> str | None:
+    """Why the TOML file at `path` does not parse, as `DISPLAY:LINE:COL: invalid TOML: MESSAGE`
+    (or `DISPLAY: invalid TOML: MESSAGE` without a position), or None when it parses or cannot
+    be read. `display`: how to name the file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    try:
+        tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        return f"{display}: invalid TOML: not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})"
+    except tomllib.TOMLDecodeError as e:
+        m = _TOML_POSITION.match(str(e))
+        if m and m.group(2):
+            return f"{display}:{m.group(2)}:{m.group(3)}: invalid TOML: {m.group(1)}"
+        return f"{display}: invalid TOML: {m.group(1) if m else e}"
+    return None
+
+
+def broken_pyprojects(directories: Iterable[str], display: Callable[[str], str]) -> list[str]:
+    """`toml_error` of each `pyproject.toml` that does not parse, in the given directories
+    (absolute) or above them up to the repository root (`is_stop_dir`, included) or the file
+    system root: the files isort's config search (from a file's directory) and black's
+    project-root search may read. isort only warns about such a file and black refuses to run;
+    lintgate makes it a configuration error. `display(path)` names a file. In path order;
+    never raises."""
+    seen: set[str] = set()
+    broken = []
+    for directory in directories:
+        while directory not in seen:
+            seen.add(directory)
+            path = os.path.join(directory, "pyproject.toml")
+            error = toml_error(path, display(path)) if os.path.isfile(path) else None
+            if error:
+                broken.append((path, error))
+            parent = os.path.dirname(directory)
+            if is_stop_dir(directory) or parent == directory:
+                break
+            directory = parent
+    return [error for _, error in sorted(broken)]

@@ -10,6 +10,7 @@ of the project root, as `isort --check-only .` run there would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -17,13 +18,14 @@ from pathlib import Path
 
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
-from lintgate.linters.base import Project
+from lintgate.linters.base import Project, SettingsError
 from lintgate.linters.hunks import changed_hunks
 
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
 _configs: dict[str, object] = {}
+_config_errors: dict[str, str | None] = {}
 
 
 def version() -> str:
@@ -34,24 +36,62 @@ def version() -> str:
 
 
 def settings_for(directory: Path, project: Project):
-    """The isort `Config` for files in `directory`: one object per config directory."""
+    """The isort `Config` for files in `directory`: one object per config directory. Raises
+    SettingsError when a config file on isort's search path does not parse."""
     from isort.settings import Config
 
-    found_in = _config_dir(str(directory))
+    found_in, error = _config_dir(str(directory))
     key = found_in or str(project.root)
     if key not in _configs:
-        _configs[key] = Config(settings_path=key)
+        with _unreadable_configs() as failed:
+            _configs[key] = Config(settings_path=key)
+        _config_errors[key] = failed[0] if failed else None
+    error = error or _config_errors[key]
+    if error:
+        raise SettingsError(error)
     return _configs[key]
 
 
-_config_dirs: dict[str, str | None] = {}
+@contextlib.contextmanager
+def _unreadable_configs():
+    """Catches isort's "Failed to pull configuration information from PATH" warnings (isort
+    goes on without the file); the list it yields gets, on exit, `PATH: cannot read isort's
+    configuration: CAUSE` for each, the cause from isort's own reader. Other warnings pass on.
+    """
+    import warnings
+
+    from isort.settings import CONFIG_SECTIONS, _get_config_data
+
+    failed: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        yield failed
+    prefix = "Failed to pull configuration information from "
+    for warning in caught:
+        path = str(warning.message).removeprefix(prefix)
+        if path == str(warning.message):  # another warning: as isort would give it
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+            continue
+        try:
+            _get_config_data(path, CONFIG_SECTIONS[os.path.basename(path)])
+            cause = "isort could not read it"
+        except Exception as e:
+            lines = str(e).strip().splitlines()
+            cause = lines[0] if lines else type(e).__name__
+        failed.append(f"{path}: cannot read isort's configuration: {cause}")
 
 
-def _config_dir(directory: str) -> str | None:
+_config_dirs: dict[str, tuple[str | None, str | None]] = {}
+
+
+def _config_dir(directory: str) -> tuple[str | None, str | None]:
     """The directory whose config isort's own search (`isort.settings._find_config`) takes for
-    files in `directory`, or None when it finds none. Memoized per directory: a directory with
-    no config file and no repository marker answers as its parent does, so the config files
-    are parsed once per directory that holds one, not once per directory below it."""
+    files in `directory`, or None when it finds none; and the first config file on the way
+    that does not parse (`_unreadable_configs`), or None. Memoized per directory: a directory
+    with no config file and no repository marker answers as its parent does, so the config
+    files are parsed once per directory that holds one, not once per directory below it."""
     if directory in _config_dirs:
         return _config_dirs[directory]
     from isort.settings import CONFIG_SOURCES, STOP_CONFIG_SEARCH_ON_DIRS, _find_config
@@ -61,8 +101,9 @@ def _config_dir(directory: str) -> str | None:
         os.path.exists(os.path.join(directory, d)) for d in STOP_CONFIG_SEARCH_ON_DIRS
     )
     if here or parent == directory:
-        found_in, data = _find_config(directory)
-        result = found_in if data else None
+        with _unreadable_configs() as failed:
+            found_in, data = _find_config(directory)
+        result = (found_in if data else None, failed[0] if failed else None)
     else:
         result = _config_dir(parent)
     _config_dirs[directory] = result
