@@ -1,3 +1,3 @@
 """lintgate: a lint and format gate for Python repositories."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
