@@ -38,6 +38,8 @@ from lintgate.source import Source, decode
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
 FIXERS = ("imports", "isort", "black")  # the pipeline order
+# fixers that fix finding by finding (`fix(..., only=findings)`); the others rewrite whole files
+PER_FINDING = ("imports",)
 BROKEN = ("syntax", "encoding")
 ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
 TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
@@ -327,18 +329,44 @@ class Fixer:
                 continue
             if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
                 continue
-            fix = self._fixer(module, settings, source.is_stub)
-            wanted = self._wants(name, module, settings, display, source, kept)
+            counted = self._counter(name, module, settings, display, source.is_stub)
+            fix = self._fixer(name, module, settings, source.is_stub, counted)
+            wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
 
-    def _fixer(self, module, settings, is_stub: bool) -> Callable[[str], str]:
+    def _counter(self, name, module, settings, display, is_stub: bool) -> Callable:
+        """`counted(text) -> (silenced, kept)`: whether a `nolint` directive silences a finding
+        of linter `name` in `text`, and the findings the run keeps there after the directives
+        and the filters (Diagnostics)."""
+
+        def counted(text: str) -> tuple[bool, list[Diagnostic]]:
+            source = _source(text, is_stub)
+            found = [
+                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
+            ]
+            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
+            unsilenced = [d for d in unsilenced if d.linter == name]
+            return len(unsilenced) < len(found), self._kept(unsilenced)
+
+        return counted
+
+    def _fixer(self, name, module, settings, is_stub, counted) -> Callable[[str], str]:
+        per_finding = name in PER_FINDING
+
         def fix(text: str) -> str:
-            return module.fix(text, _source(text, is_stub), settings)
+            source = _source(text, is_stub)
+            if per_finding and ("nolint" in text or not self._keeps_all):
+                # only what the run reports goes: an import a `nolint` directive (any scope)
+                # or a filter leaves out stays, and the others are still removed
+                return module.fix(text, source, settings, only=counted(text)[1])
+            return module.fix(text, source, settings)
 
         return fix
 
-    def _wants(self, name, module, settings, display, original: Source, kept) -> Callable:
+    def _wants(self, name, original: Source, kept, counted: Callable) -> Callable:
+        per_finding = name in PER_FINDING
+
         def wanted(text: str) -> bool:
             protected = "nolint" in text
             if text == original.text and not protected:  # the check already answered
@@ -347,15 +375,11 @@ class Fixer:
                 # nothing would drop a finding, and a fixer with nothing to fix returns its
                 # input unchanged: run it rather than check first (black formats once less)
                 return True
-            source = _source(text, original.is_stub)
-            found = [
-                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
-            ]
-            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
-            if len([d for d in unsilenced if d.linter == name]) < len(found):
-                # a fixer rewrites the whole file: it would change code a `nolint` protects
+            silenced, counts = counted(text)
+            if silenced and not per_finding:
+                # a whole-file fixer would change code a `nolint` protects
                 return False
-            return bool(self._kept([d for d in unsilenced if d.linter == name]))
+            return bool(counts)
 
         return wanted
 
