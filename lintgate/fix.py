@@ -6,11 +6,13 @@ something (after `nolint`, Exclude, Include and the rest) in the text it is give
 settings and the exclusions of the check. The result is checked again before anything is
 written, and the file is written once, atomically, only if its bytes changed.
 
-A file is left exactly as it was, with an error diagnostic of the linter `fix`, when:
+A file is left exactly as it was, with an error diagnostic of the linter `fix` (line 1,
+column 1), when:
 - a fixer raises (black's own safety checks included) or its result does not parse
-  (also a tool error: exit bit 2);
+  (also a tool error: a line on stderr, exit bit 2);
 - the linters disagree: after the whole pipeline a linter still reports something and its own
-  fixer would change the text again (e.g. an isort setting that black undoes).
+  fixer would change the text again (e.g. an isort setting that black undoes). The tools
+  worked; their settings need a change: a finding (exit bit 1), not a tool error.
 A file with a `syntax` or `encoding` finding is never touched. Findings a fixer leaves alone
 (its fixer is idempotent on the result, e.g. an `imports` re-export) are reported as usual.
 """
@@ -417,7 +419,7 @@ class Fixer:
 
     @staticmethod
     def _diagnostic(display: str, message: str) -> Diagnostic:
-        return Diagnostic(display, 1, 0, FIX, message, ERROR)
+        return Diagnostic(display, 1, 1, FIX, message, ERROR)  # 1-based: the first column
 
 
 def _source(text: str, is_stub: bool) -> Source:

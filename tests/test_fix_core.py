@@ -150,7 +150,7 @@ def test_a_fixer_that_raises_leaves_the_file_and_says_which(tmp_path, monkeypatc
     )
     assert result.errors == [f"a.py: {message}"]
     assert sorted(result.diagnostics) == [
-        Diagnostic("a.py", 1, 0, "fix", message, "error"),
+        Diagnostic("a.py", 1, 1, "fix", message, "error"),
         Diagnostic(
             "a.py", 1, 1, "isort", "imports are incorrectly sorted and/or formatted", "warning", 2
         ),
