@@ -484,7 +484,8 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
 def emit(result: FixRun, stdout, stderr) -> int:
     """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
     and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
-    Returns the exit bit it adds: 1 when --diff shows a diff, else 0."""
+    Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
+    only source of bit 1: what would remain does not set it)."""
     for diff in result.diffs:
         stdout.write(diff)
     stdout.flush()
@@ -492,4 +493,4 @@ def emit(result: FixRun, stdout, stderr) -> int:
         print(f"lintgate: {note}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
-    return 0 if result.write or not result.fixed else 1
+    return 0 if result.write or not result.diffs else 1

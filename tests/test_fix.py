@@ -304,3 +304,22 @@ def test_a_fixer_that_raises_is_a_tool_error_at_column_1(tmp_path):
         "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 3  # what remains (1) and a tool error (2)
+
+
+def test_diff_exit_status_is_about_the_diff_plus_tool_errors(tmp_path):
+    # the file's findings remain but it has no diff (its fixer failed): 0 for the diff, bit 2
+    _, repo = prepare("filtered", tmp_path / "repo")
+    before = tree(repo)
+    proc = run_raising_black(repo, "--diff")
+    assert tree(repo) == before
+    assert proc.stdout == ""
+    message = "not fixed: black failed: RuntimeError: INTERNAL ERROR: not equivalent"
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) would be fixed\n"
+        f"a.py:1:1: \u274c {message} (fix)\n"
+        "a.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)\n"
+        "a.py:3:1: \u26a0\ufe0f would reformat line 3 (black)\n"
+        f"lintgate: a.py: {message}\n"
+        "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 2
