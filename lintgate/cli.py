@@ -392,7 +392,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         for path in result.unchecked:
             print(f"  {path}", file=sys.stderr)
         status |= FAILURE
-    if diagnostics:
+    if diagnostics and not args.diff:  # --diff: bit 1 means "there is a diff" (fix.emit)
         status |= FINDINGS
     print(
         f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "

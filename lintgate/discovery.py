@@ -2,7 +2,9 @@
 
 In a git work tree: what git tracks plus the untracked files it does not ignore
 (`git ls-files --cached --others --exclude-standard`); elsewhere a walk that honours every
-`.gitignore` on the way (pathspec's gitignore semantics). Always left out: the directories
+`.gitignore` on the way as git does (patterns relative to their file's directory, `!`
+re-includes, the deepest file decides, nothing comes back from an excluded directory; see
+lintgate.gitignore). `Skip` patterns are pathspec's gitignore patterns. Always left out: the directories
 isort and black leave out by default, every `Skip` pattern, and with `Vendor` the `vendor/`
 and `third_party/` directories. Files named on the command line are taken whatever their
 suffix (as isort and black take them) but are still filtered by `Skip`.
@@ -98,41 +100,43 @@ def _git_files(top: Path, directory: Path) -> list[Path]:
     return [directory / n for n in names]
 
 
-def _walk_files(directory: Path, root: Path) -> list[Path]:
-    """Files under `directory` not ignored by any `.gitignore` from `root` down to them."""
-    import pathspec
+def _gitignore_rules(directory: Path) -> list:
+    """The rules of `directory/.gitignore` (lintgate.gitignore), [] when there is no such file
+    or it cannot be read (then it ignores nothing, as git does)."""
+    from lintgate import gitignore
 
+    try:
+        text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return gitignore.parse(text.split("\n"))
+
+
+def is_ignored(path: Path, is_dir: bool, levels: list[tuple[Path, list]]) -> bool:
+    """Whether git's ignore rules exclude `path`, its parent directories being known not to be.
+
+    levels: (directory, rules) of every `.gitignore` from the top down to the directory holding
+    `path`. As in git, each file's patterns are relative to its directory, the last pattern
+    that matches in a file wins (a `!` pattern re-includes), and a deeper file overrides the
+    files above it: the deepest file with a pattern that matches decides.
+    """
+    from lintgate import gitignore
+
+    for base, rules in reversed(levels):
+        verdict = gitignore.verdict(rules, path.relative_to(base).as_posix(), is_dir)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+def _walk_files(directory: Path, root: Path) -> list[Path]:
+    """Files under `directory` that git's rules for the `.gitignore` files from `root` down to
+    them do not exclude (see `is_ignored`). An excluded directory is not entered, so nothing
+    inside it comes back, whatever its own `.gitignore` says (git's rule)."""
     found: list[Path] = []
     seen_dirs: set[str] = set()
 
-    def ignore_specs_for(d: Path) -> list[tuple[Path, object]]:
-        specs = []
-        for base in (*reversed(d.parents), d):
-            if base != root and root not in base.parents:
-                continue
-            gi = base / ".gitignore"
-            if gi.is_file():
-                try:
-                    specs.append(
-                        (
-                            base,
-                            pathspec.GitIgnoreSpec.from_lines(
-                                gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                            ),
-                        )
-                    )
-                except Exception:  # an unparsable pattern file ignores nothing, as git does
-                    pass
-        return specs
-
-    def ignored(path: Path, is_dir: bool, specs) -> bool:
-        for base, spec in specs:
-            rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-            if spec.match_file(rel):
-                return True
-        return False
-
-    def walk(d: Path, specs) -> None:
+    def walk(d: Path, levels) -> None:
         real = os.path.realpath(d)
         if real in seen_dirs:
             return
@@ -141,34 +145,33 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError:
             return
-        gi = d / ".gitignore"
-        if gi.is_file() and d != directory:
-            try:
-                specs = specs + [
-                    (
-                        d,
-                        pathspec.GitIgnoreSpec.from_lines(
-                            gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                        ),
-                    )
-                ]
-            except Exception:
-                pass
+        if d != directory:
+            rules = _gitignore_rules(d)
+            if rules:
+                levels = levels + [(d, rules)]
         for entry in entries:
             path = Path(entry.path)
             is_dir = entry.is_dir()  # follows links; the link check happens in `_admit`
-            if ignored(path, is_dir, specs):
+            if is_ignored(path, is_dir, levels):
                 continue
             if is_dir:
                 if entry.name in DEFAULT_EXCLUDED_DIRS:
                     continue
                 if entry.is_symlink() and not _inside(path, root):
                     continue
-                walk(path, specs)
+                walk(path, levels)
             else:
                 found.append(path)
 
-    walk(directory, ignore_specs_for(directory))
+    # the `.gitignore` files of `directory` and of its parents up to the root
+    above = [
+        (base, rules)
+        for base in (*reversed(directory.parents), directory)
+        if base == root or root in base.parents
+        for rules in [_gitignore_rules(base)]
+        if rules
+    ]
+    walk(directory, above)
     return found
 
 

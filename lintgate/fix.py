@@ -6,11 +6,13 @@ something (after `nolint`, Exclude, Include and the rest) in the text it is give
 settings and the exclusions of the check. The result is checked again before anything is
 written, and the file is written once, atomically, only if its bytes changed.
 
-A file is left exactly as it was, with an error diagnostic of the linter `fix`, when:
+A file is left exactly as it was, with an error diagnostic of the linter `fix` (line 1,
+column 1), when:
 - a fixer raises (black's own safety checks included) or its result does not parse
-  (also a tool error: exit bit 2);
+  (also a tool error: a line on stderr, exit bit 2);
 - the linters disagree: after the whole pipeline a linter still reports something and its own
-  fixer would change the text again (e.g. an isort setting that black undoes).
+  fixer would change the text again (e.g. an isort setting that black undoes). The tools
+  worked; their settings need a change: a finding (exit bit 1), not a tool error.
 A file with a `syntax` or `encoding` finding is never touched. Findings a fixer leaves alone
 (its fixer is idempotent on the result, e.g. an `imports` re-export) are reported as usual.
 """
@@ -38,6 +40,8 @@ from lintgate.source import Source, decode
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
 FIXERS = ("imports", "isort", "black")  # the pipeline order
+# fixers that fix finding by finding (`fix(..., only=findings)`); the others rewrite whole files
+PER_FINDING = ("imports",)
 BROKEN = ("syntax", "encoding")
 ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
 TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
@@ -327,18 +331,44 @@ class Fixer:
                 continue
             if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
                 continue
-            fix = self._fixer(module, settings, source.is_stub)
-            wanted = self._wants(name, module, settings, display, source, kept)
+            counted = self._counter(name, module, settings, display, source.is_stub)
+            fix = self._fixer(name, module, settings, source.is_stub, counted)
+            wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
 
-    def _fixer(self, module, settings, is_stub: bool) -> Callable[[str], str]:
+    def _counter(self, name, module, settings, display, is_stub: bool) -> Callable:
+        """`counted(text) -> (silenced, kept)`: whether a `nolint` directive silences a finding
+        of linter `name` in `text`, and the findings the run keeps there after the directives
+        and the filters (Diagnostics)."""
+
+        def counted(text: str) -> tuple[bool, list[Diagnostic]]:
+            source = _source(text, is_stub)
+            found = [
+                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
+            ]
+            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
+            unsilenced = [d for d in unsilenced if d.linter == name]
+            return len(unsilenced) < len(found), self._kept(unsilenced)
+
+        return counted
+
+    def _fixer(self, name, module, settings, is_stub, counted) -> Callable[[str], str]:
+        per_finding = name in PER_FINDING
+
         def fix(text: str) -> str:
-            return module.fix(text, _source(text, is_stub), settings)
+            source = _source(text, is_stub)
+            if per_finding and ("nolint" in text or not self._keeps_all):
+                # only what the run reports goes: an import a `nolint` directive (any scope)
+                # or a filter leaves out stays, and the others are still removed
+                return module.fix(text, source, settings, only=counted(text)[1])
+            return module.fix(text, source, settings)
 
         return fix
 
-    def _wants(self, name, module, settings, display, original: Source, kept) -> Callable:
+    def _wants(self, name, original: Source, kept, counted: Callable) -> Callable:
+        per_finding = name in PER_FINDING
+
         def wanted(text: str) -> bool:
             protected = "nolint" in text
             if text == original.text and not protected:  # the check already answered
@@ -347,15 +377,11 @@ class Fixer:
                 # nothing would drop a finding, and a fixer with nothing to fix returns its
                 # input unchanged: run it rather than check first (black formats once less)
                 return True
-            source = _source(text, original.is_stub)
-            found = [
-                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
-            ]
-            unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
-            if len([d for d in unsilenced if d.linter == name]) < len(found):
-                # a fixer rewrites the whole file: it would change code a `nolint` protects
+            silenced, counts = counted(text)
+            if silenced and not per_finding:
+                # a whole-file fixer would change code a `nolint` protects
                 return False
-            return bool(self._kept([d for d in unsilenced if d.linter == name]))
+            return bool(counts)
 
         return wanted
 
@@ -393,7 +419,7 @@ class Fixer:
 
     @staticmethod
     def _diagnostic(display: str, message: str) -> Diagnostic:
-        return Diagnostic(display, 1, 0, FIX, message, ERROR)
+        return Diagnostic(display, 1, 1, FIX, message, ERROR)  # 1-based: the first column
 
 
 def _source(text: str, is_stub: bool) -> Source:
@@ -458,7 +484,8 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
 def emit(result: FixRun, stdout, stderr) -> int:
     """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
     and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
-    Returns the exit bit it adds: 1 when --diff shows a diff, else 0."""
+    Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
+    only source of bit 1: what would remain does not set it)."""
     for diff in result.diffs:
         stdout.write(diff)
     stdout.flush()
@@ -466,4 +493,4 @@ def emit(result: FixRun, stdout, stderr) -> int:
         print(f"lintgate: {note}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
-    return 0 if result.write or not result.fixed else 1
+    return 0 if result.write or not result.diffs else 1

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -93,3 +95,28 @@ def summary(stderr: str) -> tuple[int, int, int]:
     )
     assert m, stderr
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+# The layout of lintgate's first cache database (user_version 1): a stat index without ctime.
+_SCHEMA_V1_STAT = """
+CREATE TABLE stat (
+    root TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (root, path)
+) WITHOUT ROWID
+"""
+
+
+def downgrade_to_v1(db: Path) -> None:
+    """Turn a current cache database into one as the first lintgate wrote it: the version-1
+    stat table (one row), user_version 1; results and memo as they are."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP TABLE stat")
+        conn.execute(_SCHEMA_V1_STAT)
+        conn.execute("INSERT INTO stat VALUES ('/p', 'a.py', 1, 1, 1, ?)", ("0" * 64,))
+        conn.execute("PRAGMA user_version=1")
+        conn.commit()

@@ -11,7 +11,15 @@ import sqlite3
 import time
 
 import pytest
-from helpers import REPOS, copy_repo, lintgate, lintgate_traced, normalize_stderr, summary
+from helpers import (
+    REPOS,
+    copy_repo,
+    downgrade_to_v1,
+    lintgate,
+    lintgate_traced,
+    normalize_stderr,
+    summary,
+)
 
 CASES = sorted(p.name for p in REPOS.iterdir() if (p / "case.json").is_file())
 
@@ -52,6 +60,57 @@ def test_a_changed_file_is_checked_again_and_only_it(tmp_path):
         f"pkg/core.py:{last}:13: ⚠️ 'os' imported again (first at line 1) (imports)\n"
     )
     assert summary(proc.stderr) == (2, 4, 1)
+
+
+def age(repo, seconds: float = 3600) -> None:
+    """Set every file's mtime `seconds` back: not "racily clean", the stat index takes them."""
+    then = time.time() - seconds
+    for path in repo.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_checked_again(tmp_path):
+    # `touch -r` after an edit, or a tool that puts the timestamps back: same size, same
+    # mtime, same inode; only the ctime tells (the stat index compares it, as git does)
+    repo = copy_repo("clean", tmp_path / "repo")
+    age(repo)
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    assert summary(lintgate(repo, env=env).stderr) == (2, 0, 0)
+    target = repo / "pkg" / "core.py"
+    before = os.stat(target)
+    data = target.read_bytes().replace(b"import os\n", b"import re\n")
+    time.sleep(0.05)  # past the kernel's coarse clock tick, so the ctime can change
+    with open(target, "r+b") as f:  # in place: the inode stays
+        f.write(data)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(target)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    proc = lintgate(repo, env=env)
+    assert proc.stdout == "pkg/core.py:1:8: \u26a0\ufe0f 're' imported but unused (imports)\n"
+    assert summary(proc.stderr) == (2, 1, 1)
+    assert proc.returncode == 1
+
+
+def test_a_cache_of_the_first_layout_is_migrated_and_its_results_kept(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    age(repo)
+    cache = tmp_path / "cache"
+    env = {"LINTGATE_CACHE_DIR": str(cache)}
+    lintgate(repo, env=env)
+    downgrade_to_v1(cache / "results.sqlite3")
+    warm = lintgate_traced(repo, env=env)  # no warning, no traceback; answered from the cache
+    assert warm.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    assert normalize_stderr(warm.stderr) == (
+        "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\nheavy: []\n"
+    )
+    assert warm.returncode == 1
+    status = lintgate(tmp_path, "cache", "status", "--cache-dir", str(cache))
+    assert "\nfiles indexed: 1\n" in status.stdout  # the index is rebuilt with the ctime
 
 
 def test_no_cache_leaves_the_cache_alone(tmp_path):
@@ -129,6 +188,28 @@ def test_old_forms_warn_and_work(tmp_path):
     assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
 
 
+def test_an_export_answers_a_fresh_checkout(tmp_path):
+    # the CI path: one job exports; another, on a new checkout (new inodes, mtimes and
+    # ctimes: nothing in its stat index) and an empty cache, imports and lints no file again
+    repo = copy_repo("both", tmp_path / "repo")
+    age(repo)
+    out = tmp_path / "export"
+    lintgate(
+        repo,
+        "--export-cache",
+        f"type=local,dest={out}",
+        env={"LINTGATE_CACHE_DIR": str(tmp_path / "c1")},
+    )
+    fresh = copy_repo("both", tmp_path / "fresh")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "c2")}
+    proc = lintgate(fresh, "--import-cache", f"type=local,src={out}", env=env)
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 1
+
+
 def test_a_missing_import_source_is_a_warning(tmp_path):
     repo = copy_repo("both", tmp_path / "repo")
     proc = lintgate(repo, "--import-cache", f"type=local,src={tmp_path}/nowhere")
@@ -160,9 +241,7 @@ def test_cache_status_prune_clean(tmp_path):
         0,
     )
     assert not cache.exists()
-    hour_ago = time.time() - 3600  # not "racily clean": the stat index takes them
-    for path in repo.rglob("*.py"):
-        os.utime(path, (hour_ago, hour_ago))
+    age(repo)
     lintgate(repo, *flag)
     proc = lintgate(tmp_path, "cache", "status", *flag)
     # Its 2 files have the same bytes: one decoding, one imports, one isort, one black result.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from helpers import downgrade_to_v1
 
 from lintgate import __version__
 from lintgate.cache import (
@@ -200,6 +203,72 @@ def test_stat_record_skips_racily_clean_files(tmp_path):
         assert s.stat_lookup(tmp_path, {"new.py": st}) == {"new.py": content_digest(b"x = 1\n")}
 
 
+def _rewrite_keeping_size_and_mtime(path: Path, data: bytes) -> None:
+    """What `touch -r` after an edit does: new bytes of the same size, the old mtime back,
+    the same inode. Only the ctime (set by the kernel) changes."""
+    before = os.stat(path)
+    assert len(data) == before.st_size
+    time.sleep(0.05)  # past the kernel's coarse clock tick, so the ctime can change
+    with open(path, "r+b") as f:  # in place: the inode stays
+        f.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert after.st_ctime_ns != before.st_ctime_ns
+
+
+def test_stat_index_sees_a_rewrite_that_keeps_size_and_mtime(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    _old_file(root / "a.py", b"import os\n")
+    with Store(tmp_path / "cache") as s:
+        assert file_digests(s, root, ["a.py"]).data == {"a.py": b"import os\n"}
+        assert s.status().files_indexed == 1
+    with Store(tmp_path / "cache") as s:  # unchanged: answered from the index, not read
+        assert file_digests(s, root, ["a.py"]).data == {}
+    _rewrite_keeping_size_and_mtime(root / "a.py", b"import re\n")
+    with Store(tmp_path / "cache") as s:
+        again = file_digests(s, root, ["a.py"])
+    assert again.data == {"a.py": b"import re\n"}
+    assert again.digests == {"a.py": content_digest(b"import re\n")}
+
+
+def test_a_version_1_database_is_migrated_keeping_its_results(tmp_path):
+    warnings = []
+    rows = sample(6)
+    with Store(tmp_path) as s:
+        s.put_many(rows)
+        s.memo_put_many({"k": "v"})
+    downgrade_to_v1(tmp_path / store_mod.DB_NAME)
+    with Store(tmp_path, warn=warnings.append) as s:
+        assert s.get_many(e.key for e, _ in rows) == {e.key: f for e, f in rows}
+        assert s.memo_get_many(["k"]) == {"k": "v"}
+        assert s.status().files_indexed == 0  # its stat rows had no ctime: dropped
+        assert s.stat_lookup("/p", {"a.py": StatInfo(1, 1, 1, 1)}) == {}
+        assert s.stat_record("/p", [("a.py", StatInfo(1, 1, 1, 1), "1" * 64)], now_ns=10**12)
+        assert s.stat_lookup("/p", {"a.py": StatInfo(1, 1, 1, 1)}) == {"a.py": "1" * 64}
+    assert warnings == []
+    with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(stat)")]
+    assert columns == ["root", "path", "size", "mtime_ns", "ctime_ns", "inode", "digest"]
+
+
+def test_a_database_of_an_unknown_version_is_started_afresh(tmp_path):
+    rows = sample(3)
+    with Store(tmp_path) as s:
+        s.put_many(rows)
+    with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
+        conn.execute(f"PRAGMA user_version={store_mod.SCHEMA_VERSION + 1}")
+    with Store(tmp_path) as s:
+        assert s.get_many(e.key for e, _ in rows) == {}
+        assert s.status().entries == 0
+
+
 # -- concurrency ------------------------------------------------------------------------------
 
 
@@ -319,8 +388,8 @@ def test_status_prune_clean(tmp_path, monkeypatch):
         s.stat_record(
             "/p",
             [
-                ("old.py", StatInfo(1, 1, 1), old[7][0].content_digest),
-                ("new.py", StatInfo(1, 1, 2), recent[0][0].content_digest),
+                ("old.py", StatInfo(1, 1, 1, 1), old[7][0].content_digest),
+                ("new.py", StatInfo(1, 1, 2, 1), recent[0][0].content_digest),
             ],
         )
     clock.now += 25 * DAY  # old: 35 days unused; recent: 25 days
@@ -348,9 +417,9 @@ def test_status_prune_clean(tmp_path, monkeypatch):
         assert s.get_many(e.key for e, _ in recent + revived) == {
             e.key: f for e, f in recent + revived
         }
-        assert s.stat_lookup("/p", {"old.py": StatInfo(1, 1, 1), "new.py": StatInfo(1, 1, 2)}) == {
-            "new.py": recent[0][0].content_digest
-        }
+        assert s.stat_lookup(
+            "/p", {"old.py": StatInfo(1, 1, 1, 1), "new.py": StatInfo(1, 1, 2, 1)}
+        ) == {"new.py": recent[0][0].content_digest}
         assert s.clean() == 6
         st = s.status()
         assert (st.entries, st.files_indexed, st.oldest_seconds) == (0, 0, None)

@@ -259,3 +259,67 @@ def test_diff_wins_over_fix(tmp_path):
     assert proc.stdout == (CASES_DIR / "bom" / "expected.diff").read_bytes()
     assert proc.returncode == 1
     assert tree(repo) == before
+
+
+# lintgate's main() with black's fixer raising, as black's safety checks do (forked workers
+# inherit the patched module)
+RAISING_BLACK = (
+    "import sys; del sys.path[0]\n"
+    "from lintgate.linters import black\n"
+    "def fix(text, source, settings):\n"
+    "    raise RuntimeError('INTERNAL ERROR: not equivalent')\n"
+    "black.fix = fix\n"
+    "from lintgate.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def run_raising_black(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop("LINTGATE_CACHE_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-c", RAISING_BLACK, "--no-cache", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_fixer_that_raises_is_a_tool_error_at_column_1(tmp_path):
+    _, repo = prepare("filtered", tmp_path / "repo")  # without its --exclude: isort, black
+    before = tree(repo)
+    proc = run_raising_black(repo, "--fix")
+    assert tree(repo) == before
+    message = "not fixed: black failed: RuntimeError: INTERNAL ERROR: not equivalent"
+    assert proc.stdout == (
+        f"a.py:1:1: \u274c {message} (fix)\n"
+        "a.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)\n"
+        "a.py:3:1: \u26a0\ufe0f would reformat line 3 (black)\n"
+    )
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) fixed\n"
+        f"lintgate: a.py: {message}\n"
+        "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 3  # what remains (1) and a tool error (2)
+
+
+def test_diff_exit_status_is_about_the_diff_plus_tool_errors(tmp_path):
+    # the file's findings remain but it has no diff (its fixer failed): 0 for the diff, bit 2
+    _, repo = prepare("filtered", tmp_path / "repo")
+    before = tree(repo)
+    proc = run_raising_black(repo, "--diff")
+    assert tree(repo) == before
+    assert proc.stdout == ""
+    message = "not fixed: black failed: RuntimeError: INTERNAL ERROR: not equivalent"
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) would be fixed\n"
+        f"a.py:1:1: \u274c {message} (fix)\n"
+        "a.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)\n"
+        "a.py:3:1: \u26a0\ufe0f would reformat line 3 (black)\n"
+        f"lintgate: a.py: {message}\n"
+        "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 2

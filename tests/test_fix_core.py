@@ -150,7 +150,7 @@ def test_a_fixer_that_raises_leaves_the_file_and_says_which(tmp_path, monkeypatc
     )
     assert result.errors == [f"a.py: {message}"]
     assert sorted(result.diagnostics) == [
-        Diagnostic("a.py", 1, 0, "fix", message, "error"),
+        Diagnostic("a.py", 1, 1, "fix", message, "error"),
         Diagnostic(
             "a.py", 1, 1, "isort", "imports are incorrectly sorted and/or formatted", "warning", 2
         ),
@@ -175,3 +175,20 @@ def test_a_file_without_findings_is_not_rewritten(tmp_path):
     result = fixer.fix(path, "a.py")
     assert (result.changed, result.diagnostics, result.errors) == (False, [], [])
     assert os.stat(path).st_mtime_ns == before
+
+
+def test_the_imports_fixer_removes_only_the_findings_the_run_keeps(tmp_path):
+    # an import whose finding Exclude drops stays, as one a `nolint` directive silences;
+    # the file's other unused imports still go
+    data = b"import json\nimport os\nimport sys  # nolint: imports\nimport re\n"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    path = tmp_path / "a.py"
+    path.write_bytes(data)
+    options = FilterOptions(exclude=("'os' imported",))
+    fixer = fix.Fixer(Project(tmp_path, tmp_path), ("imports",), False, options, True)
+    result = fixer.fix(path, "a.py")
+    assert path.read_bytes() == b"import os\nimport sys  # nolint: imports\n"
+    assert (result.changed, result.errors) == (True, [])
+    assert result.diagnostics == [
+        Diagnostic("a.py", 1, 8, "imports", "'os' imported but unused", "warning")
+    ]

@@ -1,7 +1,7 @@
 """The local result store: one sqlite3 database in the cache directory.
 
 Two tables: `results` (entry key -> the findings of one linter on one file's bytes) and `stat`
-(project root + path + size + mtime + inode -> the digest of the file's bytes), so that a warm
+(project root + path + size + mtime + ctime + inode -> the digest of the file's bytes), so that a warm
 run neither reads unchanged files nor lints them. sqlite3 in WAL mode gives atomic, concurrent
 readers and writers across processes; this module adds only corruption recovery (a damaged
 database is reported once, moved aside and rebuilt) and batch access.
@@ -36,7 +36,10 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by lintgate.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
-SCHEMA_VERSION = 1
+# 2: the stat index keys on ctime too. A version-1 database is migrated in place (its stat
+# index is dropped, its results and memo stay); any other version is started afresh.
+SCHEMA_VERSION = 2
+_MIGRATABLE = (1,)
 # last_used is refreshed at most this often (seconds), so a warm run within the hour writes nothing.
 TOUCH_INTERVAL = 3600.0
 # A file modified less than this long (ns) before its stat was taken is "racily clean" (as git
@@ -65,6 +68,7 @@ CREATE TABLE IF NOT EXISTS stat (
     path TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
     digest TEXT NOT NULL,
     PRIMARY KEY (root, path)
@@ -124,16 +128,19 @@ _KEY_PREFIXES: dict[tuple[str, str, str, str], Any] = {}  # group -> sha256 stat
 
 
 class StatInfo(NamedTuple):
-    """The part of `os.stat` the fast path compares: size in bytes, mtime in ns, inode."""
+    """The part of `os.stat` the fast path compares: size in bytes, mtime in ns, inode, and
+    ctime in ns (as git's stat data: a rewrite that keeps size and mtime, e.g. `touch -r` or a
+    tool restoring timestamps, still changes the ctime, which only the kernel sets)."""
 
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int
 
     @classmethod
     def of(cls, st: os.stat_result) -> StatInfo:
         """From an `os.stat` result."""
-        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 class Status(NamedTuple):
@@ -491,14 +498,14 @@ class Store:
         """
         rows = self._do(
             lambda conn: conn.execute(
-                "SELECT path, size, mtime_ns, inode, digest FROM stat WHERE root=?",
+                "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM stat WHERE root=?",
                 (os.fspath(root),),
             ).fetchall()
         )
         out = {}
-        for path, size, mtime_ns, inode, digest in rows:  # type: ignore[union-attr]
+        for path, size, mtime_ns, inode, ctime_ns, digest in rows:  # type: ignore[union-attr]
             st = stats.get(path)
-            if st is not None and st == (size, mtime_ns, inode):
+            if st is not None and st == (size, mtime_ns, inode, ctime_ns):
                 out[path] = digest
         return out
 
@@ -509,18 +516,22 @@ class Store:
         now_ns: int | None = None,
     ) -> int:
         """Record `(path, StatInfo, content_digest)` triples for `root`. Files modified within
-        RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries.
+        RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries
+        (judged on the mtime, as git's `is_racy_stat`).
         Returns the number recorded.
         """
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
         rows = [
-            (r, p, st.size, st.mtime_ns, st.inode, d) for p, st, d in items if st.mtime_ns < limit
+            (r, p, st.size, st.mtime_ns, st.ctime_ns, st.inode, d)
+            for p, st, d in items
+            if st.mtime_ns < limit
         ]
         if rows:
             self._write(
                 lambda conn: conn.executemany(
-                    "INSERT OR REPLACE INTO stat (root, path, size, mtime_ns, inode, digest) VALUES (?,?,?,?,?,?)",
+                    "INSERT OR REPLACE INTO stat (root, path, size, mtime_ns, ctime_ns, inode, digest)"
+                    " VALUES (?,?,?,?,?,?,?)",
                     rows,
                 )
             )
@@ -645,7 +656,7 @@ def file_digests(store: Store | None, root: str | os.PathLike, paths: Iterable[s
     """The content digest of each file, through the stat index of `store` (None: hash all).
 
     root: the project root (absolute); paths: relative to it, `/`-separated. A file whose
-    (size, mtime_ns, inode) matches the index is not read; the others are read once, hashed,
+    (size, mtime_ns, inode, ctime_ns) matches the index is not read; the others are read once, hashed,
     and their stat (taken on the open file, before reading) is recorded for the next run.
     """
     base = os.fspath(root)
@@ -655,7 +666,7 @@ def file_digests(store: Store | None, root: str | os.PathLike, paths: Iterable[s
     for p in paths:
         try:
             st = stat(join(base, p))
-            stats[p] = StatInfo(st.st_size, st.st_mtime_ns, st.st_ino)
+            stats[p] = StatInfo.of(st)
         except OSError as e:
             errors[p] = e
     known = store.stat_lookup(base, stats) if store is not None else {}
@@ -705,11 +716,16 @@ def _connect(path: Path) -> sqlite3.Connection:
         if version != SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                # Another layout (an older lintgate): its results are useless to this one.
+            if version in _MIGRATABLE:
+                # Its results and memo are still valid; its stat rows lack the ctime, so they
+                # go (a file not in the index is hashed once, then recorded again).
+                conn.execute("DROP TABLE IF EXISTS stat")
+            elif version != SCHEMA_VERSION:
+                # Another layout (a lintgate too old or too new): its results are useless here.
                 conn.execute("DROP TABLE IF EXISTS results")
                 conn.execute("DROP TABLE IF EXISTS stat")
                 conn.execute("DROP TABLE IF EXISTS memo")
+            if version != SCHEMA_VERSION:
                 for stmt in _SCHEMA.split(";"):
                     if stmt.strip():
                         conn.execute(stmt)

@@ -190,12 +190,17 @@ def check(source, settings: Settings) -> list[Finding]:
     return [p.finding for p in problems(source, settings)]
 
 
-def fix(text: str, source, settings: Settings) -> str:
+def fix(text: str, source, settings: Settings, only=None) -> str:
     """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
     removed with libcst so that comments, parentheses and layout of the rest stay; a block
     left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
-    import with `# noqa` (as the check) or `# nolint` (naming `imports` or none) on the line of
-    its name or the first line of its statement.
+    import with `# noqa` (as the check).
+
+    `only`: None, or the findings to fix (each with the `line` and `col` of a finding of this
+    check on `text`): the others stay. lintgate's fixer passes what the run keeps after the
+    `# nolint` directives (their whole scopes) and the filters; with None, an import with
+    `# nolint` (naming `imports` or none) on the line of its name or the first line of its
+    statement stays, and every other import reported goes.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
     Returns `text` unchanged when it does not parse (with `ast` or with libcst) or nothing is
@@ -208,13 +213,17 @@ def fix(text: str, source, settings: Settings) -> str:
         found = problems(current, settings)
     except ParseError:
         return text
-    lines = text.split("\n")
-    doomed = [
-        p.binding
-        for p in found
-        if p.kind in ("unused", "duplicate")
-        and not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
-    ]
+    found = [p for p in found if p.kind in ("unused", "duplicate")]
+    if only is not None:
+        wanted = {(f.line, f.col) for f in only}
+        doomed = [p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
+    else:
+        lines = text.split("\n")
+        doomed = [
+            p.binding
+            for p in found
+            if not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
+        ]
     if not doomed:
         return text
     import libcst
