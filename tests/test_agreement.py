@@ -2,7 +2,10 @@
 `black --check .` run at the same root with the same configuration.
 
 - the files with a `syntax` or `encoding` finding are exactly those black cannot format;
-- for every other file, "has an isort finding" and "has a black finding" equal the tools' verdicts.
+- for every other file, "has an isort finding" and "has a black finding" equal the tools' verdicts;
+- the line ranges of a file's black findings are the changed hunks (`diff -U1`) between the file
+  and what `black .` writes for it, in a copy of the tree: lintgate's check runs black's first
+  formatting pass only, black its full pipeline.
 
 The default run takes a fixed sample of the running Python's standard library (every k-th file
 under 40 KB, plus the test suite's deliberately broken files) and the whole Django source
@@ -12,6 +15,7 @@ distribution (downloaded from PyPI into the git-ignored `.downloads/`). `make ag
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +26,9 @@ import tarfile
 from pathlib import Path
 
 from helpers import lintgate
+
+from lintgate.linters.hunks import changed_hunks
+from lintgate.source import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 DOWNLOADS = ROOT / ".downloads"
@@ -47,15 +54,18 @@ def stdlib_sample() -> list[Path]:
     return sorted(set(small[::step]) | set(broken))
 
 
-def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set]:
-    """(files isort flags, files black would reformat, files black fails on), relative to root."""
+def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set, Path]:
+    """(files isort flags, files black reformats, files black fails on), relative to root, and
+    the copy of `root` that `black .` reformatted (its verdicts are those of `black --check .`,
+    which runs the same pipeline and writes nothing)."""
     env = dict(os.environ, BLACK_CACHE_DIR=str(tmp / "black-cache"))
     isort = subprocess.run(
         [str(BIN / "isort"), "--check-only", "."], cwd=root, env=env, capture_output=True, text=True
     )
-    black = subprocess.run(
-        [str(BIN / "black"), "--check", "."], cwd=root, env=env, capture_output=True, text=True
-    )
+    formatted = tmp / "black-formatted"
+    shutil.copytree(root, formatted, symlinks=True)
+    black = subprocess.run([str(BIN / "black"), "."], cwd=formatted, env=env, capture_output=True)
+    black_stderr = black.stderr.decode("utf-8", "surrogateescape")
 
     def rel(path: str) -> str:
         return os.path.relpath(os.path.join(root, path), root).replace(os.sep, "/")
@@ -66,33 +76,45 @@ def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set]:
             r"^ERROR: (.+) Imports are incorrectly sorted and/or formatted\.$", isort.stderr, re.M
         )
     }
-    black_bad = {rel(m) for m in re.findall(r"^would reformat (.+)$", black.stderr, re.M)}
-    black_err = {rel(m) for m in re.findall(r"^error: cannot format (.+?): ", black.stderr, re.M)}
-    assert black.returncode in (0, 1, 123), black.stderr[-2000:]
-    return isort_bad, black_bad, black_err
+    black_bad = {rel(m) for m in re.findall(r"^reformatted (.+)$", black_stderr, re.M)}
+    black_err = {rel(m) for m in re.findall(r"^error: cannot format (.+?): ", black_stderr, re.M)}
+    assert black.returncode in (0, 123), black_stderr[-2000:]
+    return isort_bad, black_bad, black_err, formatted
 
 
-def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int]:
-    proc = lintgate(root, "--disable-all", "-E", "isort", "-E", "black", "--format", "gometalinter")
+def black_hunks(before: Path, after: Path) -> list[tuple[int, int]]:
+    """The changed hunks between a file and black's output for it, both decoded as black does."""
+    return changed_hunks(decode(before.read_bytes()).text, decode(after.read_bytes()).text)
+
+
+def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int, dict]:
+    """(files with isort findings, with black findings, with syntax or encoding findings), the
+    number of files checked, and {path: [(first, last) line range of each black finding]}."""
+    proc = lintgate(root, "--disable-all", "-E", "isort", "-E", "black", "--format", "json")
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     by_linter: dict[str, set] = {"isort": set(), "black": set(), "syntax": set(), "encoding": set()}
-    for line in proc.stdout.splitlines():
-        m = re.match(r"^(.*?):\d+:\d*:(?:warning|error): .* \((\w+)\)$", line)
-        assert m, line
-        by_linter[m.group(2)].add(m.group(1))
+    ranges: dict[str, list] = {}
+    for finding in json.loads(proc.stdout):
+        by_linter[finding["linter"]].add(finding["path"])
+        if finding["linter"] == "black":
+            m = re.fullmatch(r"would reformat lines? (\d+)(?:-(\d+))?", finding["message"])
+            assert m, finding
+            first = int(m.group(1))
+            ranges.setdefault(finding["path"], []).append((first, int(m.group(2) or first)))
     checked = int(re.search(r"(\d+) files checked", proc.stderr).group(1))
     return (
         by_linter["isort"],
         by_linter["black"],
         by_linter["syntax"] | by_linter["encoding"],
         checked,
+        ranges,
     )
 
 
 def assert_agreement(root: Path, tmp: Path) -> int:
-    isort_bad, black_bad, black_err = verdicts_of_tools(root, tmp)
-    l_isort, l_black, l_broken, checked = verdicts_of_lintgate(root)
+    isort_bad, black_bad, black_err, formatted = verdicts_of_tools(root, tmp)
+    l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root)
     assert l_broken == black_err, {
         "lintgate only": sorted(l_broken - black_err),
         "black only": sorted(black_err - l_broken),
@@ -101,6 +123,12 @@ def assert_agreement(root: Path, tmp: Path) -> int:
         "lintgate only": sorted(l_black - black_bad),
         "black only": sorted(black_bad - l_black),
     }
+    wrong = {
+        path: (found, expected)
+        for path, found in sorted(ranges.items())
+        if found != (expected := black_hunks(root / path, formatted / path))
+    }
+    assert not wrong, wrong
     isort_bad -= black_err
     assert l_isort == isort_bad, {
         "lintgate only": sorted(l_isort - isort_bad),
