@@ -119,8 +119,9 @@ _CLASSES = {
     "upper": "A-Z",
     "xdigit": "0-9A-Fa-f",
 }
-# an escaped character, or a bracket expression (its classes, escapes and a leading `]` included)
-_BRACKET = re.compile(r"\\.|\[[!^]?\]?(?:\[:[a-z]+:\]|\\.|[^\]])*\]")
+# an escaped character, or a bracket expression (its classes, escapes and a leading `]` included;
+# a backslash only ever starts an escape, so a line without `]` fails fast)
+_BRACKET = re.compile(r"\\.|\[[!^]?\]?(?:\[:[a-z]+:\]|\\.|[^\]\\])*\]")
 _CLASS = re.compile(r"\[:([a-z]+):\]")
 
 
@@ -134,9 +135,9 @@ def _pattern_line(line: str) -> str:
         stripped += " "
     elif stripped != stripped.rstrip():  # a tab or second CR, which git keeps: as a bracket
         stripped = stripped[:-1] + f"[{stripped[-1]}]"
-    if "[:" in stripped:
+    if "[:" in stripped:  # classes inside a bracket, not the bracket `[:a:]` itself
         stripped = _BRACKET.sub(
-            lambda m: _CLASS.sub(lambda c: _CLASSES.get(c[1], c[0]), m[0]), stripped
+            lambda m: m[0][0] + _CLASS.sub(lambda c: _CLASSES.get(c[1], c[0]), m[0][1:]), stripped
         )
     return stripped
 
@@ -176,7 +177,7 @@ def _gitignore_patterns(directory: Path, top: Path) -> tuple[list, list]:
                     warnings.simplefilter("ignore", FutureWarning)
                     lines.append(GitIgnoreSpecPattern(negation + pattern))
             except (ValueError, re.error):
-                pass  # a trailing `\`, a lone `!`, a range `[z-a]`: git matches nothing
+                pass  # a trailing `\`, a lone `!`: git matches nothing (`[z-a]`: see README)
     return files, dirs
 
 

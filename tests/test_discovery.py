@@ -159,8 +159,12 @@ TREES = {
         "sub/k.py": "",
     },
     "pattern-corners": {
-        ".gitignore": "!\n/\nfoo//\ncls[[:punct:]][[:alpha:]][![:digit:]].py\n**/gen/**\n",
+        ".gitignore": (
+            "!\n/\nfoo//\ncls[[:punct:]][[:alpha:]][![:digit:]].py\n\\[[:digit:]]x.py\n**/gen/**\n"
+        ),
         "foo/f.py": "",
+        "[d]x.py": "",  # `\[` then the bracket `[:digit:]` (no class)
+        "[1]x.py": "",
         "cls!a_.py": "",
         "cls!a1.py": "",
         "cls_b-.py": "",
