@@ -3,11 +3,11 @@
 In a git work tree: what git tracks plus the untracked files it does not ignore
 (`git ls-files --cached --others --exclude-standard`); elsewhere a walk that honours every
 `.gitignore` on the way as git does (patterns relative to their file's directory, `!`
-re-includes, the deepest file decides, nothing comes back from an excluded directory; see
-lintgate.gitignore). `Skip` patterns are pathspec's gitignore patterns. Always left out: the directories
-isort and black leave out by default, every `Skip` pattern, and with `Vendor` the `vendor/`
-and `third_party/` directories. Files named on the command line are taken whatever their
-suffix (as isort and black take them) but are still filtered by `Skip`.
+re-includes, the deepest file decides, nothing comes back from an excluded directory; matched
+by pathspec, see `_walk_files`). `Skip` patterns are pathspec's gitignore patterns. Always left
+out: the directories isort and black leave out by default, every `Skip` pattern, and with
+`Vendor` the `vendor/` and `third_party/` directories. Files named on the command line are taken
+whatever their suffix (as isort and black take them) but are still filtered by `Skip`.
 Symbolic links are followed only to targets inside the project root, and never round a loop.
 """
 
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import subprocess
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,43 +102,104 @@ def _git_files(top: Path, directory: Path) -> list[Path]:
     return [directory / n for n in names]
 
 
-def _gitignore_rules(directory: Path) -> list:
-    """The rules of `directory/.gitignore` (lintgate.gitignore), [] when there is no such file
-    or it cannot be read (then it ignores nothing, as git does)."""
-    from lintgate import gitignore
+# git's bracket classes (wildmatch) spelled as ranges, which pathspec (no classes) copies into a
+# regular expression: none starts with `!` (pathspec would read a negation) or holds `/` (pathspec
+# splits a pattern at `/` first; git never matches `/` with a bracket anyway).
+_CLASSES = {
+    "alnum": "a-zA-Z0-9",
+    "alpha": "a-zA-Z",
+    "blank": " \t",
+    "cntrl": "\x00-\x1f\x7f",
+    "digit": "0-9",
+    "graph": "0-~!-.",
+    "lower": "a-z",
+    "print": " -.0-~",
+    "punct": ":-@!-.[-`{-~",
+    "space": " \t\n\r\v\f",
+    "upper": "A-Z",
+    "xdigit": "0-9A-Fa-f",
+}
+# an escaped character, or a bracket expression (its classes, escapes and a leading `]` included;
+# a backslash only ever starts an escape, so a line without `]` fails fast)
+_BRACKET = re.compile(r"\\.|\[[!^]?\]?(?:\[:[a-z]+:\]|\\.|[^\]\\])*\]")
+_CLASS = re.compile(r"\[:([a-z]+):\]")
 
-    try:
-        text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+
+def _pattern_line(line: str) -> str:
+    """One `.gitignore` line as pathspec should read it: git drops the CR of a CRLF line end and
+    trailing spaces unless the last one is escaped with `\\` (pathspec drops any trailing
+    whitespace, and an escaped space when more follow), and knows `[[:digit:]]`-style classes."""
+    line = line.removesuffix("\r")
+    stripped = line.rstrip(" ")
+    if stripped != line and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+        stripped += " "
+    elif stripped != stripped.rstrip():  # a tab or second CR, which git keeps: as a bracket
+        stripped = stripped[:-1] + f"[{stripped[-1]}]"
+    if "[:" in stripped:  # classes inside a bracket, not the bracket `[:a:]` itself
+        stripped = _BRACKET.sub(
+            lambda m: m[0][0] + _CLASS.sub(lambda c: _CLASSES.get(c[1], c[0]), m[0][1:]), stripped
+        )
+    return stripped
+
+
+def _gitignore_patterns(directory: Path, top: Path) -> tuple[list, list]:
+    """The patterns of `directory/.gitignore`, rewritten relative to `top` (`directory` or a
+    parent of it) and compiled by pathspec (`GitIgnoreSpecPattern`) twice: as written, to check
+    files; with the trailing `/` of a directory-only pattern dropped, to check directories (the
+    walk checks a directory's path without a trailing `/`, see `_walk_files`). ([], []) when
+    there is no such file or it cannot be read: then it ignores nothing, as in git."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    try:  # git splits lines at LF only (no universal newlines) and skips a byte order mark
+        text = (directory / ".gitignore").read_bytes().decode("utf-8-sig", "replace")
     except OSError:
-        return []
-    return gitignore.parse(text.split("\n"))
-
-
-def is_ignored(path: Path, is_dir: bool, levels: list[tuple[Path, list]]) -> bool:
-    """Whether git's ignore rules exclude `path`, its parent directories being known not to be.
-
-    levels: (directory, rules) of every `.gitignore` from the top down to the directory holding
-    `path`. As in git, each file's patterns are relative to its directory, the last pattern
-    that matches in a file wins (a `!` pattern re-includes), and a deeper file overrides the
-    files above it: the deepest file with a pattern that matches decides.
-    """
-    from lintgate import gitignore
-
-    for base, rules in reversed(levels):
-        verdict = gitignore.verdict(rules, path.relative_to(base).as_posix(), is_dir)
-        if verdict is not None:
-            return verdict
-    return False
+        return [], []
+    rel = directory.relative_to(top).as_posix()
+    prefix = "" if rel == "." else GitIgnoreSpecPattern.escape(rel) + "/"
+    files, dirs = [], []
+    for line in text.split("\n"):
+        line = _pattern_line(line)
+        if not line or line.startswith("#"):
+            continue
+        negation = "!" if line.startswith("!") else ""
+        body = line[len(negation) :]
+        if prefix and body.strip("/"):
+            # a `/` before the end anchors a pattern to its file's directory; any other pattern
+            # matches at any depth below it
+            anchored = "/" in body[:-1]
+            body = prefix + (body.removeprefix("/") if anchored else "**/" + body)
+        # pathspec folds `x/**/` into `x/`, which matches `x` itself (so every file in it); to
+        # check files, `x/*/` matches the same: files in a directory below `x`
+        file_body = body[: -len("**/")] + "*/" if body.endswith("/**/") else body
+        for lines, pattern in ((files, file_body), (dirs, body.removesuffix("/"))):
+            try:
+                with warnings.catch_warnings():  # a stray `[[` in a bracket: Python warns
+                    warnings.simplefilter("ignore", FutureWarning)
+                    lines.append(GitIgnoreSpecPattern(negation + pattern))
+            except (ValueError, re.error):
+                pass  # a trailing `\`, a lone `!`: git matches nothing (`[z-a]`: see README)
+    return files, dirs
 
 
 def _walk_files(directory: Path, root: Path) -> list[Path]:
-    """Files under `directory` that git's rules for the `.gitignore` files from `root` down to
-    them do not exclude (see `is_ignored`). An excluded directory is not entered, so nothing
-    inside it comes back, whatever its own `.gitignore` says (git's rule)."""
+    """Files under `directory` that git's ignore rules leave in.
+
+    As git reads the `.gitignore` files from the root down: each file's patterns are relative
+    to its directory, the last pattern that matches wins (a `!` pattern re-includes), and a
+    deeper file overrides the files above it (its patterns come later in one pathspec
+    `GitIgnoreSpec`). An excluded directory is not entered, so nothing inside it comes back,
+    whatever its own `.gitignore` says (git's rule). pathspec answers for a whole path, counting
+    patterns that match a parent directory; as the parents of every path the walk checks are
+    kept, the last such pattern is a re-inclusion, and pathspec's answer is git's for the path
+    itself: the last pattern that matches it, else not ignored.
+    """
+    from pathspec import GitIgnoreSpec
+
     found: list[Path] = []
     seen_dirs: set[str] = set()
+    top = root if directory == root or root in directory.parents else directory
 
-    def walk(d: Path, levels) -> None:
+    def walk(d: Path, files: list, dirs: list, file_spec, dir_spec) -> None:
         real = os.path.realpath(d)
         if real in seen_dirs:
             return
@@ -146,32 +209,32 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
         except OSError:
             return
         if d != directory:
-            rules = _gitignore_rules(d)
-            if rules:
-                levels = levels + [(d, rules)]
+            more_files, more_dirs = _gitignore_patterns(d, top)
+            if more_files or more_dirs:
+                files, dirs = files + more_files, dirs + more_dirs
+                file_spec, dir_spec = GitIgnoreSpec(files), GitIgnoreSpec(dirs)
         for entry in entries:
             path = Path(entry.path)
             is_dir = entry.is_dir()  # follows links; the link check happens in `_admit`
-            if is_ignored(path, is_dir, levels):
+            spec = dir_spec if is_dir else file_spec
+            if spec.check_file(path.relative_to(top).as_posix()).include:
                 continue
             if is_dir:
                 if entry.name in DEFAULT_EXCLUDED_DIRS:
                     continue
                 if entry.is_symlink() and not _inside(path, root):
                     continue
-                walk(path, levels)
+                walk(path, files, dirs, file_spec, dir_spec)
             else:
                 found.append(path)
 
     # the `.gitignore` files of `directory` and of its parents up to the root
-    above = [
-        (base, rules)
-        for base in (*reversed(directory.parents), directory)
-        if base == root or root in base.parents
-        for rules in [_gitignore_rules(base)]
-        if rules
-    ]
-    walk(directory, above)
+    files, dirs = [], []
+    for base in (*reversed(directory.parents), directory):
+        if base == root or root in base.parents:
+            more_files, more_dirs = _gitignore_patterns(base, top)
+            files, dirs = files + more_files, dirs + more_dirs
+    walk(directory, files, dirs, GitIgnoreSpec(files), GitIgnoreSpec(dirs))
     return found
 
 
