@@ -292,3 +292,18 @@ def test_nolint_files_warm_and_cold_alike(tmp_path):
     assert cold.stdout == warm.stdout == expected
     assert summary(warm.stderr) == (4, 2, 4)
     assert warm.stderr.endswith("heavy: []\n")
+
+
+def test_isort_skip_paths_are_judged_from_the_working_directory(tmp_path):
+    # isort makes a `skip` entry with a `/` absolute against the working directory: from the
+    # root, sub/app.py is skipped; from sub/, it is not. A cached verdict from one must not
+    # answer the other.
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "pyproject.toml").write_text('[tool.isort]\nskip = ["sub/app.py"]\n')
+    (repo / "sub").mkdir()
+    (repo / "sub" / "app.py").write_text("import sys\nimport os\n\nprint(sys, os)\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    assert lintgate(repo, "sub", env=env).stdout == ""
+    proc = lintgate(repo / "sub", env=env)
+    assert proc.stdout == "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    assert proc.stdout == lintgate(repo / "sub", "--no-cache").stdout
