@@ -717,6 +717,9 @@ def test_a_large_memo_is_chunked_and_re_exported_incrementally(tmp_path):
     s.memo_put_many({key: "1" if rows[key] == "0" else "0"})
     second = export(s, tmp_path / "out")
     assert (second.blobs_written, second.blobs_reused, second.blobs_removed) == (2, 16, 2)
+    # Never finer than 16 layers (a results group would go to 256 past CHUNK_ENTRIES * 16).
+    s.memo_put_many(memo_rows(oci.CHUNK_ENTRIES * 16 + 1))
+    assert export(s, tmp_path / "out").layers == 16
 
 
 @pytest.mark.parametrize(
