@@ -13,7 +13,8 @@ outcome of each linter, and, when black is disabled, black's parse (pseudo-linte
 An outcome is a list of findings, or a parse error, stored as one finding whose message starts
 with NUL (no linter message does). The `encoding` entry also says whether the text holds
 `nolint` (lintgate.nolint): only such files are read on a warm run, to apply the directives. Exclusion verdicts are path-dependent, so they are kept in
-the store's memo table, keyed on the absolute path and the linter's config digest. A run
+the store's memo table, keyed on the absolute path and the linter's config digest (exports
+carry them, so a fresh checkout at the same path with an imported cache needs no settings). A run
 answered wholly from the cache builds no settings, so it imports neither isort nor black.
 """
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.linters.base import ParseError, Project, SettingsError
@@ -355,11 +357,18 @@ class _Planner:
         verdicts: dict[tuple[int, str], bool | str] = {}
         memo_keys: dict[tuple[int, str], str] = {}
         if self.cache.store is not None:
+            # isort makes its `skip` entries absolute against the working directory
+            # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
+            cwd = os.getcwd()
             for i, job in enumerate(jobs):
                 for name in self.enabled:
                     cd = self.config_digest(name, job.directory)
                     if cd is not None:
-                        text = "\0".join(("exclude", name, self.version(name), cd, job.spath))
+                        # lintgate's version too: black's is_excluded is lintgate's own code.
+                        # The absolute path: isort matches `skip` against it (and against
+                        # the path relative to the config directory its own search finds).
+                        parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd)
+                        text = "\0".join((*parts, job.spath, cwd if name == "isort" else ""))
                         memo_keys[i, name] = hashlib.sha256(
                             text.encode("utf-8", "surrogateescape")
                         ).hexdigest()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import time
 
@@ -292,3 +293,81 @@ def test_nolint_files_warm_and_cold_alike(tmp_path):
     assert cold.stdout == warm.stdout == expected
     assert summary(warm.stderr) == (4, 2, 4)
     assert warm.stderr.endswith("heavy: []\n")
+
+
+def test_isort_skip_paths_are_judged_from_the_working_directory(tmp_path):
+    # isort makes a `skip` entry with a `/` absolute against the working directory: from the
+    # root, sub/app.py is skipped; from sub/, it is not. A cached verdict from one must not
+    # answer the other.
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "pyproject.toml").write_text('[tool.isort]\nskip = ["sub/app.py"]\n')
+    (repo / "sub").mkdir()
+    (repo / "sub" / "app.py").write_text("import sys\nimport os\n\nprint(sys, os)\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    assert lintgate(repo, "sub", env=env).stdout == ""
+    proc = lintgate(repo / "sub", env=env)
+    assert proc.stdout == "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    assert proc.stdout == lintgate(repo / "sub", "--no-cache").stdout
+
+
+def _excluding_repo(root):
+    """The `both` fixture plus a directory isort skips and one black excludes."""
+    repo = copy_repo("both", root)
+    (repo / "pyproject.toml").write_text(
+        '[tool.isort]\nextend_skip = ["gen"]\n\n[tool.black]\nextend-exclude = "legacy/"\n'
+    )
+    for sub in ("gen", "legacy"):
+        (repo / sub).mkdir()
+        (repo / sub / "mod.py").write_text("import sys\nimport os\nx = {'a':1}\nprint(sys, os)\n")
+    age(repo)
+    return repo
+
+
+def test_an_export_answers_a_fresh_checkout_at_the_same_path_without_engines(tmp_path):
+    # A new checkout at the same path (new inodes, mtimes, ctimes), an empty cache and the
+    # import: the exclusion verdicts come with the results, so no settings are built and
+    # neither isort nor black is imported.
+    repo = _excluding_repo(tmp_path / "repo")
+    out = tmp_path / "export"
+    cold = lintgate(
+        repo,
+        "--export-cache",
+        f"type=local,dest={out}",
+        env={"LINTGATE_CACHE_DIR": str(tmp_path / "c1")},
+    )
+    assert cold.stdout == (
+        "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        "app.py:2:1: ⚠️ would reformat line 2 (black)\n"
+        "gen/mod.py:3:1: ⚠️ would reformat line 3 (black)\n"
+        "legacy/mod.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    )
+    shutil.rmtree(repo)
+    _excluding_repo(repo)
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "c2")}
+    proc = lintgate_traced(repo, "--import-cache", f"type=local,src={out}", env=env)
+    assert proc.stdout == cold.stdout
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 3 files checked, 4 findings, 3 from cache, N.NNs\nheavy: []\n"
+    )
+    assert proc.returncode == cold.returncode == 1
+
+
+def test_an_export_answers_a_fresh_checkout_elsewhere_without_linting(tmp_path):
+    # At another path the verdicts do not apply (isort matches `skip` against the absolute
+    # path): the settings are built again to decide them, but no file is linted (no libcst,
+    # black's parser is not run) and the output is the same.
+    repo = _excluding_repo(tmp_path / "repo")
+    out = tmp_path / "export"
+    cold = lintgate(
+        repo,
+        "--export-cache",
+        f"type=local,dest={out},mode=max",
+        env={"LINTGATE_CACHE_DIR": str(tmp_path / "c1")},
+    )
+    other = _excluding_repo(tmp_path / "other")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "c2")}
+    proc = lintgate_traced(other, "--import-cache", f"type=local,src={out}", env=env)
+    assert proc.stdout == cold.stdout
+    assert summary(proc.stderr) == (3, 4, 3)
+    assert "libcst" not in proc.stderr.splitlines()[-1]
+    assert proc.returncode == 1

@@ -132,6 +132,22 @@ def test_export_import_round_trip_answers_a_fresh_copy(django, tmp_path):
     assert normalize_stderr(proc.stderr) == django.stderr_with(django.files)
 
 
+def test_a_fresh_checkout_at_the_same_path_imports_no_engine(django, tmp_path):
+    # Issue 8's case: the tree checked out again where it was (new inodes, mtimes, ctimes),
+    # an empty cache and the import. The exclusion verdicts come with the export: nothing
+    # builds isort's or black's settings, nothing is linted.
+    export = tmp_path / "export"
+    proc = lintgate(django.root, "--export-cache", f"type=local,dest={export}", env=django.env)
+    assert proc.stdout == django.stdout
+    shutil.rmtree(django.root)
+    _copy(django_source(), django.root)
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "empty-cache")}
+    proc = lintgate_traced(django.root, "--import-cache", f"type=local,src={export}", env=env)
+    assert proc.stdout == django.stdout
+    assert normalize_stderr(proc.stderr) == django.stderr_with(django.files) + "heavy: []\n"
+    assert proc.returncode == 1
+
+
 def test_two_runs_at_once_on_one_cache_are_both_right(small, tmp_path):
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     script = Path(sys.executable).parent / "lintgate"

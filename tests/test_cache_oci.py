@@ -199,9 +199,10 @@ def filled_store(path: Path, linters=("black", "isort"), n: int = 30) -> Store:
 
 
 def export(store: Store, dest: Path, tag: str = "latest", mode: str = "max") -> oci.ExportResult:
-    return oci.write_layout(
-        dest, oci.build_artifact(oci.nodes_from_store(store, mode), CREATED), tag
+    artifact = oci.build_artifact(
+        oci.nodes_from_store(store, mode), CREATED, oci.memo_from_store(store, mode)
     )
+    return oci.write_layout(dest, artifact, tag)
 
 
 def blob(dest: Path, digest: str) -> Path:
@@ -218,9 +219,14 @@ def manifest_of(dest: Path, tag: str = "latest") -> dict:
     return json.loads(blob(dest, desc["digest"]).read_bytes())
 
 
-def layer_body(path: Path) -> dict:
+def layer_body(path: Path, name: str = "results.json") -> dict:
     with tarfile.open(path, mode="r:gz") as tar:
-        return json.load(tar.extractfile("results.json"))
+        return json.load(tar.extractfile(name))
+
+
+def memo_rows(n: int) -> dict[str, str]:
+    """n memo rows as the runner writes them: sha256 hex keys, "0" or "1"."""
+    return {content_digest(f"memo {i}".encode()): "1" if i % 3 == 0 else "0" for i in range(n)}
 
 
 def validator(name: str) -> jsonschema.Draft4Validator:
@@ -647,3 +653,104 @@ def test_large_group_is_chunked_and_re_exported_incrementally(tmp_path):
         oci.import_layout(t, tmp_path / "out", "latest", pytest.fail).entries == first.entries + 1
     )
     assert list(t.iter_entries()) == list(s.iter_entries())
+
+
+# -- memo layers: the exclusion verdicts ------------------------------------------------------
+
+
+def test_memo_rows_travel_in_their_own_layer(tmp_path):
+    s = filled_store(tmp_path / "cache")
+    rows = memo_rows(3)
+    s.memo_put_many(rows)
+    result = export(s, tmp_path / "out")
+    manifest = manifest_of(tmp_path / "out")
+    if SCHEMAS.is_dir():
+        validator("image-manifest-schema.json").validate(manifest)
+    assert [d["mediaType"] for d in manifest["layers"]] == [oci.LAYER_MT] * 2 + [oci.MEMO_MT]
+    assert result.layers == 3 and result.entries == 60
+    memo_layer = blob(tmp_path / "out", manifest["layers"][2]["digest"])
+    assert layer_body(memo_layer, "memo.json") == {"entries": sorted(map(list, rows.items()))}
+    config = json.loads(blob(tmp_path / "out", manifest["config"]["digest"]).read_bytes())
+    assert (config["entries"], config["memo_entries"]) == (60, 3)
+    # Imported rows never replace local ones, and do not count as used by the importing run.
+    t = Store(tmp_path / "fresh")
+    first = next(iter(rows))
+    t.memo_put_many({first: "local"})
+    t.memo_used.clear()
+    imported = oci.import_layout(t, tmp_path / "out", "latest", pytest.fail)
+    assert (imported.entries, imported.layers, imported.rejected, imported.memo) == (60, 3, 0, 3)
+    assert t.memo_used == set()
+    assert dict(t.iter_memo()) == {**rows, first: "local"}
+
+
+def test_mode_min_exports_the_memo_rows_this_run_used(tmp_path):
+    rows = memo_rows(4)
+    s = Store(tmp_path / "cache")
+    s.memo_put_many(rows, used=False)
+    a, b, c, d = sorted(rows)
+    s.memo_get_many([a, "0" * 64])  # read by this run
+    s.memo_put_many({b: "1"})  # written by this run
+    export(s, tmp_path / "out", mode="min")
+    [layer] = manifest_of(tmp_path / "out")["layers"]
+    assert layer["mediaType"] == oci.MEMO_MT
+    body = layer_body(blob(tmp_path / "out", layer["digest"]), "memo.json")
+    assert body == {"entries": [[a, rows[a]], [b, "1"]]}
+    export(s, tmp_path / "all", mode="max")
+    t = Store(tmp_path / "fresh")
+    assert oci.import_layout(t, tmp_path / "all", "latest", pytest.fail).memo == 4
+    assert dict(t.iter_memo()) == {**rows, b: "1"}
+
+
+def test_a_large_memo_is_chunked_and_re_exported_incrementally(tmp_path):
+    s = Store(tmp_path / "cache")
+    rows = memo_rows(oci.CHUNK_ENTRIES + 100)
+    s.memo_put_many(rows)
+    first = export(s, tmp_path / "out")
+    layers = manifest_of(tmp_path / "out")["layers"]
+    assert first.layers == len(layers) == 16
+    bodies = [layer_body(blob(tmp_path / "out", d["digest"]), "memo.json") for d in layers]
+    assert [b["entries"][0][0][0] for b in bodies] == list("0123456789abcdef")
+    assert all({k[0] for k, _ in b["entries"]} == {b["entries"][0][0][0]} for b in bodies)
+    assert sorted(tuple(e) for b in bodies for e in b["entries"]) == sorted(rows.items())
+    # One verdict changes: one memo layer and the manifest are new (the config counts rows).
+    key = sorted(rows)[0]
+    s.memo_put_many({key: "1" if rows[key] == "0" else "0"})
+    second = export(s, tmp_path / "out")
+    assert (second.blobs_written, second.blobs_reused, second.blobs_removed) == (2, 16, 2)
+    # Never finer than 16 layers (a results group would go to 256 past CHUNK_ENTRIES * 16).
+    s.memo_put_many(memo_rows(oci.CHUNK_ENTRIES * 16 + 1))
+    assert export(s, tmp_path / "out").layers == 16
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [["x" * 64, "1"]],  # not a sha256 hex key
+        [[content_digest(b"k"), 1]],  # not a string value
+        [[content_digest(b"k"), "v" * (oci.MAX_MEMO_VALUE + 1)]],
+        [[content_digest(b"k")]],
+    ],
+    ids=["key", "value-type", "value-size", "shape"],
+)
+def test_a_foreign_memo_layer_is_skipped_and_the_results_imported(tmp_path, entries):
+    s = filled_store(tmp_path / "cache")
+    s.memo_put_many(memo_rows(2))
+    export(s, tmp_path / "out")
+    # Re-sign a memo layer with foreign content: its digest is right, its content is not ours.
+    data = oci._tar_gz("memo.json", json.dumps({"entries": entries}).encode())
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    blob(tmp_path / "out", digest).write_bytes(data)
+    manifest = manifest_of(tmp_path / "out")
+    manifest["layers"][2] = {"mediaType": oci.MEMO_MT, "digest": digest, "size": len(data)}
+    mdata = json.dumps(manifest).encode()
+    mdigest = "sha256:" + hashlib.sha256(mdata).hexdigest()
+    blob(tmp_path / "out", mdigest).write_bytes(mdata)
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    index["manifests"][0].update(digest=mdigest, size=len(mdata))
+    (tmp_path / "out" / "index.json").write_text(json.dumps(index))
+    t, result, warnings = _import(tmp_path)
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"cache import from {tmp_path / 'out'}:latest: layer {digest}: ")
+    assert "bad memo entry" in warnings[0] and warnings[0].endswith("; not imported")
+    assert (result.entries, result.layers, result.rejected, result.memo) == (60, 2, 1, 0)
+    assert t.iter_memo() == []

@@ -503,3 +503,19 @@ def test_memo(tmp_path, monkeypatch):
         assert s.memo_get_many(["old", "isort:/p"]) == {"isort:/p": "digest-3"}
         s.clean()
         assert s.memo_get_many(["isort:/p"]) == {}
+
+
+def test_memo_used_and_imported(tmp_path):
+    with Store(tmp_path) as s:
+        s.memo_put_many({"a": "1", "b": "0", "c": "1"})
+        assert s.memo_used == {"a", "b", "c"}
+    with Store(tmp_path) as s:
+        # An import neither replaces a local value nor counts as used by this run.
+        s.memo_put_many({"a": "0", "d": "0"}, used=False)
+        assert s.memo_used == set()
+        assert s.memo_get_many(["a", "d", "absent"]) == {"a": "1", "d": "0"}
+        assert s.memo_used == {"a", "d"}
+        assert s.iter_memo(s.memo_used) == [("a", "1"), ("d", "0")]
+        assert s.iter_memo() == [("a", "1"), ("b", "0"), ("c", "1"), ("d", "0")]
+        s.clean()
+        assert s.memo_used == set() and s.iter_memo() == []

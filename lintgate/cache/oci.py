@@ -9,7 +9,8 @@ as a git tree names its subtrees (a large group is a layer naming one chunk laye
 digit of the content digests). A layer is identified by its content and shared, written
 once, by every manifest and every path that reaches it. The export walk keeps
 a visited set, so its cost grows with the number of distinct groups, never with the number of
-paths through them.
+paths through them. Memo layers (`application/vnd.lintgate.cache.memo.v1.tar+gzip`) carry
+the store's memo rows (exclusion verdicts), chunked by the leading digits of their keys.
 
 Where it goes: an OCI image layout directory (`type=local`, spec: opencontainers/image-spec
 image-layout.md) or a registry (`type=registry`, lintgate/cache/registry.py).
@@ -40,6 +41,9 @@ INDEX_MT = "application/vnd.oci.image.index.v1+json"
 ARTIFACT_TYPE = "application/vnd.lintgate.cache.v1"
 CONFIG_MT = "application/vnd.lintgate.cache.config.v1+json"
 LAYER_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
+# The exclusion verdicts of the store's memo table: a fresh checkout at the same path then
+# needs no tool settings (whose building imports isort and black) to know what to skip.
+MEMO_MT = "application/vnd.lintgate.cache.memo.v1.tar+gzip"
 # The image-spec's empty descriptor: the one layer of an export that has no entries (the
 # manifest schema wants at least one layer).
 EMPTY_MT = "application/vnd.oci.empty.v1+json"
@@ -47,6 +51,8 @@ EMPTY_BLOB = b"{}"
 REF_NAME = "org.opencontainers.image.ref.name"
 CREATED = "org.opencontainers.image.created"
 LAYER_FILE = "results.json"
+MEMO_FILE = "memo.json"
+MAX_MEMO_VALUE = 1024  # characters: a memo value is a short string ("0", "1", a digest)
 DEFAULT_TAG = "latest"
 MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
 MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
@@ -270,12 +276,14 @@ class Descriptor(NamedTuple):
 
 class Artifact(NamedTuple):
     """A built export: the manifest's descriptor and bytes, and every blob by digest
-    (config, layers and the manifest itself). `entries`: how many results it holds."""
+    (config, layers and the manifest itself). `entries`: how many results it holds; `memo`:
+    how many memo rows."""
 
     manifest: Descriptor
     blobs: dict[str, bytes]
     layers: int
     entries: int
+    memo: int = 0
 
 
 def _digest(data: bytes) -> str:
@@ -301,6 +309,18 @@ def _tar_gz(name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _chunks(items: Sequence[tuple[str, str]], widen: bool = True) -> list[list[tuple[str, str]]]:
+    """`items` (sorted by their hex first element) as one list, or, past CHUNK_ENTRIES, one
+    list per leading hex digit (with `widen`, two digits past CHUNK_ENTRIES * 16)."""
+    if len(items) <= CHUNK_ENTRIES:
+        return [list(items)]
+    width = 1 if len(items) <= CHUNK_ENTRIES * 16 or not widen else 2
+    chunks: dict[str, list[tuple[str, str]]] = {}
+    for item in items:
+        chunks.setdefault(item[0][:width], []).append(item)
+    return [chunks[k] for k in sorted(chunks)]
+
+
 def group_node(group: Group, entries: Sequence[tuple[str, str]]) -> Node:
     """The node of one group's entries (sorted by content digest). A group of more than
     CHUNK_ENTRIES entries becomes an entry-less node linking to chunks, one per leading hex
@@ -308,11 +328,7 @@ def group_node(group: Group, entries: Sequence[tuple[str, str]]) -> Node:
     and a re-export writes or uploads that layer, not the whole group's."""
     if len(entries) <= CHUNK_ENTRIES:
         return Node(group, entries)
-    width = 1 if len(entries) <= CHUNK_ENTRIES * 16 else 2
-    chunks: dict[str, list[tuple[str, str]]] = {}
-    for item in entries:
-        chunks.setdefault(item[0][:width], []).append(item)
-    return Node(group, [], [Node(group, chunks[k]) for k in sorted(chunks)])
+    return Node(group, [], [Node(group, chunk) for chunk in _chunks(entries)])
 
 
 def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
@@ -330,6 +346,12 @@ def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
         )
         groups.setdefault(group, []).append((entry.content_digest, findings))
     return [group_node(g, sorted(groups[g])) for g in sorted(groups)]
+
+
+def memo_from_store(store: Store, mode: str = "min") -> list[tuple[str, str]]:
+    """The memo rows to export, `[(key, value), ...]` in key order: those this run read or
+    wrote (mode "min", `store.memo_used`) or every row (mode "max")."""
+    return store.iter_memo(None if mode == "max" else store.memo_used)
 
 
 def _iter_post_order(roots: Sequence[Node]) -> Iterator[Node]:
@@ -353,10 +375,16 @@ def _iter_post_order(roots: Sequence[Node]) -> Iterator[Node]:
                 yield node
 
 
-def build_artifact(roots: Sequence[Node], created: str | None = None) -> Artifact:
-    """Serialize the graph under `roots` into blobs: a layer per distinct node, the config,
-    the manifest. `created`: RFC 3339 time for the config and manifest; default
-    $SOURCE_DATE_EPOCH (as reproducible builds and BuildKit use it), else now.
+def build_artifact(
+    roots: Sequence[Node],
+    created: str | None = None,
+    memo: Sequence[tuple[str, str]] = (),
+) -> Artifact:
+    """Serialize the graph under `roots` into blobs: a layer per distinct node, then the memo
+    rows `memo` (`[(key, value), ...]` sorted by key, see memo_from_store) in one layer, or
+    one per leading hex digit of the key past CHUNK_ENTRIES rows; the config, the manifest.
+    `created`: RFC 3339 time for the config and manifest; default $SOURCE_DATE_EPOCH (as
+    reproducible builds and BuildKit use it), else now.
     """
     created = created or _created_now()
     blobs: dict[str, bytes] = {}
@@ -381,6 +409,12 @@ def build_artifact(roots: Sequence[Node], created: str | None = None) -> Artifac
             layers.append(Descriptor(LAYER_MT, digest, len(data)))
             entries += len(node.entries)
         groups.add(node.group)
+    # At most 16 memo layers: a verdict changes only with a path or a config, not with a
+    # file's bytes, so finer chunks would only multiply blobs (Django: 8,454 rows, about 320 kB).
+    for chunk in _chunks(memo, widen=False) if memo else []:
+        data = _tar_gz(MEMO_FILE, _json_bytes({"entries": [list(item) for item in chunk]}))
+        blobs[_digest(data)] = data
+        layers.append(Descriptor(MEMO_MT, _digest(data), len(data)))
     if not layers:
         blobs[_digest(EMPTY_BLOB)] = EMPTY_BLOB
         layers.append(Descriptor(EMPTY_MT, _digest(EMPTY_BLOB), len(EMPTY_BLOB)))
@@ -388,6 +422,7 @@ def build_artifact(roots: Sequence[Node], created: str | None = None) -> Artifac
         "created": created,
         "lintgate_version": LINTGATE_VERSION,
         "entries": entries,
+        "memo_entries": len(memo),
         "roots": sorted({digest_of[id(r)] for r in roots}),
         "groups": [g._asdict() for g in sorted(groups)],
     }
@@ -405,7 +440,7 @@ def build_artifact(roots: Sequence[Node], created: str | None = None) -> Artifac
     manifest_data = _json_bytes(manifest)
     manifest_desc = Descriptor(MANIFEST_MT, _digest(manifest_data), len(manifest_data))
     blobs[manifest_desc.digest] = manifest_data
-    return Artifact(manifest_desc, blobs, len(layers), entries)
+    return Artifact(manifest_desc, blobs, len(layers), entries, len(memo))
 
 
 def _created_now() -> str:
@@ -574,12 +609,14 @@ def _collect_garbage(root: Path, manifests: list[dict]) -> int:
 
 
 class ImportResult(NamedTuple):
-    """What an import did: entries merged into the store, layers accepted and rejected."""
+    """What an import did: entries merged into the store, layers accepted and rejected, memo
+    rows merged."""
 
     location: str
     entries: int
     layers: int
     rejected: int
+    memo: int = 0
 
 
 Fetch = Callable[[str, int], "bytes | None"]
@@ -616,13 +653,14 @@ def _descriptor(obj: object) -> Descriptor | None:
     return Descriptor(mt, digest, size)
 
 
-def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
-    """The entries of a results layer. Raises ValueError when it is not one."""
+def _layer_json(data: bytes, name: str, what: str) -> dict:
+    """The JSON object in file `name` of the tar+gzip layer `data`. Raises ValueError
+    (`not a {what} layer`) when it is not one."""
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            member = tar.getmember(LAYER_FILE)
+            member = tar.getmember(name)
             if not member.isfile() or member.size > MAX_LAYER_JSON:
-                raise ValueError(f"{LAYER_FILE} is not a regular file of a sane size")
+                raise ValueError(f"{name} is not a regular file of a sane size")
             f = tar.extractfile(member)
             body = json.loads(f.read() if f else b"")
     except (
@@ -633,9 +671,35 @@ def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
         json.JSONDecodeError,
         UnicodeDecodeError,
     ) as e:
-        raise ValueError(f"not a results layer ({e})") from None
+        raise ValueError(f"not a {what} layer ({e})") from None
     if not isinstance(body, dict):
-        raise ValueError("not a results layer")
+        raise ValueError(f"not a {what} layer")
+    return body
+
+
+def _parse_memo_layer(data: bytes) -> list[tuple[str, str]]:
+    """The rows of a memo layer, `[(key, value), ...]`: keys sha256 hex, values strings of
+    at most MAX_MEMO_VALUE characters. Raises ValueError when it is not one."""
+    entries = _layer_json(data, MEMO_FILE, "memo").get("entries")
+    if not isinstance(entries, list):
+        raise ValueError("memo layer without entries")
+    out = []
+    for item in entries:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and is_digest(item[0])
+            and isinstance(item[1], str)
+            and len(item[1]) <= MAX_MEMO_VALUE
+        ):
+            raise ValueError(f"bad memo entry {item!r:.80}")
+        out.append((item[0], item[1]))
+    return out
+
+
+def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
+    """The entries of a results layer. Raises ValueError when it is not one."""
+    body = _layer_json(data, LAYER_FILE, "results")
     parts = [
         body.get(k) for k in ("linter", "linter_version", "settings_digest", "lintgate_version")
     ]
@@ -686,6 +750,7 @@ def import_manifest(
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
     accepted: list[tuple[Entry, list]] = []
+    memo: dict[str, str] = {}
     ok = rejected = 0
     for raw in layers:
         desc = _descriptor(raw)
@@ -697,7 +762,7 @@ def import_manifest(
             continue
         if desc.media_type == EMPTY_MT:
             continue
-        if desc.media_type != LAYER_MT:
+        if desc.media_type not in (LAYER_MT, MEMO_MT):
             warn(
                 f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped"
             )
@@ -708,7 +773,10 @@ def import_manifest(
             rejected += 1
             continue
         try:
-            accepted.extend(_parse_layer(blob))
+            if desc.media_type == MEMO_MT:
+                memo.update(_parse_memo_layer(blob))
+            else:
+                accepted.extend(_parse_layer(blob))
         except ValueError as e:
             warn(f"cache import from {source}: layer {desc.digest}: {e}; not imported")
             rejected += 1
@@ -716,7 +784,9 @@ def import_manifest(
         ok += 1
     if accepted:
         store.put_many(accepted, used=False)
-    return ImportResult(source, len(accepted), ok, rejected)
+    if memo:
+        store.memo_put_many(memo, used=False)
+    return ImportResult(source, len(accepted), ok, rejected, len(memo))
 
 
 def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
@@ -763,10 +833,16 @@ def _import_layout_locked(
 def export_cache(
     store: Store, spec: CacheSpec, roots: Sequence[Node] | None = None
 ) -> ExportResult:
-    """Export `store` as `spec` says (mode min: this run's entries; max: all), or the graph
-    under `roots` when given. Raises OCIError (and registry.RegistryError, a subclass).
+    """Export `store` as `spec` says (mode min: this run's entries and memo rows; max: all),
+    or the graph under `roots` when given (without memo rows). Raises OCIError (and
+    registry.RegistryError, a subclass).
     """
-    artifact = build_artifact(nodes_from_store(store, spec.mode) if roots is None else roots)
+    if roots is None:
+        artifact = build_artifact(
+            nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode)
+        )
+    else:
+        artifact = build_artifact(roots)
     if spec.type == "registry":
         from lintgate.cache import registry  # requests is imported only for registries
 

@@ -283,7 +283,7 @@ class Store:
     database was damaged and has been moved aside (to `results.sqlite3.corrupt`) and rebuilt.
     Raises CacheError when the directory or database cannot be created or opened.
     `used` holds the keys of every entry this Store answered or stored with used=True (the
-    entries of `mode=min` exports).
+    entries of `mode=min` exports); `memo_used` the same for memo keys.
     """
 
     def __init__(
@@ -292,6 +292,7 @@ class Store:
         self.directory = Path(directory).absolute()
         self.path = self.directory / DB_NAME
         self.used: set[str] = set()
+        self.memo_used: set[str] = set()
         self._warn = warn
         self._warned = False
         self._stale: set[str] = set()
@@ -540,11 +541,11 @@ class Store:
     # -- memo: small derived values worth keeping between runs ----------------------------------
 
     def memo_get_many(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored values of the keys present, `{key: value}` (strings both).
+        """The stored values of the keys present, `{key: value}` (strings both); the keys
+        found join `memo_used`.
 
-        For what a warm run must not recompute, e.g. a directory's settings digest keyed by
-        the linter, its version and the stats of the config files it came from (computing it
-        would import the linter's engine).
+        For what a warm run must not recompute, e.g. whether isort's or black's settings
+        exclude a path (computing it would import the linter's engine).
         """
         keys = list(keys)
         out: dict[str, str] = {}
@@ -552,20 +553,39 @@ class Store:
             chunk = keys[i : i + _CHUNK]
             sql = f"SELECT key, value FROM memo WHERE key IN ({','.join('?' * len(chunk))})"
             out.update(self._do(lambda conn: conn.execute(sql, chunk).fetchall()))  # type: ignore[arg-type]
+        self.memo_used.update(out)
         return out
 
-    def memo_put_many(self, items: Mapping[str, str]) -> None:
+    def memo_put_many(self, items: Mapping[str, str], used: bool = True) -> None:
         """Store `{key: value}` strings, replacing older values; `prune` drops those older
-        than its age, `clean` all."""
+        than its age, `clean` all. used=False (imports) keeps existing values and does not
+        add the keys to `memo_used`."""
         now = time.time()
         rows = [(k, v, now) for k, v in items.items()]
+        verb = "INSERT OR REPLACE" if used else "INSERT OR IGNORE"
         if rows:
             self._write(
                 lambda conn: conn.executemany(
-                    "INSERT OR REPLACE INTO memo (key, value, created) VALUES (?,?,?)",
-                    rows,
+                    f"{verb} INTO memo (key, value, created) VALUES (?,?,?)", rows
                 )
             )
+        if used:
+            self.memo_used.update(items)
+
+    def iter_memo(self, keys: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """`[(key, value), ...]` of the memo, for `keys` (present ones only) or every row when
+        keys is None, in key order (exports)."""
+        if keys is None:
+            return self._do(  # type: ignore[return-value]
+                lambda conn: conn.execute("SELECT key, value FROM memo ORDER BY key").fetchall()
+            )
+        wanted = sorted(set(keys))
+        rows: list[tuple[str, str]] = []
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            sql = f"SELECT key, value FROM memo WHERE key IN ({','.join('?' * len(chunk))}) ORDER BY key"
+            rows += self._do(lambda conn: conn.execute(sql, chunk).fetchall())  # type: ignore[operator]
+        return rows
 
     # -- maintenance --------------------------------------------------------------------------
 
@@ -625,6 +645,7 @@ class Store:
 
         n = self._write(op)
         self.used.clear()
+        self.memo_used.clear()
         self._stale.clear()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path.with_name(DB_NAME + ".corrupt"))
