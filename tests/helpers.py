@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,3 +121,21 @@ def downgrade_to_v1(db: Path) -> None:
         conn.execute("INSERT INTO stat VALUES ('/p', 'a.py', 1, 1, 1, ?)", ("0" * 64,))
         conn.execute("PRAGMA user_version=1")
         conn.commit()
+
+
+def rewrite_keeping_size_and_mtime(path: Path, data: bytes) -> None:
+    """What `touch -r` after an edit does: new bytes of the same size, the old mtime back,
+    the same inode. Only the ctime (set by the kernel) changes."""
+    before = os.stat(path)
+    assert len(data) == before.st_size
+    time.sleep(0.05)  # past the kernel's coarse clock tick, so the ctime can change
+    with open(path, "r+b") as f:  # in place: the inode stays
+        f.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert after.st_ctime_ns != before.st_ctime_ns

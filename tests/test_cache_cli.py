@@ -19,6 +19,7 @@ from helpers import (
     lintgate,
     lintgate_traced,
     normalize_stderr,
+    rewrite_keeping_size_and_mtime,
     summary,
 )
 
@@ -79,17 +80,8 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_checked_again(tmp_path):
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     assert summary(lintgate(repo, env=env).stderr) == (2, 0, 0)
     target = repo / "pkg" / "core.py"
-    before = os.stat(target)
-    data = target.read_bytes().replace(b"import os\n", b"import re\n")
-    time.sleep(0.05)  # past the kernel's coarse clock tick, so the ctime can change
-    with open(target, "r+b") as f:  # in place: the inode stays
-        f.write(data)
-    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = os.stat(target)
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
+    rewrite_keeping_size_and_mtime(
+        target, target.read_bytes().replace(b"import os\n", b"import re\n")
     )
     proc = lintgate(repo, env=env)
     assert proc.stdout == "pkg/core.py:1:8: \u26a0\ufe0f 're' imported but unused (imports)\n"

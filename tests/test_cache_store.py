@@ -7,11 +7,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import downgrade_to_v1
+from helpers import downgrade_to_v1, rewrite_keeping_size_and_mtime
 
 from lintgate import __version__
 from lintgate.cache import (
@@ -203,24 +202,6 @@ def test_stat_record_skips_racily_clean_files(tmp_path):
         assert s.stat_lookup(tmp_path, {"new.py": st}) == {"new.py": content_digest(b"x = 1\n")}
 
 
-def _rewrite_keeping_size_and_mtime(path: Path, data: bytes) -> None:
-    """What `touch -r` after an edit does: new bytes of the same size, the old mtime back,
-    the same inode. Only the ctime (set by the kernel) changes."""
-    before = os.stat(path)
-    assert len(data) == before.st_size
-    time.sleep(0.05)  # past the kernel's coarse clock tick, so the ctime can change
-    with open(path, "r+b") as f:  # in place: the inode stays
-        f.write(data)
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = os.stat(path)
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
-    )
-    assert after.st_ctime_ns != before.st_ctime_ns
-
-
 def test_stat_index_sees_a_rewrite_that_keeps_size_and_mtime(tmp_path):
     root = tmp_path / "proj"
     root.mkdir()
@@ -230,7 +211,7 @@ def test_stat_index_sees_a_rewrite_that_keeps_size_and_mtime(tmp_path):
         assert s.status().files_indexed == 1
     with Store(tmp_path / "cache") as s:  # unchanged: answered from the index, not read
         assert file_digests(s, root, ["a.py"]).data == {}
-    _rewrite_keeping_size_and_mtime(root / "a.py", b"import re\n")
+    rewrite_keeping_size_and_mtime(root / "a.py", b"import re\n")
     with Store(tmp_path / "cache") as s:
         again = file_digests(s, root, ["a.py"])
     assert again.data == {"a.py": b"import re\n"}
