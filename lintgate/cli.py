@@ -331,7 +331,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
         from lintgate.linters.configs import broken_pyprojects
 
-        dirs = dict.fromkeys([str(root), *(str(f.parent) for f in found.files)])
+        dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in found.files)])
         broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
         for error in broken:
             print(f"lintgate: {error}", file=sys.stderr)

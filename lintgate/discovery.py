@@ -14,6 +14,7 @@ Symbolic links are followed only to targets inside the project root, and never r
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -71,13 +72,22 @@ class Discovered:
 
 
 def _skip_spec(patterns: list[str]):
+    if not patterns:
+        return None
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def git_top(directory: Path) -> Path | None:
     """The top of the git work tree holding `directory`, or None (not in one, or no git)."""
+    top = _git_top(str(directory))
+    return None if top is None else Path(top)
+
+
+@functools.lru_cache(maxsize=None)
+def _git_top(directory: str) -> str | None:
+    # asked by the CLI (project root) and by discovery (each named directory): one git call
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -88,18 +98,27 @@ def git_top(directory: Path) -> Path | None:
         )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return Path(out.stdout.rstrip("\n"))
+    return out.stdout.rstrip("\n")
 
 
-def _git_files(top: Path, directory: Path) -> list[Path]:
+# glob pathspecs whatever GIT_LITERAL_PATHSPECS and friends say in the caller's environment
+_GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS")
+
+
+def _git_files(directory: str) -> list[str]:
+    """Absolute paths of the `.py` and `.pyi` files git tracks under `directory`, plus the
+    untracked ones it does not ignore; sorted. Raises OSError or CalledProcessError."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
+        + [f":(glob)**/*{suffix}" for suffix in SUFFIXES],
         cwd=directory,
+        env=env,
         capture_output=True,
         check=True,
     )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
-    return [directory / n for n in names]
+    return [os.path.join(directory, n) for n in names]
 
 
 # git's bracket classes (wildmatch) spelled as ranges, which pathspec (no classes) copies into a
@@ -287,49 +306,55 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
     def display(p: Path) -> str:
         return os.path.relpath(p, cwd).replace(os.sep, "/")
 
-    def skipped(path: Path, walked: bool) -> bool:
-        try:
-            rel = Path(os.path.abspath(path)).relative_to(root)
-        except ValueError:
-            rel = None
-        parts = rel.parts[:-1] if rel is not None else Path(path).parts[:-1]
+    root_prefix = os.path.join(str(root), "")
+
+    def skipped(key: str, walked: bool) -> bool:
+        # strings, not pathlib: this runs for every file of the tree on every (warm) run
+        rel = key[len(root_prefix) :] if key.startswith(root_prefix) else None
+        parts = (rel if rel is not None else key).split(os.sep)[:-1]
         if walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts):
             return True
         if vendor and any(p in VENDOR_DIRS for p in parts):
             return True
-        return bool(spec and rel is not None and spec.match_file(rel.as_posix()))
+        return bool(spec and rel is not None and spec.match_file(rel.replace(os.sep, "/")))
 
     seen: set[str] = set()
 
-    def add(path: Path, walked: bool, named: str = "") -> None:
-        key = os.path.abspath(
-            path
-        )  # a link and its target are both checked, each under its own path
+    def add(path: str, walked: bool, named: str = "", link: bool | None = None) -> None:
+        key = os.path.abspath(path)  # a link and its target are both checked, each by its path
         problem = None if walked else _not_a_file(path)
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
             return
-        if key in seen or skipped(path, walked):
+        if key in seen or skipped(key, walked):
             return
-        if not _admit(path, root_real, result.notes, display):
+        if link is None:
+            link = os.path.islink(path)
+        if link and not _admit(Path(path), root_real, result.notes, display):
             return
         seen.add(key)
-        result.files.append(path)
+        result.files.append(Path(path))
 
     for arg in paths or ["."]:
         path = Path(os.path.abspath(cwd / arg))
         if path.is_dir():
-            top = git_top(path)
-            if top is not None:
+            candidates = None
+            if git_top(path) is not None:
                 try:
-                    candidates = _git_files(top, path)
+                    candidates = _git_files(str(path))
                 except (OSError, subprocess.CalledProcessError):
-                    candidates = _walk_files(path, root)
-            else:
-                candidates = _walk_files(path, root)
+                    pass
+            if candidates is None:
+                candidates = [str(f) for f in _walk_files(path, root)]
             for f in candidates:
-                if f.suffix in SUFFIXES and (f.is_symlink() or f.is_file()):
-                    add(f, walked=True)
+                if not f.endswith(SUFFIXES):
+                    continue
+                try:  # one lstat: a regular file, or a link (followed and judged by _admit)
+                    mode = os.lstat(f).st_mode
+                except OSError:
+                    continue  # tracked by git but deleted from the work tree
+                if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
+                    add(f, walked=True, link=stat.S_ISLNK(mode))
         else:
-            add(path, walked=False, named=arg)
+            add(str(path), walked=False, named=arg)
     return result

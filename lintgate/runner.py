@@ -360,18 +360,29 @@ class _Planner:
             # isort makes its `skip` entries absolute against the working directory
             # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
             cwd = os.getcwd()
+            prefixes: dict[tuple[str, str], object] = {}  # (linter, config digest) -> hash state
             for i, job in enumerate(jobs):
+                path = job.spath.encode("utf-8", "surrogateescape")
                 for name in self.enabled:
                     cd = self.config_digest(name, job.directory)
-                    if cd is not None:
-                        # lintgate's version too: black's is_excluded is lintgate's own code.
-                        # The absolute path: isort matches `skip` against it (and against
-                        # the path relative to the config directory its own search finds).
-                        parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd)
-                        text = "\0".join((*parts, job.spath, cwd if name == "isort" else ""))
-                        memo_keys[i, name] = hashlib.sha256(
-                            text.encode("utf-8", "surrogateescape")
-                        ).hexdigest()
+                    if cd is None:
+                        continue
+                    # key: sha256 of "exclude", the linter, its version, lintgate's version
+                    # (black's is_excluded is lintgate's own code), the config digest, the
+                    # absolute path (isort matches `skip` against it, and against the path
+                    # relative to the config directory its own search finds) and, for isort,
+                    # the working directory, NUL-separated; one hash state per config copied
+                    prefix = prefixes.get((name, cd))
+                    if prefix is None:
+                        parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd, "")
+                        prefix = hashlib.sha256("\0".join(parts).encode("utf-8"))
+                        prefixes[name, cd] = prefix
+                    h = prefix.copy()
+                    h.update(path)
+                    h.update(
+                        b"\0" + (cwd.encode("utf-8", "surrogateescape") if name == "isort" else b"")
+                    )
+                    memo_keys[i, name] = h.hexdigest()
             memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
             for where, key in memo_keys.items():
                 if memo and key in memo:
@@ -525,7 +536,7 @@ def run(
     reports a cache failure (one line), after which the run goes on without the cache.
     """
     start = time.monotonic()
-    display = display or (lambda p: os.path.relpath(p, project.cwd).replace(os.sep, "/"))
+    display = display or relative_to(str(project.cwd))
     limit = start + deadline if deadline > 0 else None
     root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
@@ -600,6 +611,20 @@ def _init_task(factory, args: tuple) -> None:
 def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
     index, item = indexed
     return index, _task(item)
+
+
+def relative_to(cwd: str):
+    """A function: absolute path (str or Path) -> its display path, relative to `cwd` (absolute)
+    and `/`-separated, as `os.path.relpath` gives it (a prefix cut for the files below `cwd`:
+    the common case, and the hot one on a warm run)."""
+    prefix = os.path.join(cwd, "")
+
+    def display(path) -> str:
+        path = str(path)
+        rel = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, cwd)
+        return rel.replace(os.sep, "/")
+
+    return display
 
 
 def file_size(path: str) -> int:

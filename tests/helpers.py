@@ -64,20 +64,26 @@ _TRACED = (
     "from lintgate.cli import main\n"
     "status = main(sys.argv[1:])\n"
     "sys.stdout.flush()\n"
-    "heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY)\n"
+    "heavy = sorted(m for m in sys.modules if m.split('.')[0] in HEAVY or m in HEAVY)\n"
     "print('heavy:', heavy, file=sys.stderr)\n"
     "sys.exit(status)\n"
 )
 HEAVY = ("isort", "black", "blib2to3", "libcst")
 
 
-def lintgate_traced(cwd: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+# What a warm run without an export or import needs neither: the OCI code, importlib.metadata
+LAZY = ("lintgate.cache.oci", "tarfile", "importlib.metadata")
+
+
+def lintgate_traced(
+    cwd: Path, *args: str, env: dict, watch: tuple = HEAVY
+) -> subprocess.CompletedProcess:
     """Like `lintgate`, through `python -c`; stderr ends with `heavy: [...]`, the modules of
-    isort, black (and its blib2to3) and libcst the run imported. `env` must name the
-    LINTGATE_CACHE_DIR."""
+    `watch` (top-level names or full module names; default: isort, black and its blib2to3,
+    libcst) the run imported. `env` must name the LINTGATE_CACHE_DIR."""
     full_env = dict(os.environ)
     full_env.update(env)
-    code = _TRACED.replace("HEAVY", repr(HEAVY))
+    code = _TRACED.replace("HEAVY", repr(watch))
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=cwd,

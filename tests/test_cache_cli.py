@@ -13,6 +13,7 @@ import time
 
 import pytest
 from helpers import (
+    LAZY,
     REPOS,
     copy_repo,
     downgrade_to_v1,
@@ -45,6 +46,9 @@ def test_a_warm_run_prints_what_the_cold_run_printed(name, tmp_path):
         golden = golden.replace(" 0 from cache", f" {checked.group(1)} from cache")
     assert normalize_stderr(warm.stderr) == golden + "heavy: []\n"
     assert cold.returncode == warm.returncode == case["exit"]
+    # nor what only a cold run, an export or an import needs (a warm run's start-up time)
+    lazy = lintgate_traced(repo, *args, env=env, watch=LAZY)
+    assert lazy.stderr.endswith("heavy: []\n"), lazy.stderr
 
 
 def test_a_changed_file_is_checked_again_and_only_it(tmp_path):

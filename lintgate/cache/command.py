@@ -70,12 +70,14 @@ class CacheRun:
     def parse(cls, args: argparse.Namespace) -> tuple[list, list, list[str]]:
         """(import specs, export specs, deprecation warnings) from the flags; raises
         CacheUsageError (bad value, or --no-cache with an import or export)."""
-        from lintgate.cache import oci
-
         if args.no_cache and (args.export_cache or args.import_cache or args.export_cache_opt):
             raise CacheUsageError("--no-cache cannot be used with --import-cache or --export-cache")
         if args.export_cache_opt and not args.export_cache:
             raise CacheUsageError("--export-cache-opt requires --export-cache")
+        if not (args.export_cache or args.import_cache):
+            return [], [], []  # the OCI code (tarfile, gzip) is not imported on a plain run
+        from lintgate.cache import oci
+
         try:
             exports, w1 = oci.parse_export_cache(args.export_cache, args.export_cache_opt)
             imports, w2 = oci.parse_import_cache(args.import_cache)
@@ -101,7 +103,7 @@ class CacheRun:
         """
         if args.no_cache:
             return cls(None, [], warn)
-        from lintgate.cache import CacheError, Store, oci, resolve_cache_dir
+        from lintgate.cache import CacheError, Store, resolve_cache_dir
 
         directory = resolve_cache_dir(args.cache_dir)
         real = os.path.realpath(directory)
@@ -118,6 +120,8 @@ class CacheRun:
         except CacheError as e:
             warn(f"{e}; running without the cache")
             return cls(None, [], warn)
+        if imports:
+            from lintgate.cache import oci  # tarfile and gzip: only when asked
         for spec in imports:
             try:
                 oci.import_cache(store, spec, warn)
@@ -133,8 +137,10 @@ class CacheRun:
             if self.exports:
                 errors.append("--export-cache: no cache to export (see the warning above)")
             return errors
-        from lintgate.cache import CacheError, oci
+        from lintgate.cache import CacheError
 
+        if self.exports:
+            from lintgate.cache import oci
         try:
             for spec in self.exports:
                 try:

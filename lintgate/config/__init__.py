@@ -10,7 +10,6 @@ flags are applied in command-line order on top of the set the file chose.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import os
 import re
@@ -98,6 +97,8 @@ class Config:
 
 
 def _suggest(name: str, choices: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     if not close:
         close = [c for c in choices if c.lower() == name.lower()]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,3 +35,28 @@ class Project(NamedTuple):
 
     root: Path
     cwd: Path
+
+
+def dist_version(name: str) -> str:
+    """The installed version of the distribution `name` (e.g. "black" -> "26.10.1"), as
+    `importlib.metadata.version` gives it: read from the name of its `NAME-VERSION.dist-info`
+    directory in the first `sys.path` entry that holds one, which spares a warm run (answered
+    from the cache, yet keyed by the linters' versions) the import of importlib.metadata and
+    the email package. Anything less plain (several candidates in one entry, an `.egg-info`)
+    is left to importlib.metadata. Raises importlib.metadata.PackageNotFoundError.
+    """
+    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found = [n for n in names if n.lower().startswith(prefix)]
+        if not found:
+            continue
+        if len(found) == 1 and found[0].endswith(".dist-info"):
+            return found[0][len(prefix) : -len(".dist-info")]
+        break
+    from importlib.metadata import version
+
+    return version(name)

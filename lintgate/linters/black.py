@@ -50,7 +50,7 @@ _settings: dict[str, Settings] = {}
 
 def version() -> str:
     """black's version."""
-    from importlib.metadata import version as dist_version
+    from lintgate.linters.base import dist_version
 
     return dist_version("black")
 

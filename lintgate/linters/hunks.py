@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from lintgate.source import split_lines
 
 
@@ -15,6 +13,8 @@ def changed_hunks(before: str, after: str) -> list[tuple[int, int]]:
     two unchanged lines apart are one hunk; `first` and `last` are its first and last changed
     lines (context excluded).
     """
+    import difflib  # not on a warm run, answered from the cache
+
     a, b = split_lines(before), split_lines(after)
     hunks = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)

@@ -41,7 +41,7 @@ SETTINGS = Settings()
 def version() -> str:
     """lintgate's version and the parsers in use: the running Python's `ast` (its grammar
     decides which files need the fallback) and libcst."""
-    from importlib.metadata import version as dist_version
+    from lintgate.linters.base import dist_version
 
     return f"lintgate {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; libcst {dist_version('libcst')}"
 

@@ -30,7 +30,7 @@ _config_errors: dict[str, str | None] = {}
 
 def version() -> str:
     """isort's version."""
-    from importlib.metadata import version as dist_version
+    from lintgate.linters.base import dist_version
 
     return dist_version("isort")
 

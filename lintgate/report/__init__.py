@@ -7,7 +7,6 @@ A renderer is pure: the diagnostics (already filtered and in their final order) 
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from dataclasses import dataclass
 from typing import Callable
@@ -73,6 +72,8 @@ def get_renderer(name_or_template: str) -> Renderer:
         return lambda diagnostics, context: render_lines(diagnostics, line)
     module = FORMATS.get(name_or_template)
     if module is None:
+        import difflib
+
         near = difflib.get_close_matches(name_or_template, FORMATS, n=1)
         hint = f"did you mean {near[0]!r}? " if near else ""
         raise ValueError(
