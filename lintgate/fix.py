@@ -463,16 +463,40 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         write,
     )
     concurrency = effective_concurrency(config)
+    # A link and its target (or two links to one file) are one file: fixed once, through the
+    # first path that is not a link (else the first path), and reported under every path.
+    # Fixing both at once would race (one write sees the other's bytes) and diff twice.
+    same: dict[str, list[int]] = {}
+    for i, (path, _) in enumerate(items):
+        same.setdefault(os.path.realpath(path), []).append(i)
+    lead: dict[int, list[int]] = {}  # index fixed -> the other indexes of the same file
+    for group in same.values():
+        first = next((i for i in group if not os.path.islink(items[i][0])), group[0])
+        lead[first] = [i for i in group if i != first]
+    order = sorted(lead)
     done = map_unordered(
-        Fixer, args, items, concurrency, config.deadline, cost=lambda item: file_size(item[0])
+        Fixer,
+        args,
+        [items[i] for i in order],
+        concurrency,
+        config.deadline,
+        cost=lambda item: file_size(item[0]),
     )
-    results: list[FileFix] = sorted(done.values(), key=lambda r: r.path)
+    finished = {order[j] for j in done}
+    results: list[FileFix] = []
+    for j, result in done.items():
+        results.append(result)
+        for other in lead[order[j]]:
+            shown = items[other][1]
+            results.append(FileFix(shown, [d._replace(path=shown) for d in result.diagnostics]))
+            finished.add(other)
+    results.sort(key=lambda r: r.path)
     return FixRun(
         files=len(results),
         paths=[r.path for r in results],
         diagnostics=sorted(d for r in results for d in r.diagnostics),
         errors=list(dict.fromkeys(e for r in results for e in r.errors)),
-        unchecked=[shown for i, (_, shown) in enumerate(items) if i not in done],
+        unchecked=[shown for i, (_, shown) in enumerate(items) if i not in finished],
         seconds=time.monotonic() - start,
         fixed=[r.path for r in results if r.changed],
         diffs=[r.diff for r in results if r.diff],

@@ -323,3 +323,27 @@ def test_diff_exit_status_is_about_the_diff_plus_tool_errors(tmp_path):
         "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 2
+
+
+def test_a_link_and_its_target_are_fixed_once(tmp_path):
+    # both paths are checked (each under its own name) but they are one file: one diff that
+    # `git apply` takes, one write, no "changed while being fixed" race between two workers
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "pkg" / "real.py").write_bytes(b"import os\nx=1\n")
+    (repo / "pkg" / "link.py").symlink_to("real.py")
+    diff = run_bytes(repo, "--diff", "-j2")
+    assert diff.stdout == (
+        b"diff --git a/pkg/real.py b/pkg/real.py\n--- a/pkg/real.py\n+++ b/pkg/real.py\n"
+        b"@@ -1,2 +1 @@\n-import os\n-x=1\n+x = 1\n"
+    )
+    assert diff.returncode == 1
+    subprocess.run(["git", "apply", "--check", "-"], cwd=repo, input=diff.stdout, check=True)
+    proc = lintgate(repo, "--fix", "-j2")
+    assert (proc.stdout, proc.returncode) == ("", 0), proc.stderr
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 file(s) fixed\nlintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
+    assert (repo / "pkg" / "real.py").read_bytes() == b"x = 1\n"
+    assert (repo / "pkg" / "link.py").is_symlink()
