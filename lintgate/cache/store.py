@@ -497,6 +497,8 @@ class Store:
         root: the project root (absolute); stats: `{path: StatInfo}` with paths as the caller
         names them (relative to root, say). Returns `{path: content_digest}` for the matches.
         """
+        if not _storable(os.fspath(root)):
+            return {}
         rows = self._do(
             lambda conn: conn.execute(
                 "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM stat WHERE root=?",
@@ -518,15 +520,19 @@ class Store:
     ) -> int:
         """Record `(path, StatInfo, content_digest)` triples for `root`. Files modified within
         RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries
-        (judged on the mtime, as git's `is_racy_stat`).
+        (judged on the mtime, as git's `is_racy_stat`). A path that is not valid UTF-8 (a file
+        name in another encoding) is not recorded, as sqlite stores text as UTF-8: such a file
+        is read and hashed on every run, which only costs time.
         Returns the number recorded.
         """
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
+        if not _storable(r):
+            return 0
         rows = [
             (r, p, st.size, st.mtime_ns, st.ctime_ns, st.inode, d)
             for p, st, d in items
-            if st.mtime_ns < limit
+            if st.mtime_ns < limit and _storable(p)
         ]
         if rows:
             self._write(
@@ -710,6 +716,15 @@ def file_digests(store: Store | None, root: str | os.PathLike, paths: Iterable[s
     if store is not None and fresh:
         store.stat_record(base, fresh)
     return Digests(digests, data, errors)
+
+
+def _storable(text: str) -> bool:
+    """Whether sqlite can store `text`: a file name decoded with surrogateescape may not be."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _ino_of(path: Path) -> int | None:
