@@ -203,9 +203,11 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
 def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
-    (then the whole value is a template). stdout gets `default_format` unless an `--output`
-    without a path claims it. Raises ConfigError for an unknown format or a bad template, and
-    for two reports to one place (stdout, or the same file), which would interleave.
+    (then the whole value is a template), and `-` is stdout (as for most tools). stdout gets
+    `default_format` unless an `--output` without a path claims it. Raises ConfigError for an
+    unknown format or a bad template, for two reports to one place (stdout, or the same file),
+    which would interleave, and for a PATH that cannot be written: its directory is missing,
+    or it is a directory (checked now, so that a run does not end on it).
     """
     outputs = []
     claimed: dict[str, str] = {}  # where -> the format that writes there
@@ -214,6 +216,10 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
         if not sep or "{" in path or "}" in path:
             name, path = value, ""
         KEYS["Format"](name, "--output")
+        if path == "-":
+            path = ""
+        if path:
+            _check_report_place(path)
         where = os.path.normpath(path) if path else "stdout"
         if where in claimed:
             raise ConfigError(
@@ -225,6 +231,43 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
     if not any(path is None for _, path in outputs):
         outputs.insert(0, (default_format, None))
     return outputs
+
+
+def _check_report_place(path: str) -> None:
+    """Raises ConfigError when the report file `path` could not be created: its directory is
+    missing or not a directory, or `path` is a directory."""
+    if os.path.isdir(path):
+        raise ConfigError(f"--output: {path}: is a directory")
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        why = "not a directory" if os.path.exists(parent) else "no such directory"
+        raise ConfigError(f"--output: {path}: {why}: {parent}")
+
+
+def check_reports_spare_sources(outputs, files: list[Path]) -> None:
+    """Raises ConfigError when a report file of `outputs` ((format, path or None) pairs) is
+    one of `files`, the files to check: writing it would replace a source file. Compared by
+    device and inode, so a symbolic or hard link to a checked file counts too; only a report
+    path that exists already costs a stat of each file."""
+    existing = {}
+    for _, path in outputs:
+        if path is None:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # not there yet (or unreadable): it cannot be a file to check
+        existing[(st.st_dev, st.st_ino)] = path
+    if not existing:
+        return
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        path = existing.get((st.st_dev, st.st_ino))
+        if path is not None:
+            raise ConfigError(f"--output: {path}: is a file being checked; not overwriting it")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,6 +380,11 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             print(f"lintgate: {error}", file=sys.stderr)
         if broken:
             return FAILURE
+    try:
+        check_reports_spare_sources(outputs, found.files)
+    except ConfigError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
     status = 0
     for note in found.notes:
         print(f"lintgate: {note}", file=sys.stderr)
