@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -312,11 +313,45 @@ def _main(argv: list[str] | None) -> int:
     except CacheUsageError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
+    previous = _stop_on_signals()
     try:
         return _run(args, config, root, cwd, outputs)
-    except KeyboardInterrupt:
-        print("lintgate: interrupted", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, _Stopped) as e:
+        signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
+        word = "terminated" if signum == signal.SIGTERM else "interrupted"
+        print(f"lintgate: {word}", file=sys.stderr)
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGINT reached lintgate (`signum`); a BaseException, so that no `except
+    Exception` stops it on its way out through the `finally` that ends the worker pool."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_stop_signal(signum, frame):
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends lintgate at once
+    raise _Stopped(signum)
+
+
+def _stop_on_signals() -> dict:
+    """Make SIGTERM and SIGINT raise _Stopped in this (the parent) process, so the run unwinds
+    and runner.map_unordered's `finally` terminates the pool: its workers would otherwise go
+    on (and write files, with --fix) after lintgate is gone. Workers reset both signals
+    (runner._init_task). Returns the previous handlers ({} off the main thread)."""
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, _on_stop_signal)
+        except ValueError:  # not the main thread of the main interpreter: leave them
+            break
+    return previous
 
 
 def _new_code(args: argparse.Namespace, cwd: Path):

@@ -4,6 +4,12 @@ traceback, and no file changed or clobbered unless --fix."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
 
 import pytest
 from helpers import copy_repo, lintgate
@@ -71,3 +77,88 @@ def test_output_to_an_unwritable_place_fails_before_linting(tmp_path, value, mes
     proc = lintgate(repo, "--output", value)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"lintgate: --output: {message}\n"
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+
+def _stdlib_sample(dest: Path, count: int = 20) -> dict[str, bytes]:
+    """Copy `count` small modules of the standard library (5-15 kB, most of which black and
+    isort would change) into `dest`; returns {name: original bytes}."""
+    lib = Path(sysconfig.get_paths()["stdlib"])
+    picked = sorted(p for p in lib.glob("*.py") if 5000 <= p.stat().st_size <= 15000)[:count]
+    dest.mkdir()
+    originals = {}
+    for path in picked:
+        originals[path.name] = path.read_bytes()
+        (dest / path.name).write_bytes(originals[path.name])
+    return originals
+
+
+def _processes_in_group(pgid: int) -> list[str]:
+    """The command lines of the live processes of process group `pgid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append((entry / "cmdline").read_text().replace("\0", " "))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for the process group")
+@pytest.mark.parametrize(
+    "signum, group, status, message",
+    [
+        (signal.SIGTERM, False, 143, "terminated"),  # `kill PID`: the main process only
+        (signal.SIGINT, True, 130, "interrupted"),  # Ctrl-C: the whole process group
+    ],
+)
+def test_a_stop_signal_ends_the_workers_and_leaves_every_file_whole(
+    tmp_path, signum, group, status, message
+):
+    work = tmp_path / "work"
+    originals = _stdlib_sample(work)
+    env = dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache"))
+    script = Path(sys.executable).parent / "lintgate"
+    proc = subprocess.Popen(
+        [str(script), "--no-config", "--fix", "-j2"],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the workers are found by it
+    )
+    try:
+        # mid-run: once the first file is fixed (written by a worker), long before the last
+        for _ in range(3000):
+            if any((work / name).read_bytes() != data for name, data in originals.items()):
+                break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.1)
+        if group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == status
+    assert stderr.decode() == f"lintgate: {message}\n"
+    assert _processes_in_group(proc.pid) == []
+    assert sorted(p.name for p in work.iterdir()) == sorted(originals)  # no temporary file
+    changed = [name for name, data in originals.items() if (work / name).read_bytes() != data]
+    assert changed and len(changed) < len(originals)
+    # each changed file holds exactly what a whole --fix run makes of it
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    for name in changed:
+        (reference / name).write_bytes(originals[name])
+    fixed = lintgate(reference, "--no-config", "--fix", "-j2")
+    assert "Traceback" not in fixed.stderr
+    for name in changed:
+        assert (work / name).read_bytes() == (reference / name).read_bytes(), name
