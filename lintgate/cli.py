@@ -8,6 +8,7 @@ deadline passed). Usage errors exit 2 before anything runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -171,12 +172,13 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         path = find_config_file(cwd)
         root = path.parent if path else None
     if path is not None:
-        display = os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+        # --config FILE is named as given; a file found upwards, relative to the directory
+        display = args.config if args.config else os.path.relpath(path, cwd)
         apply_file(config, read_config_file(cwd / path, display))
         config.path = path
     root = root or git_top(cwd) or cwd
     apply_linter_flags(config, args.linter_actions)
-    config.skip += args.skip
+    config.skip += KEYS["Skip"](args.skip, "--skip")
     config.exclude += KEYS["Exclude"](args.exclude, "--exclude")
     config.include += KEYS["Include"](args.include, "--include")
     if args.vendor is not None:
@@ -283,6 +285,26 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (`lintgate | head`): stop quietly, as Unix filters do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return FAILURE
+    except _StdoutFailed as e:  # e.g. `lintgate > /dev/full`
+        print(f"lintgate: stdout: cannot write: {e}", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        return FAILURE
+
+
+class _StdoutFailed(Exception):
+    """Writing to stdout failed (not a closed pipe); `str(error)` is the system's reason."""
+
+
+@contextlib.contextmanager
+def _stdout_writes():
+    """Turn an OSError of the writes to stdout inside into _StdoutFailed (a BrokenPipeError
+    goes on as it is: main() ends quietly on it)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise _StdoutFailed(e.strerror or str(e)) from None
 
 
 def _main(argv: list[str] | None) -> int:
@@ -304,7 +326,9 @@ def _main(argv: list[str] | None) -> int:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
     if args.print_config:
-        print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+        with _stdout_writes():
+            print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+            sys.stdout.flush()
         return 0
     from lintgate.cache.command import CacheRun, CacheUsageError
 
@@ -379,8 +403,9 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     for name, path in outputs:
         text = get_renderer(name)(diagnostics, context)
         if path is None:
-            stdout.write(text)
-            stdout.flush()
+            with _stdout_writes():
+                stdout.write(text)
+                stdout.flush()
             continue
         try:
             Path(path).write_text(text, encoding="utf-8")
@@ -430,7 +455,8 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         from lintgate import fix
 
         result = fix.run(found.files, project, config, write=not args.diff)
-        status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
+        with _stdout_writes():
+            status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
     else:
         imports, exports, deprecations = args.cache_specs
         for message in deprecations:

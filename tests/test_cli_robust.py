@@ -162,3 +162,77 @@ def test_a_stop_signal_ends_the_workers_and_leaves_every_file_whole(
     assert "Traceback" not in fixed.stderr
     for name in changed:
         assert (work / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+# --- one-line errors instead of tracebacks ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, config, message",
+    [
+        (
+            ["--sort", "none", "--sort", "path"],
+            None,
+            "--sort: 'none' (keep the order found) cannot be combined with other keys",
+        ),
+        (
+            [],
+            '{"Sort": ["none", "path"]}',
+            "lintgate.json: Sort: 'none' (keep the order found) cannot be combined with other keys",
+        ),
+        (["--skip", "[z-a]"], None, "--skip: invalid pattern '[z-a]': bad character range z-a"),
+        (["--skip", "\\"], None, "--skip: invalid pattern '\\\\': not a gitignore pattern"),
+        (
+            [],
+            '{"Skip": ["ok", "!"]}',
+            "lintgate.json: Skip: invalid pattern '!': not a gitignore pattern",
+        ),
+        ([], "[" * 100000, "lintgate.json: invalid JSON: nested too deeply"),
+        (
+            ["--config", "/nonexistent.json"],
+            None,
+            "/nonexistent.json: cannot read: No such file or directory",
+        ),
+        (
+            ["--config", "../none.json"],
+            None,
+            "../none.json: cannot read: No such file or directory",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, config, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    if config is not None:
+        (repo / "lintgate.json").write_text(config)
+    proc = lintgate(repo, *args)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: {message}\n"
+
+
+def test_sort_none_alone_keeps_the_order_found(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, "--sort", "none")
+    assert proc.returncode == 1
+    assert proc.stdout == (
+        "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        "app.py:2:1: ⚠️ would reformat line 2 (black)\n"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [[], ["--print-config"], ["--diff"], ["--format", "json"]])
+def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, args):
+    repo = copy_repo("both", tmp_path / "repo")
+    before = (repo / "app.py").read_bytes()
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [str(Path(sys.executable).parent / "lintgate"), *args],
+            cwd=repo,
+            env=dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache")),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "lintgate: stdout: cannot write: No space left on device\n"
+    assert (repo / "app.py").read_bytes() == before
