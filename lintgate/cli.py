@@ -386,10 +386,10 @@ def _new_code(args: argparse.Namespace, cwd: Path):
     if args.new_from_rev:
         return newcode.changes_from_rev(args.new_from_rev, cwd)
     if args.new_from_patch:
-        try:
-            return newcode.read_patch(cwd / args.new_from_patch)
-        except OSError as e:
-            raise ValueError(f"--new-from-patch: {args.new_from_patch}: {e.strerror}") from None
+        try:  # git diff's paths are relative to the top of the work tree
+            return newcode.read_patch(Path(args.new_from_patch), top=git_top(cwd), cwd=cwd)
+        except ValueError as e:
+            raise ValueError(f"--new-from-patch: {e}") from None
     return None
 
 

@@ -236,3 +236,60 @@ def test_a_full_stdout_is_one_line_and_exit_2(tmp_path, args):
     assert proc.returncode == 2
     assert proc.stderr == "lintgate: stdout: cannot write: No space left on device\n"
     assert (repo / "app.py").read_bytes() == before
+
+
+# --- --new-from-patch ------------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=str(repo.parent))
+    env.update(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t")
+    env.update(GIT_COMMITTER_EMAIL="t@t")
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def test_new_from_patch_in_a_subdirectory_reads_git_paths_from_the_top(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (repo / "pkg" / "mod.py").write_text("import os\n\nos.sep\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "old")
+    (repo / "pkg" / "mod.py").write_text("import os\nimport json\n\nos.sep\n")
+    (tmp_path / "change.patch").write_text(_git(repo, "diff"))
+    expected = (
+        "mod.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        "mod.py:2:8: ⚠️ 'json' imported but unused (imports)\n"
+    )
+    by_rev = lintgate(repo / "pkg", "--new-from-rev", "HEAD")
+    assert (by_rev.returncode, by_rev.stdout) == (1, expected)
+    by_patch = lintgate(repo / "pkg", "--new-from-patch", "../../change.patch")
+    assert (by_patch.returncode, by_patch.stdout) == (1, expected)
+    at_top = lintgate(repo, "--new-from-patch", "../change.patch")
+    assert (at_top.returncode, at_top.stdout) == (1, expected.replace("mod.py", "pkg/mod.py"))
+
+
+@pytest.mark.parametrize(
+    "text, status, message",
+    [
+        ("hello\n", 2, "not a patch: p.patch has no diff header (a 'diff', '---' or '+++' line)"),
+        ("", 0, None),  # `git diff` with no change: nothing is new
+    ],
+)
+def test_new_from_patch_rejects_a_file_that_is_not_a_patch(tmp_path, text, status, message):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "p.patch").write_text(text)
+    proc = lintgate(repo, "--new-from-patch", "p.patch")
+    assert (proc.returncode, proc.stdout) == (status, "")
+    if message:
+        assert proc.stderr == f"lintgate: --new-from-patch: {message}\n"
+
+
+def test_new_from_patch_missing_file_is_named_as_given(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, "--new-from-patch", "nope.patch")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate: --new-from-patch: cannot read patch nope.patch: No such file or directory\n"
+    )
