@@ -25,6 +25,7 @@ from lintgate.config import (
     effective_concurrency,
     find_config_file,
     read_config_file,
+    shadowed_config_files,
 )
 from lintgate.config.duration import parse_duration
 from lintgate.discovery import git_top
@@ -317,6 +318,12 @@ def _main(argv: list[str] | None) -> int:
     cwd = Path(os.getcwd())
     try:
         config, root = load_config(args, cwd)
+        if config.path is not None and not args.config:
+            for other in shadowed_config_files(config.path):
+                used = os.path.relpath(config.path, cwd)
+                _warn(f"{used} and {os.path.relpath(other, cwd)} both exist; using {used}")
+        if not config.enabled:  # a run that checks nothing would pass every file
+            raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
         outputs = parse_outputs(args.output, config.format)
         if args.new_from_rev and args.new_from_patch:
             raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")

@@ -73,7 +73,10 @@ def test_flags_apply_after_the_file_in_command_line_order(tmp_path):
     none_then_isort = lintgate(repo, "--disable-all", "-E", "isort")
     assert none_then_isort.stdout.endswith("(isort)\n") and "(black)" not in none_then_isort.stdout
     isort_then_none = lintgate(repo, "-E", "isort", "--disable-all")
-    assert isort_then_none.stdout == "" and isort_then_none.returncode == 0
+    assert (isort_then_none.returncode, isort_then_none.stdout) == (2, "")  # no linter left
+    assert isort_then_none.stderr == (
+        "lintgate: no linter enabled (enable one with -E/--enable or Enable)\n"
+    )
 
 
 def test_output_writes_several_formats_in_one_run(tmp_path):

@@ -293,3 +293,46 @@ def test_new_from_patch_missing_file_is_named_as_given(tmp_path):
     assert proc.stderr == (
         "lintgate: --new-from-patch: cannot read patch nope.patch: No such file or directory\n"
     )
+
+
+# --- config files and linters ----------------------------------------------------------------
+
+
+def test_two_config_files_in_one_directory_are_warned_about(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "lintgate.json").write_text('{"Enable": ["black"]}')
+    (repo / ".lintgate.json").write_text('{"Enable": ["isort"]}')
+    (repo / "sub").mkdir()
+    for cwd, prefix in ((repo, ""), (repo / "sub", "../")):
+        proc = lintgate(cwd, prefix or ".")
+        assert proc.returncode == 1
+        assert proc.stdout == f"{prefix}app.py:2:1: ⚠️ would reformat line 2 (black)\n"
+        assert proc.stderr.splitlines()[0] == (
+            f"lintgate: warning: {prefix}lintgate.json and {prefix}.lintgate.json both exist; "
+            f"using {prefix}lintgate.json"
+        )
+    named = lintgate(repo, "--config", ".lintgate.json")  # named: no warning
+    assert (
+        named.stdout == "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    )
+    assert "warning" not in named.stderr
+
+
+@pytest.mark.parametrize(
+    "args, config",
+    [
+        (["--disable-all"], None),
+        (["-E", "isort", "--disable-all"], None),
+        (["-D", "isort,black,imports"], None),
+        ([], '{"DisableAll": true}'),
+        ([], '{"Enable": []}'),
+        (["--print-config"], '{"Enable": []}'),
+    ],
+)
+def test_no_linter_enabled_is_a_usage_error(tmp_path, args, config):
+    repo = copy_repo("both", tmp_path / "repo")
+    if config is not None:
+        (repo / "lintgate.json").write_text(config)
+    proc = lintgate(repo, *args)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "lintgate: no linter enabled (enable one with -E/--enable or Enable)\n"

@@ -269,6 +269,17 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+def shadowed_config_files(found: Path) -> list[Path]:
+    """The other config files (CONFIG_NAMES) in the directory of `found`, the one
+    find_config_file chose: they are not read, which deserves a warning (golangci-lint picks
+    one of several silently, and users then edit the wrong file)."""
+    return [
+        found.parent / name
+        for name in CONFIG_NAMES
+        if name != found.name and (found.parent / name).is_file()
+    ]
+
+
 def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
     """The validated, typed keys of the config file at `path`.
 
