@@ -497,6 +497,8 @@ class Store:
         root: the project root (absolute); stats: `{path: StatInfo}` with paths as the caller
         names them (relative to root, say). Returns `{path: content_digest}` for the matches.
         """
+        if not _text(os.fspath(root)):
+            return {}
         rows = self._do(
             lambda conn: conn.execute(
                 "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM stat WHERE root=?",
@@ -519,14 +521,18 @@ class Store:
         """Record `(path, StatInfo, content_digest)` triples for `root`. Files modified within
         RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries
         (judged on the mtime, as git's `is_racy_stat`).
-        Returns the number recorded.
+        A path (or root) that is not UTF-8 (a file name's undecodable bytes, kept as
+        surrogates) cannot be SQLite text: it is not recorded, and such a file is read again
+        on every run. Returns the number recorded.
         """
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
+        if not _text(r):
+            return 0
         rows = [
             (r, p, st.size, st.mtime_ns, st.ctime_ns, st.inode, d)
             for p, st, d in items
-            if st.mtime_ns < limit
+            if st.mtime_ns < limit and _text(p)
         ]
         if rows:
             self._write(
@@ -787,3 +793,12 @@ def format_status(status: Status) -> str:
             f"last used: newest {format_age(status.newest_seconds)} ago, oldest {format_age(status.oldest_seconds)} ago"
         )
     return "\n".join(lines) + "\n"
+
+
+def _text(name: str) -> bool:
+    """True when `name` can be stored as SQLite text (UTF-8: no lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
