@@ -2,7 +2,8 @@
 
 Exit status is a bitmask, as gometalinter's: 0 clean, bit 1 findings were printed, bit 2
 lintgate or a linter could not do its job (bad config, unreadable file, a linter crashed, the
-deadline passed). Usage errors exit 2 before anything runs.
+deadline passed). Usage errors exit 2 before anything runs. SIGTERM and SIGINT end the
+worker pool and exit 143 and 130.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME[=PATH]",
         action="append",
         default=[],
-        help="also write this format, to PATH or stdout (repeatable)",
+        help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
     )
     p.add_argument(
         "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
