@@ -2,14 +2,17 @@
 
 Exit status is a bitmask, as gometalinter's: 0 clean, bit 1 findings were printed, bit 2
 lintgate or a linter could not do its job (bad config, unreadable file, a linter crashed, the
-deadline passed). Usage errors exit 2 before anything runs.
+deadline passed). Usage errors exit 2 before anything runs. SIGTERM and SIGINT end the
+worker pool and exit 143 and 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from lintgate.config import (
     effective_concurrency,
     find_config_file,
     read_config_file,
+    shadowed_config_files,
 )
 from lintgate.config.duration import parse_duration
 from lintgate.discovery import git_top
@@ -125,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME[=PATH]",
         action="append",
         default=[],
-        help="also write this format, to PATH or stdout (repeatable)",
+        help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
     )
     p.add_argument(
         "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
@@ -170,12 +174,13 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         path = find_config_file(cwd)
         root = path.parent if path else None
     if path is not None:
-        display = os.path.relpath(path, cwd) if path.is_absolute() else str(path)
+        # --config FILE is named as given; a file found upwards, relative to the directory
+        display = args.config if args.config else os.path.relpath(path, cwd)
         apply_file(config, read_config_file(cwd / path, display))
         config.path = path
     root = root or git_top(cwd) or cwd
     apply_linter_flags(config, args.linter_actions)
-    config.skip += args.skip
+    config.skip += KEYS["Skip"](args.skip, "--skip")
     config.exclude += KEYS["Exclude"](args.exclude, "--exclude")
     config.include += KEYS["Include"](args.include, "--include")
     if args.vendor is not None:
@@ -203,9 +208,11 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
 def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
-    (then the whole value is a template). stdout gets `default_format` unless an `--output`
-    without a path claims it. Raises ConfigError for an unknown format or a bad template, and
-    for two reports to one place (stdout, or the same file), which would interleave.
+    (then the whole value is a template), and `-` is stdout (as for most tools). stdout gets
+    `default_format` unless an `--output` without a path claims it. Raises ConfigError for an
+    unknown format or a bad template, for two reports to one place (stdout, or the same file),
+    which would interleave, and for a PATH that cannot be written: its directory is missing,
+    or it is a directory (checked now, so that a run does not end on it).
     """
     outputs = []
     claimed: dict[str, str] = {}  # where -> the format that writes there
@@ -214,6 +221,10 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
         if not sep or "{" in path or "}" in path:
             name, path = value, ""
         KEYS["Format"](name, "--output")
+        if path == "-":
+            path = ""
+        if path:
+            _check_report_place(path)
         where = os.path.normpath(path) if path else "stdout"
         if where in claimed:
             raise ConfigError(
@@ -225,6 +236,43 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
     if not any(path is None for _, path in outputs):
         outputs.insert(0, (default_format, None))
     return outputs
+
+
+def _check_report_place(path: str) -> None:
+    """Raises ConfigError when the report file `path` could not be created: its directory is
+    missing or not a directory, or `path` is a directory."""
+    if os.path.isdir(path):
+        raise ConfigError(f"--output: {path}: is a directory")
+    parent = os.path.dirname(path) or "."
+    if not os.path.isdir(parent):
+        why = "not a directory" if os.path.exists(parent) else "no such directory"
+        raise ConfigError(f"--output: {path}: {why}: {parent}")
+
+
+def check_reports_spare_sources(outputs, files: list[Path]) -> None:
+    """Raises ConfigError when a report file of `outputs` ((format, path or None) pairs) is
+    one of `files`, the files to check: writing it would replace a source file. Compared by
+    device and inode, so a symbolic or hard link to a checked file counts too; only a report
+    path that exists already costs a stat of each file."""
+    existing = {}
+    for _, path in outputs:
+        if path is None:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # not there yet (or unreadable): it cannot be a file to check
+        existing[(st.st_dev, st.st_ino)] = path
+    if not existing:
+        return
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        path = existing.get((st.st_dev, st.st_ino))
+        if path is not None:
+            raise ConfigError(f"--output: {path}: is a file being checked; not overwriting it")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,6 +287,26 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (`lintgate | head`): stop quietly, as Unix filters do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return FAILURE
+    except _StdoutFailed as e:  # e.g. `lintgate > /dev/full`
+        print(f"lintgate: stdout: cannot write: {e}", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        return FAILURE
+
+
+class _StdoutFailed(Exception):
+    """Writing to stdout failed (not a closed pipe); `str(error)` is the system's reason."""
+
+
+@contextlib.contextmanager
+def _stdout_writes():
+    """Turn an OSError of the writes to stdout inside into _StdoutFailed (a BrokenPipeError
+    goes on as it is: main() ends quietly on it)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise _StdoutFailed(e.strerror or str(e)) from None
 
 
 def _main(argv: list[str] | None) -> int:
@@ -251,6 +319,12 @@ def _main(argv: list[str] | None) -> int:
     cwd = Path(os.getcwd())
     try:
         config, root = load_config(args, cwd)
+        if config.path is not None and not args.config:
+            for other in shadowed_config_files(config.path):
+                used = os.path.relpath(config.path, cwd)
+                _warn(f"{used} and {os.path.relpath(other, cwd)} both exist; using {used}")
+        if not config.enabled:  # a run that checks nothing would pass every file
+            raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
         outputs = parse_outputs(args.output, config.format)
         if args.new_from_rev and args.new_from_patch:
             raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")
@@ -260,7 +334,9 @@ def _main(argv: list[str] | None) -> int:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
     if args.print_config:
-        print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+        with _stdout_writes():
+            print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+            sys.stdout.flush()
         return 0
     from lintgate.cache.command import CacheRun, CacheUsageError
 
@@ -269,11 +345,45 @@ def _main(argv: list[str] | None) -> int:
     except CacheUsageError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
+    previous = _stop_on_signals()
     try:
         return _run(args, config, root, cwd, outputs)
-    except KeyboardInterrupt:
-        print("lintgate: interrupted", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, _Stopped) as e:
+        signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
+        word = "terminated" if signum == signal.SIGTERM else "interrupted"
+        print(f"lintgate: {word}", file=sys.stderr)
+        return 128 + signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGINT reached lintgate (`signum`); a BaseException, so that no `except
+    Exception` stops it on its way out through the `finally` that ends the worker pool."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_stop_signal(signum, frame):
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends lintgate at once
+    raise _Stopped(signum)
+
+
+def _stop_on_signals() -> dict:
+    """Make SIGTERM and SIGINT raise _Stopped in this (the parent) process, so the run unwinds
+    and runner.map_unordered's `finally` terminates the pool: its workers would otherwise go
+    on (and write files, with --fix) after lintgate is gone. Workers reset both signals
+    (runner._init_task). Returns the previous handlers ({} off the main thread)."""
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, _on_stop_signal)
+        except ValueError:  # not the main thread of the main interpreter: leave them
+            break
+    return previous
 
 
 def _new_code(args: argparse.Namespace, cwd: Path):
@@ -284,10 +394,10 @@ def _new_code(args: argparse.Namespace, cwd: Path):
     if args.new_from_rev:
         return newcode.changes_from_rev(args.new_from_rev, cwd)
     if args.new_from_patch:
-        try:
-            return newcode.read_patch(cwd / args.new_from_patch)
-        except OSError as e:
-            raise ValueError(f"--new-from-patch: {args.new_from_patch}: {e.strerror}") from None
+        try:  # git diff's paths are relative to the top of the work tree
+            return newcode.read_patch(Path(args.new_from_patch), top=git_top(cwd), cwd=cwd)
+        except ValueError as e:
+            raise ValueError(f"--new-from-patch: {e}") from None
     return None
 
 
@@ -301,8 +411,9 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     for name, path in outputs:
         text = get_renderer(name)(diagnostics, context)
         if path is None:
-            stdout.write(text)
-            stdout.flush()
+            with _stdout_writes():
+                stdout.write(text)
+                stdout.flush()
             continue
         try:
             Path(path).write_text(text, encoding="utf-8")
@@ -337,6 +448,11 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             print(f"lintgate: {error}", file=sys.stderr)
         if broken:
             return FAILURE
+    try:
+        check_reports_spare_sources(outputs, found.files)
+    except ConfigError as e:
+        print(f"lintgate: {e}", file=sys.stderr)
+        return FAILURE
     status = 0
     for note in found.notes:
         print(f"lintgate: {note}", file=sys.stderr)
@@ -347,7 +463,8 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         from lintgate import fix
 
         result = fix.run(found.files, project, config, write=not args.diff)
-        status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
+        with _stdout_writes():
+            status |= fix.emit(result, sys.stdout.buffer, sys.stderr)
     else:
         imports, exports, deprecations = args.cache_specs
         for message in deprecations:

@@ -71,12 +71,29 @@ class Discovered:
     errors: list[str] = field(default_factory=list)
 
 
-def _skip_spec(patterns: list[str]):
+def skip_spec(patterns: list[str]):
+    """The pathspec.GitIgnoreSpec of the `Skip` patterns (gitignore lines), None when there
+    are none. Raises ValueError naming the first pattern pathspec rejects, with why: a
+    reversed range (`[z-a]`: a bad regular expression), a trailing `\\`, a lone `!`."""
     if not patterns:
         return None
     import pathspec
+    from pathspec.patterns.gitignore.base import GitIgnorePatternError
 
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+    with warnings.catch_warnings():  # a stray `[[` in a bracket: Python warns
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(patterns)
+        except (re.error, GitIgnorePatternError):
+            pass
+        for pattern in patterns:  # which one
+            try:
+                pathspec.GitIgnoreSpec.from_lines([pattern])
+            except re.error as e:
+                raise ValueError(f"invalid pattern {pattern!r}: {e.msg}") from None
+            except GitIgnorePatternError:
+                raise ValueError(f"invalid pattern {pattern!r}: not a gitignore pattern") from None
+    raise AssertionError("unreachable: the patterns compile one by one")  # pragma: no cover
 
 
 def git_top(directory: Path) -> Path | None:
@@ -300,7 +317,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
     (gitignore syntax) are matched. Never raises for a bad path: it is reported in `errors`.
     """
     result = Discovered()
-    spec = _skip_spec(skip)
+    spec = skip_spec(skip)
     root_real = Path(os.path.realpath(root))
 
     def display(p: Path) -> str:

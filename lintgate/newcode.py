@@ -8,6 +8,7 @@ untracked file is new. Mirrors golangci-lint's `new-from-rev` / `new-from-patch`
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -138,14 +139,32 @@ def parse_diff(text: str, strip: int = 1) -> dict[str, frozenset[int]]:
     return {path: frozenset(lines) for path, lines in result.items()}
 
 
-def read_patch(path: Path, strip: int = 1) -> Changes:
+_DIFF_HEADER = re.compile(r"^(?:diff |--- |\+\+\+ )", re.M)
+
+
+def read_patch(
+    path: Path, strip: int = 1, top: Path | None = None, cwd: Path | None = None
+) -> Changes:
     """The changes of the patch file at `path` (`--new-from-patch`), e.g. `git diff` output.
-    Raises ValueError (one line) when it cannot be read or is malformed."""
+
+    Its paths are relative to `top` (git diff's are relative to the top of the work tree,
+    whatever directory it ran in); with `top` and `cwd` (absolute directories) they come out
+    relative to `cwd`, as diagnostics' paths are. An empty patch (no change) is fine.
+    Raises ValueError (one line) when it cannot be read, is malformed, or is not a patch at
+    all (text without any `diff `, `--- ` or `+++ ` line)."""
     try:
         text = Path(path).read_bytes().decode("utf-8", "surrogateescape")
     except OSError as e:
         raise ValueError(f"cannot read patch {path}: {e.strerror}") from None
-    return Changes(parse_diff(text, strip))
+    if text.strip() and not _DIFF_HEADER.search(text):
+        raise ValueError(f"not a patch: {path} has no diff header (a 'diff', '---' or '+++' line)")
+    lines = parse_diff(text, strip)
+    if top is not None and cwd is not None and top != cwd:
+        lines = {
+            os.path.relpath(os.path.join(top, p), cwd).replace(os.sep, "/"): n
+            for p, n in lines.items()
+        }
+    return Changes(lines)
 
 
 def _git(cwd: Path, *args: str, unknown_rev: str | None = None) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -599,12 +600,21 @@ def run(
 
 # --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------
 
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 _task = None
 _inherited = None  # the caller's worker object, inherited by forked processes
 
 
 def _init_task(factory, args: tuple) -> None:
     global _task
+    # A worker keeps SIGTERM's default disposition, so pool.terminate() always ends it (a
+    # Python-level handler inherited from the parent can be swallowed and hang the pool), and
+    # ignores SIGINT: Ctrl-C reaches the whole process group, and the parent, which gets it too,
+    # ends its workers. map_unordered forks with both blocked; they are let through only now.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _task = _inherited if _inherited is not None else factory(*args)
 
 
@@ -669,10 +679,16 @@ def map_unordered(
     global _inherited
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     _inherited = worker
+    # Held while the workers fork (and in the pool's threads, which fork replacements): a
+    # signal then waits for the parent's handler, not a worker's inherited copy of it.
+    masked = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if masked else None
     try:
         pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
     finally:
         _inherited = None
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
     try:
         chunk = max(1, min(16, len(items) // (concurrency * 8)))
         order = list(enumerate(items))

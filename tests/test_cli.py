@@ -73,16 +73,17 @@ def test_flags_apply_after_the_file_in_command_line_order(tmp_path):
     none_then_isort = lintgate(repo, "--disable-all", "-E", "isort")
     assert none_then_isort.stdout.endswith("(isort)\n") and "(black)" not in none_then_isort.stdout
     isort_then_none = lintgate(repo, "-E", "isort", "--disable-all")
-    assert isort_then_none.stdout == "" and isort_then_none.returncode == 0
+    assert (isort_then_none.returncode, isort_then_none.stdout) == (2, "")  # no linter left
+    assert isort_then_none.stderr == (
+        "lintgate: no linter enabled (enable one with -E/--enable or Enable)\n"
+    )
 
 
 def test_output_writes_several_formats_in_one_run(tmp_path):
     repo = copy_repo("report-all", tmp_path / "repo")
     proc = lintgate(repo, "--output", "json=out/report.json", "--output", "sarif=report.sarif")
-    assert proc.returncode == 3  # findings, and out/ does not exist: a report not written
-    assert (
-        "lintgate: out/report.json: cannot write report: No such file or directory" in proc.stderr
-    )
+    assert (proc.returncode, proc.stdout) == (2, "")  # out/ does not exist: before linting
+    assert proc.stderr == "lintgate: --output: out/report.json: no such directory: out\n"
     proc = lintgate(repo, "--output", "json=report.json")
     text = (repo / "report.json").read_text()
     assert [d["linter"] for d in json.loads(text)] == [

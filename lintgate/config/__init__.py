@@ -133,6 +133,18 @@ def _strings(value: Any, where: str) -> list[str]:
     return value
 
 
+def _skip(value: Any, where: str) -> list[str]:
+    patterns = _strings(value, where)
+    if patterns:  # pathspec is imported only when there are patterns
+        from lintgate.discovery import skip_spec
+
+        try:
+            skip_spec(patterns)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {e}") from None
+    return patterns
+
+
 def _regexes(value: Any, where: str) -> list[str]:
     for pattern in _strings(value, where):
         try:
@@ -203,6 +215,10 @@ def _sort(value: Any, where: str) -> list[str]:
                 f"{where}: unknown sort key {key!r}{_suggest(key, keys)}; "
                 f"expected some of {', '.join(keys)}"
             )
+    if "none" in value and len(value) > 1:
+        raise ConfigError(
+            f"{where}: 'none' (keep the order found) cannot be combined with other keys"
+        )
     return value
 
 
@@ -224,7 +240,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Disable": _linter_names,
     "EnableAll": _bool,
     "DisableAll": _bool,
-    "Skip": _strings,
+    "Skip": _skip,
     "Vendor": _bool,
     "Exclude": _regexes,
     "Include": _regexes,
@@ -253,6 +269,17 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+def shadowed_config_files(found: Path) -> list[Path]:
+    """The other config files (CONFIG_NAMES) in the directory of `found`, the one
+    find_config_file chose: they are not read, which deserves a warning (golangci-lint picks
+    one of several silently, and users then edit the wrong file)."""
+    return [
+        found.parent / name
+        for name in CONFIG_NAMES
+        if name != found.name and (found.parent / name).is_file()
+    ]
+
+
 def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
     """The validated, typed keys of the config file at `path`.
 
@@ -268,6 +295,8 @@ def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{where}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    except RecursionError:  # json's decoder recurses once per `[` or `{`
+        raise ConfigError(f"{where}: invalid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a JSON object at the top level")
     typed = {}
