@@ -76,6 +76,9 @@ def parse(text: str) -> ast.Module:
     (`async` as a name; Python <= 3.12), then libcst's parser with newer syntax rewritten, then
     the running parser with `async`/`await` names renamed (3.0-3.6 code on Python >= 3.13).
 
+    A NUL, which the interpreter's parser refuses anywhere, is taken where a control character
+    is (in a string or a comment), as black, isort and libcst take it.
+
     Raises ParseError (the running interpreter's message and 1-based position) when none parses.
     """
     with warnings.catch_warnings():
@@ -84,6 +87,19 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             first = e
+        if "\0" in text:
+            # compile() refuses a NUL anywhere (ValueError, SyntaxError from 3.11.4); black,
+            # isort and libcst take it in a string or a comment, where U+0001 (same width in
+            # characters and UTF-8 bytes, so positions stay) is taken too; elsewhere both are
+            # refused, and the NUL error stays the one reported.
+            text = text.replace("\0", "\1")
+            try:
+                return ast.parse(text)
+            except SyntaxError as e:
+                if "U+0001" not in str(e.msg):
+                    first = e
+            except (ValueError, RecursionError, MemoryError):
+                pass
         try:
             return ast.parse(text, feature_version=(3, 6))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
