@@ -124,6 +124,20 @@ def test_null_bytes_in_a_string_or_comment_are_checked_as_any_text():
     assert fixed == 'x = "a\x00b"  # c\x00\nimport sys\nprint(sys, x)\n'
 
 
+def test_fix_of_a_package_init_keeps_unused_imports_and_removes_duplicates():
+    text = "from .core import main\nfrom . import util\nimport os\nimport os\n"
+    source = decode(text.encode())
+    assert [f.message for f in imports.check(source, imports.SETTINGS)] == [
+        "'.core.main' imported but unused",
+        "'.util' imported but unused",
+        "'os' imported but unused",
+        "'os' imported again (first at line 3)",
+    ]
+    kept = "from .core import main\nfrom . import util\nimport os\n"
+    assert imports.fix(text, source, imports.SETTINGS, package_init=True) == kept
+    assert imports.fix(text, source, imports.SETTINGS) == ""
+
+
 def test_a_null_byte_in_a_string_is_no_syntax_finding_as_black_and_isort_pass_it(tmp_path):
     (tmp_path / "m.py").write_bytes(b'x = "a\x00b"\n')
     bin_dir = os.path.dirname(sys.executable)

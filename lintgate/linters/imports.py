@@ -206,11 +206,16 @@ def check(source, settings: Settings) -> list[Finding]:
     return [p.finding for p in problems(source, settings)]
 
 
-def fix(text: str, source, settings: Settings, only=None) -> str:
+def fix(text: str, source, settings: Settings, only=None, package_init: bool = False) -> str:
     """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
     removed with libcst so that comments, parentheses and layout of the rest stay; a block
     left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
     import with `# noqa` (as the check).
+
+    `package_init`: True for a package's `__init__.py`, whose unused imports are most often
+    re-exports without `__all__` or `as` (`from .core import main` for `from pkg import
+    main`): they are reported but not removed (ruff calls that fix unsafe); its duplicates
+    still go.
 
     `only`: None, or the findings to fix (each with the `line` and `col` of a finding of this
     check on `text`): the others stay. lintgate's fixer passes what the run keeps after the
@@ -229,7 +234,7 @@ def fix(text: str, source, settings: Settings, only=None) -> str:
         found = problems(current, settings)
     except ParseError:
         return text
-    found = [p for p in found if p.kind in ("unused", "duplicate")]
+    found = [p for p in found if p.kind == "duplicate" or p.kind == "unused" and not package_init]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
         doomed = [p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
