@@ -160,8 +160,9 @@ def config_digest(directory: Path, project: Project) -> str:
     or `.hg` directory. This digests every candidate file on that walk (to the stop, so a
     wrong guess about which one has a section can only make the digest change more often)
     with its directory relative to the project root (isort resolves `src_paths`, its
-    first-party guess, against the config's directory): of `pyproject.toml` only the `[tool.isort]` table (black's table
-    shares the file and must not invalidate isort's results), of the INI files their bytes.
+    first-party guess, against the config's directory): of `pyproject.toml` only the
+    `[tool.isort]` table (black's table shares the file and must not invalidate isort's
+    results), of the INI files their bytes.
     When no candidate surely has an isort section, isort takes the working directory instead
     (its `directory`, whose `src` and itself are the default `src_paths`), so the digest holds
     the working directory too, relative to the project root. Which packages exist there is
@@ -175,9 +176,18 @@ def config_digest(directory: Path, project: Project) -> str:
             break
     root = str(project.root)
     # relative to the project root: a checkout elsewhere with the same tree shares the results
-    where = [(os.path.relpath(directory, root), *rest) for directory, *rest in walk]
-    cwd = None if found else os.path.relpath(project.cwd, root)
+    where = [(_relative(directory, root), *rest) for directory, *rest in walk]
+    cwd = None if found else _relative(str(project.cwd), root)
     return configs.digest([where, cwd])
+
+
+def _relative(path: str, root: str) -> str:
+    """`path` relative to `root` (both absolute), or `path` itself where there is no such
+    relative path (another drive on Windows)."""
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return path
 
 
 def _walk(directory: str) -> tuple:
