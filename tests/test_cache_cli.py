@@ -347,6 +347,9 @@ def test_isort_first_party_guess_from_another_working_directory_is_not_answered_
     again = lintgate_traced(repo, env=env)  # back at the root: the root's entries answer
     assert (again.stdout, summary(again.stderr)) == ("", (3, 0, 3))
     assert again.stderr.endswith("heavy: []\n")
+    again = lintgate_traced(repo / "tests", env=env)  # and in tests/, its own
+    assert (again.stdout, summary(again.stderr)) == (finding, (1, 1, 1))
+    assert again.stderr.endswith("heavy: []\n")
 
 
 def _excluding_repo(root):
