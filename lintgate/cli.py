@@ -437,7 +437,11 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     except ValueError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
-    project = Project(root, cwd)
+    settings_path = None
+    if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
+        first = os.path.abspath(os.path.join(cwd, args.paths[0]))
+        settings_path = Path(first if os.path.isdir(first) else os.path.dirname(first))
+    project = Project(root, cwd, settings_path)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
     if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
         from lintgate.linters.configs import broken_pyprojects

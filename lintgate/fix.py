@@ -332,7 +332,9 @@ class Fixer:
             if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
                 continue
             counted = self._counter(name, module, settings, display, source.is_stub)
-            fix = self._fixer(name, module, settings, source.is_stub, counted)
+            # a package's __init__.py: unused imports are likely re-exports, left reported
+            init = name == "imports" and path.name == "__init__.py"
+            fix = self._fixer(name, module, settings, source.is_stub, counted, init)
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
@@ -353,16 +355,17 @@ class Fixer:
 
         return counted
 
-    def _fixer(self, name, module, settings, is_stub, counted) -> Callable[[str], str]:
+    def _fixer(self, name, module, settings, is_stub, counted, init) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
+        extra = {"package_init": True} if init else {}
 
         def fix(text: str) -> str:
             source = _source(text, is_stub)
             if per_finding and ("nolint" in text or not self._keeps_all):
                 # only what the run reports goes: an import a `nolint` directive (any scope)
                 # or a filter leaves out stays, and the others are still removed
-                return module.fix(text, source, settings, only=counted(text)[1])
-            return module.fix(text, source, settings)
+                return module.fix(text, source, settings, only=counted(text)[1], **extra)
+            return module.fix(text, source, settings, **extra)
 
         return fix
 

@@ -9,7 +9,10 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from helpers import (
@@ -304,6 +307,49 @@ def test_isort_skip_paths_are_judged_from_the_working_directory(tmp_path):
     proc = lintgate(repo / "sub", env=env)
     assert proc.stdout == "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
     assert proc.stdout == lintgate(repo / "sub", "--no-cache").stdout
+
+
+def _isort_check(cwd, *args):
+    """`isort --check-only ARGS` (the installed one) in `cwd`: (exit code, files it flags)."""
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "isort"), "--check-only", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    return proc.returncode, re.findall(r"^ERROR: (\S+) Imports are incorrectly", proc.stderr, re.M)
+
+
+def test_isort_first_party_guess_from_another_working_directory_is_not_answered_from_the_cache(
+    tmp_path,
+):
+    # Without a config, isort's src_paths are the working directory and its `src`: from the
+    # root, mypkg and srcpkg are first party; from tests/, all three are third party.
+    repo = tmp_path / "repo"
+    for d in ("mypkg", "tests", "src/srcpkg"):
+        (repo / d).mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "mypkg" / "__init__.py").write_text("")
+    (repo / "src" / "srcpkg" / "__init__.py").write_text("")
+    (repo / "tests" / "test_x.py").write_text(
+        "import requests\n\nimport mypkg\nimport srcpkg\n\nprint(mypkg, requests, srcpkg)\n"
+    )
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    root = lintgate(repo, env=env)
+    assert (root.stdout, root.returncode) == ("", 0)
+    assert _isort_check(repo, ".") == (0, [])
+    finding = "test_x.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    warm = lintgate(repo / "tests", env=env)
+    assert (warm.stdout, warm.returncode) == (finding, 1)
+    cold = lintgate(repo / "tests", "--no-cache")
+    assert (cold.stdout, cold.returncode) == (finding, 1)
+    assert _isort_check(repo / "tests", ".") == (1, [str(repo / "tests" / "test_x.py")])
+    again = lintgate_traced(repo, env=env)  # back at the root: the root's entries answer
+    assert (again.stdout, summary(again.stderr)) == ("", (3, 0, 3))
+    assert again.stderr.endswith("heavy: []\n")
+    again = lintgate_traced(repo / "tests", env=env)  # and in tests/, its own
+    assert (again.stdout, summary(again.stderr)) == (finding, (1, 1, 1))
+    assert again.stderr.endswith("heavy: []\n")
 
 
 def _excluding_repo(root):

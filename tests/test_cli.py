@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -375,12 +376,61 @@ def test_a_broken_isort_config_file_is_one_line_without_isort_warnings(tmp_path)
     (repo / "sub" / "b.py").write_text("import sys\nimport os\n")
     (repo / "sub" / "setup.cfg").write_text("[metadata\nname = x\n")
     git(repo, "init", "-q")
+    # from the root, isort's one config search starts at the root: sub/setup.cfg is not read
     proc = lintgate(repo, "--disable-all", "-E", "isort")
-    # isort itself warns and goes on with its defaults; the gate says so and sets bit 2
+    assert (proc.stdout, proc.returncode) == (
+        "a.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+        "sub/b.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n",
+        1,
+    )
+    # named first, sub/b.py makes sub/ the settings path: isort itself warns and goes on with
+    # its defaults; the gate says so, sets bit 2 and gives no isort verdict
+    proc = lintgate(repo, "--disable-all", "-E", "isort", "sub/b.py", "a.py")
     assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
-        "a.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n",
+        "",
         f"lintgate: isort: {repo / 'sub' / 'setup.cfg'}: cannot read isort's configuration: "
         "File contains no section headers.\n"
-        "lintgate: 2 files checked, 1 findings, 0 from cache, N.NNs\n",
-        3,
+        "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n",
+        2,
     )
+
+
+def _isort_check(cwd, *args):
+    """`isort --check-only ARGS` (the installed one) in `cwd`: (exit code, files it flags)."""
+    proc = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "isort"), "--check-only", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    return proc.returncode, re.findall(r"^ERROR: (\S+) Imports are incorrectly", proc.stderr, re.M)
+
+
+def test_isort_uses_one_config_per_run_found_from_the_first_path_or_the_working_directory(
+    tmp_path,
+):
+    # As isort's command line: the config found from the first path argument (its directory
+    # for a file), else from the working directory, for every file; nested configs below it
+    # are not read.
+    repo = tmp_path / "repo"
+    (repo / "sub" / "pkg").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / ".isort.cfg").write_text("[settings]\nprofile=black\n")
+    (repo / "sub" / ".isort.cfg").write_text("[settings]\nforce_single_line=true\n")
+    (repo / "sub" / "pkg" / "m.py").write_text("from os import path, sep\n\nprint(path, sep)\n")
+    (repo / "top.py").write_text("from os import path\nfrom os import sep\n\nprint(path, sep)\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}  # one cache: keyed per config
+    top = "top.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    m = "sub/pkg/m.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    for args, expected, flagged in [
+        ((), top, ["top.py"]),
+        (("sub/pkg/m.py", "top.py"), m, ["sub/pkg/m.py"]),
+        (("top.py", "sub/pkg/m.py"), top, ["top.py"]),
+        (("sub", "top.py"), m, ["sub/pkg/m.py"]),
+    ]:
+        proc = lintgate(repo, "--disable-all", "-E", "isort", *args, env=env)
+        assert (proc.stdout, proc.returncode) == (expected, 1), args
+        assert _isort_check(repo, *(args or (".",))) == (1, [str(repo / f) for f in flagged])
+    proc = lintgate(repo / "sub", "--disable-all", "-E", "isort", env=env)  # sub's config
+    assert (proc.stdout, proc.returncode) == ("pkg/m.py:1:1: " + m.split(": ", 1)[1], 1)
+    assert _isort_check(repo / "sub", ".") == (1, [str(repo / "sub" / "pkg" / "m.py")])

@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
+from helpers import lintgate
 
 from lintgate import __version__
+from lintgate.diagnostic import WARNING, Finding
 from lintgate.linters import BUILTIN, imports
 from lintgate.linters.base import ParseError, Project
 from lintgate.source import decode
@@ -103,7 +107,45 @@ def test_parse_error_position_and_message():
 def test_null_byte_is_a_parse_error():
     with pytest.raises(ParseError) as e:
         imports.check(decode(b"import os\x00\n"), imports.SETTINGS)
-    assert e.value.message.startswith("cannot parse: ")
+    assert (e.value.line, e.value.col, e.value.message) == (
+        1,
+        1,
+        "cannot parse: source code string cannot contain null bytes",
+    )
+
+
+def test_null_bytes_in_a_string_or_comment_are_checked_as_any_text():
+    # The interpreter's parser refuses a NUL anywhere; black, isort and libcst take it in a
+    # string or a comment, and so does the check (positions after it unchanged).
+    text = b'x = "a\x00b"  # c\x00\nimport os, sys\nprint(sys, x)\n'
+    found = imports.check(decode(text), imports.SETTINGS)
+    assert found == [Finding(2, 8, "'os' imported but unused", WARNING)]
+    fixed = imports.fix(decode(text).text, decode(text), imports.SETTINGS)
+    assert fixed == 'x = "a\x00b"  # c\x00\nimport sys\nprint(sys, x)\n'
+
+
+def test_fix_of_a_package_init_keeps_unused_imports_and_removes_duplicates():
+    text = "from .core import main\nfrom . import util\nimport os\nimport os\n"
+    source = decode(text.encode())
+    assert [f.message for f in imports.check(source, imports.SETTINGS)] == [
+        "'.core.main' imported but unused",
+        "'.util' imported but unused",
+        "'os' imported but unused",
+        "'os' imported again (first at line 3)",
+    ]
+    kept = "from .core import main\nfrom . import util\nimport os\n"
+    assert imports.fix(text, source, imports.SETTINGS, package_init=True) == kept
+    assert imports.fix(text, source, imports.SETTINGS) == ""
+
+
+def test_a_null_byte_in_a_string_is_no_syntax_finding_as_black_and_isort_pass_it(tmp_path):
+    (tmp_path / "m.py").write_bytes(b'x = "a\x00b"\n')
+    bin_dir = os.path.dirname(sys.executable)
+    proc = lintgate(tmp_path)
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    for tool in (["black", "--check"], ["isort", "--check-only"]):
+        tool[0] = os.path.join(bin_dir, tool[0])
+        assert subprocess.run([*tool, "m.py"], cwd=tmp_path, capture_output=True).returncode == 0
 
 
 def test_module_interface(tmp_path):

@@ -8,7 +8,8 @@ Every linter module defines:
         The version of the engine behind it (part of the cache key).
     settings_for(directory: pathlib.Path, project: Project) -> Settings
         The effective settings for the files of `directory` (absolute), found as the tool
-        itself finds them. The runner memoizes the result per directory, and modules memoize
+        itself finds them (isort's: one for the whole run, from `project.settings_path`, as
+        its command line). The runner memoizes the result per directory, and modules memoize
         per config file, so one settings object exists per config directory.
     settings_digest(settings) -> str
         A stable hex digest of the effective settings (part of the cache key).

@@ -31,10 +31,14 @@ class Project(NamedTuple):
     """Where a run happens. `root`: the project root (absolute): the directory of the
     lintgate config file, else the git work tree's top, else the working directory.
     `cwd`: the directory lintgate was started in (absolute), which output paths are relative to.
+    `settings_path`: where a tool that takes one configuration per run (isort) starts its
+    config search, as isort's command line does: the first path argument made absolute (its
+    directory when it is not a directory), None for `cwd` (no path argument).
     """
 
     root: Path
     cwd: Path
+    settings_path: Path | None = None
 
 
 def dist_version(name: str) -> str:

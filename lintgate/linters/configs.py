@@ -28,7 +28,7 @@ _MISSING = object()
 def digest(parts: object) -> str:
     """sha256 hex of `parts` (JSON-serializable; datetimes and other values by their str)."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # paths: any bytes
 
 
 def file_digest(path: str) -> str | None:

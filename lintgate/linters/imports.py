@@ -76,6 +76,9 @@ def parse(text: str) -> ast.Module:
     (`async` as a name; Python <= 3.12), then libcst's parser with newer syntax rewritten, then
     the running parser with `async`/`await` names renamed (3.0-3.6 code on Python >= 3.13).
 
+    A NUL, which the interpreter's parser refuses anywhere, is taken where a control character
+    is (in a string or a comment), as black, isort and libcst take it.
+
     Raises ParseError (the running interpreter's message and 1-based position) when none parses.
     """
     with warnings.catch_warnings():
@@ -84,6 +87,19 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             first = e
+        if "\0" in text:
+            # compile() refuses a NUL anywhere (ValueError, SyntaxError from 3.11.4); black,
+            # isort and libcst take it in a string or a comment, where U+0001 (same width in
+            # characters and UTF-8 bytes, so positions stay) is taken too; elsewhere both are
+            # refused, and the NUL error stays the one reported.
+            text = text.replace("\0", "\1")
+            try:
+                return ast.parse(text)
+            except SyntaxError as e:
+                if "U+0001" not in str(e.msg):
+                    first = e
+            except (ValueError, RecursionError, MemoryError):
+                pass
         try:
             return ast.parse(text, feature_version=(3, 6))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -190,11 +206,16 @@ def check(source, settings: Settings) -> list[Finding]:
     return [p.finding for p in problems(source, settings)]
 
 
-def fix(text: str, source, settings: Settings, only=None) -> str:
+def fix(text: str, source, settings: Settings, only=None, package_init: bool = False) -> str:
     """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
     removed with libcst so that comments, parentheses and layout of the rest stay; a block
     left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
     import with `# noqa` (as the check).
+
+    `package_init`: True for a package's `__init__.py`, whose unused imports are most often
+    re-exports without `__all__` or `as` (`from .core import main` for `from pkg import
+    main`): they are reported but not removed (ruff calls that fix unsafe); its duplicates
+    still go.
 
     `only`: None, or the findings to fix (each with the `line` and `col` of a finding of this
     check on `text`): the others stay. lintgate's fixer passes what the run keeps after the
@@ -213,7 +234,7 @@ def fix(text: str, source, settings: Settings, only=None) -> str:
         found = problems(current, settings)
     except ParseError:
         return text
-    found = [p for p in found if p.kind in ("unused", "duplicate")]
+    found = [p for p in found if p.kind == "duplicate" or p.kind == "unused" and not package_init]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
         doomed = [p.binding for p in found if (p.finding.line, p.finding.col) in wanted]

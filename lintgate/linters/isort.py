@@ -1,11 +1,12 @@
 """The `isort` linter: import order and grouping, judged by isort itself (as a library).
 
 Mirrors `isort --check-only FILE`: the verdict is the `changed` flag of isort's own
-`sort_stream`, so whitespace that isort's check ignores is ignored here too. Settings are
-found per directory with isort's own config search (`.isort.cfg`, `pyproject.toml`,
-`setup.cfg`, `tox.ini`, `.editorconfig`, ... upwards to the repository root), as
-`isort --resolve-all-configs` does; a directory with no config of its own takes the settings
-of the project root, as `isort --check-only .` run there would.
+`sort_stream`, so whitespace that isort's check ignores is ignored here too. As isort's
+command line, a run uses ONE Config for all its files: the one isort's own config search
+(`.isort.cfg`, `pyproject.toml`, `setup.cfg`, `tox.ini`, `.editorconfig`, ... upwards to the
+repository root) finds from the settings path, the first path argument or else the working
+directory (`settings_path`), so `lintgate` agrees with `isort --check-only .` and
+`lintgate a.py b.py` with `isort --check-only a.py b.py`.
 """
 
 from __future__ import annotations
@@ -35,20 +36,26 @@ def version() -> str:
     return dist_version("isort")
 
 
+def settings_path(project: Project) -> str:
+    """The directory isort's command line starts its config search from (isort/main.py,
+    `settings_path`): the first path argument, else the working directory; see
+    Project.settings_path. Absolute."""
+    return str(project.settings_path or project.cwd)
+
+
 def settings_for(directory: Path, project: Project):
-    """The isort `Config` for files in `directory`: one object per config directory. Raises
-    SettingsError when a config file on isort's search path does not parse."""
+    """The isort `Config` of the run, the same for every `directory`: as `isort --check-only
+    PATHS` builds one Config from its settings path (`settings_path`) for all the files it
+    checks. Raises SettingsError when a config file on isort's search path does not parse."""
     from isort.settings import Config
 
-    found_in, error = _config_dir(str(directory))
-    key = found_in or str(project.root)
+    key = settings_path(project)
     if key not in _configs:
         with _unreadable_configs() as failed:
             _configs[key] = Config(settings_path=key)
         _config_errors[key] = failed[0] if failed else None
-    error = error or _config_errors[key]
-    if error:
-        raise SettingsError(error)
+    if _config_errors[key]:
+        raise SettingsError(_config_errors[key])
     return _configs[key]
 
 
@@ -81,33 +88,6 @@ def _unreadable_configs():
             lines = str(e).strip().splitlines()
             cause = lines[0] if lines else type(e).__name__
         failed.append(f"{path}: cannot read isort's configuration: {cause}")
-
-
-_config_dirs: dict[str, tuple[str | None, str | None]] = {}
-
-
-def _config_dir(directory: str) -> tuple[str | None, str | None]:
-    """The directory whose config isort's own search (`isort.settings._find_config`) takes for
-    files in `directory`, or None when it finds none; and the first config file on the way
-    that does not parse (`_unreadable_configs`), or None. Memoized per directory: a directory
-    with no config file and no repository marker answers as its parent does, so the config
-    files are parsed once per directory that holds one, not once per directory below it."""
-    if directory in _config_dirs:
-        return _config_dirs[directory]
-    from isort.settings import CONFIG_SOURCES, STOP_CONFIG_SEARCH_ON_DIRS, _find_config
-
-    parent = os.path.dirname(directory)
-    here = any(os.path.isfile(os.path.join(directory, n)) for n in CONFIG_SOURCES) or any(
-        os.path.exists(os.path.join(directory, d)) for d in STOP_CONFIG_SEARCH_ON_DIRS
-    )
-    if here or parent == directory:
-        with _unreadable_configs() as failed:
-            found_in, data = _find_config(directory)
-        result = (found_in if data else None, failed[0] if failed else None)
-    else:
-        result = _config_dir(parent)
-    _config_dirs[directory] = result
-    return result
 
 
 def settings_digest(config) -> str:
@@ -164,27 +144,56 @@ def fix(text: str, source, config) -> str:
     return output if changed else text
 
 
-# isort's CONFIG_SOURCES, in its search order.
+# isort's CONFIG_SOURCES, in its search order, and the INI sections it reads (CONFIG_SECTIONS).
 _CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
+_INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
+_INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
 _walks: dict[str, tuple] = {}
 
 
 def config_digest(directory: Path, project: Project) -> str:
-    """sha256 hex of what isort's settings for `directory` are made from, without isort.
+    """sha256 hex of what the run's isort Config (settings_for) is made from, without isort;
+    the same for every `directory`.
 
-    isort's search (settings._find_config) goes up from the directory through the files in
-    _CONFIG_FILES until one has an isort section, stopping at a `.git` or `.hg` directory; a
-    directory without a config of its own takes the project root's (settings_for). This digests
-    every candidate file on both walks (to the stop, so a wrong guess about which one has a
-    section can only make the digest change more often): of `pyproject.toml` only the
-    `[tool.isort]` table (black's table shares the file and must not invalidate isort's results),
-    of the INI files their bytes. Positions are left out, so directories sharing one config
-    share one digest. Never raises.
+    isort's search (settings._find_config) goes up from the settings path (settings_path)
+    through the files in _CONFIG_FILES until one has an isort section, stopping at a `.git`
+    or `.hg` directory. This digests every candidate file on that walk (to the stop, so a
+    wrong guess about which one has a section can only make the digest change more often)
+    with its directory relative to the project root (isort resolves `src_paths`, its
+    first-party guess, against the config's directory): of `pyproject.toml` only the
+    `[tool.isort]` table (black's table shares the file and must not invalidate isort's
+    results), of the INI files their bytes.
+    When no candidate surely has an isort section, isort takes the working directory instead
+    (its `directory`, whose `src` and itself are the default `src_paths`), so the digest holds
+    the working directory too, relative to the project root. Which packages exist there is
+    not in the digest (README, "Not in the key"). Never raises.
     """
-    return configs.digest([_walk(str(directory)), _walk(str(project.root))])
+    walk = _walk(settings_path(project))
+    found = False
+    for *_, has_section in walk:
+        if has_section is not False:  # the config isort takes, or unsure: the cwd counts
+            found = bool(has_section)
+            break
+    root = str(project.root)
+    # relative to the project root: a checkout elsewhere with the same tree shares the results
+    where = [(_relative(directory, root), *rest) for directory, *rest in walk]
+    cwd = None if found else _relative(str(project.cwd), root)
+    return configs.digest([where, cwd])
+
+
+def _relative(path: str, root: str) -> str:
+    """`path` relative to `root` (both absolute), or `path` itself where there is no such
+    relative path (another drive on Windows)."""
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return path
 
 
 def _walk(directory: str) -> tuple:
+    """The candidate config files from `directory` up to the stop, in isort's search order:
+    (directory, name, what counts of it..., whether it has an isort section: True, False or
+    None when unsure). Memoized per directory."""
     if directory not in _walks:
         own = []
         for name in _CONFIG_FILES:
@@ -195,10 +204,29 @@ def _walk(directory: str) -> tuple:
                 document, broken = configs.load_toml(path)
                 section = configs.table(document, "tool.isort") if document else None
                 if section is not None or broken:
-                    own.append((name, section, broken))
+                    has = None if broken else bool(section)
+                    own.append((directory, name, section, broken, has))
             else:
-                own.append((name, configs.file_digest(path)))
+                own.append((directory, name, configs.file_digest(path), _has_ini_section(path)))
         parent = os.path.dirname(directory)
         above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
         _walks[directory] = (*own, *above)
     return _walks[directory]
+
+
+def _has_ini_section(path: str) -> bool | None:
+    """Whether the INI file at `path` gives isort settings, read as isort reads it: one of
+    isort's sections, not empty. None when unsure (`.editorconfig`, whose sections isort
+    matches by pattern, or a file that does not parse)."""
+    import configparser
+
+    sections = _INI_SECTIONS.get(os.path.basename(path))
+    if sections is None:
+        return None
+    parser = configparser.ConfigParser(strict=False)
+    try:
+        with open(path, encoding="utf-8") as f:
+            parser.read_file(f)
+        return any(parser.has_section(s) and bool(parser.items(s)) for s in sections)
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return None
