@@ -318,7 +318,7 @@ def _warn(message: str) -> None:
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     from lintgate import discovery, filters, newcode, runner
     from lintgate.cache.command import CacheRun
-    from lintgate.linters.base import Project
+    from lintgate.linters.base import Project, common_base
     from lintgate.report import ReportContext
 
     try:
@@ -326,8 +326,10 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     except ValueError as e:
         print(f"lintgate: {e}", file=sys.stderr)
         return FAILURE
-    project = Project(root, cwd)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    # black's own project root and config are found from the paths given (see black.py)
+    base = common_base(args.paths, cwd)
+    project = Project(root, cwd, base, frozenset(found.named))
     if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
         from lintgate.linters.configs import broken_pyprojects
 

@@ -31,10 +31,24 @@ class Project(NamedTuple):
     """Where a run happens. `root`: the project root (absolute): the directory of the
     lintgate config file, else the git work tree's top, else the working directory.
     `cwd`: the directory lintgate was started in (absolute), which output paths are relative to.
+    `base`: where black's project-root search starts (`common_base` of the paths given on the
+    command line; None: `cwd`). `named`: the absolute paths of the files named on the command
+    line (black applies only `force-exclude` to them).
     """
 
     root: Path
     cwd: Path
+    base: Path | None = None
+    named: frozenset[str] = frozenset()
+
+
+def common_base(paths: list[str], cwd: Path) -> Path:
+    """The deepest directory holding every one of `paths` (relative to `cwd`; none: `cwd`),
+    symbolic links resolved: a directory counts as holding itself, a file (or anything else)
+    only its parents. As black.files.find_project_root computes where its search starts."""
+    resolved = [Path(os.path.realpath(os.path.join(cwd, p))) for p in paths or ["."]]
+    chains = [set(p.parents) | ({p} if p.is_dir() else set()) for p in resolved]
+    return max(set.intersection(*chains), key=lambda d: len(d.parts))
 
 
 def dist_version(name: str) -> str:

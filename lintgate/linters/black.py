@@ -1,7 +1,8 @@
 """The `black` linter: formatting, judged by black itself (as a library).
 
-Mirrors `black --check` run from the project root: black's own project-root search
-(`.git`, `.hg`, or a `pyproject.toml` with `[tool.black]`), its `[tool.black]` settings
+Mirrors `black --check PATHS` (PATHS: those given to lintgate, default `.`): black's own
+project-root search from the common base of PATHS (`.git`, `.hg`, or a `pyproject.toml` with
+`[tool.black]`), once per run, its `[tool.black]` settings
 (line-length, target-version or its inference from `requires-python`,
 skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
 enable-unstable-feature, skip-source-first-line, include, exclude, extend-exclude,
@@ -69,10 +70,16 @@ def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[s
         ) from None
 
 
+def _start(project: Project) -> str:
+    """Where black's project-root search starts: the common base of the paths given."""
+    return str(project.base or project.cwd)
+
+
 def settings_for(directory: Path, project: Project) -> Settings:
-    """Black's settings for the run, found from the project root as `black --check .` there
-    finds them; the same object for every directory. Raises SettingsError for a bad value."""
-    key = str(project.root)
+    """Black's settings for the run, found from the common base of the paths given to lintgate
+    (`project.base`) as `black --check PATHS` finds them; the same object for every directory.
+    Raises SettingsError for a bad value."""
+    key = _start(project)
     if key in _settings:
         return _settings[key]
     import black
@@ -150,9 +157,10 @@ def settings_digest(settings: Settings) -> str:
 def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
     """True when black's include, exclude, extend-exclude or force-exclude leave `path` out.
 
-    Like black, patterns are searched in the `/`-prefixed path relative to black's project
-    root, with a trailing `/` for each directory on the way; unlike black, they apply to files
-    named on the command line too (as with `--force-exclude`).
+    As black's get_sources: patterns are searched in the `/`-prefixed path relative to black's
+    project root, with a trailing `/` for each directory on the way; a file named on the
+    command line (in `project.named`) is checked whatever its name unless force-exclude
+    matches it (include, exclude and extend-exclude filter only the files found in a directory).
     """
     try:
         rel = path.resolve().relative_to(settings.root.resolve()).as_posix()
@@ -160,6 +168,8 @@ def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
         rel = path.as_posix().lstrip("/")
     parts = rel.split("/")
     candidates = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))] + ["/" + rel]
+    if str(path) in project.named:
+        return settings.force_exclude is not None and bool(settings.force_exclude.search("/" + rel))
     for pattern in (settings.exclude, settings.extend_exclude, settings.force_exclude):
         if pattern is not None and any(pattern.search(c) for c in candidates):
             return True
@@ -247,23 +257,25 @@ _sources_of: dict[str, dict] = {}
 def config_digest(directory: Path, project: Project) -> str:
     """sha256 hex of what black's settings (settings_for) are made from, without black.
 
-    Mirrors black.files.find_project_root from the project root (the first directory upwards
-    with a `.git`, a `.hg` directory or a `pyproject.toml` with a `[tool.black]` table) and
-    find_pyproject_toml (that root's `pyproject.toml`, else the user-level
-    `$XDG_CONFIG_HOME/black` or `~/.config/black`). Digests the root's kind and its distance
-    from the project root (the include and exclude patterns match paths relative to it), the
+    Mirrors black.files.find_project_root from the common base of the paths given
+    (`project.base`; the first directory upwards with a `.git`, a `.hg` directory or a
+    `pyproject.toml` with a `[tool.black]` table) and find_pyproject_toml (that root's
+    `pyproject.toml`, else the user-level `$XDG_CONFIG_HOME/black` or `~/.config/black`).
+    Digests the root's kind and where it is relative to lintgate's project root (the include
+    and exclude patterns match paths relative to it; relative, so that a checkout elsewhere
+    shares the results), the
     config file's `[tool.black]` table and `[project] requires-python` (black infers the
     target versions from it), and nothing else of the file: `[tool.isort]` changes do not
     invalidate black's results. A file that does not parse is digested by its bytes.
     The same for every directory. Never raises.
     """
-    return configs.digest(_sources(str(project.root)))
+    return configs.digest(_located(project))
 
 
 def parse_digest(directory: Path, project: Project) -> str:
     """Like config_digest, but of what `parse_only` depends on: the target versions
     (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
-    sources = dict(_sources(str(project.root)))
+    sources = _located(project)
     table = sources.pop("black")
     if isinstance(table, dict):
         sources["black"] = {
@@ -272,10 +284,18 @@ def parse_digest(directory: Path, project: Project) -> str:
     return configs.digest(sources)
 
 
+def _located(project: Project) -> dict:
+    """_sources of the run's start, with black's root relative to lintgate's project root."""
+    sources = dict(_sources(_start(project)))
+    where = sources.pop("at")
+    sources["at"] = None if where is None else os.path.relpath(where, project.root)
+    return sources
+
+
 def _sources(start: str) -> dict:
     if start in _sources_of:
         return _sources_of[start]
-    current, level, kind = start, 0, "file system root"
+    current, kind = start, "file system root"
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             kind = ".git"
@@ -288,8 +308,8 @@ def _sources(start: str) -> dict:
         parent = os.path.dirname(current)
         if kind != "file system root" or parent == current:
             break
-        current, level = parent, level + 1
-    sources = {"root": kind, "level": level if kind != "file system root" else None}
+        current = parent
+    sources = {"root": kind, "at": current if kind != "file system root" else None}
     config = os.path.join(current, "pyproject.toml")
     if not os.path.isfile(config):
         home = os.environ.get("XDG_CONFIG_HOME", "~/.config")

@@ -1,0 +1,113 @@
+"""lintgate's black verdict against the real `black --check` run in the same repository, with
+the same paths: the same files would be reformatted (exit 1) or left alone (exit 0)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import lintgate
+
+LONG_DEF = (
+    "def handler(request, context, settings, logger, metrics, tracer, cache, session, extra1,"
+    " extra2):\n    return request\n"
+)
+
+
+def black_check(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`black --check ARGS` in `cwd` (the venv's black), without its cache."""
+    black = Path(sys.executable).parent / "black"
+    return subprocess.run(
+        [str(black), "--check", "--no-cache", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git work tree holding `files` (relative path -> text)."""
+    root = tmp_path / "r"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def gate(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """lintgate with black alone, with one result cache per test (the repository's parent
+    holds it): later runs are answered from what earlier runs with other paths stored."""
+    root = next(p for p in (cwd, *cwd.parents) if p.name == "r")
+    env = {"LINTGATE_CACHE_DIR": str(root.parent / "cache"), "XDG_CONFIG_HOME": str(root)}
+    return lintgate(cwd, "--disable-all", "-E", "black", *args, env=env)
+
+
+def test_subproject_config_from_its_directory(tmp_path):
+    root = repo(
+        tmp_path,
+        {
+            "services/api/pyproject.toml": "[tool.black]\nline-length = 120\n",
+            "services/api/h.py": LONG_DEF,
+        },
+    )
+    api = root / "services" / "api"
+    assert black_check(api, ".").returncode == 0
+    proc = gate(api)
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    # from the repository root, given the subproject as a path or a file of it
+    assert black_check(root, "services/api").returncode == 0
+    for args in (["services/api"], ["services/api/h.py"]):
+        proc = gate(root, *args)
+        assert (proc.stdout, proc.returncode) == ("", 0)
+    # from the root without paths, black's root is the repository's: line-length 88
+    assert black_check(root, ".").returncode == 1
+    proc = gate(root)
+    assert proc.stdout == "services/api/h.py:1:1: ⚠️ would reformat line 1 (black)\n"
+    assert proc.returncode == 1
+
+
+def test_subproject_config_cache_keyed_by_start(tmp_path):
+    """Runs from the subproject and from the root share one cache: each gets its own verdict."""
+    root = repo(
+        tmp_path,
+        {
+            "services/api/pyproject.toml": "[tool.black]\nline-length = 120\n",
+            "services/api/h.py": LONG_DEF,
+        },
+    )
+    runs = [(root / "services" / "api", []), (root, []), (root, ["services/api"]), (root, [])]
+    outputs = [gate(cwd, *args) for cwd, args in runs]
+    assert [(p.stdout, p.returncode) for p in outputs] == [
+        ("", 0),
+        ("services/api/h.py:1:1: ⚠️ would reformat line 1 (black)\n", 1),
+        ("", 0),
+        ("services/api/h.py:1:1: ⚠️ would reformat line 1 (black)\n", 1),
+    ]
+    assert ", 1 findings, 1 from cache, " in outputs[-1].stderr
+
+
+def test_named_file_checked_whatever_its_suffix(tmp_path):
+    root = repo(tmp_path, {"script": "#!/usr/bin/env python3\nimport sys,os\nprint(sys,os)\n"})
+    assert black_check(root, "script").returncode == 1
+    proc = gate(root, "script")
+    assert proc.stdout == "script:2:1: ⚠️ would reformat lines 2-3 (black)\n"
+    assert proc.returncode == 1
+    # found in a directory, it is not black's (include: .py, .pyi, .ipynb)
+    assert black_check(root, ".").returncode == 0
+    proc = gate(root, ".")
+    assert (proc.stdout, proc.returncode) == ("", 0)
+
+
+def test_named_file_exclude_only_force_exclude(tmp_path):
+    files = {"gen/a.py": "x=1\n", "skip/b.py": "y=2\n"}
+    files["pyproject.toml"] = '[tool.black]\nextend-exclude = "^/gen/"\nforce-exclude = "^/skip/"\n'
+    root = repo(tmp_path, files)
+    # named: extend-exclude does not apply, force-exclude does
+    assert black_check(root, "gen/a.py", "skip/b.py").returncode == 1
+    proc = gate(root, "gen/a.py", "skip/b.py")
+    assert proc.stdout == "gen/a.py:1:1: ⚠️ would reformat line 1 (black)\n"
+    assert proc.returncode == 1
+    # walked: both apply
+    assert black_check(root, ".").returncode == 0
+    proc = gate(root, ".")
+    assert (proc.stdout, proc.returncode) == ("", 0)
