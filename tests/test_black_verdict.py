@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import lintgate
 
 LONG_DEF = (
@@ -111,3 +112,50 @@ def test_named_file_exclude_only_force_exclude(tmp_path):
     assert black_check(root, ".").returncode == 0
     proc = gate(root, ".")
     assert (proc.stdout, proc.returncode) == ("", 0)
+
+
+NEWER = {
+    # nested same quotes in an f-string (3.12), and PEP 695 type parameters (3.12)
+    "fstr.py": 'x=1\nprint(f"{"a" if x else "b"}")\n',
+    "pep695.py": "type Point  = tuple[float, float]\ndef first[T](xs: list[T]) -> T:\n"
+    "    return xs[0]\n",
+    "pep695_clean.py": "type Point = tuple[float, float]\n",  # unchanged: black is content
+}
+SAFE = "cannot use --safe with this file; failed to parse source file AST"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python parses 3.12 syntax")
+def test_syntax_newer_than_the_running_python(tmp_path):
+    root = repo(tmp_path, NEWER)
+    black = black_check(root, ".")
+    assert black.returncode == 123
+    assert black.stderr.count("error: cannot format") == 2 and "pep695_clean" not in black.stderr
+    proc = gate(root)
+    assert proc.stdout == (
+        f"fstr.py:2:1: ❌ {SAFE}: f-string: expecting '}}' (<unknown>, line 2) (syntax)\n"
+        f"pep695.py:1:1: ❌ {SAFE}: invalid syntax (<unknown>, line 1) (syntax)\n"
+    )
+    assert proc.returncode == 1
+    assert gate(root).stdout == proc.stdout  # from the cache
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="the running Python parses 3.14 syntax")
+def test_target_versions_newer_than_the_running_python(tmp_path):
+    # black's py314 output drops the parentheses of `except (A, B):`, which 3.11 cannot parse
+    exc = "try:\n    pass\nexcept (ValueError, TypeError):\n    pass\n"
+    config = '[tool.black]\ntarget-version = ["py314"]\n'
+    root = repo(tmp_path, {"exc.py": exc, "ok.py": "x = 1\n", "pyproject.toml": config})
+    black = black_check(root, ".")
+    assert black.returncode == 123
+    assert "error: cannot format exc.py: failed to verify equivalence" in black.stderr.replace(
+        str(root) + "/", ""
+    )
+    proc = gate(root)
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert proc.stdout == (
+        "exc.py:1:1: ❌ failed to verify equivalence of the formatted output: Python"
+        f" {running} cannot parse code formatted for Python 3.14. To fix this: run Black with"
+        f" Python 3.14, set --target-version to py3{sys.version_info[1]}, or use --fast to skip"
+        " the safety check. (syntax)\n"
+    )
+    assert proc.returncode == 1

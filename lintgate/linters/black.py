@@ -8,7 +8,9 @@ skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
 enable-unstable-feature, skip-source-first-line, include, exclude, extend-exclude,
 force-exclude), and stub mode for `.pyi` files. The check does not run black's safety checks
 (AST equivalence and a second pass): they guard a write, and a check writes nothing; `fix`
-runs them.
+runs them. Only their first step is kept, because it decides black's verdict: on a file black
+would change, black parses the source with the running Python's `ast` and, when that fails
+(syntax newer than the running Python), fails with exit 123 instead of "would reformat".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
@@ -50,10 +53,11 @@ _settings: dict[str, Settings] = {}
 
 
 def version() -> str:
-    """black's version."""
+    """black's version and the running Python's (black's safety check, mirrored by `check`,
+    parses with the running Python's `ast`): "26.10.1; python 3.11"."""
     from lintgate.linters.base import dist_version
 
-    return dist_version("black")
+    return f"{dist_version('black')}; python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[str] | None:
@@ -230,10 +234,47 @@ def check(source, settings: Settings) -> list[Finding]:
     output = _format(source.text, settings, source.is_stub, fast=True, once=True)
     if output == source.text:
         return []
+    _safety_parse(source.text, output, settings.mode)
     return [
         Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
         for first, last in changed_hunks(source.text, output)
     ]
+
+
+# "... failed to parse source file AST: invalid syntax (<unknown>, line 3)"
+_AST_LINE = re.compile(r"\(<unknown>, line (\d+)\)")
+
+
+def _safety_parse(text: str, output: str, mode) -> None:
+    """Raise ParseError with black's message when black's safety check would fail on a file
+    it changes, as far as parsing tells: the source does not parse with the running Python's
+    `ast` (black.parsing.parse_ast; black: "cannot use --safe with this file"), or, when every
+    target version is newer than the running Python, the first-pass output does not (black:
+    "failed to verify equivalence"). The AST comparison and the stability pass are not run.
+    """
+    import black
+    from black.parsing import parse_ast
+
+    if mode.skip_source_first_line:  # black's safety check never sees the first line
+        text, output = text.partition("\n")[2], output.partition("\n")[2]
+    try:
+        parse_ast(text)
+    except SyntaxError as e:
+        m = _AST_LINE.search(str(e))
+        raise ParseError(
+            f"cannot use --safe with this file; failed to parse source file AST: {e}",
+            int(m.group(1)) + (1 if mode.skip_source_first_line else 0) if m else 1,
+        ) from None
+    exceeds = getattr(black, "_target_versions_exceed_runtime", None)
+    mismatch = getattr(black, "_version_mismatch_message", None)
+    if exceeds and mismatch and exceeds(mode.target_versions):
+        try:
+            parse_ast(output)
+        except SyntaxError:
+            raise ParseError(
+                "failed to verify equivalence of the formatted output: "
+                + mismatch(mode.target_versions)
+            ) from None
 
 
 def fix(text: str, source, settings: Settings) -> str:
