@@ -159,3 +159,84 @@ def test_target_versions_newer_than_the_running_python(tmp_path):
         " the safety check. (syntax)\n"
     )
     assert proc.returncode == 1
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python parses 3.12 syntax")
+def test_fast_skips_the_safety_parse(tmp_path):
+    root = repo(
+        tmp_path, {"fstr.py": NEWER["fstr.py"], "pyproject.toml": "[tool.black]\nfast = true\n"}
+    )
+    assert black_check(root, ".").returncode == 1
+    proc = gate(root)
+    assert (proc.stdout, proc.returncode) == ("fstr.py:1:1: ⚠️ would reformat line 1 (black)\n", 1)
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (
+            'required-version = "22"',
+            "The required version `22` does not match the running version `{black}`!",
+        ),
+        (
+            'target-version = ["PY311"]',
+            "Invalid value for '-t' / '--target-version': 'PY311' is not one of 'py33', 'py34',"
+            " 'py35', 'py36', 'py37', 'py38', 'py39', 'py310', 'py311', 'py312', 'py313',"
+            " 'py314', 'py315'.",
+        ),
+        ('target-version = "py311"', "Config key target-version must be a list"),
+        (
+            "line-length = 100.5",
+            "Invalid value for '-l' / '--line-length': '100.5' is not a valid integer.",
+        ),
+        (
+            'python-cell-magics = "x"',
+            "Invalid value for '--python-cell-magics': Value must be an iterable.",
+        ),
+        ('preview = "maybe"', "Invalid value for '--preview': 'maybe' is not a valid boolean."),
+        (
+            'enable-unstable-feature = ["string_processing"]',
+            "'--enable-unstable-feature' requires '--preview'.",
+        ),
+    ],
+)
+def test_config_black_refuses(tmp_path, line, message):
+    root = repo(tmp_path, {"a.py": "x = 1\n", "pyproject.toml": f"[tool.black]\n{line}\n"})
+    black = black_check(root, ".")
+    assert black.returncode in (1, 2)
+    from black import __version__
+
+    message = message.format(black=__version__)
+    assert message in black.stderr
+    proc = gate(root)
+    assert proc.stdout == ""
+    error = proc.stderr.splitlines()[0]
+    assert error.startswith(f"lintgate: black: {root / 'pyproject.toml'}: {message}")
+    assert proc.returncode == 2
+
+
+REFORMAT = "a.py:1:1: ⚠️ would reformat line 1 (black)\n"
+
+
+@pytest.mark.parametrize(
+    "line, output",
+    [
+        ('required-version = "{major}"', REFORMAT),
+        ("required-version = {major}", REFORMAT),
+        ("preview = 1", REFORMAT),
+        ('skip-string-normalization = "yes"', ""),  # the quotes stay, the line fits
+        ('line-length = "40"', REFORMAT),
+        ('target-version = ["py311"]', REFORMAT),
+        ("unknown-key = 1", REFORMAT),
+    ],
+)
+def test_config_black_accepts(tmp_path, line, output):
+    from black import __version__
+
+    text = "x = {'first': 1, 'second': 2, 'third': 3}\n"
+    config = "[tool.black]\n" + line.format(major=__version__.split(".")[0]) + "\n"
+    root = repo(tmp_path, {"a.py": text, "pyproject.toml": config})
+    black = black_check(root, ".")
+    proc = gate(root)
+    assert (proc.stdout, proc.returncode) == (output, black.returncode)
+    assert "lintgate: black" not in proc.stderr

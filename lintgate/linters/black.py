@@ -38,7 +38,8 @@ _PARSE_ERROR = re.compile(
 @dataclass(frozen=True)
 class Settings:
     """Black's effective settings: `mode` (black.Mode), the project `root` black found, the
-    include/exclude patterns (compiled regexes or None) and `skip_first_line`."""
+    `config_file` it read (None: none), the include/exclude patterns (compiled regexes or
+    None) and `fast` (`[tool.black] fast = true`: black skips its safety checks)."""
 
     mode: Any
     root: Path
@@ -47,6 +48,7 @@ class Settings:
     exclude: Pattern[str] | None
     extend_exclude: Pattern[str] | None
     force_exclude: Pattern[str] | None
+    fast: bool = False
 
 
 _settings: dict[str, Settings] = {}
@@ -60,20 +62,6 @@ def version() -> str:
     return f"{dist_version('black')}; python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[str] | None:
-    from black import re_compile_maybe_verbose
-
-    value = config.get(key, default)
-    if value is None:
-        return None
-    try:
-        return re_compile_maybe_verbose(value)
-    except re.error as e:
-        raise SettingsError(
-            f"{where}: [tool.black] {key.replace('_', '-')}: invalid regular expression: {e}"
-        ) from None
-
-
 def _start(project: Project) -> str:
     """Where black's project-root search starts: the common base of the paths given."""
     return str(project.base or project.cwd)
@@ -82,64 +70,64 @@ def _start(project: Project) -> str:
 def settings_for(directory: Path, project: Project) -> Settings:
     """Black's settings for the run, found from the common base of the paths given to lintgate
     (`project.base`) as `black --check PATHS` finds them; the same object for every directory.
-    Raises SettingsError for a bad value."""
+
+    The configuration goes through black's own command-line processing (its click command:
+    `[tool.black]` values as black converts and validates them, `target-version` inferred from
+    `requires-python`), then the checks black's main makes before it formats anything
+    (`required-version`, `enable-unstable-feature` without `preview`). Raises SettingsError,
+    one line naming the config file and black's message, where black would refuse to run.
+    """
     key = _start(project)
     if key in _settings:
         return _settings[key]
+    import contextlib
+    import io
+
     import black
-    from black.const import DEFAULT_EXCLUDES, DEFAULT_INCLUDES
-    from black.files import find_project_root, find_pyproject_toml, parse_pyproject_toml
+    import click
+    from black.const import DEFAULT_EXCLUDES
+    from black.files import find_project_root, find_pyproject_toml
 
     root, _ = find_project_root((key,))
     config_file = find_pyproject_toml((key,))
-    config: dict[str, Any] = {}
     where = config_file or "black"
-    if config_file:
-        try:
-            config = parse_pyproject_toml(config_file)
-        except (OSError, ValueError) as e:
-            raise SettingsError(f"{config_file}: cannot read black's configuration: {e}") from None
-
-    def get(name: str, kind: type, default):
-        value = config.get(name, default)
-        if kind is bool and not isinstance(value, bool):
-            raise SettingsError(
-                f"{where}: [tool.black] {name.replace('_', '-')}: expected true or false"
-            )
-        if kind is int:
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise SettingsError(
-                    f"{where}: [tool.black] {name.replace('_', '-')}: expected a number"
-                ) from None
-        return value
-
     try:
-        versions = {black.TargetVersion[v.upper()] for v in config.get("target_version", []) or []}
-        features = {black.Preview[f] for f in config.get("enable_unstable_feature", []) or []}
-    except KeyError as e:
-        raise SettingsError(f"{where}: [tool.black]: unknown value {e}") from None
+        # black warns on stderr about unknown keys and goes on: so does lintgate, silently
+        with contextlib.redirect_stderr(io.StringIO()):
+            params = black.main.make_context("black", ["--check", key]).params
+    except click.ClickException as e:
+        raise SettingsError(f"{where}: {e.format_message()}") from None
+    required = params.get("required_version")
+    if required and required not in (black.__version__, black.__version__.split(".")[0]):
+        raise SettingsError(
+            f"{where}: The required version `{required}` does not match the running version"
+            f" `{black.__version__}`!"
+        )
+    features = set(params.get("enable_unstable_feature") or ())
+    if features and not (params.get("preview") or params.get("unstable")):
+        raise SettingsError(f"{where}: '--enable-unstable-feature' requires '--preview'.")
     mode = black.Mode(
-        target_versions=versions,
-        line_length=get("line_length", int, black.DEFAULT_LINE_LENGTH),
-        is_pyi=get("pyi", bool, False),
-        skip_source_first_line=get("skip_source_first_line", bool, False),
-        string_normalization=not get("skip_string_normalization", bool, False),
-        magic_trailing_comma=not get("skip_magic_trailing_comma", bool, False),
-        preview=get("preview", bool, False),
-        unstable=get("unstable", bool, False),
-        python_cell_magics=set(config.get("python_cell_magics", []) or []),
+        target_versions=set(params.get("target_version") or ()),
+        line_length=params["line_length"],
+        is_pyi=params.get("pyi", False),
+        skip_source_first_line=params.get("skip_source_first_line", False),
+        string_normalization=not params.get("skip_string_normalization", False),
+        magic_trailing_comma=not params.get("skip_magic_trailing_comma", False),
+        preview=params.get("preview", False),
+        unstable=params.get("unstable", False),
+        python_cell_magics=set(params.get("python_cell_magics") or ()),
         enabled_features=features,
     )
+    exclude = params.get("exclude")
     settings = Settings(
         mode=mode,
         root=root,
         config_file=config_file,
-        include=_regex(config, "include", DEFAULT_INCLUDES, where),
-        exclude=_regex(config, "exclude", DEFAULT_EXCLUDES, where),
-        extend_exclude=_regex(config, "extend_exclude", None, where),
-        force_exclude=_regex(config, "force_exclude", None, where),
+        include=params.get("include"),
+        exclude=black.re_compile_maybe_verbose(DEFAULT_EXCLUDES) if exclude is None else exclude,
+        extend_exclude=params.get("extend_exclude"),
+        force_exclude=params.get("force_exclude"),
+        fast=bool(params.get("fast", False)),
     )
     _settings[key] = settings
     return settings
@@ -234,7 +222,8 @@ def check(source, settings: Settings) -> list[Finding]:
     output = _format(source.text, settings, source.is_stub, fast=True, once=True)
     if output == source.text:
         return []
-    _safety_parse(source.text, output, settings.mode)
+    if not settings.fast:
+        _safety_parse(source.text, output, settings.mode)
     return [
         Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
         for first, last in changed_hunks(source.text, output)
