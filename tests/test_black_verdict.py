@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import lintgate
+from helpers import lintgate, lintgate_traced
 
 LONG_DEF = (
     "def handler(request, context, settings, logger, metrics, tracer, cache, session, extra1,"
@@ -240,3 +240,45 @@ def test_config_black_accepts(tmp_path, line, output):
     proc = gate(root)
     assert (proc.stdout, proc.returncode) == (output, black.returncode)
     assert "lintgate: black" not in proc.stderr
+
+
+def test_named_files_in_several_directories(tmp_path):
+    """pre-commit names files: black starts its search from their common directory."""
+    root = repo(
+        tmp_path,
+        {
+            "services/api/pyproject.toml": "[tool.black]\nline-length = 120\n",
+            "services/api/h.py": LONG_DEF,
+            "services/api/sub/g.py": LONG_DEF,
+            "tools/t.py": "x = 1\n",
+        },
+    )
+    # common directory services/api: its config, line-length 120
+    names = ["services/api/h.py", "services/api/sub/g.py"]
+    assert black_check(root, *names).returncode == 0
+    proc = gate(root, *names)
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    # common directory the root: the root's (none), line-length 88
+    assert black_check(root, *names, "tools/t.py").returncode == 1
+    proc = gate(root, *names, "tools/t.py")
+    assert proc.stdout == (
+        "services/api/h.py:1:1: ⚠️ would reformat line 1 (black)\n"
+        "services/api/sub/g.py:1:1: ⚠️ would reformat line 1 (black)\n"
+    )
+    assert proc.returncode == 1
+
+
+def test_warm_run_from_a_subproject_imports_no_engine(tmp_path):
+    root = repo(
+        tmp_path,
+        {
+            "services/api/pyproject.toml": "[tool.black]\nline-length = 120\n",
+            "services/api/h.py": LONG_DEF,
+        },
+    )
+    api = root / "services" / "api"
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(root)}
+    cold = lintgate(api, "--disable-all", "-E", "black", env=env)
+    warm = lintgate_traced(api, "--disable-all", "-E", "black", env=env)
+    assert (warm.stdout, warm.returncode) == (cold.stdout, cold.returncode) == ("", 0)
+    assert warm.stderr.splitlines()[-1] == "heavy: []"
