@@ -2,11 +2,11 @@
 
 Mirrors `black --check PATHS` (PATHS: those given to lintgate, default `.`): black's own
 project-root search from the common base of PATHS (`.git`, `.hg`, or a `pyproject.toml` with
-`[tool.black]`), once per run, its `[tool.black]` settings
-(line-length, target-version or its inference from `requires-python`,
-skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
+`[tool.black]`), once per run, its `[tool.black]` settings as black's own option handling
+reads and validates them (line-length, target-version or its inference from
+`requires-python`, skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
 enable-unstable-feature, skip-source-first-line, include, exclude, extend-exclude,
-force-exclude), and stub mode for `.pyi` files. The check does not run black's safety checks
+force-exclude, fast, required-version), and stub mode for `.pyi` files. The check does not run black's safety checks
 (AST equivalence and a second pass): they guard a write, and a check writes nothing; `fix`
 runs them. Only their first step is kept, because it decides black's verdict: on a file black
 would change, black parses the source with the running Python's `ast` and, when that fails
