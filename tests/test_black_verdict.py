@@ -282,3 +282,13 @@ def test_warm_run_from_a_subproject_imports_no_engine(tmp_path):
     warm = lintgate_traced(api, "--disable-all", "-E", "black", env=env)
     assert (warm.stdout, warm.returncode) == (cold.stdout, cold.returncode) == ("", 0)
     assert warm.stderr.splitlines()[-1] == "heavy: []"
+
+
+def test_fix_named_script_as_black_writes_it(tmp_path):
+    text = "#!/usr/bin/env python3\nimport sys,os\nprint(sys,os)\n"
+    root = repo(tmp_path, {"script": text, "by_black": text})
+    black = Path(sys.executable).parent / "black"
+    subprocess.run([str(black), "-q", "--no-cache", "by_black"], cwd=root, check=True)
+    proc = gate(root, "--fix", "script")
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    assert (root / "script").read_bytes() == (root / "by_black").read_bytes() != text.encode()
