@@ -429,7 +429,7 @@ def _warn(message: str) -> None:
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     from lintgate import discovery, filters, newcode, runner
     from lintgate.cache.command import CacheRun
-    from lintgate.linters.base import Project
+    from lintgate.linters.base import Project, common_base
     from lintgate.report import ReportContext
 
     try:
@@ -441,8 +441,10 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
         first = os.path.abspath(os.path.join(cwd, args.paths[0]))
         settings_path = Path(first if os.path.isdir(first) else os.path.dirname(first))
-    project = Project(root, cwd, settings_path)
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    # black's own project root and config are found from the paths given (see black.py)
+    base = common_base(args.paths, cwd)
+    project = Project(root, cwd, settings_path, base, frozenset(found.named))
     if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
         from lintgate.linters.configs import broken_pyprojects
 

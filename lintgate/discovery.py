@@ -63,10 +63,12 @@ class Discovered:
     files: absolute paths to check, in a stable order, each once; notes: one-line messages for
     stderr (dangling links, links out of the root); errors: one-line messages, `NAME: problem`,
     for paths named on the command line that cannot be read as files (missing, a dangling link
-    or a loop, a FIFO, socket or device): an error, exit bit 2.
+    or a loop, a FIFO, socket or device): an error, exit bit 2. named: the absolute paths of
+    the files named on the command line (not found in a directory).
     """
 
     files: list[Path] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -343,6 +345,8 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
             return
+        if not walked:
+            result.named.add(key)
         if key in seen or skipped(key, walked):
             return
         if link is None:

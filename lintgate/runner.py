@@ -361,6 +361,7 @@ class _Planner:
             # isort makes its `skip` entries absolute against the working directory
             # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
             cwd = os.getcwd()
+            root = str(self.project.root)
             prefixes: dict[tuple[str, str], object] = {}  # (linter, config digest) -> hash state
             for i, job in enumerate(jobs):
                 path = job.spath.encode("utf-8", "surrogateescape")
@@ -370,19 +371,32 @@ class _Planner:
                         continue
                     # key: sha256 of "exclude", the linter, its version, lintgate's version
                     # (black's is_excluded is lintgate's own code), the config digest, the
+                    # project root (black's digest places its root relative to it), the
                     # absolute path (isort matches `skip` against it, and against the path
                     # relative to the config directory its own search finds) and, for isort,
-                    # the working directory, NUL-separated; one hash state per config copied
+                    # the working directory, for black whether the file was named (then only
+                    # force-exclude applies), NUL-separated; one hash state per config copied
                     prefix = prefixes.get((name, cd))
                     if prefix is None:
-                        parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd, "")
-                        prefix = hashlib.sha256("\0".join(parts).encode("utf-8"))
+                        parts = (
+                            "exclude",
+                            name,
+                            self.version(name),
+                            LINTGATE_VERSION,
+                            cd,
+                            root,
+                            "",
+                        )
+                        prefix = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
                         prefixes[name, cd] = prefix
                     h = prefix.copy()
                     h.update(path)
-                    h.update(
-                        b"\0" + (cwd.encode("utf-8", "surrogateescape") if name == "isort" else b"")
-                    )
+                    if name == "isort":
+                        h.update(b"\0" + cwd.encode("utf-8", "surrogateescape"))
+                    elif name == "black" and job.spath in self.project.named:
+                        h.update(b"\0named")
+                    else:
+                        h.update(b"\0")
                     memo_keys[i, name] = h.hexdigest()
             memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
             for where, key in memo_keys.items():

@@ -34,11 +34,25 @@ class Project(NamedTuple):
     `settings_path`: where a tool that takes one configuration per run (isort) starts its
     config search, as isort's command line does: the first path argument made absolute (its
     directory when it is not a directory), None for `cwd` (no path argument).
+    `base`: where black's project-root search starts (`common_base` of the paths given on the
+    command line; None: `cwd`). `named`: the absolute paths of the files named on the command
+    line (black applies only `force-exclude` to them).
     """
 
     root: Path
     cwd: Path
     settings_path: Path | None = None
+    base: Path | None = None
+    named: frozenset[str] = frozenset()
+
+
+def common_base(paths: list[str], cwd: Path) -> Path:
+    """The deepest directory holding every one of `paths` (relative to `cwd`; none: `cwd`),
+    symbolic links resolved: a directory counts as holding itself, a file (or anything else)
+    only its parents. As black.files.find_project_root computes where its search starts."""
+    resolved = [Path(os.path.realpath(os.path.join(cwd, p))) for p in paths or ["."]]
+    chains = [set(p.parents) | ({p} if p.is_dir() else set()) for p in resolved]
+    return max(set.intersection(*chains), key=lambda d: len(d.parts))
 
 
 def dist_version(name: str) -> str:

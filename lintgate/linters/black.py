@@ -1,13 +1,16 @@
 """The `black` linter: formatting, judged by black itself (as a library).
 
-Mirrors `black --check` run from the project root: black's own project-root search
-(`.git`, `.hg`, or a `pyproject.toml` with `[tool.black]`), its `[tool.black]` settings
-(line-length, target-version or its inference from `requires-python`,
-skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
+Mirrors `black --check PATHS` (PATHS: those given to lintgate, default `.`): black's own
+project-root search from the common base of PATHS (`.git`, `.hg`, or a `pyproject.toml` with
+`[tool.black]`), once per run, its `[tool.black]` settings as black's own option handling
+reads and validates them (line-length, target-version or its inference from
+`requires-python`, skip-string-normalization, skip-magic-trailing-comma, preview, unstable,
 enable-unstable-feature, skip-source-first-line, include, exclude, extend-exclude,
-force-exclude), and stub mode for `.pyi` files. The check does not run black's safety checks
+force-exclude, fast, required-version), and stub mode for `.pyi` files. The check does not run black's safety checks
 (AST equivalence and a second pass): they guard a write, and a check writes nothing; `fix`
-runs them.
+runs them. Only their first step is kept, because it decides black's verdict: on a file black
+would change, black parses the source with the running Python's `ast` and, when that fails
+(syntax newer than the running Python), fails with exit 123 instead of "would reformat".
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
@@ -34,7 +38,8 @@ _PARSE_ERROR = re.compile(
 @dataclass(frozen=True)
 class Settings:
     """Black's effective settings: `mode` (black.Mode), the project `root` black found, the
-    include/exclude patterns (compiled regexes or None) and `skip_first_line`."""
+    `config_file` it read (None: none), the include/exclude patterns (compiled regexes or
+    None) and `fast` (`[tool.black] fast = true`: black skips its safety checks)."""
 
     mode: Any
     root: Path
@@ -43,92 +48,86 @@ class Settings:
     exclude: Pattern[str] | None
     extend_exclude: Pattern[str] | None
     force_exclude: Pattern[str] | None
+    fast: bool = False
 
 
 _settings: dict[str, Settings] = {}
 
 
 def version() -> str:
-    """black's version."""
+    """black's version and the running Python's (black's safety check, mirrored by `check`,
+    parses with the running Python's `ast`): "26.10.1; python 3.11"."""
     from lintgate.linters.base import dist_version
 
-    return dist_version("black")
+    return f"{dist_version('black')}; python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _regex(config: dict, key: str, default: str | None, where: str) -> Pattern[str] | None:
-    from black import re_compile_maybe_verbose
-
-    value = config.get(key, default)
-    if value is None:
-        return None
-    try:
-        return re_compile_maybe_verbose(value)
-    except re.error as e:
-        raise SettingsError(
-            f"{where}: [tool.black] {key.replace('_', '-')}: invalid regular expression: {e}"
-        ) from None
+def _start(project: Project) -> str:
+    """Where black's project-root search starts: the common base of the paths given."""
+    return str(project.base or project.cwd)
 
 
 def settings_for(directory: Path, project: Project) -> Settings:
-    """Black's settings for the run, found from the project root as `black --check .` there
-    finds them; the same object for every directory. Raises SettingsError for a bad value."""
-    key = str(project.root)
+    """Black's settings for the run, found from the common base of the paths given to lintgate
+    (`project.base`) as `black --check PATHS` finds them; the same object for every directory.
+
+    The configuration goes through black's own command-line processing (its click command:
+    `[tool.black]` values as black converts and validates them, `target-version` inferred from
+    `requires-python`), then the checks black's main makes before it formats anything
+    (`required-version`, `enable-unstable-feature` without `preview`). Raises SettingsError,
+    one line naming the config file and black's message, where black would refuse to run.
+    """
+    key = _start(project)
     if key in _settings:
         return _settings[key]
+    import contextlib
+    import io
+
     import black
-    from black.const import DEFAULT_EXCLUDES, DEFAULT_INCLUDES
-    from black.files import find_project_root, find_pyproject_toml, parse_pyproject_toml
+    import click
+    from black.const import DEFAULT_EXCLUDES
+    from black.files import find_project_root, find_pyproject_toml
 
     root, _ = find_project_root((key,))
     config_file = find_pyproject_toml((key,))
-    config: dict[str, Any] = {}
     where = config_file or "black"
-    if config_file:
-        try:
-            config = parse_pyproject_toml(config_file)
-        except (OSError, ValueError) as e:
-            raise SettingsError(f"{config_file}: cannot read black's configuration: {e}") from None
-
-    def get(name: str, kind: type, default):
-        value = config.get(name, default)
-        if kind is bool and not isinstance(value, bool):
-            raise SettingsError(
-                f"{where}: [tool.black] {name.replace('_', '-')}: expected true or false"
-            )
-        if kind is int:
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise SettingsError(
-                    f"{where}: [tool.black] {name.replace('_', '-')}: expected a number"
-                ) from None
-        return value
-
     try:
-        versions = {black.TargetVersion[v.upper()] for v in config.get("target_version", []) or []}
-        features = {black.Preview[f] for f in config.get("enable_unstable_feature", []) or []}
-    except KeyError as e:
-        raise SettingsError(f"{where}: [tool.black]: unknown value {e}") from None
+        # black warns on stderr about unknown keys and goes on: so does lintgate, silently
+        with contextlib.redirect_stderr(io.StringIO()):
+            params = black.main.make_context("black", ["--check", key]).params
+    except click.ClickException as e:
+        raise SettingsError(f"{where}: {e.format_message()}") from None
+    required = params.get("required_version")
+    if required and required not in (black.__version__, black.__version__.split(".")[0]):
+        raise SettingsError(
+            f"{where}: The required version `{required}` does not match the running version"
+            f" `{black.__version__}`!"
+        )
+    features = set(params.get("enable_unstable_feature") or ())
+    if features and not (params.get("preview") or params.get("unstable")):
+        raise SettingsError(f"{where}: '--enable-unstable-feature' requires '--preview'.")
     mode = black.Mode(
-        target_versions=versions,
-        line_length=get("line_length", int, black.DEFAULT_LINE_LENGTH),
-        is_pyi=get("pyi", bool, False),
-        skip_source_first_line=get("skip_source_first_line", bool, False),
-        string_normalization=not get("skip_string_normalization", bool, False),
-        magic_trailing_comma=not get("skip_magic_trailing_comma", bool, False),
-        preview=get("preview", bool, False),
-        unstable=get("unstable", bool, False),
-        python_cell_magics=set(config.get("python_cell_magics", []) or []),
+        target_versions=set(params.get("target_version") or ()),
+        line_length=params["line_length"],
+        is_pyi=params.get("pyi", False),
+        skip_source_first_line=params.get("skip_source_first_line", False),
+        string_normalization=not params.get("skip_string_normalization", False),
+        magic_trailing_comma=not params.get("skip_magic_trailing_comma", False),
+        preview=params.get("preview", False),
+        unstable=params.get("unstable", False),
+        python_cell_magics=set(params.get("python_cell_magics") or ()),
         enabled_features=features,
     )
+    exclude = params.get("exclude")
     settings = Settings(
         mode=mode,
         root=root,
         config_file=config_file,
-        include=_regex(config, "include", DEFAULT_INCLUDES, where),
-        exclude=_regex(config, "exclude", DEFAULT_EXCLUDES, where),
-        extend_exclude=_regex(config, "extend_exclude", None, where),
-        force_exclude=_regex(config, "force_exclude", None, where),
+        include=params.get("include"),
+        exclude=black.re_compile_maybe_verbose(DEFAULT_EXCLUDES) if exclude is None else exclude,
+        extend_exclude=params.get("extend_exclude"),
+        force_exclude=params.get("force_exclude"),
+        fast=bool(params.get("fast", False)),
     )
     _settings[key] = settings
     return settings
@@ -150,9 +149,10 @@ def settings_digest(settings: Settings) -> str:
 def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
     """True when black's include, exclude, extend-exclude or force-exclude leave `path` out.
 
-    Like black, patterns are searched in the `/`-prefixed path relative to black's project
-    root, with a trailing `/` for each directory on the way; unlike black, they apply to files
-    named on the command line too (as with `--force-exclude`).
+    As black's get_sources: patterns are searched in the `/`-prefixed path relative to black's
+    project root, with a trailing `/` for each directory on the way; a file named on the
+    command line (in `project.named`) is checked whatever its name unless force-exclude
+    matches it (include, exclude and extend-exclude filter only the files found in a directory).
     """
     try:
         rel = path.resolve().relative_to(settings.root.resolve()).as_posix()
@@ -160,6 +160,8 @@ def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
         rel = path.as_posix().lstrip("/")
     parts = rel.split("/")
     candidates = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts))] + ["/" + rel]
+    if str(path) in project.named:
+        return settings.force_exclude is not None and bool(settings.force_exclude.search("/" + rel))
     for pattern in (settings.exclude, settings.extend_exclude, settings.force_exclude):
         if pattern is not None and any(pattern.search(c) for c in candidates):
             return True
@@ -220,10 +222,48 @@ def check(source, settings: Settings) -> list[Finding]:
     output = _format(source.text, settings, source.is_stub, fast=True, once=True)
     if output == source.text:
         return []
+    if not settings.fast:
+        _safety_parse(source.text, output, settings.mode)
     return [
         Finding(first, 1, f"would reformat {describe(first, last)}", end_line=last)
         for first, last in changed_hunks(source.text, output)
     ]
+
+
+# "... failed to parse source file AST: invalid syntax (<unknown>, line 3)"
+_AST_LINE = re.compile(r"\(<unknown>, line (\d+)\)")
+
+
+def _safety_parse(text: str, output: str, mode) -> None:
+    """Raise ParseError with black's message when black's safety check would fail on a file
+    it changes, as far as parsing tells: the source does not parse with the running Python's
+    `ast` (black.parsing.parse_ast; black: "cannot use --safe with this file"), or, when every
+    target version is newer than the running Python, the first-pass output does not (black:
+    "failed to verify equivalence"). The AST comparison and the stability pass are not run.
+    """
+    import black
+    from black.parsing import parse_ast
+
+    if mode.skip_source_first_line:  # black's safety check never sees the first line
+        text, output = text.partition("\n")[2], output.partition("\n")[2]
+    try:
+        parse_ast(text)
+    except SyntaxError as e:
+        m = _AST_LINE.search(str(e))
+        raise ParseError(
+            f"cannot use --safe with this file; failed to parse source file AST: {e}",
+            int(m.group(1)) + (1 if mode.skip_source_first_line else 0) if m else 1,
+        ) from None
+    exceeds = getattr(black, "_target_versions_exceed_runtime", None)
+    mismatch = getattr(black, "_version_mismatch_message", None)
+    if exceeds and mismatch and exceeds(mode.target_versions):
+        try:
+            parse_ast(output)
+        except SyntaxError:
+            raise ParseError(
+                "failed to verify equivalence of the formatted output: "
+                + mismatch(mode.target_versions)
+            ) from None
 
 
 def fix(text: str, source, settings: Settings) -> str:
@@ -247,23 +287,25 @@ _sources_of: dict[str, dict] = {}
 def config_digest(directory: Path, project: Project) -> str:
     """sha256 hex of what black's settings (settings_for) are made from, without black.
 
-    Mirrors black.files.find_project_root from the project root (the first directory upwards
-    with a `.git`, a `.hg` directory or a `pyproject.toml` with a `[tool.black]` table) and
-    find_pyproject_toml (that root's `pyproject.toml`, else the user-level
-    `$XDG_CONFIG_HOME/black` or `~/.config/black`). Digests the root's kind and its distance
-    from the project root (the include and exclude patterns match paths relative to it), the
+    Mirrors black.files.find_project_root from the common base of the paths given
+    (`project.base`; the first directory upwards with a `.git`, a `.hg` directory or a
+    `pyproject.toml` with a `[tool.black]` table) and find_pyproject_toml (that root's
+    `pyproject.toml`, else the user-level `$XDG_CONFIG_HOME/black` or `~/.config/black`).
+    Digests the root's kind and where it is relative to lintgate's project root (the include
+    and exclude patterns match paths relative to it; relative, so that a checkout elsewhere
+    shares the results), the
     config file's `[tool.black]` table and `[project] requires-python` (black infers the
     target versions from it), and nothing else of the file: `[tool.isort]` changes do not
     invalidate black's results. A file that does not parse is digested by its bytes.
     The same for every directory. Never raises.
     """
-    return configs.digest(_sources(str(project.root)))
+    return configs.digest(_located(project))
 
 
 def parse_digest(directory: Path, project: Project) -> str:
     """Like config_digest, but of what `parse_only` depends on: the target versions
     (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
-    sources = dict(_sources(str(project.root)))
+    sources = _located(project)
     table = sources.pop("black")
     if isinstance(table, dict):
         sources["black"] = {
@@ -272,10 +314,18 @@ def parse_digest(directory: Path, project: Project) -> str:
     return configs.digest(sources)
 
 
+def _located(project: Project) -> dict:
+    """_sources of the run's start, with black's root relative to lintgate's project root."""
+    sources = dict(_sources(_start(project)))
+    where = sources.pop("at")
+    sources["at"] = None if where is None else os.path.relpath(where, project.root)
+    return sources
+
+
 def _sources(start: str) -> dict:
     if start in _sources_of:
         return _sources_of[start]
-    current, level, kind = start, 0, "file system root"
+    current, kind = start, "file system root"
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             kind = ".git"
@@ -288,8 +338,8 @@ def _sources(start: str) -> dict:
         parent = os.path.dirname(current)
         if kind != "file system root" or parent == current:
             break
-        current, level = parent, level + 1
-    sources = {"root": kind, "level": level if kind != "file system root" else None}
+        current = parent
+    sources = {"root": kind, "at": current if kind != "file system root" else None}
     config = os.path.join(current, "pyproject.toml")
     if not os.path.isfile(config):
         home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
