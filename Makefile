@@ -34,7 +34,7 @@ fix-stdlib:
 
 # Side by side with isort, black, pre-commit and ruff (benchmarks/README.md): every scenario on
 # Django, then a cold run on the standard library (one run: black alone takes about 600 CPU
-# seconds there). Writes benchmarks/results/latest.md and latest.json. About an hour on 2 cores.
+# seconds there). Writes benchmarks/results/latest.md and latest.json. About 80 minutes on 2 cores.
 BENCH_RUNS ?= 5
 bench:
 	$(PYTHON) -m pip install -q -e '.[bench]'
