@@ -67,8 +67,8 @@ def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set, Path]:
     black = subprocess.run([str(BIN / "black"), "."], cwd=formatted, env=env, capture_output=True)
     black_stderr = black.stderr.decode("utf-8", "surrogateescape")
 
-    def rel(path: str) -> str:
-        return os.path.relpath(os.path.join(root, path), root).replace(os.sep, "/")
+    def rel(path: str, base: Path = root) -> str:
+        return os.path.relpath(os.path.join(base, path), base).replace(os.sep, "/")
 
     isort_bad = {
         rel(m)
@@ -76,8 +76,10 @@ def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set, Path]:
             r"^ERROR: (.+) Imports are incorrectly sorted and/or formatted\.$", isort.stderr, re.M
         )
     }
-    black_bad = {rel(m) for m in re.findall(r"^reformatted (.+)$", black_stderr, re.M)}
-    black_err = {rel(m) for m in re.findall(r"^error: cannot format (.+?): ", black_stderr, re.M)}
+    black_bad = {rel(m, formatted) for m in re.findall(r"^reformatted (.+)$", black_stderr, re.M)}
+    black_err = {
+        rel(m, formatted) for m in re.findall(r"^error: cannot format (.+?): ", black_stderr, re.M)
+    }
     assert black.returncode in (0, 123), black_stderr[-2000:]
     return isort_bad, black_bad, black_err, formatted
 
