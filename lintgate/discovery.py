@@ -357,6 +357,9 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         result.files.append(Path(path))
 
     for arg in paths or ["."]:
+        if not arg:  # not the working directory: black and isort reject it too
+            result.errors.append("'': no such file or directory")
+            continue
         path = Path(os.path.abspath(cwd / arg))
         if path.is_dir():
             candidates = None

@@ -332,8 +332,9 @@ class Fixer:
             if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
                 continue
             counted = self._counter(name, module, settings, display, source.is_stub)
-            # a package's __init__.py: unused imports are likely re-exports, left reported
-            init = name == "imports" and path.name == "__init__.py"
+            # a package's __init__.py (or its stub): unused imports are likely re-exports,
+            # left reported
+            init = name == "imports" and path.name in ("__init__.py", "__init__.pyi")
             fix = self._fixer(name, module, settings, source.is_stub, counted, init)
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))

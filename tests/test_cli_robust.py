@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import copy_repo, lintgate
+from helpers import copy_repo, lintgate, normalize_stderr
 
 # --- --output -------------------------------------------------------------------------------
 
@@ -336,3 +336,15 @@ def test_no_linter_enabled_is_a_usage_error(tmp_path, args, config):
     proc = lintgate(repo, *args)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == "lintgate: no linter enabled (enable one with -E/--enable or Enable)\n"
+
+
+def test_an_empty_path_argument_is_an_error_not_the_working_directory(tmp_path):
+    # black ("Path '' does not exist") and isort ("Broken 1 paths") refuse it too
+    (tmp_path / "a.py").write_text("import os\n")
+    proc = lintgate(tmp_path, "")
+    assert proc.stdout == ""
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: '': no such file or directory\n"
+        "lintgate: 0 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 2

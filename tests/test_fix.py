@@ -347,3 +347,20 @@ def test_a_link_and_its_target_are_fixed_once(tmp_path):
     )
     assert (repo / "pkg" / "real.py").read_bytes() == b"x = 1\n"
     assert (repo / "pkg" / "link.py").is_symlink()
+
+
+def test_a_package_stub_keeps_its_unused_imports(tmp_path):
+    # as for __init__.py: reported, never removed (the stub of a package re-exports too)
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "pkg" / "m.py").write_bytes(b"a = 1\n")
+    stub = b"import os\n\nfrom .m import a\n"
+    (repo / "pkg" / "__init__.pyi").write_bytes(stub)
+    proc = lintgate(repo, "--fix")
+    assert (repo / "pkg" / "__init__.pyi").read_bytes() == stub
+    assert proc.stdout == (
+        "pkg/__init__.pyi:1:8: ⚠️ 'os' imported but unused (imports)\n"
+        "pkg/__init__.pyi:3:16: ⚠️ '.m.a' imported but unused (imports)\n"
+    )
+    assert proc.returncode == 1
