@@ -15,6 +15,7 @@ would change, black parses the source with the running Python's `ast` and, when 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -299,6 +300,12 @@ def config_digest(directory: Path, project: Project) -> str:
     invalidate black's results. A file that does not parse is digested by its bytes.
     The same for every directory. Never raises.
     """
+    return _run_digest(project)
+
+
+@functools.lru_cache(maxsize=None)
+def _run_digest(project: Project) -> str:
+    # one digest per run (the planner asks once per directory)
     return configs.digest(_located(project))
 
 

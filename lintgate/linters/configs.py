@@ -10,6 +10,7 @@ file is digested by its bytes, and the tool itself reports it when the settings 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -40,18 +41,31 @@ def file_digest(path: str) -> str | None:
         return None
 
 
-def load_toml(path: str) -> tuple[dict | None, str | None]:
-    """(the parsed TOML document, None), or (None, sha256 of its bytes) when it does not parse,
-    or (None, None) when it cannot be read."""
+@functools.lru_cache(maxsize=None)
+def _read_toml(path: str) -> tuple[bytes | None, dict | Exception | None]:
+    # One read and one parse per file and run: the broken-config check, isort's and black's
+    # config digests all ask for the same pyproject.toml.
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError:
         return None, None
     try:
-        return tomllib.loads(data.decode("utf-8")), None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return data, tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        return data, e
+
+
+def load_toml(path: str) -> tuple[dict | None, str | None]:
+    """(the parsed TOML document, None), or (None, sha256 of its bytes) when it does not parse,
+    or (None, None) when it cannot be read. Read once per run (the document is shared: do not
+    modify it)."""
+    data, parsed = _read_toml(path)
+    if data is None:
+        return None, None
+    if isinstance(parsed, Exception):
         return None, hashlib.sha256(data).hexdigest()
+    return parsed, None
 
 
 def table(document: dict, dotted: str) -> object:
@@ -83,16 +97,10 @@ def toml_error(path: str, display: str) -> str | None:
     """Why the TOML file at `path` does not parse, as `DISPLAY:LINE:COL: invalid TOML: MESSAGE`
     (or `DISPLAY: invalid TOML: MESSAGE` without a position), or None when it parses or cannot
     be read. `display`: how to name the file."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    try:
-        tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as e:
+    data, e = _read_toml(path)
+    if isinstance(e, UnicodeDecodeError):
         return f"{display}: invalid TOML: not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})"
-    except tomllib.TOMLDecodeError as e:
+    if isinstance(e, tomllib.TOMLDecodeError):
         m = _TOML_POSITION.match(str(e))
         if m and m.group(2):
             return f"{display}:{m.group(2)}:{m.group(3)}: invalid TOML: {m.group(1)}"
