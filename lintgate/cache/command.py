@@ -188,7 +188,7 @@ def cache_main(argv: Sequence[str]) -> int:
         parse_age,
         resolve_cache_dir,
     )
-    from lintgate.cache.store import DB_NAME
+    from lintgate.cache.store import DB_NAME, check_directory
 
     args = build_cache_parser().parse_args(list(argv))
     directory = resolve_cache_dir(args.cache_dir)
@@ -203,6 +203,11 @@ def cache_main(argv: Sequence[str]) -> int:
         except ValueError as e:
             print(f"lintgate cache: --older-than: {e}", file=sys.stderr)
             return 2
+    try:
+        check_directory(directory)  # a regular file there is an error, not an empty cache
+    except CacheError as e:
+        print(f"lintgate cache: {e}", file=sys.stderr)
+        return 2
     if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
         if args.command == "status":
             sys.stdout.write(format_status(Status(str(directory), 0, 0, 0, None, None)))
