@@ -419,3 +419,29 @@ def test_tables_that_are_not_lintgates_are_one_warning_and_started_afresh(tmp_pa
         f"cache database {tmp_path}/results.sqlite3 has tables of another layout; "
         "started it afresh"
     ]
+
+
+def test_status_and_prune_take_a_last_used_that_is_not_a_number(tmp_path):
+    with Store(tmp_path) as s:
+        s.put_many([(_entry(1), []), (_entry(2), [])])
+    with contextlib.closing(sqlite3.connect(tmp_path / "results.sqlite3")) as conn:
+        conn.execute("UPDATE results SET last_used = 'yesterday' WHERE key = ?", (_entry(1).key,))
+        conn.commit()
+    with Store(tmp_path) as s:
+        status = s.status()
+        assert status.entries == 2
+        assert status.oldest_seconds == status.newest_seconds < 60
+        assert s.prune(3600.0) == 1  # a row whose age cannot be told is old
+        assert s.get_many([_entry(1).key, _entry(2).key]) == {_entry(2).key: []}
+
+
+def test_cache_status_on_a_fifo_database_is_an_error(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(cache / "results.sqlite3")
+    proc = lintgate(tmp_path, "cache", "status", "--cache-dir", str(cache), timeout=30)
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        f"lintgate cache: cache database {cache}/results.sqlite3 is not a regular file (a FIFO)\n",
+        2,
+    )

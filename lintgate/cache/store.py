@@ -47,6 +47,8 @@ TOUCH_INTERVAL = 3600.0
 RACY_NS = 2_000_000_000
 _CHUNK = 900  # bound parameters per statement, under sqlite's historical 999 limit
 _HEX = frozenset("0123456789abcdef")
+# last_used where it is a number, else NULL (a damaged row's; it has no age)
+_NUMBER = "CASE WHEN typeof(last_used) IN ('integer', 'real') THEN last_used END"
 
 class CacheError(Exception):
     """The cache cannot be used (unwritable directory, disk full, locked for too long).
@@ -144,7 +146,10 @@ def encode_findings(findings: Sequence[Finding]) -> str:
 
 
 def decode_findings(text: str) -> list[Finding]:
-    """The inverse of `encode_findings`. Raises ValueError when `text` is not that shape."""
+    """The inverse of `encode_findings`. Raises ValueError when `text` is not that shape
+    (nor a str at all: a damaged database row)."""
+    if not isinstance(text, str):
+        raise ValueError(f"findings are {type(text).__name__}, not text")
     if text == "[]":
         return []
     try:
@@ -716,8 +721,9 @@ class Store:
         """Size, entry count and ages, for `lintgate cache status`."""
 
         def op(conn: sqlite3.Connection) -> tuple:
+            # a last_used that is not a number (a damaged row) has no age
             n, oldest, newest = conn.execute(
-                "SELECT count(*), min(last_used), max(last_used) FROM results"
+                f"SELECT count(*), min({_NUMBER}), max({_NUMBER}) FROM results"
             ).fetchone()
             (files,) = conn.execute("SELECT count(*) FROM stat").fetchone()
             return n, oldest, newest, files
@@ -725,7 +731,7 @@ class Store:
         n, oldest, newest, files = self._do(op)  # type: ignore[misc]
         size = 0
         for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 size += os.stat(f"{self.path}{suffix}").st_size
         now = time.time()
         return Status(
@@ -745,11 +751,17 @@ class Store:
         cutoff = time.time() - older_than
 
         def op(conn: sqlite3.Connection) -> int:
-            n = conn.execute("DELETE FROM results WHERE last_used < ?", (cutoff,)).rowcount
+            n = conn.execute(
+                f"DELETE FROM results WHERE last_used < ? OR {_NUMBER} IS NULL", (cutoff,)
+            ).rowcount
             conn.execute(
                 "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
             )
-            conn.execute("DELETE FROM memo WHERE created < ?", (cutoff,))
+            conn.execute(
+                "DELETE FROM memo WHERE created < ?"
+                " OR typeof(created) NOT IN ('integer', 'real')",
+                (cutoff,),
+            )
             return n
 
         n = self._write(op)
