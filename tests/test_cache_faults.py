@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import copy_repo, lintgate, normalize_stderr, summary
 
-from lintgate.cache import Entry, StatInfo, Store, content_digest
-from lintgate.cache import oci
-from lintgate.cache import schema
+from lintgate.cache import Entry, StatInfo, Store, content_digest, oci, schema
 from lintgate.cache import store as store_mod
 from lintgate.diagnostic import Finding
 
@@ -96,9 +94,7 @@ def test_a_file_dated_before_1677_is_checked_every_run(tmp_path):
             proc = lintgate(repo, env=env)
             assert (proc.stdout, proc.returncode) == (UNSORTED, 1)
             assert normalize_stderr(proc.stderr) == (
-                "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n"
-                if _
-                else SUMMARY
+                "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n" if _ else SUMMARY
             )
 
 
@@ -284,7 +280,11 @@ def _excluding(root: Path, dirty: bool) -> Path:
     (root / "pyproject.toml").write_text('[tool.isort]\nextend_skip = ["gen"]\n')
     (root / "gen").mkdir()
     (root / "gen" / "mod.py").write_text("import sys\nimport os\n\nprint(sys, os)\n")
-    app = "import sys\nimport os\n\nprint(sys, os)\n" if dirty else "import os\nimport sys\n\nprint(sys, os)\n"
+    app = (
+        "import sys\nimport os\n\nprint(sys, os)\n"
+        if dirty
+        else "import os\nimport sys\n\nprint(sys, os)\n"
+    )
     (root / "app.py").write_text(app)
     age(root)
     return root

@@ -22,6 +22,7 @@ from lintgate.cache import (
     format_status,
     parse_age,
     resolve_cache_dir,
+    schema,
 )
 from lintgate.cache import store as store_mod
 from lintgate.diagnostic import Finding
@@ -235,10 +236,17 @@ def test_a_version_1_database_is_migrated_keeping_its_results(tmp_path):
         assert s.stat_lookup("/p", {"a.py": StatInfo(1, 1, 1, 1)}) == {"a.py": "1" * 64}
     assert warnings == []
     with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         columns = [row[1] for row in conn.execute("PRAGMA table_info(stat)")]
     assert columns == [
-        "root", "path", "size", "mtime_ns", "ctime_ns", "inode", "digest", "checksum"
+        "root",
+        "path",
+        "size",
+        "mtime_ns",
+        "ctime_ns",
+        "inode",
+        "digest",
+        "checksum",
     ]
 
 
@@ -247,7 +255,7 @@ def test_a_database_of_an_unknown_version_is_started_afresh(tmp_path):
     with Store(tmp_path) as s:
         s.put_many(rows)
     with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
-        conn.execute(f"PRAGMA user_version={store_mod.SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 1}")
     with Store(tmp_path) as s:
         assert s.get_many(e.key for e, _ in rows) == {}
         assert s.status().entries == 0
@@ -414,7 +422,8 @@ def test_unwritable_directory_is_one_line_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(
-        store_mod.CacheError, match=r"^cache directory .*/file/sub is not a directory \(.*/file is not\)$"
+        store_mod.CacheError,
+        match=r"^cache directory .*/file/sub is not a directory \(.*/file is not\)$",
     ):
         Store(blocker / "sub")
 

@@ -135,7 +135,11 @@ def connect(path: Path) -> tuple[sqlite3.Connection, str | None]:
 
 def _layout_ok(conn: sqlite3.Connection) -> bool:
     """Whether every table has the columns this module reads and writes."""
-    extra = {"results": ", checksum, created, last_used", "stat": ", checksum", "memo": ", checksum, created"}
+    extra = {
+        "results": ", checksum, created, last_used",
+        "stat": ", checksum",
+        "memo": ", checksum, created",
+    }
     columns = {"results": RESULT_COLUMNS, "stat": STAT_COLUMNS, "memo": MEMO_COLUMNS}
     try:
         for table in _TABLES:
@@ -203,6 +207,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
     for table in ("results", "memo"):
         conn.execute(f"ALTER TABLE {table} ADD COLUMN origin TEXT NOT NULL DEFAULT 'imported'")
         conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT NOT NULL DEFAULT ''")
-    conn.execute(f"UPDATE results SET checksum = coalesce(lintgate_results_checksum({RESULT_COLUMNS}), '')")
+    conn.execute(
+        f"UPDATE results SET checksum = coalesce(lintgate_results_checksum({RESULT_COLUMNS}), '')"
+    )
     conn.execute(f"UPDATE memo SET checksum = coalesce(lintgate_memo_checksum({MEMO_COLUMNS}), '')")
     _create(conn)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Seque
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate.cache import schema
-from lintgate.cache.schema import IMPORTED, INT64, LOCAL, SCHEMA_VERSION
+from lintgate.cache.schema import IMPORTED, INT64, LOCAL
 from lintgate.diagnostic import SEVERITIES, Finding
 
 DB_NAME = "results.sqlite3"
@@ -49,6 +49,7 @@ _CHUNK = 900  # bound parameters per statement, under sqlite's historical 999 li
 _HEX = frozenset("0123456789abcdef")
 # last_used where it is a number, else NULL (a damaged row's; it has no age)
 _NUMBER = "CASE WHEN typeof(last_used) IN ('integer', 'real') THEN last_used END"
+
 
 class CacheError(Exception):
     """The cache cannot be used (unwritable directory, disk full, locked for too long).
@@ -294,7 +295,11 @@ def _header_problem(path: Path) -> str | None:
     change_counter = int.from_bytes(head[24:28], "big")
     pages = int.from_bytes(head[28:32], "big")
     valid_for = int.from_bytes(head[92:96], "big")
-    if page_size == 0 or size % page_size or (valid_for == change_counter and size < pages * page_size):
+    if (
+        page_size == 0
+        or size % page_size
+        or (valid_for == change_counter and size < pages * page_size)
+    ):
         return "truncated"
     return None
 
@@ -339,7 +344,9 @@ class Store:
         for suffix in ("", "-wal", "-shm"):
             kind = _not_regular(f"{self.path}{suffix}")
             if kind is not None:
-                raise CacheError(f"cache database {self.path}{suffix} is not a regular file ({kind})")
+                raise CacheError(
+                    f"cache database {self.path}{suffix} is not a regular file ({kind})"
+                )
         self._open()
 
     # -- connection, corruption ---------------------------------------------------------------
@@ -697,7 +704,9 @@ class Store:
         with origin `imported`, existing values are kept and the keys do not join `memo_used`."""
         now = time.time()
         origin = LOCAL if used else IMPORTED
-        rows = [(k, v, origin, schema.memo_checksum(k, v, origin) or "", now) for k, v in items.items()]
+        rows = [
+            (k, v, origin, schema.memo_checksum(k, v, origin) or "", now) for k, v in items.items()
+        ]
         verb = "INSERT OR REPLACE" if used else "INSERT OR IGNORE"
         if rows:
             self._write(
