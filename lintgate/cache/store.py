@@ -440,7 +440,10 @@ class Store:
         if not rows:
             return
         self.damaged += len(rows)
-        self._write(lambda conn: conn.executemany(f"DELETE FROM {table} WHERE {where}", rows))
+        with contextlib.suppress(
+            CacheError
+        ):  # not served either way; a read-only cache stays usable
+            self._write(lambda conn: conn.executemany(f"DELETE FROM {table} WHERE {where}", rows))
 
     def close(self) -> None:
         """Write pending last-used times, report the rows dropped as damaged (one warning)
