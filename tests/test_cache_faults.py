@@ -445,3 +445,25 @@ def test_cache_status_on_a_fifo_database_is_an_error(tmp_path):
         f"lintgate cache: cache database {cache}/results.sqlite3 is not a regular file (a FIFO)\n",
         2,
     )
+
+
+def test_an_empty_cache_dir_is_a_usage_error(tmp_path):
+    # It would otherwise silently mean the user's default cache.
+    repo = copy_repo("unsorted", tmp_path / "repo")
+    for args in (("--cache-dir", ""), ("cache", "status", "--cache-dir", "")):
+        proc = lintgate(repo, *args)
+        assert (proc.stdout, proc.returncode) == ("", 2)
+        prefix = "lintgate cache" if args[0] == "cache" else "lintgate"
+        assert proc.stderr == f"{prefix}: --cache-dir: the path is empty\n"
+
+
+def test_a_cache_dir_that_is_a_dangling_symlink(tmp_path):
+    repo = copy_repo("unsorted", tmp_path / "repo")
+    cache = tmp_path / "cache"
+    cache.symlink_to(tmp_path / "gone" / "cache")
+    _uncached_warning(
+        repo,
+        cache,
+        f"cache directory {cache} is a symbolic link to a missing {tmp_path}/gone/cache; "
+        "running without the cache",
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 Warn = Callable[[str], None]
+EMPTY_CACHE_DIR = "--cache-dir: the path is empty"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +71,8 @@ class CacheRun:
     def parse(cls, args: argparse.Namespace) -> tuple[list, list, list[str]]:
         """(import specs, export specs, deprecation warnings) from the flags; raises
         CacheUsageError (bad value, or --no-cache with an import or export)."""
+        if args.cache_dir == "":  # not "unset": it would silently mean the user's cache
+            raise CacheUsageError(EMPTY_CACHE_DIR)
         if args.no_cache and (args.export_cache or args.import_cache or args.export_cache_opt):
             raise CacheUsageError("--no-cache cannot be used with --import-cache or --export-cache")
         if args.export_cache_opt and not args.export_cache:
@@ -191,6 +194,9 @@ def cache_main(argv: Sequence[str]) -> int:
     from lintgate.cache.store import DB_NAME, check_directory
 
     args = build_cache_parser().parse_args(list(argv))
+    if args.cache_dir == "":
+        print(f"lintgate cache: {EMPTY_CACHE_DIR}", file=sys.stderr)
+        return 2
     directory = resolve_cache_dir(args.cache_dir)
 
     def warn(message: str) -> None:

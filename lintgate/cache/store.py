@@ -204,6 +204,12 @@ def check_directory(directory: Path) -> None:
         try:
             mode = os.stat(part).st_mode
         except (FileNotFoundError, NotADirectoryError):
+            if os.path.islink(part):  # mkdir would only say "File exists"
+                where = "" if part == directory else f": {part}"
+                raise CacheError(
+                    f"cache directory {directory}{where} is a symbolic link to a missing "
+                    f"{os.readlink(part)}"
+                ) from None
             continue
         except OSError as e:
             raise CacheError(f"cache directory {directory}: {e.strerror or e}") from None
