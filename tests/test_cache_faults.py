@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import copy_repo, lintgate, normalize_stderr, summary
+from helpers import copy_repo, lintgate, lintgate_traced, normalize_stderr, summary
 
 from lintgate.cache import Entry, StatInfo, Store, content_digest, oci, schema
 from lintgate.cache import store as store_mod
@@ -466,4 +466,25 @@ def test_a_cache_dir_that_is_a_dangling_symlink(tmp_path):
         cache,
         f"cache directory {cache} is a symbolic link to a missing {tmp_path}/gone/cache; "
         "running without the cache",
+    )
+
+
+def test_imported_not_excluded_verdicts_are_taken_without_building_settings(tmp_path):
+    # Nothing is excluded: every imported verdict is "0", a hint that hides nothing, so a
+    # fresh checkout at the same path with the import imports neither isort nor black.
+    repo = _both(tmp_path / "repo")
+    out = tmp_path / "export"
+    cold = lintgate(
+        repo,
+        "--export-cache",
+        f"type=local,dest={out}",
+        env={"LINTGATE_CACHE_DIR": str(tmp_path / "c1")},
+    )
+    shutil.rmtree(repo)
+    _both(repo)
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "c2")}
+    proc = lintgate_traced(repo, "--import-cache", f"type=local,src={out}", env=env)
+    assert proc.stdout == cold.stdout
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 3 files checked, 8 findings, 3 from cache, N.NNs\nheavy: []\n"
     )
