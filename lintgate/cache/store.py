@@ -18,13 +18,21 @@ import hashlib
 import json
 import os
 import sqlite3
-import stat
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate.cache import schema
+from lintgate.cache.dbfile import (
+    CacheError,
+    atomic_write,
+    check_directory,
+    header_problem,
+    ino_of,
+    is_corruption,
+    not_regular,
+)
 from lintgate.cache.schema import IMPORTED, INT64, LOCAL
 from lintgate.diagnostic import SEVERITIES, Finding
 
@@ -49,13 +57,6 @@ _CHUNK = 900  # bound parameters per statement, under sqlite's historical 999 li
 _HEX = frozenset("0123456789abcdef")
 # last_used where it is a number, else NULL (a damaged row's; it has no age)
 _NUMBER = "CASE WHEN typeof(last_used) IN ('integer', 'real') THEN last_used END"
-
-
-class CacheError(Exception):
-    """The cache cannot be used (unwritable directory, disk full, locked for too long).
-
-    `str(error)` is one line; the caller reports it and runs without the cache.
-    """
 
 
 class Entry(NamedTuple):
@@ -197,28 +198,6 @@ def resolve_cache_dir(
     return Path(platformdirs.user_cache_dir("lintgate", appauthor=False)).absolute()
 
 
-def check_directory(directory: Path) -> None:
-    """Raise CacheError when `directory` (or the nearest part of it that exists) is not a
-    directory: a regular file given as --cache-dir or $LINTGATE_CACHE_DIR."""
-    for part in (directory, *directory.parents):
-        try:
-            mode = os.stat(part).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            if os.path.islink(part):  # mkdir would only say "File exists"
-                where = "" if part == directory else f": {part}"
-                raise CacheError(
-                    f"cache directory {directory}{where} is a symbolic link to a missing "
-                    f"{os.readlink(part)}"
-                ) from None
-            continue
-        except OSError as e:
-            raise CacheError(f"cache directory {directory}: {e.strerror or e}") from None
-        if not stat.S_ISDIR(mode):
-            what = "" if part == directory else f" ({part} is not)"
-            raise CacheError(f"cache directory {directory} is not a directory{what}")
-        return
-
-
 def parse_age(text: str) -> float:
     """A duration like "30d", "12h", "90m", "45s" or "1d12h" (Go-style units s, m, h, d;
     decimals allowed) in seconds. Raises ValueError with a one-line message otherwise.
@@ -241,73 +220,6 @@ def parse_age(text: str) -> float:
         if seen and not number:
             return total
     raise ValueError(f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d")
-
-
-def _is_corruption(e: sqlite3.DatabaseError) -> bool:
-    # SQLITE_CORRUPT and SQLITE_NOTADB map to the plain DatabaseError class; locked, I/O and
-    # full-disk errors are OperationalError and are not a reason to throw the cache away.
-    return type(e) is sqlite3.DatabaseError
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _not_regular(path: str | os.PathLike) -> str | None:
-    """What `path` is when it exists and is not a regular file ("a FIFO"), else None. Only a
-    regular file is ever opened as the database: a FIFO would block its opener for ever."""
-    try:
-        mode = os.stat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as e:
-        return f"unreadable: {e.strerror or e}"
-    if stat.S_ISREG(mode):
-        return None
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-
-
-def _header_problem(path: Path) -> str | None:
-    """Why the database file at `path` is damaged, judged from its 100-byte header, or None.
-    Raises CacheError when it cannot be read or is not a regular file."""
-    try:
-        # O_NONBLOCK: a FIFO put there after the caller's check still does not block us.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        raise CacheError(f"cannot read cache database {path}: {e.strerror or e}") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise CacheError(f"cache database {path} is not a regular file")
-        head = os.pread(fd, 100, 0)
-    except OSError as e:
-        raise CacheError(f"cannot read cache database {path}: {e.strerror or e}") from None
-    finally:
-        os.close(fd)
-    size = st.st_size
-    if size == 0:
-        return None  # sqlite's own "new database" state
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
-        return "not an SQLite database"
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter = int.from_bytes(head[24:28], "big")
-    pages = int.from_bytes(head[28:32], "big")
-    valid_for = int.from_bytes(head[92:96], "big")
-    if (
-        page_size == 0
-        or size % page_size
-        or (valid_for == change_counter and size < pages * page_size)
-    ):
-        return "truncated"
-    return None
 
 
 class Store:
@@ -342,13 +254,13 @@ class Store:
             self.directory.mkdir(parents=True, exist_ok=True)
             tag = self.directory / TAG_NAME
             if not tag.exists():
-                _atomic_write(tag, CACHEDIR_TAG.encode())
+                atomic_write(tag, CACHEDIR_TAG.encode())
         except OSError as e:
             raise CacheError(
                 f"cannot create cache directory {self.directory}: {e.strerror or e}"
             ) from None
         for suffix in ("", "-wal", "-shm"):
-            kind = _not_regular(f"{self.path}{suffix}")
+            kind = not_regular(f"{self.path}{suffix}")
             if kind is not None:
                 raise CacheError(
                     f"cache database {self.path}{suffix} is not a regular file ({kind})"
@@ -359,21 +271,21 @@ class Store:
 
     def _connect(self) -> None:
         self._conn, note = schema.connect(self.path)
-        self._ino = _ino_of(self.path)
+        self._ino = ino_of(self.path)
         if note is not None and self._warn is not None:
             self._warn(f"cache database {self.path} {note}")
 
     def _open(self) -> None:
-        problem = _header_problem(self.path)
+        problem = header_problem(self.path)
         if problem:
-            self._recover(problem, _ino_of(self.path))
+            self._recover(problem, ino_of(self.path))
             return
         try:
             self._connect()
         except sqlite3.DatabaseError as e:
-            if not _is_corruption(e):
+            if not is_corruption(e):
                 raise CacheError(f"cannot open cache {self.path}: {e}") from None
-            self._recover(str(e), _ino_of(self.path))
+            self._recover(str(e), ino_of(self.path))
         except sqlite3.Error as e:
             raise CacheError(f"cannot open cache {self.path}: {e}") from None
 
@@ -388,7 +300,7 @@ class Store:
         cannot = f"cache database {self.path} was damaged ({reason}) and cannot be replaced"
         with self._dir_lock(cannot):
             try:
-                if ino is not None and _ino_of(self.path) == ino:
+                if ino is not None and ino_of(self.path) == ino:
                     os.replace(self.path, aside)
                     moved = True
                     # A stale WAL must not be replayed into the new file.
@@ -430,7 +342,7 @@ class Store:
         try:
             return op(self._conn)
         except sqlite3.DatabaseError as e:
-            if not _is_corruption(e):
+            if not is_corruption(e):
                 raise CacheError(f"cache {self.path}: {e}") from None
             self._recover(str(e), self._ino)
         except (sqlite3.Error, OverflowError) as e:
@@ -872,20 +784,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _ino_of(path: Path) -> int | None:
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def format_age(seconds: float) -> str:
