@@ -398,9 +398,16 @@ class _Planner:
                     else:
                         h.update(b"\0")
                     memo_keys[i, name] = h.hexdigest()
-            memo = self.cache(lambda store: store.memo_get_many(memo_keys.values()))
+            memo = self.cache(lambda store: store.memo_get_many(memo_keys.values())) or {}
+            missing = [key for key in memo_keys.values() if key not in memo]
+            if missing:  # imported verdicts are hints (docs/cache.md, "Trust model: local store"):
+                # "not excluded" hides nothing and is taken; "excluded" is decided here again
+                hints = self.cache(lambda store: store.memo_hints(missing)) or {}
+                taken = {key: value for key, value in hints.items() if value == "0"}
+                self.cache(lambda store: store.memo_used.update(taken))
+                memo.update(taken)
             for where, key in memo_keys.items():
-                if memo and key in memo:
+                if key in memo:
                     verdicts[where] = memo[key] == "1"
         fresh: dict[str, str] = {}
         for i, job in enumerate(jobs):

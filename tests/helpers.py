@@ -118,10 +118,22 @@ CREATE TABLE stat (
 """
 
 
+# Versions 1 and 2 had no origin and checksum columns in results and memo.
+_V2_RESULTS = (
+    "key, content_digest, linter, linter_version, lintgate_version, settings_digest, findings,"
+    " created, last_used"
+)
+_V2_MEMO = "key, value, created"
+
+
 def downgrade_to_v1(db: Path) -> None:
     """Turn a current cache database into one as the first lintgate wrote it: the version-1
-    stat table (one row), user_version 1; results and memo as they are."""
+    stat table (one row), results and memo without origin and checksum, user_version 1."""
     with contextlib.closing(sqlite3.connect(db)) as conn:
+        for table, cols in (("results", _V2_RESULTS), ("memo", _V2_MEMO)):
+            conn.execute(f"CREATE TABLE old AS SELECT {cols} FROM {table}")
+            conn.execute(f"DROP TABLE {table}")
+            conn.execute(f"ALTER TABLE old RENAME TO {table}")
         conn.execute("DROP TABLE stat")
         conn.execute(_SCHEMA_V1_STAT)
         conn.execute("INSERT INTO stat VALUES ('/p', 'a.py', 1, 1, 1, ?)", ("0" * 64,))

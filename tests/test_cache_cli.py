@@ -365,10 +365,12 @@ def _excluding_repo(root):
     return repo
 
 
-def test_an_export_answers_a_fresh_checkout_at_the_same_path_without_engines(tmp_path):
+def test_an_export_answers_a_fresh_checkout_at_the_same_path_without_linting(tmp_path):
     # A new checkout at the same path (new inodes, mtimes, ctimes), an empty cache and the
-    # import: the exclusion verdicts come with the results, so no settings are built and
-    # neither isort nor black is imported.
+    # import. Imported verdicts are hints (docs/cache.md, "Trust model: local store"): the
+    # "not excluded" ones are taken, the two "excluded" ones (gen/ for isort, legacy/ for
+    # black) are decided again, which builds isort's and black's settings; nothing is linted
+    # (no libcst), and the next run takes its own verdicts and imports no engine.
     repo = _excluding_repo(tmp_path / "repo")
     out = tmp_path / "export"
     cold = lintgate(
@@ -388,10 +390,15 @@ def test_an_export_answers_a_fresh_checkout_at_the_same_path_without_engines(tmp
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "c2")}
     proc = lintgate_traced(repo, "--import-cache", f"type=local,src={out}", env=env)
     assert proc.stdout == cold.stdout
-    assert normalize_stderr(proc.stderr) == (
+    assert summary(proc.stderr) == (3, 4, 3)
+    heavy = proc.stderr.splitlines()[-1]
+    assert "'isort'" in heavy and "'black'" in heavy and "libcst" not in heavy
+    assert proc.returncode == cold.returncode == 1
+    again = lintgate_traced(repo, env=env)
+    assert again.stdout == cold.stdout
+    assert normalize_stderr(again.stderr) == (
         "lintgate: 3 files checked, 4 findings, 3 from cache, N.NNs\nheavy: []\n"
     )
-    assert proc.returncode == cold.returncode == 1
 
 
 def test_an_export_answers_a_fresh_checkout_elsewhere_without_linting(tmp_path):

@@ -132,10 +132,11 @@ def test_export_import_round_trip_answers_a_fresh_copy(django, tmp_path):
     assert normalize_stderr(proc.stderr) == django.stderr_with(django.files)
 
 
-def test_a_fresh_checkout_at_the_same_path_imports_no_engine(django, tmp_path):
+def test_a_fresh_checkout_at_the_same_path_lints_nothing(django, tmp_path):
     # Issue 8's case: the tree checked out again where it was (new inodes, mtimes, ctimes),
-    # an empty cache and the import. The exclusion verdicts come with the export: nothing
-    # builds isort's or black's settings, nothing is linted.
+    # an empty cache and the import. The imported exclusion verdicts are hints (docs/cache.md,
+    # "Trust model: local store"): "not excluded" is taken, an "excluded" one is decided again
+    # (building that linter's settings), nothing is linted; the next run imports no engine.
     export = tmp_path / "export"
     proc = lintgate(django.root, "--export-cache", f"type=local,dest={export}", env=django.env)
     assert proc.stdout == django.stdout
@@ -144,8 +145,12 @@ def test_a_fresh_checkout_at_the_same_path_imports_no_engine(django, tmp_path):
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "empty-cache")}
     proc = lintgate_traced(django.root, "--import-cache", f"type=local,src={export}", env=env)
     assert proc.stdout == django.stdout
-    assert normalize_stderr(proc.stderr) == django.stderr_with(django.files) + "heavy: []\n"
+    stderr = normalize_stderr(proc.stderr)
+    assert stderr.startswith(django.stderr_with(django.files) + "heavy: [")
+    assert "libcst" not in stderr  # the imports linter ran on nothing
     assert proc.returncode == 1
+    again = lintgate_traced(django.root, env=env)
+    assert normalize_stderr(again.stderr) == django.stderr_with(django.files) + "heavy: []\n"
 
 
 def test_two_runs_at_once_on_one_cache_are_both_right(small, tmp_path):

@@ -686,7 +686,8 @@ def test_memo_rows_travel_in_their_own_layer(tmp_path):
 def test_mode_min_exports_the_memo_rows_this_run_used(tmp_path):
     rows = memo_rows(4)
     s = Store(tmp_path / "cache")
-    s.memo_put_many(rows, used=False)
+    s.memo_put_many(rows)  # an earlier run's
+    s.memo_used.clear()
     a, b, c, d = sorted(rows)
     s.memo_get_many([a, "0" * 64])  # read by this run
     s.memo_put_many({b: "1"})  # written by this run

@@ -22,6 +22,7 @@ from lintgate.cache import (
     format_status,
     parse_age,
     resolve_cache_dir,
+    schema,
 )
 from lintgate.cache import store as store_mod
 from lintgate.diagnostic import Finding
@@ -227,16 +228,26 @@ def test_a_version_1_database_is_migrated_keeping_its_results(tmp_path):
     downgrade_to_v1(tmp_path / store_mod.DB_NAME)
     with Store(tmp_path, warn=warnings.append) as s:
         assert s.get_many(e.key for e, _ in rows) == {e.key: f for e, f in rows}
-        assert s.memo_get_many(["k"]) == {"k": "v"}
+        # who wrote a memo row then is unknown: it is kept as an imported one, a hint
+        assert (s.memo_get_many(["k"]), s.memo_hints(["k"])) == ({}, {"k": "v"})
         assert s.status().files_indexed == 0  # its stat rows had no ctime: dropped
         assert s.stat_lookup("/p", {"a.py": StatInfo(1, 1, 1, 1)}) == {}
         assert s.stat_record("/p", [("a.py", StatInfo(1, 1, 1, 1), "1" * 64)], now_ns=10**12)
         assert s.stat_lookup("/p", {"a.py": StatInfo(1, 1, 1, 1)}) == {"a.py": "1" * 64}
     assert warnings == []
     with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == store_mod.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         columns = [row[1] for row in conn.execute("PRAGMA table_info(stat)")]
-    assert columns == ["root", "path", "size", "mtime_ns", "ctime_ns", "inode", "digest"]
+    assert columns == [
+        "root",
+        "path",
+        "size",
+        "mtime_ns",
+        "ctime_ns",
+        "inode",
+        "digest",
+        "checksum",
+    ]
 
 
 def test_a_database_of_an_unknown_version_is_started_afresh(tmp_path):
@@ -244,7 +255,7 @@ def test_a_database_of_an_unknown_version_is_started_afresh(tmp_path):
     with Store(tmp_path) as s:
         s.put_many(rows)
     with contextlib.closing(sqlite3.connect(tmp_path / store_mod.DB_NAME)) as conn:
-        conn.execute(f"PRAGMA user_version={store_mod.SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION + 1}")
     with Store(tmp_path) as s:
         assert s.get_many(e.key for e, _ in rows) == {}
         assert s.status().entries == 0
@@ -410,7 +421,10 @@ def test_status_prune_clean(tmp_path, monkeypatch):
 def test_unwritable_directory_is_one_line_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(store_mod.CacheError, match=r"^cannot create cache directory .*file/sub: "):
+    with pytest.raises(
+        store_mod.CacheError,
+        match=r"^cache directory .*/file/sub is not a directory \(.*/file is not\)$",
+    ):
         Store(blocker / "sub")
 
 
@@ -491,12 +505,14 @@ def test_memo_used_and_imported(tmp_path):
         s.memo_put_many({"a": "1", "b": "0", "c": "1"})
         assert s.memo_used == {"a", "b", "c"}
     with Store(tmp_path) as s:
-        # An import neither replaces a local value nor counts as used by this run.
+        # An import neither replaces a local value nor counts as used by this run; its rows
+        # are hints, apart from the local ones.
         s.memo_put_many({"a": "0", "d": "0"}, used=False)
         assert s.memo_used == set()
-        assert s.memo_get_many(["a", "d", "absent"]) == {"a": "1", "d": "0"}
-        assert s.memo_used == {"a", "d"}
-        assert s.iter_memo(s.memo_used) == [("a", "1"), ("d", "0")]
+        assert s.memo_get_many(["a", "d", "absent"]) == {"a": "1"}
+        assert s.memo_hints(["a", "d", "absent"]) == {"d": "0"}
+        assert s.memo_used == {"a"}
+        assert s.iter_memo(s.memo_used) == [("a", "1")]
         assert s.iter_memo() == [("a", "1"), ("b", "0"), ("c", "1"), ("d", "0")]
         s.clean()
         assert s.memo_used == set() and s.iter_memo() == []

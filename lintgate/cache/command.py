@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 Warn = Callable[[str], None]
+EMPTY_CACHE_DIR = "--cache-dir: the path is empty"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +71,8 @@ class CacheRun:
     def parse(cls, args: argparse.Namespace) -> tuple[list, list, list[str]]:
         """(import specs, export specs, deprecation warnings) from the flags; raises
         CacheUsageError (bad value, or --no-cache with an import or export)."""
+        if args.cache_dir == "":  # not "unset": it would silently mean the user's cache
+            raise CacheUsageError(EMPTY_CACHE_DIR)
         if args.no_cache and (args.export_cache or args.import_cache or args.export_cache_opt):
             raise CacheUsageError("--no-cache cannot be used with --import-cache or --export-cache")
         if args.export_cache_opt and not args.export_cache:
@@ -188,9 +191,12 @@ def cache_main(argv: Sequence[str]) -> int:
         parse_age,
         resolve_cache_dir,
     )
-    from lintgate.cache.store import DB_NAME
+    from lintgate.cache.store import DB_NAME, check_directory
 
     args = build_cache_parser().parse_args(list(argv))
+    if args.cache_dir == "":
+        print(f"lintgate cache: {EMPTY_CACHE_DIR}", file=sys.stderr)
+        return 2
     directory = resolve_cache_dir(args.cache_dir)
 
     def warn(message: str) -> None:
@@ -203,6 +209,11 @@ def cache_main(argv: Sequence[str]) -> int:
         except ValueError as e:
             print(f"lintgate cache: --older-than: {e}", file=sys.stderr)
             return 2
+    try:
+        check_directory(directory)  # a regular file there is an error, not an empty cache
+    except CacheError as e:
+        print(f"lintgate cache: {e}", file=sys.stderr)
+        return 2
     if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
         if args.command == "status":
             sys.stdout.write(format_status(Status(str(directory), 0, 0, 0, None, None)))

@@ -23,6 +23,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
+from lintgate.cache import schema
+from lintgate.cache.dbfile import (
+    CacheError,
+    atomic_write,
+    check_directory,
+    header_problem,
+    ino_of,
+    is_corruption,
+    not_regular,
+)
+from lintgate.cache.schema import IMPORTED, INT64, LOCAL
 from lintgate.diagnostic import SEVERITIES, Finding
 
 DB_NAME = "results.sqlite3"
@@ -36,10 +47,6 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by lintgate.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
-# 2: the stat index keys on ctime too. A version-1 database is migrated in place (its stat
-# index is dropped, its results and memo stay); any other version is started afresh.
-SCHEMA_VERSION = 2
-_MIGRATABLE = (1,)
 # last_used is refreshed at most this often (seconds), so a warm run within the hour writes nothing.
 TOUCH_INTERVAL = 3600.0
 # A file modified less than this long (ns) before its stat was taken is "racily clean" (as git
@@ -48,44 +55,8 @@ TOUCH_INTERVAL = 3600.0
 RACY_NS = 2_000_000_000
 _CHUNK = 900  # bound parameters per statement, under sqlite's historical 999 limit
 _HEX = frozenset("0123456789abcdef")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    key TEXT PRIMARY KEY,
-    content_digest TEXT NOT NULL,
-    linter TEXT NOT NULL,
-    linter_version TEXT NOT NULL,
-    lintgate_version TEXT NOT NULL,
-    settings_digest TEXT NOT NULL,
-    findings TEXT NOT NULL,
-    created REAL NOT NULL,
-    last_used REAL NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS results_content ON results(content_digest);
-CREATE INDEX IF NOT EXISTS results_last_used ON results(last_used);
-CREATE TABLE IF NOT EXISTS stat (
-    root TEXT NOT NULL,
-    path TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    ctime_ns INTEGER NOT NULL,
-    inode INTEGER NOT NULL,
-    digest TEXT NOT NULL,
-    PRIMARY KEY (root, path)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS memo (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL,
-    created REAL NOT NULL
-) WITHOUT ROWID;
-"""
-
-
-class CacheError(Exception):
-    """The cache cannot be used (unwritable directory, disk full, locked for too long).
-
-    `str(error)` is one line; the caller reports it and runs without the cache.
-    """
+# last_used where it is a number, else NULL (a damaged row's; it has no age)
+_NUMBER = "CASE WHEN typeof(last_used) IN ('integer', 'real') THEN last_used END"
 
 
 class Entry(NamedTuple):
@@ -177,7 +148,10 @@ def encode_findings(findings: Sequence[Finding]) -> str:
 
 
 def decode_findings(text: str) -> list[Finding]:
-    """The inverse of `encode_findings`. Raises ValueError when `text` is not that shape."""
+    """The inverse of `encode_findings`. Raises ValueError when `text` is not that shape
+    (nor a str at all: a damaged database row)."""
+    if not isinstance(text, str):
+        raise ValueError(f"findings are {type(text).__name__}, not text")
     if text == "[]":
         return []
     try:
@@ -248,40 +222,16 @@ def parse_age(text: str) -> float:
     raise ValueError(f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d")
 
 
-def _is_corruption(e: sqlite3.DatabaseError) -> bool:
-    # SQLITE_CORRUPT and SQLITE_NOTADB map to the plain DatabaseError class; locked, I/O and
-    # full-disk errors are OperationalError and are not a reason to throw the cache away.
-    return type(e) is sqlite3.DatabaseError
-
-
-def _header_problem(path: Path) -> str | None:
-    """Why the database file at `path` is damaged, judged from its 100-byte header, or None."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-            size = os.fstat(f.fileno()).st_size
-    except FileNotFoundError:
-        return None
-    if size == 0:
-        return None  # sqlite's own "new database" state
-    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
-        return "not an SQLite database"
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    change_counter = int.from_bytes(head[24:28], "big")
-    pages = int.from_bytes(head[28:32], "big")
-    valid_for = int.from_bytes(head[92:96], "big")
-    if size % page_size or (valid_for == change_counter and size < pages * page_size):
-        return "truncated"
-    return None
-
-
 class Store:
     """The result store in `directory` (created, with a CACHEDIR.TAG, if missing).
 
-    `warn(message)` is called at most once per Store, with a one-line message, when the
-    database was damaged and has been moved aside (to `results.sqlite3.corrupt`) and rebuilt.
-    Raises CacheError when the directory or database cannot be created or opened.
+    `warn(message)` is called with one-line messages: at most once when the database was
+    damaged and has been moved aside (to `results.sqlite3.corrupt`) and rebuilt, once when it
+    was started afresh (another lintgate's schema), and once at `close()` when rows failed
+    their checksum or shape and were dropped (`damaged` counts them; schema.py).
+    Raises CacheError when the directory or database cannot be created or opened: the
+    directory is not a directory, the database (or its `-wal`, `-shm`) is not a regular file,
+    or a damaged database cannot be replaced (read-only directory, unusable lock file).
     `used` holds the keys of every entry this Store answered or stored with used=True (the
     entries of `mode=min` exports); `memo_used` the same for memo keys.
     """
@@ -293,57 +243,76 @@ class Store:
         self.path = self.directory / DB_NAME
         self.used: set[str] = set()
         self.memo_used: set[str] = set()
+        self.damaged = 0
         self._warn = warn
         self._warned = False
         self._stale: set[str] = set()
         self._conn: sqlite3.Connection | None = None
         self._ino: int | None = None
+        check_directory(self.directory)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             tag = self.directory / TAG_NAME
             if not tag.exists():
-                _atomic_write(tag, CACHEDIR_TAG.encode())
+                atomic_write(tag, CACHEDIR_TAG.encode())
         except OSError as e:
             raise CacheError(
                 f"cannot create cache directory {self.directory}: {e.strerror or e}"
             ) from None
+        for suffix in ("", "-wal", "-shm"):
+            kind = not_regular(f"{self.path}{suffix}")
+            if kind is not None:
+                raise CacheError(
+                    f"cache database {self.path}{suffix} is not a regular file ({kind})"
+                )
         self._open()
 
     # -- connection, corruption ---------------------------------------------------------------
 
+    def _connect(self) -> None:
+        self._conn, note = schema.connect(self.path)
+        self._ino = ino_of(self.path)
+        if note is not None and self._warn is not None:
+            self._warn(f"cache database {self.path} {note}")
+
     def _open(self) -> None:
-        problem = _header_problem(self.path)
+        problem = header_problem(self.path)
         if problem:
-            self._recover(problem, _ino_of(self.path))
+            self._recover(problem, ino_of(self.path))
             return
         try:
-            self._conn = _connect(self.path)
-            self._ino = _ino_of(self.path)
+            self._connect()
         except sqlite3.DatabaseError as e:
-            if not _is_corruption(e):
+            if not is_corruption(e):
                 raise CacheError(f"cannot open cache {self.path}: {e}") from None
-            self._recover(str(e), _ino_of(self.path))
+            self._recover(str(e), ino_of(self.path))
+        except sqlite3.Error as e:
+            raise CacheError(f"cannot open cache {self.path}: {e}") from None
 
     def _recover(self, reason: str, ino: int | None) -> None:
-        """Move the damaged database aside (unless another process already did) and rebuild."""
+        """Move the damaged database aside (unless another process already did) and rebuild.
+        Raises CacheError when that cannot be done (then the run goes on without the cache)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
         aside = self.path.with_name(DB_NAME + ".corrupt")
         moved = False
-        with self._dir_lock():
-            if ino is not None and _ino_of(self.path) == ino:
-                os.replace(self.path, aside)
-                moved = True
-                # A stale WAL must not be replayed into the new file.
-                for suffix in ("-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(f"{self.path}{suffix}")
+        cannot = f"cache database {self.path} was damaged ({reason}) and cannot be replaced"
+        with self._dir_lock(cannot):
             try:
-                self._conn = _connect(self.path)
-            except sqlite3.DatabaseError as e:
+                if ino is not None and ino_of(self.path) == ino:
+                    os.replace(self.path, aside)
+                    moved = True
+                    # A stale WAL must not be replayed into the new file.
+                    for suffix in ("-wal", "-shm"):
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(f"{self.path}{suffix}")
+            except OSError as e:
+                raise CacheError(f"{cannot}: {e.strerror or e}") from None
+            try:
+                self._connect()
+            except sqlite3.Error as e:
                 raise CacheError(f"cannot rebuild cache {self.path}: {e}") from None
-            self._ino = _ino_of(self.path)
         if moved and not self._warned and self._warn is not None:
             self._warned = True
             self._warn(
@@ -351,8 +320,14 @@ class Store:
             )
 
     @contextlib.contextmanager
-    def _dir_lock(self) -> Iterator[None]:
-        fd = os.open(self.directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    def _dir_lock(self, context: str) -> Iterator[None]:
+        """The directory's `lock`, exclusively; CacheError `context: cannot lock ...` when it
+        cannot be opened (a directory there, an unwritable file, a read-only directory)."""
+        lock = self.directory / LOCK_NAME
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o644)
+        except OSError as e:
+            raise CacheError(f"{context}: cannot lock {lock} ({e.strerror or e})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -360,21 +335,42 @@ class Store:
             os.close(fd)
 
     def _do(self, op: Callable[[sqlite3.Connection], object]) -> object:
-        """Run `op(connection)`; on corruption recover once and run it again on the new database."""
-        assert self._conn is not None, "store is closed"
+        """Run `op(connection)`; on corruption recover once and run it again on the new
+        database. Every other failure is a CacheError (the run goes on without the cache)."""
+        if self._conn is None:
+            raise CacheError(f"cache {self.path} is closed")
         try:
             return op(self._conn)
         except sqlite3.DatabaseError as e:
-            if not _is_corruption(e):
+            if not is_corruption(e):
                 raise CacheError(f"cache {self.path}: {e}") from None
             self._recover(str(e), self._ino)
+        except (sqlite3.Error, OverflowError) as e:
+            raise CacheError(f"cache {self.path}: {e}") from None
         try:
             return op(self._conn)
-        except sqlite3.DatabaseError as e:
+        except (sqlite3.Error, OverflowError) as e:
             raise CacheError(f"cache {self.path}: {e}") from None
 
+    def _drop(self, table: str, where: str, rows: list[tuple]) -> None:
+        """Delete damaged rows (`where` names their key columns) and count them; the warning
+        comes once, at close()."""
+        if not rows:
+            return
+        self.damaged += len(rows)
+        with contextlib.suppress(
+            CacheError
+        ):  # not served either way; a read-only cache stays usable
+            self._write(lambda conn: conn.executemany(f"DELETE FROM {table} WHERE {where}", rows))
+
     def close(self) -> None:
-        """Write pending last-used times and close the database. Idempotent."""
+        """Write pending last-used times, report the rows dropped as damaged (one warning)
+        and close the database. Idempotent."""
+        if self.damaged and self._warn is not None:
+            self._warn(
+                f"{self.damaged} damaged cache entries in {self.path} were dropped and recomputed"
+            )
+            self.damaged = 0
         if self._conn is None:
             return
         try:
@@ -394,10 +390,12 @@ class Store:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, list[Finding]]:
         """The cached findings of each key present: `{key: [Finding, ...]}`; absent keys are
-        left out. Marks the hits as used by this run.
+        left out. Marks the hits as used by this run. A row that fails its checksum or does
+        not decode is dropped (counted in `damaged`) and is a miss.
         """
         keys = list(keys)
         touch_before = time.time() - TOUCH_INTERVAL
+        bad: list[tuple] = []
 
         def op(conn: sqlite3.Connection) -> dict[str, list[Finding]]:
             found: dict[str, list[Finding]] = {}
@@ -405,36 +403,46 @@ class Store:
             for i in range(0, len(keys), _CHUNK):
                 chunk = keys[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                sql = "SELECT key, findings, last_used < ? FROM results" f" WHERE key IN ({marks})"
-                for key, findings, is_stale in conn.execute(sql, [touch_before, *chunk]).fetchall():
-                    if findings == "[]":
-                        found[key] = []
-                    else:
-                        try:
-                            found[key] = decode_findings(findings)
-                        except ValueError:
-                            continue  # unreadable: a miss, which the fresh result replaces
-                    if is_stale:
+                sql = (
+                    f"SELECT {schema.RESULT_COLUMNS}, checksum, last_used < ? FROM results"
+                    f" WHERE key IN ({marks})"
+                )
+                for row in conn.execute(sql, [touch_before, *chunk]).fetchall():
+                    key, findings, checksum = row[0], row[6], row[8]
+                    try:
+                        if schema.results_checksum(*row[:8]) != checksum:
+                            raise ValueError("checksum")
+                        found[key] = [] if findings == "[]" else decode_findings(findings)
+                    except ValueError:
+                        bad.append((key,))
+                        continue
+                    if row[9]:
                         stale.append(key)
             self._stale.update(stale)
             return found
 
         found = self._do(op)
-        self.used.update(found)
+        self._drop("results", "key=?", bad)
+        self.used.update(found)  # type: ignore[arg-type]
         return found  # type: ignore[return-value]
 
     def put_many(self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True) -> int:
         """Store `(entry, findings)` pairs, replacing older values of the same keys.
 
-        used=False (imports) keeps existing values and does not mark the entries as used by
-        this run. Returns the number of pairs given.
+        used=False is the import path (oci.py): the rows are stored with origin `imported`,
+        existing values are kept and the entries are not marked as used by this run.
+        Returns the number of pairs given.
         """
         now = time.time()
-        rows = [(e.key, *e, encode_findings(f), now, now) for e, f in items]
+        origin = LOCAL if used else IMPORTED
+        rows = []
+        for e, f in items:
+            row = (e.key, *e, encode_findings(f), origin)
+            rows.append((*row, schema.results_checksum(*row) or "", now, now))
         verb = "INSERT OR REPLACE" if used else "INSERT OR IGNORE"
         sql = (
-            f"{verb} INTO results (key, content_digest, linter, linter_version, settings_digest,"
-            " lintgate_version, findings, created, last_used) VALUES (?,?,?,?,?,?,?,?,?)"
+            f"{verb} INTO results ({schema.RESULT_COLUMNS}, checksum, created, last_used)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
         )
         self._write(lambda conn: conn.executemany(sql, rows))
         if used:
@@ -443,9 +451,10 @@ class Store:
 
     def iter_entries(self, keys: Iterable[str] | None = None) -> Iterator[tuple[Entry, str]]:
         """`(entry, findings_json)` for `keys` (present ones only), or for every entry when
-        keys is None, in key order. findings_json is `encode_findings`' compact form.
+        keys is None, in key order. findings_json is `encode_findings`' compact form. Damaged
+        rows (checksum, shape) are left out and dropped.
         """
-        cols = "content_digest, linter, linter_version, settings_digest, lintgate_version, findings"
+        cols = f"{schema.RESULT_COLUMNS}, checksum"
         if keys is None:
             rows = self._do(
                 lambda conn: conn.execute(f"SELECT {cols} FROM results ORDER BY key").fetchall()
@@ -457,8 +466,18 @@ class Store:
                 chunk = wanted[i : i + _CHUNK]
                 sql = f"SELECT {cols} FROM results WHERE key IN ({','.join('?' * len(chunk))}) ORDER BY key"
                 rows += self._do(lambda conn: conn.execute(sql, chunk).fetchall())  # type: ignore[operator]
+        good, bad = [], []
         for row in rows:  # type: ignore[union-attr]
-            yield Entry(*row[:5]), row[5]
+            try:
+                if schema.results_checksum(*row[:8]) != row[8]:
+                    raise ValueError("checksum")
+                decode_findings(row[6])
+            except ValueError:
+                bad.append((row[0],))
+                continue
+            good.append((Entry(*row[1:6]), row[6]))
+        self._drop("results", "key=?", bad)
+        yield from good
 
     def flush(self) -> None:
         """Write the last-used times of the entries answered since the last flush (at most
@@ -496,20 +515,26 @@ class Store:
 
         root: the project root (absolute); stats: `{path: StatInfo}` with paths as the caller
         names them (relative to root, say). Returns `{path: content_digest}` for the matches.
+        Rows failing their checksum are dropped (counted in `damaged`): those files are read.
         """
-        if not _storable(os.fspath(root)):
+        r = os.fspath(root)
+        if not _storable(r):
             return {}
         rows = self._do(
             lambda conn: conn.execute(
-                "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM stat WHERE root=?",
-                (os.fspath(root),),
+                f"SELECT {schema.STAT_COLUMNS}, checksum FROM stat WHERE root=?", (r,)
             ).fetchall()
         )
-        out = {}
-        for path, size, mtime_ns, inode, ctime_ns, digest in rows:  # type: ignore[union-attr]
+        out, bad = {}, []
+        for row in rows:  # type: ignore[union-attr]
+            _, path, size, mtime_ns, ctime_ns, inode, digest, checksum = row
+            if schema.stat_checksum(*row[:7]) != checksum or not is_digest(digest):
+                bad.append((r, path))
+                continue
             st = stats.get(path)
             if st is not None and st == (size, mtime_ns, inode, ctime_ns):
                 out[path] = digest
+        self._drop("stat", "root=? AND path=?", bad)
         return out
 
     def stat_record(
@@ -521,24 +546,26 @@ class Store:
         """Record `(path, StatInfo, content_digest)` triples for `root`. Files modified within
         RACY_NS of `now_ns` (default: now) are skipped, as git skips racily clean entries
         (judged on the mtime, as git's `is_racy_stat`). A path that is not valid UTF-8 (a file
-        name in another encoding) is not recorded, as sqlite stores text as UTF-8: such a file
-        is read and hashed on every run, which only costs time.
+        name in another encoding) is not recorded, as sqlite stores text as UTF-8, nor is a
+        stat whose numbers SQLite's 64-bit integers cannot hold (an mtime before 1677 or after
+        2262 in ns, which tmpfs and XFS allow; an inode past 2**63): such a file is read and
+        hashed on every run, which only costs time.
         Returns the number recorded.
         """
         limit = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
         r = os.fspath(root)
         if not _storable(r):
             return 0
-        rows = [
-            (r, p, st.size, st.mtime_ns, st.ctime_ns, st.inode, d)
-            for p, st, d in items
-            if st.mtime_ns < limit and _storable(p)
-        ]
+        rows = []
+        for p, st, d in items:
+            if st.mtime_ns < limit and _storable(p) and all(n in INT64 for n in st):
+                row = (r, p, st.size, st.mtime_ns, st.ctime_ns, st.inode, d)
+                rows.append((*row, schema.stat_checksum(*row) or ""))
         if rows:
             self._write(
                 lambda conn: conn.executemany(
-                    "INSERT OR REPLACE INTO stat (root, path, size, mtime_ns, ctime_ns, inode, digest)"
-                    " VALUES (?,?,?,?,?,?,?)",
+                    f"INSERT OR REPLACE INTO stat ({schema.STAT_COLUMNS}, checksum)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
                     rows,
                 )
             )
@@ -546,52 +573,77 @@ class Store:
 
     # -- memo: small derived values worth keeping between runs ----------------------------------
 
+    def _memo_rows(self, keys: Iterable[str] | None) -> list[tuple[str, str, str]]:
+        """The memo rows `(key, value, origin)` of `keys` (every row when None) that pass their
+        checksum, in key order; the others are dropped (counted in `damaged`)."""
+        cols = f"{schema.MEMO_COLUMNS}, checksum"
+        if keys is None:
+            rows = self._do(
+                lambda conn: conn.execute(f"SELECT {cols} FROM memo ORDER BY key").fetchall()
+            )
+        else:
+            wanted = sorted(set(keys))
+            rows = []
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i : i + _CHUNK]
+                sql = f"SELECT {cols} FROM memo WHERE key IN ({','.join('?' * len(chunk))}) ORDER BY key"
+                rows += self._do(lambda conn: conn.execute(sql, chunk).fetchall())  # type: ignore[operator]
+        good, bad = [], []
+        for row in rows:  # type: ignore[union-attr]
+            if schema.memo_checksum(*row[:3]) == row[3]:
+                good.append(row[:3])
+            else:
+                bad.append((row[0],))
+        self._drop("memo", "key=?", bad)
+        return good
+
     def memo_get_many(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored values of the keys present, `{key: value}` (strings both); the keys
-        found join `memo_used`.
+        """The stored values of the keys present that this machine computed (origin
+        `local`), `{key: value}` (strings both); the keys found join `memo_used`.
 
         For what a warm run must not recompute, e.g. whether isort's or black's settings
-        exclude a path (computing it would import the linter's engine).
+        exclude a path (computing it would import the linter's engine). Imported rows are
+        not served here: see memo_hints.
         """
-        keys = list(keys)
-        out: dict[str, str] = {}
-        for i in range(0, len(keys), _CHUNK):
-            chunk = keys[i : i + _CHUNK]
-            sql = f"SELECT key, value FROM memo WHERE key IN ({','.join('?' * len(chunk))})"
-            out.update(self._do(lambda conn: conn.execute(sql, chunk).fetchall()))  # type: ignore[arg-type]
+        out = {k: v for k, v, origin in self._memo_rows(keys) if origin == LOCAL}
         self.memo_used.update(out)
         return out
 
+    def memo_hints(self, keys: Iterable[str]) -> dict[str, str]:
+        """The imported values (origin `imported`) of the keys present, `{key: value}`.
+
+        An import is written by someone else: the caller must only take a hint that cannot
+        hide a finding (for an exclusion verdict, "0": lint the file) and decide the rest
+        itself (docs/cache.md, "Trust model: local store"). The caller adds the keys it takes
+        to `memo_used`.
+        """
+        return {k: v for k, v, origin in self._memo_rows(keys) if origin == IMPORTED}
+
     def memo_put_many(self, items: Mapping[str, str], used: bool = True) -> None:
         """Store `{key: value}` strings, replacing older values; `prune` drops those older
-        than its age, `clean` all. used=False (imports) keeps existing values and does not
-        add the keys to `memo_used`."""
+        than its age, `clean` all. used=False is the import path (oci.py): the rows are stored
+        with origin `imported`, existing values are kept and the keys do not join `memo_used`."""
         now = time.time()
-        rows = [(k, v, now) for k, v in items.items()]
+        origin = LOCAL if used else IMPORTED
+        rows = [
+            (k, v, origin, schema.memo_checksum(k, v, origin) or "", now) for k, v in items.items()
+        ]
         verb = "INSERT OR REPLACE" if used else "INSERT OR IGNORE"
         if rows:
             self._write(
                 lambda conn: conn.executemany(
-                    f"{verb} INTO memo (key, value, created) VALUES (?,?,?)", rows
+                    f"{verb} INTO memo ({schema.MEMO_COLUMNS}, checksum, created) VALUES (?,?,?,?,?)",
+                    rows,
                 )
             )
         if used:
             self.memo_used.update(items)
 
     def iter_memo(self, keys: Iterable[str] | None = None) -> list[tuple[str, str]]:
-        """`[(key, value), ...]` of the memo, for `keys` (present ones only) or every row when
-        keys is None, in key order (exports)."""
-        if keys is None:
-            return self._do(  # type: ignore[return-value]
-                lambda conn: conn.execute("SELECT key, value FROM memo ORDER BY key").fetchall()
-            )
-        wanted = sorted(set(keys))
-        rows: list[tuple[str, str]] = []
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            sql = f"SELECT key, value FROM memo WHERE key IN ({','.join('?' * len(chunk))}) ORDER BY key"
-            rows += self._do(lambda conn: conn.execute(sql, chunk).fetchall())  # type: ignore[operator]
-        return rows
+        """`[(key, value), ...]` of the memo, local and imported rows, for `keys` (present
+        ones only) or every row when keys is None, in key order (exports: an importer takes
+        every row as a hint only)."""
+        return [(k, v) for k, v, _ in self._memo_rows(keys)]
 
     # -- maintenance --------------------------------------------------------------------------
 
@@ -599,8 +651,9 @@ class Store:
         """Size, entry count and ages, for `lintgate cache status`."""
 
         def op(conn: sqlite3.Connection) -> tuple:
+            # a last_used that is not a number (a damaged row) has no age
             n, oldest, newest = conn.execute(
-                "SELECT count(*), min(last_used), max(last_used) FROM results"
+                f"SELECT count(*), min({_NUMBER}), max({_NUMBER}) FROM results"
             ).fetchone()
             (files,) = conn.execute("SELECT count(*) FROM stat").fetchone()
             return n, oldest, newest, files
@@ -608,7 +661,7 @@ class Store:
         n, oldest, newest, files = self._do(op)  # type: ignore[misc]
         size = 0
         for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 size += os.stat(f"{self.path}{suffix}").st_size
         now = time.time()
         return Status(
@@ -628,11 +681,17 @@ class Store:
         cutoff = time.time() - older_than
 
         def op(conn: sqlite3.Connection) -> int:
-            n = conn.execute("DELETE FROM results WHERE last_used < ?", (cutoff,)).rowcount
+            n = conn.execute(
+                f"DELETE FROM results WHERE last_used < ? OR {_NUMBER} IS NULL", (cutoff,)
+            ).rowcount
             conn.execute(
                 "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
             )
-            conn.execute("DELETE FROM memo WHERE created < ?", (cutoff,))
+            conn.execute(
+                "DELETE FROM memo WHERE created < ?"
+                " OR typeof(created) NOT IN ('integer', 'real')",
+                (cutoff,),
+            )
             return n
 
         n = self._write(op)
@@ -725,60 +784,6 @@ def _storable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _ino_of(path: Path) -> int | None:
-    try:
-        return os.stat(path).st_ino
-    except FileNotFoundError:
-        return None
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database at `path` in WAL mode with the current schema."""
-    # isolation_level=None: no implicit transactions; writes use explicit BEGIN IMMEDIATE.
-    # timeout: how long to wait for the other process's write lock (seconds).
-    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
-    try:
-        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            # Only a new database takes it; asked of an existing one, it costs a write.
-            conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-        if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
-            raise sqlite3.OperationalError("cannot switch to WAL mode")
-        # NORMAL is safe in WAL mode: a power loss may lose the last commits, never corrupt.
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA mmap_size=268435456")  # reads without copying pages (bytes)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            conn.execute("BEGIN IMMEDIATE")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version in _MIGRATABLE:
-                # Its results and memo are still valid; its stat rows lack the ctime, so they
-                # go (a file not in the index is hashed once, then recorded again).
-                conn.execute("DROP TABLE IF EXISTS stat")
-            elif version != SCHEMA_VERSION:
-                # Another layout (a lintgate too old or too new): its results are useless here.
-                conn.execute("DROP TABLE IF EXISTS results")
-                conn.execute("DROP TABLE IF EXISTS stat")
-                conn.execute("DROP TABLE IF EXISTS memo")
-            if version != SCHEMA_VERSION:
-                for stmt in _SCHEMA.split(";"):
-                    if stmt.strip():
-                        conn.execute(stmt)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        conn.execute("SELECT count(*) FROM results WHERE key = ''").fetchone()
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def format_age(seconds: float) -> str:
