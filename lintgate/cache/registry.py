@@ -25,19 +25,17 @@ from pathlib import Path
 
 import requests
 
-from lintgate.cache.oci import (
+from lintgate.cache.ocitypes import (
     MANIFEST_MT,
     Artifact,
-    CacheSpec,
     Descriptor,
     ExportResult,
-    ImportResult,
+    Fetch,
     OCIError,
     Warn,
-    _digest,
-    import_manifest,
+    sha256_digest,
 )
-from lintgate.cache.store import Store
+from lintgate.cache.spec import CacheSpec
 
 TIMEOUT = 30.0  # seconds per HTTP request
 
@@ -260,26 +258,27 @@ def push(spec: CacheSpec, artifact: Artifact) -> ExportResult:
     )
 
 
-def pull(store: Store, spec: CacheSpec, warn: Warn) -> ImportResult:
-    """Merge the artifact tagged `spec.tag` in the registry into `store`. An unreachable
-    registry, missing credentials or a missing tag is one warning and nothing is imported.
-    """
+def pull(spec: CacheSpec, warn: Warn) -> tuple[Descriptor, Fetch] | None:
+    """The manifest descriptor of the artifact tagged `spec.tag` and a fetch function for its
+    blobs (lintgate.cache.oci.import_manifest checks and merges them), or None after one
+    warning when the registry is unreachable, wants credentials it is not given or lacks the
+    tag."""
     source = f"{spec.location}:{spec.tag}"
     client = _client(spec)
     try:
         got = client.get_manifest(spec.tag)
     except RegistryError as e:
         warn(f"cache import: {e}; going on without it")
-        return ImportResult(source, 0, 0, 0)
+        return None
     if got is None:
         warn(f"cache import: {source} not found; going on without it")
-        return ImportResult(source, 0, 0, 0)
+        return None
     data, digest = got
     # The registry names the manifest's digest; check the bytes against it as against a descriptor.
-    desc = Descriptor(MANIFEST_MT, digest or _digest(data), len(data))
+    desc = Descriptor(MANIFEST_MT, digest or sha256_digest(data), len(data))
     blobs = {desc.digest: data}
 
     def fetch(d: str, size: int) -> bytes | None:
         return blobs[d] if d in blobs else client.get_blob(d, size)
 
-    return import_manifest(store, desc, fetch, source, warn)
+    return desc, fetch
