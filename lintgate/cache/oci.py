@@ -43,8 +43,10 @@ from lintgate.cache.ocitypes import (
     LAYER_FILE,
     LAYER_MT,
     MANIFEST_MT,
+    MAX_BLOB,
     MAX_JSON_BLOB,
     MAX_LAYER_JSON,
+    MAX_MANIFEST,
     MAX_MEMO_VALUE,
     MEMO_FILE,
     MEMO_MT,
@@ -59,7 +61,7 @@ from lintgate.cache.ocitypes import (
     Warn,
 )
 from lintgate.cache.ocitypes import parse_descriptor as _descriptor
-from lintgate.cache.ocitypes import sha256_digest
+from lintgate.cache.ocitypes import parse_json, sha256_digest, size_text
 from lintgate.cache.spec import CacheSpec, parse_export_cache, parse_import_cache, split_ref
 from lintgate.cache.store import Entry, Store, decode_findings, is_digest
 
@@ -386,7 +388,7 @@ def _read_json(path: Path) -> object:
     if data is None or len(data) > MAX_JSON_BLOB:
         return None
     try:
-        return json.loads(data)
+        return parse_json(data)
     except ValueError:
         return None
 
@@ -428,9 +430,17 @@ def _collect_garbage(root: Path, manifests: list[dict]) -> int:
 # -- import -----------------------------------------------------------------------------------
 
 
-def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn) -> bytes | None:
-    """The blob of `desc`, or None after a warning naming it when it is missing, of another
-    size or another digest."""
+def _check_blob(
+    fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn, limit: int
+) -> bytes | None:
+    """The blob of `desc`, or None after a warning naming it when it declares more than
+    `limit` bytes (then it is not fetched), is missing, of another size or another digest."""
+    if desc.size > limit:
+        warn(
+            f"cache import from {source}: {what} {desc.digest} declares {desc.size} bytes,"
+            f" more than the limit of {size_text(limit)}; not imported"
+        )
+        return None
     try:
         data = fetch(desc.digest, desc.size)
     except ValueError as e:
@@ -457,15 +467,8 @@ def _layer_json(data: bytes, name: str, what: str) -> dict:
             if not member.isfile() or member.size > MAX_LAYER_JSON:
                 raise ValueError(f"{name} is not a regular file of a sane size")
             f = tar.extractfile(member)
-            body = json.loads(f.read() if f else b"")
-    except (
-        tarfile.TarError,
-        KeyError,
-        OSError,
-        EOFError,
-        json.JSONDecodeError,
-        UnicodeDecodeError,
-    ) as e:
+            body = parse_json(f.read() if f else b"")
+    except (tarfile.TarError, KeyError, OSError, EOFError, ValueError) as e:
         raise ValueError(f"not a {what} layer ({e})") from None
     if not isinstance(body, dict):
         raise ValueError(f"not a {what} layer")
@@ -522,11 +525,11 @@ def import_manifest(
     against its descriptor before use: a bad manifest or config imports nothing, a bad layer
     is skipped; each problem is one warning naming the blob. Never raises for bad content.
     """
-    data = _check_blob(fetch, manifest, "manifest", source, warn)
+    data = _check_blob(fetch, manifest, "manifest", source, warn, MAX_MANIFEST)
     if data is None:
         return ImportResult(source, 0, 0, 1)
     try:
-        doc = json.loads(data)
+        doc = parse_json(data)
     except ValueError:
         doc = None
     layers = doc.get("layers") if isinstance(doc, dict) else None
@@ -541,7 +544,7 @@ def import_manifest(
             f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
         )
         return ImportResult(source, 0, 0, 1)
-    config_data = _check_blob(fetch, config, "config", source, warn)
+    config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
     accepted: list[tuple[Entry, list]] = []
@@ -563,7 +566,7 @@ def import_manifest(
             )
             rejected += 1
             continue
-        blob = _check_blob(fetch, desc, "layer", source, warn)
+        blob = _check_blob(fetch, desc, "layer", source, warn, MAX_BLOB)
         if blob is None:
             rejected += 1
             continue

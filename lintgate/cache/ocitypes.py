@@ -5,6 +5,7 @@ import each other)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Callable, NamedTuple
 
 from lintgate.cache.store import is_digest
@@ -28,7 +29,11 @@ MEMO_FILE = "memo.json"
 MAX_MEMO_VALUE = 1024  # characters: a memo value is a short string ("0", "1", a digest)
 DEFAULT_TAG = "latest"
 MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
-MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
+# Limits on what an import reads (a registry or a shared directory may be hostile): a
+# Django-sized export is about 2 MB in all, its manifest about 10 kB.
+MAX_MANIFEST = 4 << 20  # bytes: a manifest (or index) from a registry
+MAX_BLOB = 64 << 20  # bytes: a layer's declared (compressed) size
+MAX_LAYER_JSON = 64 << 20  # bytes: a layer's JSON, decompressed
 CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
 
 Warn = Callable[[str], None]
@@ -110,3 +115,21 @@ def parse_descriptor(obj: object) -> Descriptor | None:
     if not digest.startswith("sha256:") or not is_digest(digest[7:]):
         return None
     return Descriptor(mt, digest, size)
+
+
+def parse_json(data: bytes | str) -> object:
+    """json.loads for untrusted bytes. Raises ValueError for bad JSON and for JSON nested
+    too deeply for the decoder's recursion (`nested too deeply`), which json raises as a
+    RecursionError."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def size_text(n: int) -> str:
+    """`4 MiB`, `64 KiB` or `N bytes`: how limits are named in warnings."""
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n} bytes"
