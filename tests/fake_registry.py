@@ -105,7 +105,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         reg, path = self.registry, self.path.split("?", 1)[0]
-        m = re.fullmatch(r"/v2/(.+)/(blobs|manifests|blobs/uploads)/(.*)", path)
+        m = re.fullmatch(r"/v2/(.+?)/(blobs/uploads|blobs|manifests)/(.*)", path)
         if not m:
             self.answer(404)
             return

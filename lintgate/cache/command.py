@@ -93,13 +93,18 @@ class CacheRun:
         exports: list,
         trees: Sequence[Path],
         warn: Warn,
+        trusted_keys: Sequence[str] = (),
+        root: Path | None = None,
     ) -> CacheRun:
         """Open the store (unless --no-cache) and run the imports into it.
 
         `trees`: the directories being checked (the project root and the given directories):
         a cache directory inside one of them is refused with a warning and the run goes on
         uncached (the cache must not show up in the tree it describes, nor in its git status).
-        A cache that cannot be opened is a warning too. Never raises.
+        A cache that cannot be opened is a warning too. `trusted_keys`: the config's
+        CacheTrustedKeys (relative paths against the project root `root`): when there are
+        any, only signed imports are merged, and keys that cannot be loaded refuse them all,
+        with one warning. Never raises.
         """
         if args.no_cache:
             return cls(None, [], warn)
@@ -122,9 +127,18 @@ class CacheRun:
             return cls(None, [], warn)
         if imports:
             from lintgate.cache import oci  # tarfile and gzip: only when asked
+        trusted = None
+        if imports and trusted_keys:
+            from lintgate.cache import signing  # cryptography: only when asked
+
+            try:
+                trusted = signing.load_trusted_keys(trusted_keys, root or Path.cwd())
+            except ValueError as e:
+                warn(f"cache import: CacheTrustedKeys: {e}; going on without the imports")
+                imports = []
         for spec in imports:
             try:
-                oci.import_cache(store, spec, warn)
+                oci.import_cache(store, spec, warn, trusted)
             except CacheError as e:
                 warn(f"--import-cache {spec.location}: {e}")
         return cls(store, exports, warn)

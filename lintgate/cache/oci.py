@@ -28,7 +28,7 @@ import tarfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate.cache.ocitypes import (
@@ -216,6 +216,7 @@ def build_artifact(
     roots: Sequence[Node],
     created: str | None = None,
     memo: Sequence[tuple[str, str]] = (),
+    sign: Callable[[dict], None] | None = None,
 ) -> Artifact:
     """Serialize the graph under `roots` into blobs: a layer per distinct node, then the memo
     rows `memo` (`[(key, value), ...]` sorted by key, see memo_from_store) in one layer, or
@@ -274,6 +275,8 @@ def build_artifact(
         "layers": [d.to_json() for d in layers],
         "annotations": {CREATED: created},
     }
+    if sign is not None:  # lintgate.cache.signing.export_signer
+        sign(manifest)
     manifest_data = _json_bytes(manifest)
     manifest_desc = Descriptor(MANIFEST_MT, _digest(manifest_data), len(manifest_data))
     blobs[manifest_desc.digest] = manifest_data
@@ -516,9 +519,17 @@ def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
 
 
 def import_manifest(
-    store: Store, manifest: Descriptor, fetch: Fetch, source: str, warn: Warn
+    store: Store,
+    manifest: Descriptor,
+    fetch: Fetch,
+    source: str,
+    warn: Warn,
+    trusted: Sequence | None = None,
 ) -> ImportResult:
     """Verify and merge the artifact whose manifest is `manifest` into `store`.
+
+    trusted: public keys (lintgate.cache.signing.load_trusted_keys); when given and not
+    empty, a manifest none of them signed imports nothing.
 
     fetch(digest, size) returns the blob's bytes (at most size + 1 of them) or None when it
     is missing; it may raise ValueError for an unreadable blob. Every blob is checked
@@ -544,6 +555,13 @@ def import_manifest(
             f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
         )
         return ImportResult(source, 0, 0, 1)
+    if trusted:
+        from lintgate.cache import signing
+
+        problem = signing.check(doc, trusted)
+        if problem:
+            warn(f"cache import from {source}: manifest {manifest.digest} {problem}; not imported")
+            return ImportResult(source, 0, 0, 1)
     config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
@@ -587,8 +605,11 @@ def import_manifest(
     return ImportResult(source, len(accepted), ok, rejected, len(memo))
 
 
-def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
-    """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`.
+def import_layout(
+    store: Store, src: str | os.PathLike, tag: str, warn: Warn, trusted: Sequence | None = None
+) -> ImportResult:
+    """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`
+    (`trusted`: see import_manifest).
 
     A missing directory, index or tag is a warning, and the import does nothing; see
     import_manifest for the checks on blobs. Holds a shared lock on the directory."""
@@ -601,14 +622,14 @@ def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) ->
         return ImportResult(source, 0, 0, 0)
     try:
         with _locked(root, exclusive=False):
-            return _import_layout_locked(store, root, tag, source, warn)
+            return _import_layout_locked(store, root, tag, source, warn, trusted)
     except OSError as e:
         warn(f"cache import: cannot read {root}: {e.strerror or e}; going on without it")
         return ImportResult(source, 0, 0, 0)
 
 
 def _import_layout_locked(
-    store: Store, root: Path, tag: str, source: str, warn: Warn
+    store: Store, root: Path, tag: str, source: str, warn: Warn, trusted: Sequence | None
 ) -> ImportResult:
     index = _read_json(root / "index.json")
     found = None
@@ -622,7 +643,7 @@ def _import_layout_locked(
     def fetch(digest: str, size: int) -> bytes | None:
         return _read_capped(_blob_path(root, digest), size)
 
-    return import_manifest(store, found, fetch, source, warn)
+    return import_manifest(store, found, fetch, source, warn, trusted)
 
 
 # -- the two flags, end to end ----------------------------------------------------------------
@@ -633,14 +654,23 @@ def export_cache(
 ) -> ExportResult:
     """Export `store` as `spec` says (mode min: this run's entries and memo rows; max: all),
     or the graph under `roots` when given (without memo rows). Raises OCIError (and
-    registry.RegistryError, a subclass).
+    registry.RegistryError, a subclass), also for a bad signing key (spec.sign_key, else
+    $LINTGATE_CACHE_SIGNING_KEY: lintgate.cache.signing).
     """
+    sign = None
+    if spec.sign_key or os.environ.get("LINTGATE_CACHE_SIGNING_KEY", "").strip():
+        from lintgate.cache import signing  # cryptography: only when signing
+
+        try:
+            sign = signing.export_signer(spec.sign_key)
+        except ValueError as e:
+            raise OCIError(str(e)) from None
     if roots is None:
         artifact = build_artifact(
-            nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode)
+            nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode), sign=sign
         )
     else:
-        artifact = build_artifact(roots)
+        artifact = build_artifact(roots, sign=sign)
     if spec.type == "registry":
         from lintgate.cache import registry  # requests is imported only for registries
 
@@ -648,14 +678,18 @@ def export_cache(
     return write_layout(spec.location, artifact, spec.tag)
 
 
-def import_cache(store: Store, spec: CacheSpec, warn: Warn) -> ImportResult:
+def import_cache(
+    store: Store, spec: CacheSpec, warn: Warn, trusted: Sequence | None = None
+) -> ImportResult:
     """Merge the cache `spec` names into `store`. Never raises for a missing or bad source:
-    each problem is one warning (via `warn`) and the run goes on with what was valid."""
+    each problem is one warning (via `warn`) and the run goes on with what was valid.
+    trusted: see import_manifest."""
     if spec.type == "registry":
         from lintgate.cache import registry
 
         pulled = registry.pull(spec, warn)
         if pulled is None:
             return ImportResult(f"{spec.location}:{spec.tag}", 0, 0, 0)
-        return import_manifest(store, pulled[0], pulled[1], f"{spec.location}:{spec.tag}", warn)
-    return import_layout(store, spec.location, spec.tag, warn)
+        source = f"{spec.location}:{spec.tag}"
+        return import_manifest(store, pulled[0], pulled[1], source, warn, trusted)
+    return import_layout(store, spec.location, spec.tag, warn, trusted)

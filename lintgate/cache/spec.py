@@ -15,7 +15,8 @@ class CacheSpec(NamedTuple):
 
     type: "local" or "registry"; location: the directory (dest= or src=) or the registry ref
     without its tag; tag: the tag (tag=, or the ref's :TAG; default "latest"); mode: "min" or
-    "max" (exports); insecure: registry.insecure=true (plain HTTP).
+    "max" (exports); insecure: registry.insecure=true (plain HTTP); sign_key: the private
+    key file that signs an export (sign-key=PATH; lintgate.cache.signing), or "".
     """
 
     type: str
@@ -23,6 +24,7 @@ class CacheSpec(NamedTuple):
     tag: str = DEFAULT_TAG
     mode: str = "min"
     insecure: bool = False
+    sign_key: str = ""
 
 
 _TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -82,6 +84,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
     if not kind:
         raise CacheSpecError(f"{flag} requires type=<type>")
     mode = attrs.pop("mode", "min") if export else "min"
+    sign_key = attrs.pop("sign-key", "") if export else ""
     if mode not in ("min", "max"):
         raise CacheSpecError(f"invalid {flag} mode={mode!r}: use min or max")
     if kind == "local":
@@ -92,7 +95,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
         tag = attrs.pop("tag", DEFAULT_TAG) or DEFAULT_TAG
         if not _TAG_RE.fullmatch(tag):
             raise CacheSpecError(f"invalid {flag} tag={tag!r}")
-        spec = CacheSpec("local", location, tag, mode)
+        spec = CacheSpec("local", location, tag, mode, sign_key=sign_key)
     elif kind == "registry":
         ref = attrs.pop("ref", "")
         if not ref:
@@ -103,7 +106,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
             raise CacheSpecError(
                 f"invalid {flag} registry.insecure={insecure!r}: use true or false"
             )
-        spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true")
+        spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true", sign_key)
     else:
         raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
     if attrs:
@@ -120,8 +123,9 @@ def parse_export_cache(
 ) -> tuple[list[CacheSpec], list[str]]:
     """Parse the --export-cache values (and the deprecated --export-cache-opt values).
 
-    Accepts `type=local,dest=DIR[,mode=min|max][,tag=NAME]` and
-    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true][,mode=min|max]`, and,
+    Accepts `type=local,dest=DIR[,mode=min|max][,tag=NAME][,sign-key=PATH]` and
+    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true][,mode=min|max]
+    [,sign-key=PATH]`, and,
     deprecated (one warning each, showing the new form), a bare path (local) and
     `--export-cache-opt mode=max` beside it. Mirrors buildctl's ParseExportCache, except that a
     bare value is a directory here, not a registry ref. Returns (specs, warnings); raises
