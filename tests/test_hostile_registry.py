@@ -8,7 +8,9 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import json
+import tarfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -347,3 +349,77 @@ def test_a_hostile_registry_leaves_the_run_as_without_the_import(tmp_path):
         "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs",
     ]
     assert proc.returncode == 1
+
+
+def test_an_import_stops_at_its_overall_deadline(tmp_path, monkeypatch):
+    monkeypatch.setattr(registry, "PULL_DEADLINE", 2.0)
+    digests = ["sha256:" + f"{i:064x}" for i in range(50)]
+    with FakeRegistry() as reg:
+        for d in digests:  # fifty layers, each answered slowly but within its own deadline
+            _manifest_with_layer(reg, {"mediaType": oci.LAYER_MT, "digest": d, "size": 100})
+        doc = json.loads(reg.manifests["main"])
+        doc["layers"] = [{"mediaType": oci.LAYER_MT, "digest": d, "size": 100} for d in digests]
+        reg.manifests["main"] = json.dumps(doc).encode()
+
+        @reg.route("GET", r"/v2/lint/cache/blobs/sha256:0{32}.*")
+        def slow(h, m):
+            time.sleep(0.6)
+            h.answer(200, b"x" * 100)
+
+        start = time.monotonic()
+        result, warnings = pull_warnings(tmp_path, reg.addr)
+        assert time.monotonic() - start < 4
+        assert warnings[-1] == (
+            f"cache import from {reg.addr}/{REPO}:main: registry {reg.addr}: the import took"
+            " more than 2 s; not imported"
+        )
+        assert 2 <= len(warnings) <= 5  # the few layers that came in time: tampered
+        assert result.entries == 0
+
+
+def test_a_manifest_with_too_many_layers_is_refused(tmp_path):
+    with FakeRegistry() as reg:
+        digest = _manifest_with_layer(reg, {})
+        doc = json.loads(reg.manifests["main"])
+        doc["layers"] = [{"mediaType": oci.EMPTY_MT, "digest": sha(b"{}"), "size": 2}] * 5000
+        reg.manifests["main"] = data = json.dumps(doc).encode()
+        result, warnings = pull_warnings(tmp_path, reg.addr)
+        assert warnings == [
+            f"cache import from {reg.addr}/{REPO}:main: manifest {sha(data)} lists 5000 layers,"
+            " more than the limit of 4096; not imported"
+        ]
+        assert digest != sha(data)
+
+
+def test_a_layer_of_many_tar_members_costs_one_header(tmp_path):
+    empty = tarfile.TarInfo("empty").tobuf(tarfile.USTAR_FORMAT)  # one header, no data
+    body = json.dumps({"entries": []}).encode()
+    info = tarfile.TarInfo(oci.LAYER_FILE)
+    info.size = len(body)
+    last = info.tobuf(tarfile.USTAR_FORMAT) + body.ljust(512, b"\0") + b"\0" * 1024
+    raw = io.BytesIO(empty * 100_000 + last)  # a hundred thousand members, then ours
+    layer = gzip.compress(raw.getvalue())
+    with FakeRegistry() as reg:
+        reg.blobs[sha(layer)] = layer
+        _manifest_with_layer(
+            reg, {"mediaType": oci.LAYER_MT, "digest": sha(layer), "size": len(layer)}
+        )
+        tracemalloc.start()
+        result, warnings = pull_warnings(tmp_path, reg.addr)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert warnings == [
+            f"cache import from {reg.addr}/{REPO}:main: layer {sha(layer)}: not a results layer"
+            f" (its first file is not {oci.LAYER_FILE}); not imported"
+        ]
+        assert peak < 32 << 20
+
+
+def test_a_deeply_nested_index_in_a_shared_directory_is_a_warning(tmp_path):
+    out = tmp_path / "shared"
+    out.mkdir()
+    (out / "index.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    warnings: list[str] = []
+    spec = oci.parse_import_cache([f"type=local,src={out}"])[0][0]
+    oci.import_cache(Store(tmp_path / "t"), spec, warnings.append)
+    assert warnings == [f"cache import: {out} has no manifest tagged 'latest'; going on without it"]

@@ -46,6 +46,7 @@ from lintgate.cache.ocitypes import (
     MAX_BLOB,
     MAX_JSON_BLOB,
     MAX_LAYER_JSON,
+    MAX_LAYERS,
     MAX_MANIFEST,
     MAX_MEMO_VALUE,
     MEMO_FILE,
@@ -56,12 +57,13 @@ from lintgate.cache.ocitypes import (
     Descriptor,
     ExportResult,
     Fetch,
+    FetchAborted,
     ImportResult,
     OCIError,
     Warn,
 )
 from lintgate.cache.ocitypes import parse_descriptor as _descriptor
-from lintgate.cache.ocitypes import parse_json, sha256_digest, size_text
+from lintgate.cache.ocitypes import parse_json, sha256_digest, shown, size_text
 from lintgate.cache.spec import CacheSpec, parse_export_cache, parse_import_cache, split_ref
 from lintgate.cache.store import Entry, Store, decode_findings, is_digest
 
@@ -464,9 +466,11 @@ def _check_blob(
 def _layer_json(data: bytes, name: str, what: str) -> dict:
     """The JSON object in file `name` of the tar+gzip layer `data`. Raises ValueError
     (`not a {what} layer`) when it is not one."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            member = tar.getmember(name)
+    try:  # as a stream, its first member only: a tar of a million members costs one header
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r|gz") as tar:
+            member = tar.next()
+            if member is None or member.name != name:
+                raise ValueError(f"its first file is not {name}")
             if not member.isfile() or member.size > MAX_LAYER_JSON:
                 raise ValueError(f"{name} is not a regular file of a sane size")
             f = tar.extractfile(member)
@@ -555,6 +559,12 @@ def import_manifest(
             f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
         )
         return ImportResult(source, 0, 0, 1)
+    if len(layers) > MAX_LAYERS:
+        warn(
+            f"cache import from {source}: manifest {manifest.digest} lists {len(layers)} layers,"
+            f" more than the limit of {MAX_LAYERS}; not imported"
+        )
+        return ImportResult(source, 0, 0, 1)
     if trusted:
         from lintgate.cache import signing
 
@@ -562,6 +572,24 @@ def import_manifest(
         if problem:
             warn(f"cache import from {source}: manifest {manifest.digest} {problem}; not imported")
             return ImportResult(source, 0, 0, 1)
+    try:
+        return _import_layers(store, config, layers, fetch, source, warn, manifest.digest)
+    except FetchAborted as e:  # nothing merged: _import_layers merges at its end only
+        warn(f"cache import from {source}: {e}; not imported")
+        return ImportResult(source, 0, 0, 1)
+
+
+def _import_layers(
+    store: Store,
+    config: Descriptor,
+    layers: list,
+    fetch: Fetch,
+    source: str,
+    warn: Warn,
+    manifest_digest: str,
+) -> ImportResult:
+    """Check the config blob, then fetch, check and merge each layer of `layers` (see
+    import_manifest). Raises FetchAborted (nothing merged) when the source stops answering."""
     config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
@@ -572,7 +600,7 @@ def import_manifest(
         desc = _descriptor(raw)
         if desc is None:
             warn(
-                f"cache import from {source}: a layer descriptor of {manifest.digest} is invalid; skipped"
+                f"cache import from {source}: a layer descriptor of {manifest_digest} is invalid; skipped"
             )
             rejected += 1
             continue
@@ -580,7 +608,8 @@ def import_manifest(
             continue
         if desc.media_type not in (LAYER_MT, MEMO_MT):
             warn(
-                f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped"
+                f"cache import from {source}: layer {desc.digest} has media type"
+                f" {shown(desc.media_type)}; skipped"
             )
             rejected += 1
             continue

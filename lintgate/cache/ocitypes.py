@@ -34,6 +34,7 @@ MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this 
 MAX_MANIFEST = 4 << 20  # bytes: a manifest (or index) from a registry
 MAX_BLOB = 64 << 20  # bytes: a layer's declared (compressed) size
 MAX_LAYER_JSON = 64 << 20  # bytes: a layer's JSON, decompressed
+MAX_LAYERS = 4096  # layers in one manifest (Django, mode=max, three linters: about 60)
 CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
 
 Warn = Callable[[str], None]
@@ -115,6 +116,18 @@ def parse_descriptor(obj: object) -> Descriptor | None:
     if not digest.startswith("sha256:") or not is_digest(digest[7:]):
         return None
     return Descriptor(mt, digest, size)
+
+
+class FetchAborted(Exception):
+    """The source of an import stopped answering in time: no more blobs are asked for;
+    `str(error)` is one line."""
+
+
+def shown(text: str, limit: int = 100) -> str:
+    """`text` from an untrusted source as it may appear in a warning: printable characters
+    only (others become `?`), at most `limit` of them."""
+    cut = text[:limit] + ("..." if len(text) > limit else "")
+    return "".join(c if c.isprintable() else "?" for c in cut)
 
 
 def parse_json(data: bytes | str) -> object:

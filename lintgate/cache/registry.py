@@ -39,16 +39,19 @@ from lintgate.cache.ocitypes import (
     Descriptor,
     ExportResult,
     Fetch,
+    FetchAborted,
     OCIError,
     Warn,
     parse_json,
     sha256_digest,
+    shown,
 )
 from lintgate.cache.spec import CacheSpec
 
 REQUEST_DEADLINE = 60.0  # seconds: the whole of one request, its answer's body included
 BLOB_RATE = 256 << 10  # bytes per second: a blob's deadline grows by its size at this rate
 CONNECT_TIMEOUT = 10.0  # seconds
+PULL_DEADLINE = 300.0  # seconds: all the requests of one import together
 MAX_REDIRECTS = 5
 MAX_SMALL_BODY = 1 << 20  # bytes: a token answer
 MAX_ERROR_BODY = 64 << 10  # bytes: the JSON error body of a refusal
@@ -75,6 +78,7 @@ class Client:
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies from the environment for a registry we named
         self.config = config
+        self.budget: Deadline | None = None  # when set, no request outlives it (a pull's)
         self._auth: str | None = None  # the Authorization header that worked
 
     def request(
@@ -87,6 +91,8 @@ class Client:
         the status is in `ok`, and when a host other than `host` asks for credentials.
         """
         timer = Deadline(deadline or REQUEST_DEADLINE)
+        if self.budget is not None:
+            timer = self.budget.sooner(timer.seconds)
         headers = dict(kw.pop("headers", {}))
         resp = self._send(method, url, headers, timer, **kw)
         if resp.status_code == 401:
@@ -179,7 +185,7 @@ class Client:
             token = self._token(realm, query, creds, deadline)
             if not token:
                 raise RegistryError(
-                    f"registry {self.host}: no token from {realm} (credentials missing or refused)"
+                    f"registry {self.host}: no token from {shown(realm)} (credentials missing or refused)"
                 )
             self._auth = f"Bearer {token}"
         else:
@@ -265,8 +271,21 @@ class Client:
     def get_blob(self, digest: str, size: int) -> bytes | None:
         """The blob's bytes, or None when the registry does not have it. Raises ValueError
         (one line) when it cannot be had, is larger than `size` or too slow (its deadline:
-        REQUEST_DEADLINE plus `size` at BLOB_RATE)."""
+        REQUEST_DEADLINE plus `size` at BLOB_RATE), FetchAborted once the pull's budget
+        (PULL_DEADLINE) is spent."""
+        try:
+            return self._get_blob(digest, size)
+        except ValueError:
+            if self.budget is not None and not self.budget.left():
+                raise FetchAborted(
+                    f"registry {self.host}: the import took more than {self.budget.seconds:g} s"
+                ) from None
+            raise
+
+    def _get_blob(self, digest: str, size: int) -> bytes | None:
         url = f"{self.base}/blobs/{digest}"
+        if self.budget is not None and not self.budget.left():
+            raise ValueError("no time left")
         try:
             resp, deadline = self.request(
                 "GET", url, ok=(200, 404), deadline=REQUEST_DEADLINE + size / BLOB_RATE
@@ -341,6 +360,7 @@ def pull(spec: CacheSpec, warn: Warn) -> tuple[Descriptor, Fetch] | None:
     tag."""
     source = f"{spec.location}:{spec.tag}"
     client = _client(spec)
+    client.budget = Deadline(PULL_DEADLINE)
     try:
         got = client.get_manifest(spec.tag)
     except RegistryError as e:
