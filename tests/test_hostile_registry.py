@@ -6,10 +6,12 @@ the import."""
 from __future__ import annotations
 
 import base64
+import fcntl
 import gzip
 import hashlib
 import io
 import json
+import os
 import tarfile
 import time
 import tracemalloc
@@ -423,3 +425,25 @@ def test_a_deeply_nested_index_in_a_shared_directory_is_a_warning(tmp_path):
     spec = oci.parse_import_cache([f"type=local,src={out}"])[0][0]
     oci.import_cache(Store(tmp_path / "t"), spec, warnings.append)
     assert warnings == [f"cache import: {out} has no manifest tagged 'latest'; going on without it"]
+
+
+def test_a_shared_directory_locked_for_ever_is_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setattr(oci, "LOCK_TIMEOUT", 0.5)
+    out = tmp_path / "shared"
+    oci.export_cache(
+        filled_store(tmp_path / "c"), oci.parse_export_cache([f"type=local,dest={out}"])[0][0]
+    )
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a writer that never finishes
+        warnings: list[str] = []
+        spec = oci.parse_import_cache([f"type=local,src={out}"])[0][0]
+        start = time.monotonic()
+        assert oci.import_cache(Store(tmp_path / "t"), spec, warnings.append).entries == 0
+        assert time.monotonic() - start < 2
+        assert warnings == [
+            f"cache import: cannot read {out}: locked by another process for more than 0.5 s;"
+            " going on without it"
+        ]
+    finally:
+        os.close(fd)

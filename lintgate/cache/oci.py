@@ -296,13 +296,28 @@ def _created_now() -> str:
 
 @contextlib.contextmanager
 def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
-    """flock(2) on the directory itself: writers exclude each other and readers; readers share."""
+    """flock(2) on the directory itself: writers exclude each other and readers; readers share.
+    Raises OSError when another process holds it for more than LOCK_TIMEOUT seconds (an
+    export takes a second or two; a lock held longer is not one to wait for)."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        end = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    raise OSError(
+                        f"locked by another process for more than {LOCK_TIMEOUT:g} s"
+                    ) from None
+                time.sleep(0.05)
         yield
     finally:
         os.close(fd)
+
+
+LOCK_TIMEOUT = 60.0  # seconds
 
 
 def _write_file(path: Path, data: bytes) -> None:
