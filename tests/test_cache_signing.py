@@ -230,3 +230,21 @@ def test_a_signed_manifest_is_a_valid_oci_manifest(tmp_path):
     validator("image-manifest-schema.json").validate(manifest)
     for name in (signing.SIGNATURE, signing.SIGNED_BY):
         assert isinstance(manifest["annotations"][name], str)
+
+
+def test_cache_keygen_writes_a_key_pair_once(tmp_path):
+    proc = lintgate(tmp_path, "cache", "keygen", "ci-key")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (
+        "wrote the private key to ci-key (a CI secret: LINTGATE_CACHE_SIGNING_KEY) and the"
+        " public key to ci-key.pub (list it in CacheTrustedKeys)\n"
+    )
+    assert (tmp_path / "ci-key").stat().st_mode & 0o777 == 0o600
+    private = (tmp_path / "ci-key").read_bytes()
+    public = (tmp_path / "ci-key.pub").read_text()
+    key = signing.load_private_key(private, "ci-key")
+    assert signing.key_id(key.public_key()) == signing.key_id(trusted(public)[0])
+    again = lintgate(tmp_path, "cache", "keygen", "ci-key")
+    assert (again.returncode, again.stdout) == (2, "")
+    assert again.stderr == "lintgate cache: keygen: ci-key exists; not overwritten\n"
+    assert (tmp_path / "ci-key").read_bytes() == private

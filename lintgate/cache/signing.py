@@ -152,6 +152,25 @@ def check(manifest: dict, trusted: Sequence[PublicKey]) -> str | None:
     return None
 
 
+def write_key_pair(path: Path) -> Path:
+    """Write a new private key to `path` (mode 0600, never over an existing file) and its
+    public key to `path`.pub; returns the latter. Raises ValueError (one line)."""
+    private, public = generate()
+    pub = path.with_name(path.name + ".pub")
+    for target in (path, pub):
+        if target.exists() or target.is_symlink():
+            raise ValueError(f"{target} exists; not overwritten")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(private)
+        with open(pub, "xb") as f:
+            f.write(public)
+    except OSError as e:
+        raise ValueError(f"cannot write {e.filename}: {e.strerror or e}") from None
+    return pub
+
+
 def generate() -> tuple[bytes, bytes]:
     """A new key pair as PEM: (private key, PKCS#8 unencrypted; public key, SPKI)."""
     from cryptography.hazmat.primitives import serialization
