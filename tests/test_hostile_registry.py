@@ -276,6 +276,31 @@ def test_a_dripping_answer_ends_at_the_deadline(tmp_path, monkeypatch):
         ]
 
 
+def test_dripping_headers_end_at_the_deadline(tmp_path, monkeypatch):
+    monkeypatch.setattr(registry, "REQUEST_DEADLINE", 2.0)
+    with FakeRegistry() as reg:
+
+        @reg.route("GET", r"/v2/lint/cache/manifests/main")
+        def drip(h, m):
+            try:
+                h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(1000):
+                    h.wfile.write(b"a")
+                    h.wfile.flush()
+                    time.sleep(0.5)
+            except OSError:
+                pass
+            h.close_connection = True
+
+        start = time.monotonic()
+        result, warnings = pull_warnings(tmp_path, reg.addr)
+        assert time.monotonic() - start < 4
+        assert warnings == [
+            f"cache import: registry {reg.addr}: no complete answer to GET"
+            f" /v2/{REPO}/manifests/main within 2 s; going on without it"
+        ]
+
+
 @pytest.mark.parametrize("status", [200, 400])
 def test_deeply_nested_json_is_a_warning(tmp_path, status):
     deep = b"[" * 100_000 + b"]" * 100_000

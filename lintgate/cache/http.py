@@ -4,17 +4,23 @@ Every body is read through `read_body`: at most a given number of bytes (after a
 Content-Encoding is undone, so a gzip bomb stops at the limit, not at its expanded size) and
 within a total deadline, checked between reads that each return whatever one `recv` gave: a
 server dripping one byte every few seconds cannot keep a socket timeout from firing forever.
-The deadline bounds the body; the status line and headers are bounded by the socket timeout
-(the time left when the request was sent) per read and by http.client's own limits
-(65,536 bytes a line, 100 headers).
+The status line and headers come before any of our reads: there a Watchdog shuts the
+request's socket down when the deadline passes (`session_with_watchdog`), so a server
+dripping its headers is cut off too.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 import zlib
+from typing import Iterator
 
 import requests
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from lintgate.cache.ocitypes import size_text
@@ -50,6 +56,78 @@ class Deadline:
         """This deadline or one `seconds` from now, whichever comes first."""
         other = Deadline(seconds)
         return other if other.end < self.end else self
+
+
+class Watchdog:
+    """Shuts down, when the armed deadline passes, the sockets that started waiting for an
+    answer meanwhile (a blocked read then returns at once, and the request fails)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._fired = False
+
+    @contextlib.contextmanager
+    def armed(self, seconds: float) -> Iterator[None]:
+        """Watch the requests sent inside for `seconds`."""
+        with self._lock:
+            self._sockets, self._fired = [], False
+        timer = threading.Timer(seconds, self._fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            with self._lock:
+                self._sockets = []
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock` down at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self._fired:
+                self._fire_locked()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._fired = True
+            self._fire_locked()
+
+    def _fire_locked(self) -> None:
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def session_with_watchdog() -> tuple[requests.Session, Watchdog]:
+    """A requests Session whose connections report their socket to the returned Watchdog
+    each time they wait for an answer's status line and headers (urllib3 connection classes
+    overriding getresponse; the pools are the Session's own)."""
+    dog = Watchdog()
+
+    class Connection(HTTPConnection):
+        def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.sock is not None:
+                dog.watch(self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class SecureConnection(HTTPSConnection):
+        def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.sock is not None:
+                dog.watch(self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class SecurePool(HTTPSConnectionPool):
+        ConnectionCls = SecureConnection
+
+    session = requests.Session()
+    for adapter in session.adapters.values():
+        adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+    return session, dog
 
 
 def _decoder(resp: requests.Response):

@@ -31,7 +31,14 @@ from lintgate.cache.auth import (
     realm_may_get_credentials,
     same_origin,
 )
-from lintgate.cache.http import BodyError, Deadline, TooLarge, TooSlow, read_body
+from lintgate.cache.http import (
+    BodyError,
+    Deadline,
+    TooLarge,
+    TooSlow,
+    read_body,
+    session_with_watchdog,
+)
 from lintgate.cache.ocitypes import (
     MANIFEST_MT,
     MAX_MANIFEST,
@@ -75,7 +82,7 @@ class Client:
         self.host, self.name = host, name
         self.scheme = "http" if insecure else "https"
         self.base = f"{self.scheme}://{host}/v2/{name}"
-        self.session = requests.Session()
+        self.session, self._watchdog = session_with_watchdog()
         self.session.trust_env = False  # no proxies from the environment for a registry we named
         self.config = config
         self.budget: Deadline | None = None  # when set, no request outlives it (a pull's)
@@ -127,15 +134,16 @@ class Client:
             if not left:
                 raise self._too_slow(method, url, deadline)
             try:
-                resp = self.session.request(
-                    method,
-                    url,
-                    headers=sent,
-                    timeout=(min(CONNECT_TIMEOUT, left), left),
-                    allow_redirects=False,
-                    stream=True,
-                    **kw,
-                )
+                with self._watchdog.armed(left):  # until the headers are in
+                    resp = self.session.request(
+                        method,
+                        url,
+                        headers=sent,
+                        timeout=(min(CONNECT_TIMEOUT, left), left),
+                        allow_redirects=False,
+                        stream=True,
+                        **kw,
+                    )
             except requests.RequestException as e:
                 if not deadline.left():
                     raise self._too_slow(method, url, deadline) from None
@@ -200,15 +208,16 @@ class Client:
         in a JSON object), or None for any other answer."""
         left = deadline.left()
         try:
-            r = self.session.get(
-                realm,
-                params=query,
-                auth=creds,
-                timeout=(min(CONNECT_TIMEOUT, left), left or 0.001),
-                allow_redirects=False,
-                stream=True,
-                headers={"Accept-Encoding": "identity"},
-            )
+            with self._watchdog.armed(left or 0.001):
+                r = self.session.get(
+                    realm,
+                    params=query,
+                    auth=creds,
+                    timeout=(min(CONNECT_TIMEOUT, left), left or 0.001),
+                    allow_redirects=False,
+                    stream=True,
+                    headers={"Accept-Encoding": "identity"},
+                )
             if not r.ok:
                 r.close()
                 return None
