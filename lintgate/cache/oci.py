@@ -701,14 +701,12 @@ def export_cache(
     registry.RegistryError, a subclass), also for a bad signing key (spec.sign_key, else
     $LINTGATE_CACHE_SIGNING_KEY: lintgate.cache.signing).
     """
-    sign = None
-    if spec.sign_key or os.environ.get("LINTGATE_CACHE_SIGNING_KEY", "").strip():
-        from lintgate.cache import signing  # cryptography: only when signing
+    from lintgate.cache import signing  # imports cryptography only when there is a key
 
-        try:
-            sign = signing.export_signer(spec.sign_key)
-        except ValueError as e:
-            raise OCIError(str(e)) from None
+    try:
+        sign = signing.export_signer(spec.sign_key)
+    except ValueError as e:
+        raise OCIError(str(e)) from None
     if roots is None:
         artifact = build_artifact(
             nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode), sign=sign
