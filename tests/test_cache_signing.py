@@ -248,3 +248,20 @@ def test_cache_keygen_writes_a_key_pair_once(tmp_path):
     assert (again.returncode, again.stdout) == (2, "")
     assert again.stderr == "lintgate cache: keygen: ci-key exists; not overwritten\n"
     assert (tmp_path / "ci-key").read_bytes() == private
+
+
+def test_an_unreadable_trusted_key_refuses_the_imports_with_one_warning(tmp_path):
+    key, _ = keypair(tmp_path, "ci")
+    repo = copy_repo("both", tmp_path / "repo")
+    out = tmp_path / "export"
+    lintgate(repo, "--export-cache", f"type=local,dest={out},sign-key={key}")
+    fresh = copy_repo("both", tmp_path / "fresh")
+    (fresh / "lintgate.json").write_text(json.dumps({"CacheTrustedKeys": ["ci/absent.pub"]}))
+    proc = lintgate(fresh, "--import-cache", f"type=local,src={out}")
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text("utf-8")
+    assert normalize_stderr(proc.stderr).splitlines() == [
+        "lintgate: warning: cache import: CacheTrustedKeys: ci/absent.pub: cannot read:"
+        " No such file or directory; going on without the imports",
+        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs",
+    ]
+    assert proc.returncode == 1
