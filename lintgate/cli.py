@@ -476,7 +476,9 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         for message in deprecations:
             _warn(message)
         trees = [root] + [cwd / p for p in args.paths if (cwd / p).is_dir()]
-        cache = CacheRun.open(args, imports, exports, trees, _warn)
+        cache = CacheRun.open(
+            args, imports, exports, trees, _warn, trusted_keys=config.cache_trusted_keys, root=root
+        )
         result = runner.run(
             found.files,
             project,

@@ -96,13 +96,18 @@ class CacheRun:
         exports: list,
         trees: Sequence[Path],
         warn: Warn,
+        trusted_keys: Sequence[str] = (),
+        root: Path | None = None,
     ) -> CacheRun:
         """Open the store (unless --no-cache) and run the imports into it.
 
         `trees`: the directories being checked (the project root and the given directories):
         a cache directory inside one of them is refused with a warning and the run goes on
         uncached (the cache must not show up in the tree it describes, nor in its git status).
-        A cache that cannot be opened is a warning too. Never raises.
+        A cache that cannot be opened is a warning too. `trusted_keys`: the config's
+        CacheTrustedKeys (relative paths against the project root `root`): when there are
+        any, only signed imports are merged, and keys that cannot be loaded refuse them all,
+        with one warning. Never raises.
         """
         if args.no_cache:
             return cls(None, [], warn)
@@ -125,9 +130,18 @@ class CacheRun:
             return cls(None, [], warn)
         if imports:
             from lintgate.cache import oci  # tarfile and gzip: only when asked
+        trusted = None
+        if imports and trusted_keys:
+            from lintgate.cache import signing  # cryptography: only when asked
+
+            try:
+                trusted = signing.load_trusted_keys(trusted_keys, root or Path.cwd())
+            except ValueError as e:
+                warn(f"cache import: CacheTrustedKeys: {e}; going on without the imports")
+                imports = []
         for spec in imports:
             try:
-                oci.import_cache(store, spec, warn)
+                oci.import_cache(store, spec, warn, trusted)
             except CacheError as e:
                 warn(f"--import-cache {spec.location}: {e}")
         return cls(store, exports, warn)
@@ -158,23 +172,43 @@ class CacheRun:
         return errors
 
 
+def _keygen(path: Path) -> int:
+    """`lintgate cache keygen FILE` (lintgate.cache.signing.write_key_pair): 0, or 2 with a
+    one-line error."""
+    from lintgate.cache.signing import write_key_pair
+
+    try:
+        pub = write_key_pair(path)
+    except ValueError as e:
+        print(f"lintgate cache: keygen: {e}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote the private key to {path} (a CI secret: LINTGATE_CACHE_SIGNING_KEY) and the"
+        f" public key to {pub} (list it in CacheTrustedKeys)"
+    )
+    return 0
+
+
 def build_cache_parser() -> argparse.ArgumentParser:
-    """The parser of `lintgate cache status|prune --older-than AGE|clean`."""
+    """The parser of `lintgate cache status|prune --older-than AGE|clean|keygen FILE`."""
     p = argparse.ArgumentParser(
-        prog="lintgate cache", description="Inspect or trim lintgate's result cache."
+        prog="lintgate cache",
+        description="Inspect or trim lintgate's result cache; make a signing key pair.",
     )
     p.add_argument(
         "--cache-dir",
         metavar="DIR",
         help="the cache (default: $LINTGATE_CACHE_DIR, else the user cache directory)",
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="status|prune|clean")
+    sub = p.add_subparsers(dest="command", required=True, metavar="status|prune|clean|keygen")
     sub.add_parser("status", help="directory, size, entries, ages")
     prune = sub.add_parser("prune", help="drop entries not used for a while")
     prune.add_argument(
         "--older-than", metavar="AGE", required=True, help="e.g. 30d, 12h, 1d12h (units s m h d)"
     )
     sub.add_parser("clean", help="drop every entry")
+    keygen = sub.add_parser("keygen", help="write a key pair that signs cache exports")
+    keygen.add_argument("file", metavar="FILE", help="the private key; the public one: FILE.pub")
     for action in sub.choices.values():  # --cache-dir after the command works too
         action.add_argument("--cache-dir", metavar="DIR", default=argparse.SUPPRESS)
     return p
@@ -194,6 +228,8 @@ def cache_main(argv: Sequence[str]) -> int:
     from lintgate.cache.store import DB_NAME, check_directory
 
     args = build_cache_parser().parse_args(list(argv))
+    if args.command == "keygen":
+        return _keygen(Path(args.file))
     if args.cache_dir == "":
         print(f"lintgate cache: {EMPTY_CACHE_DIR}", file=sys.stderr)
         return 2

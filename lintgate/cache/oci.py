@@ -19,219 +19,82 @@ image-layout.md) or a registry (`type=registry`, lintgate/cache/registry.py).
 from __future__ import annotations
 
 import contextlib
-import csv
 import fcntl
 import gzip
-import hashlib
 import io
 import json
 import os
-import re
 import tarfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
+from lintgate.cache.ocitypes import (
+    ARTIFACT_TYPE,
+    CHUNK_ENTRIES,
+    CONFIG_MT,
+    CREATED,
+    DEFAULT_TAG,
+    EMPTY_BLOB,
+    EMPTY_MT,
+    INDEX_MT,
+    LAYER_FILE,
+    LAYER_MT,
+    MANIFEST_MT,
+    MAX_BLOB,
+    MAX_JSON_BLOB,
+    MAX_LAYER_JSON,
+    MAX_LAYERS,
+    MAX_MANIFEST,
+    MAX_MEMO_VALUE,
+    MEMO_FILE,
+    MEMO_MT,
+    REF_NAME,
+    Artifact,
+    CacheSpecError,
+    Descriptor,
+    ExportResult,
+    Fetch,
+    FetchAborted,
+    ImportResult,
+    OCIError,
+    Warn,
+)
+from lintgate.cache.ocitypes import parse_descriptor as _descriptor
+from lintgate.cache.ocitypes import parse_json, sha256_digest, shown, size_text
+from lintgate.cache.spec import CacheSpec, parse_export_cache, parse_import_cache, split_ref
 from lintgate.cache.store import Entry, Store, decode_findings, is_digest
 
-MANIFEST_MT = "application/vnd.oci.image.manifest.v1+json"
-INDEX_MT = "application/vnd.oci.image.index.v1+json"
-ARTIFACT_TYPE = "application/vnd.lintgate.cache.v1"
-CONFIG_MT = "application/vnd.lintgate.cache.config.v1+json"
-LAYER_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
-# The exclusion verdicts of the store's memo table: a fresh checkout at the same path then
-# needs no tool settings (whose building imports isort and black) to know what to skip.
-MEMO_MT = "application/vnd.lintgate.cache.memo.v1.tar+gzip"
-# The image-spec's empty descriptor: the one layer of an export that has no entries (the
-# manifest schema wants at least one layer).
-EMPTY_MT = "application/vnd.oci.empty.v1+json"
-EMPTY_BLOB = b"{}"
-REF_NAME = "org.opencontainers.image.ref.name"
-CREATED = "org.opencontainers.image.created"
-LAYER_FILE = "results.json"
-MEMO_FILE = "memo.json"
-MAX_MEMO_VALUE = 1024  # characters: a memo value is a short string ("0", "1", a digest)
-DEFAULT_TAG = "latest"
-MAX_JSON_BLOB = 16 << 20  # bytes: a manifest, config or index larger than this is not ours
-MAX_LAYER_JSON = 1 << 30  # bytes: refuse to decompress a layer beyond this
-CHUNK_ENTRIES = 512  # a group with more entries is split into chunk layers
-
-Warn = Callable[[str], None]
-
-
-class CacheSpecError(ValueError):
-    """A bad --export-cache / --import-cache value; `str(error)` is the one-line message."""
-
-
-class OCIError(Exception):
-    """An export could not be written (unwritable directory, registry refused); one line."""
-
-
-# -- flag parsing (BuildKit's syntax) ---------------------------------------------------------
-
-
-class CacheSpec(NamedTuple):
-    """One parsed --export-cache or --import-cache value.
-
-    type: "local" or "registry"; location: the directory (dest= or src=) or the registry ref
-    without its tag; tag: the tag (tag=, or the ref's :TAG; default "latest"); mode: "min" or
-    "max" (exports); insecure: registry.insecure=true (plain HTTP).
-    """
-
-    type: str
-    location: str
-    tag: str = DEFAULT_TAG
-    mode: str = "min"
-    insecure: bool = False
-
-
-_TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-_NAME_RE = re.compile(
-    r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-)
-_HOST_RE = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
-)
-
-
-def split_ref(ref: str) -> tuple[str, str, str]:
-    """`HOST[:PORT]/NAME[:TAG]` -> (host[:port], name, tag); tag defaults to "latest".
-
-    Follows the distribution reference grammar (lower-case path components separated by
-    `/`, tags of up to 128 word characters, dots and dashes). Raises CacheSpecError.
-    """
-    host, slash, rest = ref.partition("/")
-    if not slash or not rest or not _HOST_RE.fullmatch(host):
-        raise CacheSpecError(f"invalid registry ref {ref!r}: expected HOST[:PORT]/NAME[:TAG]")
-    name, tag = rest, DEFAULT_TAG
-    last = rest.rsplit("/", 1)[-1]
-    if ":" in last:
-        name, tag = rest.rsplit(":", 1)
-    if not _NAME_RE.fullmatch(name):
-        raise CacheSpecError(
-            f"invalid repository name {name!r} in {ref!r}: use lower-case letters, digits, . _ - and /"
-        )
-    if not _TAG_RE.fullmatch(tag):
-        raise CacheSpecError(f"invalid tag {tag!r} in {ref!r}")
-    return host, name, tag
-
-
-def _csv_fields(value: str) -> list[str]:
-    # BuildKit reads these values as one CSV record (so `"dest=a,b"` may hold a comma).
-    try:
-        rows = list(csv.reader([value]))
-    except csv.Error as e:
-        raise CacheSpecError(f"invalid value {value!r}: {e}") from None
-    return [f.strip() for f in rows[0]] if rows else []
-
-
-def _csv_join(fields: Iterable[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(list(fields))
-    return buf.getvalue()
-
-
-def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
-    attrs: dict[str, str] = {}
-    for field in _csv_fields(value):
-        key, eq, val = field.partition("=")
-        if not eq:
-            raise CacheSpecError(f"invalid {flag} field {field!r}: expected key=value")
-        attrs[key.strip().lower()] = val.strip()
-    kind = attrs.pop("type", "")
-    if not kind:
-        raise CacheSpecError(f"{flag} requires type=<type>")
-    mode = attrs.pop("mode", "min") if export else "min"
-    if mode not in ("min", "max"):
-        raise CacheSpecError(f"invalid {flag} mode={mode!r}: use min or max")
-    if kind == "local":
-        where = "dest" if export else "src"
-        location = attrs.pop(where, "")
-        if not location:
-            raise CacheSpecError(f"{flag} type=local requires {where}=DIR")
-        tag = attrs.pop("tag", DEFAULT_TAG) or DEFAULT_TAG
-        if not _TAG_RE.fullmatch(tag):
-            raise CacheSpecError(f"invalid {flag} tag={tag!r}")
-        spec = CacheSpec("local", location, tag, mode)
-    elif kind == "registry":
-        ref = attrs.pop("ref", "")
-        if not ref:
-            raise CacheSpecError(f"{flag} type=registry requires ref=HOST[:PORT]/NAME[:TAG]")
-        host, name, tag = split_ref(ref)
-        insecure = attrs.pop("registry.insecure", "false").lower()
-        if insecure not in ("true", "false"):
-            raise CacheSpecError(
-                f"invalid {flag} registry.insecure={insecure!r}: use true or false"
-            )
-        spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true")
-    else:
-        raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
-    if attrs:
-        raise CacheSpecError(f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}")
-    return spec
-
-
-def _is_bare_path(value: str) -> bool:
-    return bool(value.strip()) and "=" not in value
-
-
-def parse_export_cache(
-    values: Sequence[str], legacy_opts: Sequence[str] = ()
-) -> tuple[list[CacheSpec], list[str]]:
-    """Parse the --export-cache values (and the deprecated --export-cache-opt values).
-
-    Accepts `type=local,dest=DIR[,mode=min|max][,tag=NAME]` and
-    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true][,mode=min|max]`, and,
-    deprecated (one warning each, showing the new form), a bare path (local) and
-    `--export-cache-opt mode=max` beside it. Mirrors buildctl's ParseExportCache, except that a
-    bare value is a directory here, not a registry ref. Returns (specs, warnings); raises
-    CacheSpecError.
-    """
-    specs, warnings = [], []
-    if legacy_opts and len(values) != 1:
-        raise CacheSpecError("--export-cache-opt requires exactly one --export-cache")
-    for value in values:
-        if not _is_bare_path(value):
-            if legacy_opts:
-                raise CacheSpecError(
-                    "--export-cache-opt is not supported with --export-cache type=...:"
-                    " use --export-cache type=<type>,<opt>=<value>"
-                )
-            specs.append(_parse_csv("--export-cache", value, export=True))
-            continue
-        opts: dict[str, str] = {}
-        for opt in legacy_opts:
-            for field in _csv_fields(opt):
-                key, eq, val = field.partition("=")
-                if not eq or key.strip() != "mode":
-                    raise CacheSpecError(
-                        f"invalid --export-cache-opt {field!r}: only mode=min|max is supported"
-                    )
-                opts["mode"] = val.strip()
-        new = _csv_join(["type=local", f"dest={value}"] + [f"{k}={v}" for k, v in opts.items()])
-        old = f"--export-cache {value}" + "".join(f" --export-cache-opt {o}" for o in legacy_opts)
-        warnings.append(f"{old} is deprecated: use --export-cache {new}")
-        specs.append(_parse_csv("--export-cache", new, export=True))
-    return specs, warnings
-
-
-def parse_import_cache(values: Sequence[str]) -> tuple[list[CacheSpec], list[str]]:
-    """Parse the --import-cache values: `type=local,src=DIR[,tag=NAME]`,
-    `type=registry,ref=HOST[:PORT]/NAME[:TAG][,registry.insecure=true]`, or (deprecated, with
-    a warning showing the new form) a bare directory. Returns (specs, warnings); raises
-    CacheSpecError.
-    """
-    specs, warnings = [], []
-    for value in values:
-        if _is_bare_path(value):
-            new = _csv_join(["type=local", f"src={value}"])
-            warnings.append(f"--import-cache {value} is deprecated: use --import-cache {new}")
-            value = new
-        specs.append(_parse_csv("--import-cache", value, export=False))
-    return specs, warnings
-
+# The names other modules and the tests take from here (records and flag parsing moved out).
+__all__ = [
+    "ARTIFACT_TYPE",
+    "CHUNK_ENTRIES",
+    "CONFIG_MT",
+    "EMPTY_MT",
+    "INDEX_MT",
+    "LAYER_MT",
+    "MANIFEST_MT",
+    "MAX_MEMO_VALUE",
+    "MEMO_MT",
+    "Artifact",
+    "CacheSpec",
+    "CacheSpecError",
+    "Descriptor",
+    "ExportResult",
+    "ImportResult",
+    "OCIError",
+    "build_artifact",
+    "export_cache",
+    "import_cache",
+    "import_layout",
+    "import_manifest",
+    "parse_export_cache",
+    "parse_import_cache",
+    "split_ref",
+    "write_layout",
+]
 
 # -- the result graph and its blobs -----------------------------------------------------------
 
@@ -263,31 +126,7 @@ class Node:
         self.children = list(children)
 
 
-class Descriptor(NamedTuple):
-    """An OCI content descriptor: the blob's media type, `sha256:<hex>` digest and size in bytes."""
-
-    media_type: str
-    digest: str
-    size: int
-
-    def to_json(self) -> dict:
-        return {"mediaType": self.media_type, "digest": self.digest, "size": self.size}
-
-
-class Artifact(NamedTuple):
-    """A built export: the manifest's descriptor and bytes, and every blob by digest
-    (config, layers and the manifest itself). `entries`: how many results it holds; `memo`:
-    how many memo rows."""
-
-    manifest: Descriptor
-    blobs: dict[str, bytes]
-    layers: int
-    entries: int
-    memo: int = 0
-
-
-def _digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+_digest = sha256_digest
 
 
 def _json_bytes(obj: object) -> bytes:
@@ -379,6 +218,7 @@ def build_artifact(
     roots: Sequence[Node],
     created: str | None = None,
     memo: Sequence[tuple[str, str]] = (),
+    sign: Callable[[dict], None] | None = None,
 ) -> Artifact:
     """Serialize the graph under `roots` into blobs: a layer per distinct node, then the memo
     rows `memo` (`[(key, value), ...]` sorted by key, see memo_from_store) in one layer, or
@@ -437,6 +277,8 @@ def build_artifact(
         "layers": [d.to_json() for d in layers],
         "annotations": {CREATED: created},
     }
+    if sign is not None:  # lintgate.cache.signing.export_signer
+        sign(manifest)
     manifest_data = _json_bytes(manifest)
     manifest_desc = Descriptor(MANIFEST_MT, _digest(manifest_data), len(manifest_data))
     blobs[manifest_desc.digest] = manifest_data
@@ -452,30 +294,30 @@ def _created_now() -> str:
 # -- the OCI image layout directory -----------------------------------------------------------
 
 
-class ExportResult(NamedTuple):
-    """What an export did: where, the manifest digest, layers and entries in it, blobs written
-    (new), reused (already there, verified) and removed (no manifest refers to them any more).
-    """
-
-    location: str
-    tag: str
-    manifest_digest: str
-    layers: int
-    entries: int
-    blobs_written: int
-    blobs_reused: int
-    blobs_removed: int
-
-
 @contextlib.contextmanager
 def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
-    """flock(2) on the directory itself: writers exclude each other and readers; readers share."""
+    """flock(2) on the directory itself: writers exclude each other and readers; readers share.
+    Raises OSError when another process holds it for more than LOCK_TIMEOUT seconds (an
+    export takes a second or two; a lock held longer is not one to wait for)."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        end = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    raise OSError(
+                        f"locked by another process for more than {LOCK_TIMEOUT:g} s"
+                    ) from None
+                time.sleep(0.05)
         yield
     finally:
         os.close(fd)
+
+
+LOCK_TIMEOUT = 60.0  # seconds
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -566,7 +408,7 @@ def _read_json(path: Path) -> object:
     if data is None or len(data) > MAX_JSON_BLOB:
         return None
     try:
-        return json.loads(data)
+        return parse_json(data)
     except ValueError:
         return None
 
@@ -608,23 +450,17 @@ def _collect_garbage(root: Path, manifests: list[dict]) -> int:
 # -- import -----------------------------------------------------------------------------------
 
 
-class ImportResult(NamedTuple):
-    """What an import did: entries merged into the store, layers accepted and rejected, memo
-    rows merged."""
-
-    location: str
-    entries: int
-    layers: int
-    rejected: int
-    memo: int = 0
-
-
-Fetch = Callable[[str, int], "bytes | None"]
-
-
-def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn) -> bytes | None:
-    """The blob of `desc`, or None after a warning naming it when it is missing, of another
-    size or another digest."""
+def _check_blob(
+    fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Warn, limit: int
+) -> bytes | None:
+    """The blob of `desc`, or None after a warning naming it when it declares more than
+    `limit` bytes (then it is not fetched), is missing, of another size or another digest."""
+    if desc.size > limit:
+        warn(
+            f"cache import from {source}: {what} {desc.digest} declares {desc.size} bytes,"
+            f" more than the limit of {size_text(limit)}; not imported"
+        )
+        return None
     try:
         data = fetch(desc.digest, desc.size)
     except ValueError as e:
@@ -642,35 +478,19 @@ def _check_blob(fetch: Fetch, desc: Descriptor, what: str, source: str, warn: Wa
     return None
 
 
-def _descriptor(obj: object) -> Descriptor | None:
-    if not isinstance(obj, dict):
-        return None
-    mt, digest, size = obj.get("mediaType"), obj.get("digest"), obj.get("size")
-    if not isinstance(mt, str) or not isinstance(digest, str) or type(size) is not int or size < 0:
-        return None
-    if not digest.startswith("sha256:") or not is_digest(digest[7:]):
-        return None
-    return Descriptor(mt, digest, size)
-
-
 def _layer_json(data: bytes, name: str, what: str) -> dict:
     """The JSON object in file `name` of the tar+gzip layer `data`. Raises ValueError
     (`not a {what} layer`) when it is not one."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            member = tar.getmember(name)
+    try:  # as a stream, its first member only: a tar of a million members costs one header
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r|gz") as tar:
+            member = tar.next()
+            if member is None or member.name != name:
+                raise ValueError(f"its first file is not {name}")
             if not member.isfile() or member.size > MAX_LAYER_JSON:
                 raise ValueError(f"{name} is not a regular file of a sane size")
             f = tar.extractfile(member)
-            body = json.loads(f.read() if f else b"")
-    except (
-        tarfile.TarError,
-        KeyError,
-        OSError,
-        EOFError,
-        json.JSONDecodeError,
-        UnicodeDecodeError,
-    ) as e:
+            body = parse_json(f.read() if f else b"")
+    except (tarfile.TarError, KeyError, OSError, EOFError, ValueError) as e:
         raise ValueError(f"not a {what} layer ({e})") from None
     if not isinstance(body, dict):
         raise ValueError(f"not a {what} layer")
@@ -718,20 +538,28 @@ def _parse_layer(data: bytes) -> list[tuple[Entry, list]]:
 
 
 def import_manifest(
-    store: Store, manifest: Descriptor, fetch: Fetch, source: str, warn: Warn
+    store: Store,
+    manifest: Descriptor,
+    fetch: Fetch,
+    source: str,
+    warn: Warn,
+    trusted: Sequence | None = None,
 ) -> ImportResult:
     """Verify and merge the artifact whose manifest is `manifest` into `store`.
+
+    trusted: public keys (lintgate.cache.signing.load_trusted_keys); when given and not
+    empty, a manifest none of them signed imports nothing.
 
     fetch(digest, size) returns the blob's bytes (at most size + 1 of them) or None when it
     is missing; it may raise ValueError for an unreadable blob. Every blob is checked
     against its descriptor before use: a bad manifest or config imports nothing, a bad layer
     is skipped; each problem is one warning naming the blob. Never raises for bad content.
     """
-    data = _check_blob(fetch, manifest, "manifest", source, warn)
+    data = _check_blob(fetch, manifest, "manifest", source, warn, MAX_MANIFEST)
     if data is None:
         return ImportResult(source, 0, 0, 1)
     try:
-        doc = json.loads(data)
+        doc = parse_json(data)
     except ValueError:
         doc = None
     layers = doc.get("layers") if isinstance(doc, dict) else None
@@ -746,7 +574,38 @@ def import_manifest(
             f"cache import from {source}: manifest {manifest.digest} is not a lintgate cache; not imported"
         )
         return ImportResult(source, 0, 0, 1)
-    config_data = _check_blob(fetch, config, "config", source, warn)
+    if len(layers) > MAX_LAYERS:
+        warn(
+            f"cache import from {source}: manifest {manifest.digest} lists {len(layers)} layers,"
+            f" more than the limit of {MAX_LAYERS}; not imported"
+        )
+        return ImportResult(source, 0, 0, 1)
+    if trusted:
+        from lintgate.cache import signing
+
+        problem = signing.check(doc, trusted)
+        if problem:
+            warn(f"cache import from {source}: manifest {manifest.digest} {problem}; not imported")
+            return ImportResult(source, 0, 0, 1)
+    try:
+        return _import_layers(store, config, layers, fetch, source, warn, manifest.digest)
+    except FetchAborted as e:  # nothing merged: _import_layers merges at its end only
+        warn(f"cache import from {source}: {e}; not imported")
+        return ImportResult(source, 0, 0, 1)
+
+
+def _import_layers(
+    store: Store,
+    config: Descriptor,
+    layers: list,
+    fetch: Fetch,
+    source: str,
+    warn: Warn,
+    manifest_digest: str,
+) -> ImportResult:
+    """Check the config blob, then fetch, check and merge each layer of `layers` (see
+    import_manifest). Raises FetchAborted (nothing merged) when the source stops answering."""
+    config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
     accepted: list[tuple[Entry, list]] = []
@@ -756,7 +615,7 @@ def import_manifest(
         desc = _descriptor(raw)
         if desc is None:
             warn(
-                f"cache import from {source}: a layer descriptor of {manifest.digest} is invalid; skipped"
+                f"cache import from {source}: a layer descriptor of {manifest_digest} is invalid; skipped"
             )
             rejected += 1
             continue
@@ -764,11 +623,12 @@ def import_manifest(
             continue
         if desc.media_type not in (LAYER_MT, MEMO_MT):
             warn(
-                f"cache import from {source}: layer {desc.digest} has media type {desc.media_type}; skipped"
+                f"cache import from {source}: layer {desc.digest} has media type"
+                f" {shown(desc.media_type)}; skipped"
             )
             rejected += 1
             continue
-        blob = _check_blob(fetch, desc, "layer", source, warn)
+        blob = _check_blob(fetch, desc, "layer", source, warn, MAX_BLOB)
         if blob is None:
             rejected += 1
             continue
@@ -789,8 +649,11 @@ def import_manifest(
     return ImportResult(source, len(accepted), ok, rejected, len(memo))
 
 
-def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) -> ImportResult:
-    """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`.
+def import_layout(
+    store: Store, src: str | os.PathLike, tag: str, warn: Warn, trusted: Sequence | None = None
+) -> ImportResult:
+    """Import the manifest tagged `tag` from the OCI image layout at `src` into `store`
+    (`trusted`: see import_manifest).
 
     A missing directory, index or tag is a warning, and the import does nothing; see
     import_manifest for the checks on blobs. Holds a shared lock on the directory."""
@@ -803,14 +666,14 @@ def import_layout(store: Store, src: str | os.PathLike, tag: str, warn: Warn) ->
         return ImportResult(source, 0, 0, 0)
     try:
         with _locked(root, exclusive=False):
-            return _import_layout_locked(store, root, tag, source, warn)
+            return _import_layout_locked(store, root, tag, source, warn, trusted)
     except OSError as e:
         warn(f"cache import: cannot read {root}: {e.strerror or e}; going on without it")
         return ImportResult(source, 0, 0, 0)
 
 
 def _import_layout_locked(
-    store: Store, root: Path, tag: str, source: str, warn: Warn
+    store: Store, root: Path, tag: str, source: str, warn: Warn, trusted: Sequence | None
 ) -> ImportResult:
     index = _read_json(root / "index.json")
     found = None
@@ -824,7 +687,7 @@ def _import_layout_locked(
     def fetch(digest: str, size: int) -> bytes | None:
         return _read_capped(_blob_path(root, digest), size)
 
-    return import_manifest(store, found, fetch, source, warn)
+    return import_manifest(store, found, fetch, source, warn, trusted)
 
 
 # -- the two flags, end to end ----------------------------------------------------------------
@@ -835,14 +698,21 @@ def export_cache(
 ) -> ExportResult:
     """Export `store` as `spec` says (mode min: this run's entries and memo rows; max: all),
     or the graph under `roots` when given (without memo rows). Raises OCIError (and
-    registry.RegistryError, a subclass).
+    registry.RegistryError, a subclass), also for a bad signing key (spec.sign_key, else
+    $LINTGATE_CACHE_SIGNING_KEY: lintgate.cache.signing).
     """
+    from lintgate.cache import signing  # imports cryptography only when there is a key
+
+    try:
+        sign = signing.export_signer(spec.sign_key)
+    except ValueError as e:
+        raise OCIError(str(e)) from None
     if roots is None:
         artifact = build_artifact(
-            nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode)
+            nodes_from_store(store, spec.mode), memo=memo_from_store(store, spec.mode), sign=sign
         )
     else:
-        artifact = build_artifact(roots)
+        artifact = build_artifact(roots, sign=sign)
     if spec.type == "registry":
         from lintgate.cache import registry  # requests is imported only for registries
 
@@ -850,11 +720,18 @@ def export_cache(
     return write_layout(spec.location, artifact, spec.tag)
 
 
-def import_cache(store: Store, spec: CacheSpec, warn: Warn) -> ImportResult:
+def import_cache(
+    store: Store, spec: CacheSpec, warn: Warn, trusted: Sequence | None = None
+) -> ImportResult:
     """Merge the cache `spec` names into `store`. Never raises for a missing or bad source:
-    each problem is one warning (via `warn`) and the run goes on with what was valid."""
+    each problem is one warning (via `warn`) and the run goes on with what was valid.
+    trusted: see import_manifest."""
     if spec.type == "registry":
         from lintgate.cache import registry
 
-        return registry.pull(store, spec, warn)
-    return import_layout(store, spec.location, spec.tag, warn)
+        pulled = registry.pull(spec, warn)
+        if pulled is None:
+            return ImportResult(f"{spec.location}:{spec.tag}", 0, 0, 0)
+        source = f"{spec.location}:{spec.tag}"
+        return import_manifest(store, pulled[0], pulled[1], source, warn, trusted)
+    return import_layout(store, spec.location, spec.tag, warn, trusted)

@@ -42,7 +42,9 @@ class Config:
     enabled: linter names in pipeline order; skip: gitignore-style patterns relative to the
     project root; exclude/include: regular expressions over the gometalinter line;
     deadline: seconds, 0 for none; concurrency: worker processes, 0 for the CPUs this process
-    may use; severity: linter -> "warning" | "error"; path: the config file, or None.
+    may use; severity: linter -> "warning" | "error"; cache_trusted_keys: PEM public keys
+    or their paths relative to the project root (lintgate.cache.signing); path: the config
+    file, or None.
     """
 
     enabled: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_ENABLED))
@@ -59,6 +61,7 @@ class Config:
     aggregate: bool = False
     errors: bool = False
     warn_unmatched_directive: bool = False
+    cache_trusted_keys: list[str] = dataclasses.field(default_factory=list)
     path: Path | None = None
 
     def to_file(self) -> dict[str, Any]:
@@ -79,6 +82,7 @@ class Config:
             "Aggregate": self.aggregate,
             "Errors": self.errors,
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
+            "CacheTrustedKeys": list(self.cache_trusted_keys),
         }
 
     def filter_options(self):
@@ -253,6 +257,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Aggregate": _bool,
     "Errors": _bool,
     "WarnUnmatchedDirective": _bool,
+    "CacheTrustedKeys": _strings,
 }
 
 
@@ -338,6 +343,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Aggregate": "aggregate",
         "Errors": "errors",
         "WarnUnmatchedDirective": "warn_unmatched_directive",
+        "CacheTrustedKeys": "cache_trusted_keys",
     }
     for key, attr in simple.items():
         if key in keys:
