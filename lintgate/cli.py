@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -45,9 +46,22 @@ class _LinterAction(argparse.Action):
         namespace.linter_actions = actions
 
 
+class UsageError(Exception):
+    """A command-line usage error; `str(error)` is argparse's one-line message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error raises UsageError (main prints it as one line, exit 2)
+    instead of printing the whole usage block and exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style)."""
-    p = argparse.ArgumentParser(
+    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style).
+    Its usage errors raise UsageError."""
+    p = _Parser(
         prog="lintgate",
         description="Check a Python repository with isort and black (and more) in one run.",
     )
@@ -281,16 +295,70 @@ def main(argv: list[str] | None = None) -> int:
     `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
     `cache` is given as `./cache`.
     """
+    restore = _tolerant_stdout()
     try:
         return _main(argv)
+    except UsageError as e:
+        _say(f"error: {e} (see lintgate --help)")
+        return FAILURE
     except BrokenPipeError:
         # the reader went away (`lintgate | head`): stop quietly, as Unix filters do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return FAILURE
     except _StdoutFailed as e:  # e.g. `lintgate > /dev/full`
-        print(f"lintgate: stdout: cannot write: {e}", file=sys.stderr)
+        _say(f"stdout: cannot write: {e}")
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
         return FAILURE
+    except Exception as e:  # a bug: one line, and the traceback only when asked for
+        _internal_error(e)
+        return FAILURE
+    finally:
+        restore()
+
+
+# An internal error's message is cut to this many characters: it has to stay one line.
+_INTERNAL_MESSAGE_MAX = 500
+
+
+def _internal_error(e: Exception) -> None:
+    """Report an unexpected exception (a bug in lintgate) as the one line
+    `lintgate: internal error: TYPE: MESSAGE; please report it`, preceded by the traceback
+    when LINTGATE_DEBUG=1 is set. Exit status 2 whatever was printed before (bit 2: lintgate
+    could not do its job; findings already printed do not add bit 1)."""
+    if os.environ.get("LINTGATE_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(e, file=sys.stderr)
+    message = str(e)
+    if len(message) > _INTERNAL_MESSAGE_MAX:
+        message = message[: _INTERNAL_MESSAGE_MAX - 3] + "..."
+    _say(f"internal error: {type(e).__name__}: {message}; please report it")
+
+
+def _tolerant_stdout():
+    """Make sys.stdout and sys.stderr write what their encoding cannot hold as escapes
+    (report.terminal.OUTPUT_ERRORS: a file name's undecodable bytes as they were, other
+    characters as `\\u2192`) instead of raising UnicodeEncodeError (stdout with
+    PYTHONIOENCODING=ascii or LANG=C); returns the function that restores them."""
+    from lintgate.report.terminal import OUTPUT_ERRORS, register_output_errors
+
+    register_output_errors()
+    previous = []
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        errors = getattr(stream, "errors", None)
+        if reconfigure is None or errors is None:
+            continue  # not a text file (a test's capture object): leave it
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors=OUTPUT_ERRORS)
+            previous.append((reconfigure, errors))
+
+    def restore() -> None:
+        for reconfigure, errors in previous:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=errors)
+
+    return restore
 
 
 class _StdoutFailed(Exception):
@@ -331,7 +399,7 @@ def _main(argv: list[str] | None) -> int:
         if (args.fix or args.diff) and (args.new_from_rev or args.new_from_patch):
             raise ConfigError("--fix and --diff fix whole files: not with --new-from-rev/-patch")
     except ConfigError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     if args.print_config:
         with _stdout_writes():
@@ -343,7 +411,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         args.cache_specs = CacheRun.parse(args)
     except CacheUsageError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     previous = _stop_on_signals()
     try:
@@ -351,7 +419,7 @@ def _main(argv: list[str] | None) -> int:
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
         word = "terminated" if signum == signal.SIGTERM else "interrupted"
-        print(f"lintgate: {word}", file=sys.stderr)
+        _say(word)
         return 128 + signum
     finally:
         for signum, handler in previous.items():
@@ -408,8 +476,9 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
 
     errors = []
     stdout = stdout or sys.stdout
+    to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
     for name, path in outputs:
-        text = get_renderer(name)(diagnostics, context)
+        text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with _stdout_writes():
                 stdout.write(text)
@@ -423,7 +492,16 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
 
 
 def _warn(message: str) -> None:
-    print(f"lintgate: warning: {message}", file=sys.stderr)
+    _say(f"warning: {message}")
+
+
+def _say(message: str, prefix: str = "lintgate: ") -> None:
+    """Print one line to stderr: `prefix` and `message`, its control characters escaped
+    (report.terminal.escape_controls): the one place lintgate's own stderr lines are written,
+    so that text from outside (an exception's, a registry's, a file name) stays one line."""
+    from lintgate.report.terminal import escape_controls
+
+    print(prefix + escape_controls(message), file=sys.stderr)
 
 
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
@@ -435,7 +513,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     try:
         changes = _new_code(args, cwd)
     except ValueError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     settings_path = None
     if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
@@ -451,19 +529,19 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in found.files)])
         broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
         for error in broken:
-            print(f"lintgate: {error}", file=sys.stderr)
+            _say(str(error))
         if broken:
             return FAILURE
     try:
         check_reports_spare_sources(outputs, found.files)
     except ConfigError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     status = 0
     for note in found.notes:
-        print(f"lintgate: {note}", file=sys.stderr)
+        _say(str(note))
     for error in found.errors:
-        print(f"lintgate: {error}", file=sys.stderr)
+        _say(str(error))
         status |= FAILURE
     if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
         from lintgate import fix
@@ -488,7 +566,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             warn=_warn,
         )
         for error in cache.finish():
-            print(f"lintgate: {error}", file=sys.stderr)
+            _say(str(error))
             status |= FAILURE
     diagnostics = result.diagnostics
     if changes is not None:
@@ -503,23 +581,21 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     report_to = sys.stderr if args.diff else sys.stdout
     errors = result.errors + _write_reports(outputs, diagnostics, context, report_to)
     for error in errors:
-        print(f"lintgate: {error}", file=sys.stderr)
+        _say(str(error))
     if errors:
         status |= FAILURE
     if result.unchecked:
-        print(
-            f"lintgate: deadline passed after {result.seconds:.2f}s; "
-            f"{len(result.unchecked)} file(s) not checked:",
-            file=sys.stderr,
+        _say(
+            f"deadline passed after {result.seconds:.2f}s; "
+            f"{len(result.unchecked)} file(s) not checked:"
         )
         for path in result.unchecked:
-            print(f"  {path}", file=sys.stderr)
+            _say(f"  {path}", prefix="")
         status |= FAILURE
     if diagnostics and not args.diff:  # --diff: bit 1 means "there is a diff" (fix.emit)
         status |= FINDINGS
-    print(
-        f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
-        f"{result.cached} from cache, {result.seconds:.2f}s",
-        file=sys.stderr,
+    _say(
+        f"{result.files} files checked, {len(diagnostics)} findings, "
+        f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status

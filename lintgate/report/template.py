@@ -52,8 +52,14 @@ def compile_template(template: str) -> LineTemplate:
 
 
 def render_lines(diagnostics: list[Diagnostic], line: LineTemplate) -> str:
-    """One line per diagnostic, each ended by a newline (gometalinter prints them so)."""
-    return "".join(line(d) + "\n" for d in diagnostics)
+    """One line per diagnostic, each ended by a newline (gometalinter prints them so); the
+    control characters of each path, message and linter are escaped (report.terminal), so
+    that a finding cannot forge another line."""
+    from lintgate.report.terminal import escape_controls, printable
+
+    return "".join(
+        line(printable(d._replace(path=escape_controls(d.path)))) + "\n" for d in diagnostics
+    )
 
 
 def _compile_python(template: str) -> LineTemplate:

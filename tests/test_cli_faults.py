@@ -1,0 +1,154 @@
+"""Issue 11 on the command line: never crash, never hang, never leak. Bad input and unexpected
+failures end in one line on stderr and exit status 2; output that reaches a terminal cannot
+forge lines or run escape sequences."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import copy_repo, lintgate, normalize_stderr
+
+from lintgate import cli
+
+FINDINGS = (
+    "app.py:1:1: {w} imports are incorrectly sorted and/or formatted (isort)\n"
+    "app.py:2:1: {w} would reformat line 2 (black)\n"
+)
+SUMMARY = "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+
+
+# --- 1. one fatal-error handler -------------------------------------------------------------
+
+
+def _crash(*args, **kwargs):
+    raise RuntimeError("injected\nfailure \x1b[2J")
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    repo = copy_repo("both", tmp_path / "repo", git=False)
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("LINTGATE_DEBUG", raising=False)
+    monkeypatch.setattr("lintgate.discovery.discover", _crash)
+    assert cli.main(["--no-config", "app.py"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "lintgate: internal error: RuntimeError: injected\\nfailure \\033[2J; please report it\n"
+    )
+
+
+def test_lintgate_debug_adds_the_traceback(tmp_path, monkeypatch, capsys):
+    repo = copy_repo("both", tmp_path / "repo", git=False)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("LINTGATE_DEBUG", "1")
+    monkeypatch.setattr("lintgate.discovery.discover", _crash)
+    assert cli.main(["--no-config", "app.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert "in _crash\n" in err
+    assert err.endswith(
+        "lintgate: internal error: RuntimeError: injected\\nfailure \\033[2J; please report it\n"
+    )
+
+
+def test_a_long_internal_error_message_is_cut(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LINTGATE_DEBUG", raising=False)
+
+    def crash(*args, **kwargs):
+        raise ValueError("x" * 10_000)
+
+    monkeypatch.setattr("lintgate.discovery.discover", crash)
+    assert cli.main(["--no-config", "."]) == 2
+    err = capsys.readouterr().err
+    assert err == f"lintgate: internal error: ValueError: {'x' * 497}...; please report it\n"
+
+
+# --- 11. usage errors: one line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-j", "abc"], "argument -j/--concurrency: invalid int value: 'abc'"),
+        (["--deadline", "-5s"], "argument --deadline: expected one argument"),
+        (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+    ],
+)
+def test_usage_errors_are_one_line(tmp_path, args, message):
+    proc = lintgate(tmp_path, "--no-config", *args)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: error: {message} (see lintgate --help)\n"
+
+
+# --- 2. an output that cannot encode the signs ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "cp1252"},
+        {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""},
+    ],
+)
+def test_signs_fall_back_to_words_when_stdout_cannot_encode_them(tmp_path, env):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, env=env)
+    assert proc.returncode == 1
+    assert proc.stdout == FINDINGS.format(w="warning:")
+    assert normalize_stderr(proc.stderr) == SUMMARY
+
+
+def test_signs_are_kept_for_utf8(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, env={"PYTHONIOENCODING": "utf-8"})
+    assert proc.stdout == FINDINGS.format(w="\u26a0\ufe0f")
+
+
+def test_error_sign_falls_back_and_unencodable_text_is_escaped(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    config = {"Severity": {"black": "error"}, "MessageOverride": {"black": "d\u00e9j\u00e0 \u2192 {message}"}}
+    (repo / "lintgate.json").write_text(json.dumps(config))
+    proc = lintgate(repo, env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 1
+    assert proc.stdout == (
+        "app.py:1:1: warning: imports are incorrectly sorted and/or formatted (isort)\n"
+        "app.py:2:1: error: d\\xe9j\\xe0 \\u2192 would reformat line 2 (black)\n"
+    )
+
+
+def test_an_unencodable_path_on_stderr_is_escaped(tmp_path):
+    proc = lintgate(tmp_path, "--no-config", "n\u00e9ant.py", env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 2
+    assert "n\\xe9ant.py" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# --- 9. control characters from outside -----------------------------------------------------
+
+HOSTILE = "\n::error ::x\x1b[2J"
+
+
+@pytest.mark.parametrize(
+    "fmt, line",
+    [
+        ("text", "app.py:2:1: \u26a0\ufe0f \\n::error ::x\\033[2J (black)\n"),
+        ("gometalinter", "app.py:2:1:warning: \\n::error ::x\\033[2J (black)\n"),
+        ("{path}|{message}", "app.py|\\n::error ::x\\033[2J\n"),
+        ("{{.Path}}|{{.Message}}", "app.py|\\n::error ::x\\033[2J\n"),
+        ("github", "::warning file=app.py,line=2,col=1,title=black::%0A::error ::x\\033[2J\n"),
+    ],
+)
+def test_control_characters_in_messages_are_escaped(tmp_path, fmt, line):
+    repo = copy_repo("both", tmp_path / "repo")
+    config = {"MessageOverride": {"black": HOSTILE}, "Format": fmt, "Disable": ["isort"]}
+    (repo / "lintgate.json").write_text(json.dumps(config))
+    proc = lintgate(repo)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == line
