@@ -152,3 +152,55 @@ def test_control_characters_in_messages_are_escaped(tmp_path, fmt, line):
     proc = lintgate(repo)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == line
+
+
+# --- 3. durations out of range ----------------------------------------------------------------
+
+LONGEST = "longer than 2562047h47m16.854775807s"
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("3000000h", "'3000000h'"),
+        ("2562048h", "'2562048h'"),
+        ("9" * 400 + "s", repr("9" * 37 + "...")),
+        ("0." + "9" * 5000 + "h" + "1" * 30 + "ns", repr("0." + "9" * 35 + "...")),
+    ],
+)
+def test_a_deadline_too_long_is_one_usage_line(tmp_path, value, shown):
+    proc = lintgate(tmp_path, "--no-config", "--deadline", value)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: --deadline: invalid duration {shown}: {LONGEST}\n"
+    (tmp_path / "lintgate.json").write_text(json.dumps({"Deadline": value}))
+    proc = lintgate(tmp_path)
+    assert proc.stderr == f"lintgate: lintgate.json: Deadline: invalid duration {shown}: {LONGEST}\n"
+    assert proc.returncode == 2
+
+
+def test_the_longest_deadline_go_allows_is_accepted(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    proc = lintgate(repo, "--deadline", "2562047h47m16s")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == FINDINGS.format(w="\u26a0\ufe0f")
+
+
+def test_parse_duration_is_exact_to_the_nanosecond():
+    from lintgate.config.duration import parse_duration
+
+    assert parse_duration("1h30m") == 5400.0
+    assert parse_duration("1.5h") == 5400.0
+    assert parse_duration("300ms") == 0.3
+    assert parse_duration("2562047h47m16.854775807s") == (2**63 - 1) / 1e9
+    with pytest.raises(ValueError, match="invalid duration '1d'"):
+        parse_duration("1d")
+    assert parse_duration("1d12h", days=True) == 1.5 * 86400
+
+
+def test_cache_age_uses_the_same_parser():
+    from lintgate.cache.store import parse_age
+
+    with pytest.raises(ValueError, match=r"^invalid age '9999999999999d': too long, e.g. 30d$"):
+        parse_age("9999999999999d")
+    with pytest.raises(ValueError, match=r"^invalid age '99999999999999999999999999999999999999.*"):
+        parse_age("9" * 400 + "d")
