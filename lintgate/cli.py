@@ -205,9 +205,7 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         except ValueError as e:
             raise ConfigError(f"--deadline: {e}") from None
     if args.concurrency is not None:
-        if args.concurrency < 0:
-            raise ConfigError("--concurrency: expected a whole number >= 0 (0: one per CPU)")
-        config.concurrency = args.concurrency
+        config.concurrency = KEYS["Concurrency"](args.concurrency, "--concurrency")
     if args.format is not None:
         config.format = KEYS["Format"](args.format, "--format")
     if args.sort:
@@ -472,6 +470,7 @@ def _new_code(args: argparse.Namespace, cwd: Path):
 def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
     returns one-line errors for report files that cannot be written."""
+    from lintgate.config.inputs import open_report
     from lintgate.report import get_renderer
 
     errors = []
@@ -485,7 +484,8 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
                 stdout.flush()
             continue
         try:
-            Path(path).write_text(text, encoding="utf-8")
+            with open_report(path) as f:
+                f.write(text)
         except OSError as e:
             errors.append(f"{path}: cannot write report: {e.strerror}")
     return errors

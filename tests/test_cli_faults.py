@@ -204,3 +204,148 @@ def test_cache_age_uses_the_same_parser():
         parse_age("9999999999999d")
     with pytest.raises(ValueError, match=r"^invalid age '99999999999999999999999999999999999999.*"):
         parse_age("9" * 400 + "d")
+
+
+# --- 5. config values that would cost minutes or gigabytes -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '{"Concurrency": ' + "9" * 5000 + "}",
+            "lintgate.json: Concurrency: expected a whole number from 0 to 1024 (0: one per CPU)",
+        ),
+        (
+            '{"Concurrency": 1000000000000}',
+            "lintgate.json: Concurrency: expected a whole number from 0 to 1024 (0: one per CPU)",
+        ),
+        (
+            '{"Format": "{line:>999999999999}"}',
+            "lintgate.json: Format: bad format template '{line:>999999999999}': "
+            "width or precision over 1000 for {line}",
+        ),
+        (
+            '{"Format": "{message:.99999}"}',
+            "lintgate.json: Format: bad format template '{message:.99999}': "
+            "width or precision over 1000 for {message}",
+        ),
+        (
+            '{"Format": "{line:{col}{col}}"}',
+            "lintgate.json: Format: bad format template '{line:{col}{col}}': a replacement "
+            "field inside the format spec of {line} is not supported",
+        ),
+        (
+            json.dumps({"MessageOverride": {"black": "{{if .Col}}" * 5000 + "{{end}}" * 5000}}),
+            "lintgate.json: MessageOverride: black: bad template '"
+            + "{{if .Col}}" * 5
+            + "{{...': longer than 4096 characters",
+        ),
+        (
+            json.dumps({"MessageOverride": {"isort": "{{if .Col}}" * 60 + "{{end}}" * 60}}),
+            "lintgate.json: MessageOverride: isort: bad template '"
+            + "{{if .Col}}" * 5
+            + "{{...': more than 50 nested {{if}}s",
+        ),
+        (
+            json.dumps({"Format": "{line:>" + "9" * 3000 + "}"}),
+            "lintgate.json: Format: bad format template '{line:>"
+            + "9" * 50
+            + "...': width or precision over 1000 for {line}",
+        ),
+        (
+            json.dumps({"Format": "{line:>" + "9" * 5000 + "}"}),
+            "lintgate.json: Format: bad template '{line:>"
+            + "9" * 50
+            + "...': longer than 4096 characters",
+        ),
+    ],
+)
+def test_costly_config_values_are_one_config_error(tmp_path, text, message):
+    (tmp_path / "lintgate.json").write_text(text)
+    proc = lintgate(tmp_path, timeout=20)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: {message}\n"
+
+
+def test_a_huge_concurrency_flag_is_one_usage_line(tmp_path):
+    proc = lintgate(tmp_path, "--no-config", "-j", "100000")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate: --concurrency: expected a whole number from 0 to 1024 (0: one per CPU)\n"
+    )
+
+
+# --- 6, 7. inputs that never end, FIFOs -------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["--config", "--new-from-patch"])
+@pytest.mark.parametrize(
+    "make, kind",
+    [
+        (lambda path: "/dev/zero", "a character device"),
+        (lambda path: os.mkfifo(path) or str(path), "a FIFO"),
+        (lambda path: path.mkdir() or str(path), "a directory"),
+    ],
+)
+def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path, flag, make, kind):
+    repo = copy_repo("both", tmp_path / "repo")
+    name = make(tmp_path / "input")
+    proc = lintgate(repo, flag, name, timeout=20)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    shown = f"{name}: cannot read" if flag == "--config" else f"--new-from-patch: cannot read patch {name}"
+    assert proc.stderr == f"lintgate: {shown}: is {kind}, not a regular file\n"
+
+
+def test_inputs_over_their_size_bound_are_refused(tmp_path):
+    from lintgate.config.inputs import PATCH_MAX_BYTES
+
+    repo = copy_repo("both", tmp_path / "repo")
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate((1 << 20) + 1)  # sparse: costs no disk
+    proc = lintgate(repo, "--config", str(big), timeout=20)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: {big}: cannot read: larger than 1 MiB (1048577 bytes)\n"
+    with open(big, "wb") as f:
+        f.truncate(PATCH_MAX_BYTES + 1)
+    proc = lintgate(repo, "--new-from-patch", str(big), timeout=20)
+    assert proc.stderr == (
+        f"lintgate: --new-from-patch: cannot read patch {big}: "
+        f"larger than 256 MiB ({PATCH_MAX_BYTES + 1} bytes)\n"
+    )
+    assert proc.returncode == 2
+
+
+def test_a_report_fifo_that_nobody_reads_fails_at_once(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    os.mkfifo(tmp_path / "fifo")
+    proc = lintgate(repo, "--output", f"json={tmp_path / 'fifo'}", timeout=20)
+    assert proc.returncode == 3  # the findings on stdout, and a report not written
+    assert proc.stdout == FINDINGS.format(w="\u26a0\ufe0f")
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: {tmp_path / 'fifo'}: cannot write report: no process reads this FIFO\n"
+        + SUMMARY
+    )
+
+
+def test_a_report_fifo_with_a_reader_gets_the_report(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        # a reader that opened the FIFO (cat blocks in open() until lintgate opens it too)
+        proc = None
+        import time
+
+        time.sleep(0.2)
+        proc = lintgate(repo, "--output", f"gometalinter={fifo}", timeout=20)
+        out, _ = reader.communicate(timeout=20)
+    finally:
+        reader.kill()
+    assert proc.returncode == 1, proc.stderr
+    assert out.decode() == (
+        "app.py:1:1:warning: imports are incorrectly sorted and/or formatted (isort)\n"
+        "app.py:2:1:warning: would reformat line 2 (black)\n"
+    )
