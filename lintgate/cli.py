@@ -572,7 +572,11 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     if changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
         diagnostics = newcode.keep_new(diagnostics, changes, spans)
-    diagnostics = filters.apply(diagnostics, config.filter_options())
+    try:
+        diagnostics = filters.apply(diagnostics, config.filter_options())
+    except ValueError as e:  # an Exclude or Include expression that backtracks without end
+        _say(str(e))
+        return status | FAILURE
     unchecked = set(result.unchecked)
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,48 @@ def test_a_report_fifo_with_a_reader_gets_the_report(tmp_path):
         "app.py:1:1:warning: imports are incorrectly sorted and/or formatted (isort)\n"
         "app.py:2:1:warning: would reformat line 2 (black)\n"
     )
+
+
+# --- 8. a regular expression that backtracks without end ------------------------------------
+
+
+@pytest.mark.parametrize("key", ["Exclude", "Include"])
+def test_a_catastrophic_filter_expression_is_stopped_in_seconds(tmp_path, key, monkeypatch):
+    from lintgate import filters
+    from lintgate.diagnostic import Diagnostic
+
+    monkeypatch.setattr(filters, "MATCH_SECONDS", 0.5)
+    found = [Diagnostic("a" * 60 + ".py", 1, 1, "black", "a" * 60 + "!")] * 3
+    options = filters.FilterOptions(**{key.lower(): ("(a|aa)+$",)})
+    start = time.monotonic()
+    with pytest.raises(ValueError) as raised:
+        filters.apply(found, options)
+    assert time.monotonic() - start < 2
+    assert str(raised.value) == (
+        f"{key}: regular expression '(a|aa)+$' took more than 0.5s to match the findings "
+        "(nested quantifiers such as (a+)+ backtrack without end: rewrite it)"
+    )
+
+
+def test_a_catastrophic_exclude_ends_the_run_with_one_line(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    name = "a" * 40
+    (repo / f"{name}.py").write_text("import sys, os\n")
+    (repo / "lintgate.json").write_text(json.dumps({"Exclude": [r"(a|aa)+\.$"]}))
+    start = time.monotonic()
+    proc = lintgate(repo, timeout=60)
+    assert time.monotonic() - start < 30
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate: Exclude: regular expression '(a|aa)+\\\\.$' took more than 5s to match the "
+        "findings (nested quantifiers such as (a+)+ backtrack without end: rewrite it)\n"
+    )
+
+
+def test_filter_expressions_keep_python_syntax():
+    from lintgate import filters
+    from lintgate.diagnostic import Diagnostic
+
+    found = [Diagnostic("pkg/a.py", 1, 1, "black", "would reformat"), Diagnostic("b.py", 2, 0, "isort", "x")]
+    kept = filters.include(found, [r"(?P<dir>pkg)/(?=a)a\.py:\d+:(?P=dir)?"])
+    assert kept == found[:1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -146,10 +145,14 @@ def _skip(value: Any, where: str) -> list[str]:
 
 
 def _regexes(value: Any, where: str) -> list[str]:
+    import regex
+
+    from lintgate.filters import compile_regex
+
     for pattern in _strings(value, where):
         try:
-            re.compile(pattern)
-        except re.error as e:
+            compile_regex(pattern)
+        except regex.error as e:
             raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
     return value
 
