@@ -9,6 +9,7 @@ linter names before Aggregate joins them.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -87,9 +88,14 @@ MATCH_SECONDS = 5.0
 
 
 def compile_regex(pattern: str) -> regex.Pattern[str]:
-    """`pattern` compiled by the `regex` module in its `re`-compatible mode (VERSION0), the
-    flavour of Exclude and Include. Raises regex.error for a bad expression."""
-    return regex.compile(pattern, regex.VERSION0)
+    """`pattern`, which must be valid for Python's `re`, compiled by the `regex` module in its
+    `re`-compatible mode (VERSION0), which can stop a search after a timeout: the flavour of
+    Exclude and Include. Raises re.error (`re`'s message) for a bad expression."""
+    re.compile(pattern)
+    try:
+        return regex.compile(pattern, regex.VERSION0)
+    except regex.error as e:  # pragma: no cover - re accepted it
+        raise re.error(str(e)) from None
 
 
 def _compile(patterns: Iterable[str], key: str) -> list[regex.Pattern[str]]:
@@ -97,7 +103,7 @@ def _compile(patterns: Iterable[str], key: str) -> list[regex.Pattern[str]]:
     for pattern in patterns:
         try:
             compiled.append(compile_regex(pattern))
-        except regex.error as e:
+        except re.error as e:
             raise ValueError(f"{key}: bad regular expression {pattern!r}: {e}") from None
     return compiled
 

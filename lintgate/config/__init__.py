@@ -145,14 +145,14 @@ def _skip(value: Any, where: str) -> list[str]:
 
 
 def _regexes(value: Any, where: str) -> list[str]:
-    import regex
+    import re
 
     from lintgate.filters import compile_regex
 
     for pattern in _strings(value, where):
         try:
             compile_regex(pattern)
-        except regex.error as e:
+        except re.error as e:
             raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
     return value
 
