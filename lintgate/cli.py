@@ -491,6 +491,28 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     return errors
 
 
+def _unusable_paths(args: argparse.Namespace, cwd: Path) -> list[str]:
+    """Take the path arguments that cannot even be looked at (a name longer than NAME_MAX or
+    PATH_MAX, a permission denied on the way) out of `args.paths`; returns one line for each,
+    naming the path (shortened past 80 characters) and the system's reason. A missing path is
+    left in: discovery reports it. isort, too, reports such a path and checks the others;
+    black refuses the whole run."""
+    kept, errors = [], []
+    for path in args.paths:
+        try:
+            os.stat(os.path.join(cwd, path))
+        except (FileNotFoundError, NotADirectoryError):
+            kept.append(path)
+        except (OSError, ValueError) as e:  # ValueError: a NUL byte
+            why = getattr(e, "strerror", None) or str(e)
+            shown = path if len(path) <= 80 else f"{path[:38]}...{path[-38:]}"
+            errors.append(f"{shown}: {why[:1].lower()}{why[1:]}")
+        else:
+            kept.append(path)
+    args.paths = kept
+    return errors
+
+
 def _warn(message: str) -> None:
     _say(f"warning: {message}")
 
@@ -515,6 +537,12 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     except ValueError as e:
         _say(str(e))
         return FAILURE
+    status = 0
+    for message in _unusable_paths(args, cwd):
+        _say(message)
+        status |= FAILURE
+    if status and not args.paths:
+        return status
     settings_path = None
     if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
         first = os.path.abspath(os.path.join(cwd, args.paths[0]))
@@ -537,7 +565,6 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     except ConfigError as e:
         _say(str(e))
         return FAILURE
-    status = 0
     for note in found.notes:
         _say(str(note))
     for error in found.errors:

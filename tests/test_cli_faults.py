@@ -395,3 +395,30 @@ def test_filter_expressions_keep_python_syntax():
     found = [Diagnostic("pkg/a.py", 1, 1, "black", "would reformat"), Diagnostic("b.py", 2, 0, "isort", "x")]
     kept = filters.include(found, [r"(?P<dir>pkg)/(?=a)a\.py:\d+:(?P=dir)?"])
     assert kept == found[:1]
+
+
+# --- 4. path arguments the system cannot look at ----------------------------------------------
+
+
+def test_a_path_longer_than_name_max_is_one_line_and_the_others_are_checked(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    long = "b" * 300 + ".py"
+    proc = lintgate(repo, long, "app.py")
+    assert proc.returncode == 3
+    assert proc.stdout == FINDINGS.format(w="\u26a0\ufe0f")
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: {'b' * 38}...{'b' * 35}.py: file name too long\n" + SUMMARY
+    )
+
+
+def test_a_path_longer_than_path_max_alone_is_one_line(tmp_path):
+    long = "d/" * 3000
+    proc = lintgate(tmp_path, "--no-config", long)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"lintgate: {'d/' * 19}...{'d/' * 19}: file name too long\n"
+
+
+def test_a_path_with_a_nul_byte_is_refused_by_argv_itself(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--no-config", "a\x00b.py"]) == 2
+    assert capsys.readouterr().err == "lintgate: a\\000b.py: embedded null byte\n"
