@@ -573,6 +573,13 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
         from lintgate import fix
 
+        imports, exports, _ = args.cache_specs
+        if exports:  # a CI step that expects the export must not pass without it
+            _say("--export-cache: nothing exported: --fix and --diff do not use the cache")
+            status |= FAILURE
+        if imports:
+            _warn("--import-cache: nothing imported: --fix and --diff do not use the cache")
+
         result = fix.run(found.files, project, config, write=not args.diff)
         with _stdout_writes():
             status |= fix.emit(result, sys.stdout.buffer, sys.stderr)

@@ -422,3 +422,35 @@ def test_a_path_with_a_nul_byte_is_refused_by_argv_itself(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--no-config", "a\x00b.py"]) == 2
     assert capsys.readouterr().err == "lintgate: a\\000b.py: embedded null byte\n"
+
+
+# --- 10. a cache export that cannot happen is said, bit 2 -------------------------------------
+
+
+def test_an_export_with_the_cache_inside_the_tree_is_an_error(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    dest = tmp_path / "export"
+    cache = repo / ".cache"
+    proc = lintgate(
+        repo, "--export-cache", f"type=local,dest={dest}", env={"LINTGATE_CACHE_DIR": str(cache)}
+    )
+    assert proc.returncode == 3
+    assert proc.stdout == FINDINGS.format(w="\u26a0\ufe0f")
+    assert normalize_stderr(proc.stderr) == (
+        f"lintgate: warning: cache directory {cache} is inside the tree being checked ({repo}); "
+        "running without the cache (use --cache-dir elsewhere)\n"
+        "lintgate: --export-cache: no cache to export (see the warning above)\n" + SUMMARY
+    )
+    assert not dest.exists()
+
+
+def test_an_export_with_fix_is_an_error(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    dest = tmp_path / "export"
+    proc = lintgate(repo, "--fix", "--export-cache", f"type=local,dest={dest}")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(
+        "lintgate: --export-cache: nothing exported: --fix and --diff do not use the cache\n"
+    )
+    assert not dest.exists()
+    assert (repo / "app.py").read_text() == "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"

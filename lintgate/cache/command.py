@@ -114,12 +114,12 @@ class CacheRun:
                     f"cache directory {directory} is inside the tree being checked ({tree}); "
                     "running without the cache (use --cache-dir elsewhere)"
                 )
-                return cls(None, [], warn)
+                return cls(None, exports, warn)  # finish() says the exports are not made
         try:
             store = Store(directory, warn=warn)
         except CacheError as e:
             warn(f"{e}; running without the cache")
-            return cls(None, [], warn)
+            return cls(None, exports, warn)
         if imports:
             from lintgate.cache import oci  # tarfile and gzip: only when asked
         for spec in imports:
