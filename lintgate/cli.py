@@ -30,6 +30,7 @@ from lintgate.config import (
     shadowed_config_files,
 )
 from lintgate.config.duration import parse_duration
+from lintgate.config.usage import OneLineParser, UsageError
 from lintgate.discovery import git_top
 
 FINDINGS = 1
@@ -46,22 +47,10 @@ class _LinterAction(argparse.Action):
         namespace.linter_actions = actions
 
 
-class UsageError(Exception):
-    """A command-line usage error; `str(error)` is argparse's one-line message."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error raises UsageError (main prints it as one line, exit 2)
-    instead of printing the whole usage block and exiting."""
-
-    def error(self, message: str):  # type: ignore[override]
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style).
     Its usage errors raise UsageError."""
-    p = _Parser(
+    p = OneLineParser(
         prog="lintgate",
         description="Check a Python repository with isort and black (and more) in one run.",
     )
@@ -297,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except UsageError as e:
-        _say(f"error: {e} (see lintgate --help)")
+        _say(e.line(), prefix="")
         return FAILURE
     except BrokenPipeError:
         # the reader went away (`lintgate | head`): stop quietly, as Unix filters do

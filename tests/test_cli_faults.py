@@ -454,3 +454,12 @@ def test_an_export_with_fix_is_an_error(tmp_path):
     )
     assert not dest.exists()
     assert (repo / "app.py").read_text() == "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"
+
+
+def test_cache_usage_errors_are_one_line_too(tmp_path):
+    proc = lintgate(tmp_path, "cache", "prune", "--older-than")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate cache prune: error: argument --older-than: expected one argument "
+        "(see lintgate cache prune --help)\n"
+    )

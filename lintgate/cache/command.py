@@ -157,7 +157,9 @@ class CacheRun:
 
 def build_cache_parser() -> argparse.ArgumentParser:
     """The parser of `lintgate cache status|prune --older-than AGE|clean`."""
-    p = argparse.ArgumentParser(
+    from lintgate.config.usage import OneLineParser  # usage errors: one line (cli.main)
+
+    p = OneLineParser(
         prog="lintgate cache", description="Inspect or trim lintgate's result cache."
     )
     p.add_argument(
@@ -189,19 +191,20 @@ def cache_main(argv: Sequence[str]) -> int:
         resolve_cache_dir,
     )
     from lintgate.cache.store import DB_NAME
+    from lintgate.report.terminal import escape_controls  # text from outside: one line
 
     args = build_cache_parser().parse_args(list(argv))
     directory = resolve_cache_dir(args.cache_dir)
 
     def warn(message: str) -> None:
-        print(f"lintgate: warning: {message}", file=sys.stderr)
+        print(f"lintgate: warning: {escape_controls(message)}", file=sys.stderr)
 
     age = None
     if args.command == "prune":
         try:
             age = parse_age(args.older_than)
         except ValueError as e:
-            print(f"lintgate cache: --older-than: {e}", file=sys.stderr)
+            print(f"lintgate cache: --older-than: {escape_controls(str(e))}", file=sys.stderr)
             return 2
     if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
         if args.command == "status":
@@ -220,6 +223,6 @@ def cache_main(argv: Sequence[str]) -> int:
                 n = store.clean()
                 print(f"removed {n} entries from {directory}")
     except CacheError as e:
-        print(f"lintgate cache: {e}", file=sys.stderr)
+        print(f"lintgate cache: {escape_controls(str(e))}", file=sys.stderr)
         return 2
     return 0
