@@ -463,3 +463,24 @@ def test_cache_usage_errors_are_one_line_too(tmp_path):
         "lintgate cache prune: error: argument --older-than: expected one argument "
         "(see lintgate cache prune --help)\n"
     )
+
+
+def test_junit_stays_valid_xml_with_control_characters():
+    import xml.dom.minidom
+
+    from lintgate.diagnostic import Diagnostic
+    from lintgate.report import ReportContext, get_renderer
+
+    found = [Diagnostic("a\x01.py", 1, 1, "black", "x" + HOSTILE + "\x00")]
+    out = get_renderer("junit")(found, ReportContext(files=("a\x01.py",), linters=("black",)))
+    failure = xml.dom.minidom.parseString(out.encode()).getElementsByTagName("failure")[0]
+    assert failure.getAttribute("message") == "x\n::error ::x\\033[2J\\000"
+    assert failure.firstChild.data == '"a\\001.py":1:1:warning: x\n::error ::x\\033[2J\\000 (black)'
+
+
+def test_escape_controls():
+    from lintgate.report.terminal import escape_controls
+
+    assert escape_controls("plain \\ text é") == "plain \\ text é"
+    assert escape_controls("a\nb\tc\x1b[2J\x7f\x9b\x00") == "a\\nb\\tc\\033[2J\\177\\233\\000"
+    assert escape_controls("a\nb\x1b", keep="\n") == "a\nb\\033"

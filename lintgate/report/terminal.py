@@ -37,14 +37,15 @@ def _escape(match: re.Match[str]) -> str:
     return _NAMED.get(c) or f"\\{ord(c):03o}"
 
 
-def escape_controls(text: str) -> str:
+def escape_controls(text: str, keep: str = "") -> str:
     """`text` with every control character (C0, DEL, C1) written as a C-style escape, as git
     quotes a path: `\\n`, `\\t`, `\\r`, ESC as `\\033`, others in octal (`\\177`). Other
     characters, backslashes included, are kept, so text without controls is unchanged and
-    one message stays one line."""
+    one message stays one line. The characters of `keep` (e.g. "\\t\\n\\r" for XML text,
+    where they are data) are kept too."""
     if _CONTROL.search(text) is None:
         return text
-    return _CONTROL.sub(_escape, text)
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
 def signs_for(encoding: str | None) -> dict[str, str]:
