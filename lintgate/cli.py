@@ -389,8 +389,11 @@ def _main(argv: list[str] | None) -> int:
         _say(str(e))
         return FAILURE
     if args.print_config:
+        from lintgate.report.terminal import is_utf
+
         with _stdout_writes():
-            print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+            utf = is_utf(getattr(sys.stdout, "encoding", None))  # else \u escapes: valid JSON
+            print(json.dumps(config.to_file(), indent=2, ensure_ascii=not utf))
             sys.stdout.flush()
         return 0
     from lintgate.cache.command import CacheRun, CacheUsageError
@@ -461,6 +464,7 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     returns one-line errors for report files that cannot be written."""
     from lintgate.config.inputs import open_report
     from lintgate.report import get_renderer
+    from lintgate.report.terminal import for_stream
 
     errors = []
     stdout = stdout or sys.stdout
@@ -469,7 +473,7 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
         text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with _stdout_writes():
-                stdout.write(text)
+                stdout.write(for_stream(text, name, to_stdout.encoding))
                 stdout.flush()
             continue
         try:

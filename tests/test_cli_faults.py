@@ -484,3 +484,30 @@ def test_escape_controls():
     assert escape_controls("plain \\ text é") == "plain \\ text é"
     assert escape_controls("a\nb\tc\x1b[2J\x7f\x9b\x00") == "a\\nb\\tc\\033[2J\\177\\233\\000"
     assert escape_controls("a\nb\x1b", keep="\n") == "a\nb\\033"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "checkstyle", "junit"])
+def test_machine_formats_stay_valid_on_an_ascii_stdout(tmp_path, fmt):
+    repo = copy_repo("both", tmp_path / "repo")
+    override = {"MessageOverride": {"black": "d\u00e9j\u00e0 \U0001f600 {message}"}}
+    (repo / "lintgate.json").write_text(json.dumps(override))
+    plain = lintgate(repo, "--format", fmt)
+    ascii_ = lintgate(repo, "--format", fmt, env={"PYTHONIOENCODING": "ascii"})
+    assert (plain.returncode, ascii_.returncode) == (1, 1)
+    assert ascii_.stdout.isascii()
+    if fmt in ("json", "sarif"):
+        assert json.loads(ascii_.stdout) == json.loads(plain.stdout)
+    else:
+        import xml.dom.minidom
+
+        assert (
+            xml.dom.minidom.parseString(ascii_.stdout.encode()).toxml()
+            == xml.dom.minidom.parseString(plain.stdout.encode()).toxml()
+        )
+
+
+def test_print_config_stays_valid_json_on_an_ascii_stdout(tmp_path):
+    (tmp_path / "lintgate.json").write_text(json.dumps({"Skip": ["d\u00e9j\u00e0"]}))
+    proc = lintgate(tmp_path, "--print-config", env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["Skip"] == ["d\u00e9j\u00e0"]

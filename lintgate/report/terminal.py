@@ -87,3 +87,39 @@ def register_output_errors() -> None:
     any other character the encoding lacks becomes a backslash escape (`\\xe9`, `\\u2192`),
     so that printing never raises. Registering again is harmless (the same function)."""
     codecs.register_error(OUTPUT_ERRORS, _output_errors)
+
+
+# Formats whose text is data for a program: escaped in their own syntax, never by backslashes.
+_JSON_FORMATS = ("json", "sarif")
+_XML_FORMATS = ("checkstyle", "junit")
+
+
+def is_utf(encoding: str | None) -> bool:
+    """True when `encoding` (None: UTF-8) is a UTF encoding, which holds every character."""
+    try:
+        return codecs.lookup(encoding or "utf-8").name.startswith("utf")
+    except LookupError:
+        return False
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a JSON escape is UTF-16: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def for_stream(text: str, format_name: str, encoding: str | None) -> str:
+    """The report `text` of `format_name` made fit for a stream of `encoding` (None: UTF-8):
+    unchanged for a UTF encoding; else the non-ASCII characters of a JSON format (json, sarif)
+    become `\\\\uXXXX` escapes and those of an XML format (checkstyle, junit) character
+    references, so that the document stays valid (both declare UTF-8, which ASCII is part
+    of). Other formats are left to the stream's error handler (OUTPUT_ERRORS)."""
+    if is_utf(encoding) or text.isascii():
+        return text
+    if format_name in _JSON_FORMATS:
+        return re.sub(r"[^\x00-\x7f]", _json_escape, text)
+    if format_name in _XML_FORMATS:
+        return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return text
