@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import errno
 import json
 import os
 import signal
@@ -486,22 +487,26 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
 
 def _unusable_paths(args: argparse.Namespace, cwd: Path) -> list[str]:
     """Take the path arguments that cannot even be looked at (a name longer than NAME_MAX or
-    PATH_MAX, a permission denied on the way) out of `args.paths`; returns one line for each,
-    naming the path (shortened past 80 characters) and the system's reason. A missing path is
-    left in: discovery reports it. isort, too, reports such a path and checks the others;
-    black refuses the whole run."""
+    PATH_MAX, a NUL byte) out of `args.paths`; returns one line for each, naming the path
+    (shortened past 80 characters) and the system's reason. Other problems (a missing path, a
+    link loop) are left to discovery, which reports them. isort, too, reports such a path and
+    checks the others; black refuses the whole run."""
     kept, errors = [], []
     for path in args.paths:
         try:
-            os.stat(os.path.join(cwd, path))
-        except (FileNotFoundError, NotADirectoryError):
-            kept.append(path)
-        except (OSError, ValueError) as e:  # ValueError: a NUL byte
-            why = getattr(e, "strerror", None) or str(e)
-            shown = path if len(path) <= 80 else f"{path[:38]}...{path[-38:]}"
-            errors.append(f"{shown}: {why[:1].lower()}{why[1:]}")
+            os.lstat(os.path.join(cwd, path))
+        except OSError as e:
+            if e.errno != errno.ENAMETOOLONG:
+                kept.append(path)
+                continue
+            why = e.strerror or str(e)
+        except ValueError as e:  # a NUL byte
+            why = str(e)
         else:
             kept.append(path)
+            continue
+        shown = path if len(path) <= 80 else f"{path[:38]}...{path[-38:]}"
+        errors.append(f"{shown}: {why[:1].lower()}{why[1:]}")
     args.paths = kept
     return errors
 
