@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from helpers import copy_repo, lintgate, normalize_stderr
@@ -114,7 +111,10 @@ def test_signs_are_kept_for_utf8(tmp_path):
 
 def test_error_sign_falls_back_and_unencodable_text_is_escaped(tmp_path):
     repo = copy_repo("both", tmp_path / "repo")
-    config = {"Severity": {"black": "error"}, "MessageOverride": {"black": "d\u00e9j\u00e0 \u2192 {message}"}}
+    config = {
+        "Severity": {"black": "error"},
+        "MessageOverride": {"black": "d\u00e9j\u00e0 \u2192 {message}"},
+    }
     (repo / "lintgate.json").write_text(json.dumps(config))
     proc = lintgate(repo, env={"PYTHONIOENCODING": "ascii"})
     assert proc.returncode == 1
@@ -175,7 +175,9 @@ def test_a_deadline_too_long_is_one_usage_line(tmp_path, value, shown):
     assert proc.stderr == f"lintgate: --deadline: invalid duration {shown}: {LONGEST}\n"
     (tmp_path / "lintgate.json").write_text(json.dumps({"Deadline": value}))
     proc = lintgate(tmp_path)
-    assert proc.stderr == f"lintgate: lintgate.json: Deadline: invalid duration {shown}: {LONGEST}\n"
+    assert (
+        proc.stderr == f"lintgate: lintgate.json: Deadline: invalid duration {shown}: {LONGEST}\n"
+    )
     assert proc.returncode == 2
 
 
@@ -294,7 +296,11 @@ def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path, flag, 
     name = make(tmp_path / "input")
     proc = lintgate(repo, flag, name, timeout=20)
     assert (proc.returncode, proc.stdout) == (2, "")
-    shown = f"{name}: cannot read" if flag == "--config" else f"--new-from-patch: cannot read patch {name}"
+    shown = (
+        f"{name}: cannot read"
+        if flag == "--config"
+        else f"--new-from-patch: cannot read patch {name}"
+    )
     assert proc.stderr == f"lintgate: {shown}: is {kind}, not a regular file\n"
 
 
@@ -334,17 +340,12 @@ def test_a_report_fifo_with_a_reader_gets_the_report(tmp_path):
     repo = copy_repo("both", tmp_path / "repo")
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, there before lintgate
     try:
-        # a reader that opened the FIFO (cat blocks in open() until lintgate opens it too)
-        proc = None
-        import time
-
-        time.sleep(0.2)
         proc = lintgate(repo, "--output", f"gometalinter={fifo}", timeout=20)
-        out, _ = reader.communicate(timeout=20)
+        out = os.read(reader, 65536)  # the report is far below a pipe's buffer
     finally:
-        reader.kill()
+        os.close(reader)
     assert proc.returncode == 1, proc.stderr
     assert out.decode() == (
         "app.py:1:1:warning: imports are incorrectly sorted and/or formatted (isort)\n"
@@ -392,7 +393,10 @@ def test_filter_expressions_keep_python_syntax():
     from lintgate import filters
     from lintgate.diagnostic import Diagnostic
 
-    found = [Diagnostic("pkg/a.py", 1, 1, "black", "would reformat"), Diagnostic("b.py", 2, 0, "isort", "x")]
+    found = [
+        Diagnostic("pkg/a.py", 1, 1, "black", "would reformat"),
+        Diagnostic("b.py", 2, 0, "isort", "x"),
+    ]
     kept = filters.include(found, [r"(?P<dir>pkg)/(?=a)a\.py:\d+:(?P=dir)?"])
     assert kept == found[:1]
 

@@ -159,9 +159,7 @@ def build_cache_parser() -> argparse.ArgumentParser:
     """The parser of `lintgate cache status|prune --older-than AGE|clean`."""
     from lintgate.config.usage import OneLineParser  # usage errors: one line (cli.main)
 
-    p = OneLineParser(
-        prog="lintgate cache", description="Inspect or trim lintgate's result cache."
-    )
+    p = OneLineParser(prog="lintgate cache", description="Inspect or trim lintgate's result cache.")
     p.add_argument(
         "--cache-dir",
         metavar="DIR",

@@ -61,9 +61,7 @@ def compile_template(template: str) -> LineTemplate:
     spec (`{line:{col}}`).
     """
     if len(template) > MAX_LENGTH:
-        raise ValueError(
-            f"bad template {_shorten(template)}: longer than {MAX_LENGTH} characters"
-        )
+        raise ValueError(f"bad template {_shorten(template)}: longer than {MAX_LENGTH} characters")
     if "{{" in template:
         return _compile_go(template)
     return _compile_python(template)

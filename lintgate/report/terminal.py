@@ -20,7 +20,10 @@ __all__ = [
     "PLAIN_SIGNS",
     "SIGNS",
     "register_output_errors",
-    "escape_controls", "printable", "signs_for"]
+    "escape_controls",
+    "printable",
+    "signs_for",
+]
 
 # The signs of the text format, and the plain words used when the output cannot encode them.
 SIGNS = {"warning": "\u26a0\ufe0f", "error": "\u274c"}
