@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
-
-import regex
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from lintgate.diagnostic import ERROR, SEVERITIES, Diagnostic, render_gometalinter
 from lintgate.report.template import compile_template
+
+if TYPE_CHECKING:
+    import regex
 
 __all__ = [
     "SORT_KEYS",
@@ -92,6 +93,8 @@ def compile_regex(pattern: str) -> regex.Pattern[str]:
     `re`-compatible mode (VERSION0), which can stop a search after a timeout: the flavour of
     Exclude and Include. Raises re.error (`re`'s message) for a bad expression."""
     re.compile(pattern)
+    import regex  # only for a run that has Exclude or Include
+
     try:
         return regex.compile(pattern, regex.VERSION0)
     except regex.error as e:  # pragma: no cover - re accepted it
