@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import errno
 import json
 import os
 import signal
@@ -32,6 +31,10 @@ from lintgate.config import (
 )
 from lintgate.config.duration import parse_duration
 from lintgate.config.usage import OneLineParser, UsageError
+from lintgate.console import internal_error
+from lintgate.console import say as _say
+from lintgate.console import tolerant_streams, unusable_paths
+from lintgate.console import warn as _warn
 from lintgate.discovery import git_top
 
 FINDINGS = 1
@@ -283,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
     `cache` is given as `./cache`.
     """
-    restore = _tolerant_stdout()
+    restore = tolerant_streams()
     try:
         return _main(argv)
     except UsageError as e:
@@ -298,55 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
         return FAILURE
     except Exception as e:  # a bug: one line, and the traceback only when asked for
-        _internal_error(e)
+        internal_error(e)
         return FAILURE
     finally:
         restore()
-
-
-# An internal error's message is cut to this many characters: it has to stay one line.
-_INTERNAL_MESSAGE_MAX = 500
-
-
-def _internal_error(e: Exception) -> None:
-    """Report an unexpected exception (a bug in lintgate) as the one line
-    `lintgate: internal error: TYPE: MESSAGE; please report it`, preceded by the traceback
-    when LINTGATE_DEBUG=1 is set. Exit status 2 whatever was printed before (bit 2: lintgate
-    could not do its job; findings already printed do not add bit 1)."""
-    if os.environ.get("LINTGATE_DEBUG") == "1":
-        import traceback
-
-        traceback.print_exception(e, file=sys.stderr)
-    message = str(e)
-    if len(message) > _INTERNAL_MESSAGE_MAX:
-        message = message[: _INTERNAL_MESSAGE_MAX - 3] + "..."
-    _say(f"internal error: {type(e).__name__}: {message}; please report it")
-
-
-def _tolerant_stdout():
-    """Make sys.stdout and sys.stderr write what their encoding cannot hold as escapes
-    (report.terminal.OUTPUT_ERRORS: a file name's undecodable bytes as they were, other
-    characters as `\\u2192`) instead of raising UnicodeEncodeError (stdout with
-    PYTHONIOENCODING=ascii or LANG=C); returns the function that restores them."""
-    from lintgate.report.terminal import OUTPUT_ERRORS, register_output_errors
-
-    register_output_errors()
-    previous = []
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        errors = getattr(stream, "errors", None)
-        if reconfigure is None or errors is None:
-            continue  # not a text file (a test's capture object): leave it
-        with contextlib.suppress(ValueError, OSError):
-            reconfigure(errors=OUTPUT_ERRORS)
-            previous.append((reconfigure, errors))
-
-    def restore() -> None:
-        for reconfigure, errors in previous:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors=errors)
-
-    return restore
 
 
 class _StdoutFailed(Exception):
@@ -485,45 +443,6 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     return errors
 
 
-def _unusable_paths(args: argparse.Namespace, cwd: Path) -> list[str]:
-    """Take the path arguments that cannot even be looked at (a name longer than NAME_MAX or
-    PATH_MAX, a NUL byte) out of `args.paths`; returns one line for each, naming the path
-    (shortened past 80 characters) and the system's reason. Other problems (a missing path, a
-    link loop) are left to discovery, which reports them. isort, too, reports such a path and
-    checks the others; black refuses the whole run."""
-    kept, errors = [], []
-    for path in args.paths:
-        try:
-            os.lstat(os.path.join(cwd, path))
-        except OSError as e:
-            if e.errno != errno.ENAMETOOLONG:
-                kept.append(path)
-                continue
-            why = e.strerror or str(e)
-        except ValueError as e:  # a NUL byte
-            why = str(e)
-        else:
-            kept.append(path)
-            continue
-        shown = path if len(path) <= 80 else f"{path[:38]}...{path[-38:]}"
-        errors.append(f"{shown}: {why[:1].lower()}{why[1:]}")
-    args.paths = kept
-    return errors
-
-
-def _warn(message: str) -> None:
-    _say(f"warning: {message}")
-
-
-def _say(message: str, prefix: str = "lintgate: ") -> None:
-    """Print one line to stderr: `prefix` and `message`, its control characters escaped
-    (report.terminal.escape_controls): the one place lintgate's own stderr lines are written,
-    so that text from outside (an exception's, a registry's, a file name) stays one line."""
-    from lintgate.report.terminal import escape_controls
-
-    print(prefix + escape_controls(message), file=sys.stderr)
-
-
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     from lintgate import discovery, filters, newcode, runner
     from lintgate.cache.command import CacheRun
@@ -536,7 +455,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         _say(str(e))
         return FAILURE
     status = 0
-    for message in _unusable_paths(args, cwd):
+    for message in unusable_paths(args, cwd):
         _say(message)
         status |= FAILURE
     if status and not args.paths:
