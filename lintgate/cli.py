@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -29,6 +30,11 @@ from lintgate.config import (
     shadowed_config_files,
 )
 from lintgate.config.duration import parse_duration
+from lintgate.config.usage import OneLineParser, UsageError
+from lintgate.console import internal_error
+from lintgate.console import say as _say
+from lintgate.console import tolerant_streams, unusable_paths
+from lintgate.console import warn as _warn
 from lintgate.discovery import git_top
 
 FINDINGS = 1
@@ -46,8 +52,9 @@ class _LinterAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style)."""
-    p = argparse.ArgumentParser(
+    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style).
+    Its usage errors raise UsageError."""
+    p = OneLineParser(
         prog="lintgate",
         description="Check a Python repository with isort and black (and more) in one run.",
     )
@@ -191,9 +198,7 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         except ValueError as e:
             raise ConfigError(f"--deadline: {e}") from None
     if args.concurrency is not None:
-        if args.concurrency < 0:
-            raise ConfigError("--concurrency: expected a whole number >= 0 (0: one per CPU)")
-        config.concurrency = args.concurrency
+        config.concurrency = KEYS["Concurrency"](args.concurrency, "--concurrency")
     if args.format is not None:
         config.format = KEYS["Format"](args.format, "--format")
     if args.sort:
@@ -281,16 +286,25 @@ def main(argv: list[str] | None = None) -> int:
     `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
     `cache` is given as `./cache`.
     """
+    restore = tolerant_streams()
     try:
         return _main(argv)
+    except UsageError as e:
+        _say(e.line(), prefix="")
+        return FAILURE
     except BrokenPipeError:
         # the reader went away (`lintgate | head`): stop quietly, as Unix filters do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return FAILURE
     except _StdoutFailed as e:  # e.g. `lintgate > /dev/full`
-        print(f"lintgate: stdout: cannot write: {e}", file=sys.stderr)
+        _say(f"stdout: cannot write: {e}")
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
         return FAILURE
+    except Exception as e:  # a bug: one line, and the traceback only when asked for
+        internal_error(e)
+        return FAILURE
+    finally:
+        restore()
 
 
 class _StdoutFailed(Exception):
@@ -331,11 +345,14 @@ def _main(argv: list[str] | None) -> int:
         if (args.fix or args.diff) and (args.new_from_rev or args.new_from_patch):
             raise ConfigError("--fix and --diff fix whole files: not with --new-from-rev/-patch")
     except ConfigError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     if args.print_config:
+        from lintgate.report.terminal import is_utf
+
         with _stdout_writes():
-            print(json.dumps(config.to_file(), indent=2, ensure_ascii=False))
+            utf = is_utf(getattr(sys.stdout, "encoding", None))  # else \u escapes: valid JSON
+            print(json.dumps(config.to_file(), indent=2, ensure_ascii=not utf))
             sys.stdout.flush()
         return 0
     from lintgate.cache.command import CacheRun, CacheUsageError
@@ -343,7 +360,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         args.cache_specs = CacheRun.parse(args)
     except CacheUsageError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
     previous = _stop_on_signals()
     try:
@@ -351,7 +368,7 @@ def _main(argv: list[str] | None) -> int:
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
         word = "terminated" if signum == signal.SIGTERM else "interrupted"
-        print(f"lintgate: {word}", file=sys.stderr)
+        _say(word)
         return 128 + signum
     finally:
         for signum, handler in previous.items():
@@ -404,26 +421,26 @@ def _new_code(args: argparse.Namespace, cwd: Path):
 def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
     """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
     returns one-line errors for report files that cannot be written."""
+    from lintgate.config.inputs import open_report
     from lintgate.report import get_renderer
+    from lintgate.report.terminal import for_stream
 
     errors = []
     stdout = stdout or sys.stdout
+    to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
     for name, path in outputs:
-        text = get_renderer(name)(diagnostics, context)
+        text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with _stdout_writes():
-                stdout.write(text)
+                stdout.write(for_stream(text, name, to_stdout.encoding))
                 stdout.flush()
             continue
         try:
-            Path(path).write_text(text, encoding="utf-8")
+            with open_report(path) as f:
+                f.write(text)
         except OSError as e:
             errors.append(f"{path}: cannot write report: {e.strerror}")
     return errors
-
-
-def _warn(message: str) -> None:
-    print(f"lintgate: warning: {message}", file=sys.stderr)
 
 
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
@@ -435,8 +452,14 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     try:
         changes = _new_code(args, cwd)
     except ValueError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
+    status = 0
+    for message in unusable_paths(args, cwd):
+        _say(message)
+        status |= FAILURE
+    if status and not args.paths:
+        return status
     settings_path = None
     if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
         first = os.path.abspath(os.path.join(cwd, args.paths[0]))
@@ -451,22 +474,28 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in found.files)])
         broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
         for error in broken:
-            print(f"lintgate: {error}", file=sys.stderr)
+            _say(str(error))
         if broken:
             return FAILURE
     try:
         check_reports_spare_sources(outputs, found.files)
     except ConfigError as e:
-        print(f"lintgate: {e}", file=sys.stderr)
+        _say(str(e))
         return FAILURE
-    status = 0
     for note in found.notes:
-        print(f"lintgate: {note}", file=sys.stderr)
+        _say(str(note))
     for error in found.errors:
-        print(f"lintgate: {error}", file=sys.stderr)
+        _say(str(error))
         status |= FAILURE
     if args.fix or args.diff:  # what remains is reported as usual; --diff owns stdout
         from lintgate import fix
+
+        imports, exports, _ = args.cache_specs
+        if exports:  # a CI step that expects the export must not pass without it
+            _say("--export-cache: nothing exported: --fix and --diff do not use the cache")
+            status |= FAILURE
+        if imports:
+            _warn("--import-cache: nothing imported: --fix and --diff do not use the cache")
 
         result = fix.run(found.files, project, config, write=not args.diff)
         with _stdout_writes():
@@ -490,13 +519,17 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             warn=_warn,
         )
         for error in cache.finish():
-            print(f"lintgate: {error}", file=sys.stderr)
+            _say(str(error))
             status |= FAILURE
     diagnostics = result.diagnostics
     if changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
         diagnostics = newcode.keep_new(diagnostics, changes, spans)
-    diagnostics = filters.apply(diagnostics, config.filter_options())
+    try:
+        diagnostics = filters.apply(diagnostics, config.filter_options())
+    except ValueError as e:  # an Exclude or Include expression that backtracks without end
+        _say(str(e))
+        return status | FAILURE
     unchecked = set(result.unchecked)
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
@@ -505,23 +538,21 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     report_to = sys.stderr if args.diff else sys.stdout
     errors = result.errors + _write_reports(outputs, diagnostics, context, report_to)
     for error in errors:
-        print(f"lintgate: {error}", file=sys.stderr)
+        _say(str(error))
     if errors:
         status |= FAILURE
     if result.unchecked:
-        print(
-            f"lintgate: deadline passed after {result.seconds:.2f}s; "
-            f"{len(result.unchecked)} file(s) not checked:",
-            file=sys.stderr,
+        _say(
+            f"deadline passed after {result.seconds:.2f}s; "
+            f"{len(result.unchecked)} file(s) not checked:"
         )
         for path in result.unchecked:
-            print(f"  {path}", file=sys.stderr)
+            _say(f"  {path}", prefix="")
         status |= FAILURE
     if diagnostics and not args.diff:  # --diff: bit 1 means "there is a diff" (fix.emit)
         status |= FINDINGS
-    print(
-        f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
-        f"{result.cached} from cache, {result.seconds:.2f}s",
-        file=sys.stderr,
+    _say(
+        f"{result.files} files checked, {len(diagnostics)} findings, "
+        f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status

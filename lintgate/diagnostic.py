@@ -76,10 +76,14 @@ def quote_path(path: str) -> str:
     return f'"{escaped}"'
 
 
-def render_text(d: Diagnostic) -> str:
+def render_text(d: Diagnostic, signs: dict[str, str] | None = None) -> str:
     """`path:line:col: ⚠️ message (linter)`, or ❌ for an error: the default `text` line
-    (the path quoted by `quote_path`)."""
-    mark = "\u274c" if d.severity == ERROR else "\u26a0\ufe0f"
+    (the path quoted by `quote_path`). `signs` maps "warning" and "error" to other signs
+    (lintgate.report.terminal.PLAIN_SIGNS for an output that cannot encode these)."""
+    if signs is not None:
+        mark = signs[ERROR if d.severity == ERROR else WARNING]
+    else:
+        mark = "\u274c" if d.severity == ERROR else "\u26a0\ufe0f"
     return f"{quote_path(d.path)}:{d.line}:{d.col}: {mark} {d.message} ({d.linter})"
 
 

@@ -10,11 +10,15 @@ linter names before Aggregate joins them.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from lintgate.diagnostic import ERROR, SEVERITIES, Diagnostic, render_gometalinter
 from lintgate.report.template import compile_template
+
+if TYPE_CHECKING:
+    import regex
 
 __all__ = [
     "SORT_KEYS",
@@ -44,7 +48,8 @@ SORT_KEYS = {
 class FilterOptions:
     """The filter settings, named after gometalinter's config keys.
 
-    exclude / include: regular expressions (Python `re` syntax, searched anywhere in the line);
+    exclude / include: regular expressions (Python `re` syntax, compiled by the `regex` module,
+        searched anywhere in the line, all of them within MATCH_SECONDS);
     severity: linter name -> "warning" or "error";
     message_override: linter name -> line template (see lintgate.report.template);
     sort: sort keys (see SORT_KEYS), or ("none",); empty means the default order of DESIGN.md
@@ -77,36 +82,88 @@ class FilterOptions:
         )
 
 
-def _compile(patterns: Iterable[str], key: str) -> list[re.Pattern[str]]:
+# The time all Exclude and Include expressions of a run may take together, in seconds. Go's
+# RE2 (gometalinter's) matches in linear time; Python's backtracking engines can take years
+# on an expression such as `(a|aa)+$`, so the matching is bounded instead.
+MATCH_SECONDS = 5.0
+
+
+def compile_regex(pattern: str) -> regex.Pattern[str]:
+    """`pattern`, which must be valid for Python's `re`, compiled by the `regex` module in its
+    `re`-compatible mode (VERSION0), which can stop a search after a timeout: the flavour of
+    Exclude and Include. Raises re.error (`re`'s message) for a bad expression."""
+    re.compile(pattern)
+    import regex  # only for a run that has Exclude or Include
+
+    try:
+        return regex.compile(pattern, regex.VERSION0)
+    except regex.error as e:  # pragma: no cover - re accepted it
+        raise re.error(str(e)) from None
+
+
+def _compile(patterns: Iterable[str], key: str) -> list[regex.Pattern[str]]:
     compiled = []
     for pattern in patterns:
         try:
-            compiled.append(re.compile(pattern))
+            compiled.append(compile_regex(pattern))
         except re.error as e:
             raise ValueError(f"{key}: bad regular expression {pattern!r}: {e}") from None
     return compiled
 
 
-def exclude(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diagnostic]:
+def _matcher(patterns: Iterable[str], key: str, deadline: float | None):
+    """A function from a diagnostic to True when its gometalinter line matches any of
+    `patterns`, or None when there are none. It raises ValueError naming `key` and the
+    expression once the matching has gone on past `deadline` (time.monotonic(); None: from
+    now, MATCH_SECONDS)."""
+    regexes = _compile(patterns, key)
+    if not regexes:
+        return None
+    until = time.monotonic() + MATCH_SECONDS if deadline is None else deadline
+
+    def matches(d: Diagnostic) -> bool:
+        line = render_gometalinter(d)
+        for r in regexes:
+            try:
+                if r.search(line, timeout=max(until - time.monotonic(), 1e-6)):
+                    return True
+            except TimeoutError:
+                raise ValueError(
+                    f"{key}: regular expression {r.pattern!r} took more than "
+                    f"{MATCH_SECONDS:g}s to match the findings (nested quantifiers such as "
+                    "(a+)+ backtrack without end: rewrite it)"
+                ) from None
+        return False
+
+    return matches
+
+
+def exclude(
+    diagnostics: list[Diagnostic], patterns: Iterable[str], deadline: float | None = None
+) -> list[Diagnostic]:
     """Drop every diagnostic whose gometalinter line (`render_gometalinter`) matches any of the
     regular expressions `patterns` (searched, not anchored, as Go's MatchString).
 
-    Mirrors gometalinter's `--exclude`. Raises ValueError for a bad expression."""
-    regexes = _compile(patterns, "Exclude")
-    if not regexes:
+    Mirrors gometalinter's `--exclude`. Raises ValueError for a bad expression, or one that
+    runs past `deadline` (see `_matcher`)."""
+    matches = _matcher(patterns, "Exclude", deadline)
+    if matches is None:
         return list(diagnostics)
-    return [d for d in diagnostics if not any(r.search(render_gometalinter(d)) for r in regexes)]
+    return [d for d in diagnostics if not matches(d)]
 
 
-def include(diagnostics: list[Diagnostic], patterns: Iterable[str]) -> list[Diagnostic]:
+def include(
+    diagnostics: list[Diagnostic], patterns: Iterable[str], deadline: float | None = None
+) -> list[Diagnostic]:
     """Keep only the diagnostics whose gometalinter line matches at least one of `patterns`;
     all of them when `patterns` is empty.
 
-    Mirrors gometalinter's `--include`. Raises ValueError for a bad expression."""
-    regexes = _compile(patterns, "Include")
-    if not regexes:
+    Mirrors gometalinter's `--include`. Raises ValueError for a bad expression, or one that
+    runs past `deadline` (see `_matcher`)."""
+    matches = _matcher(patterns, "Include", deadline)
+    if matches is None:
         return list(diagnostics)
-    return [d for d in diagnostics if any(r.search(render_gometalinter(d)) for r in regexes)]
+    return [d for d in diagnostics if matches(d)]
 
 
 def override_severity(
@@ -192,11 +249,13 @@ def apply(diagnostics: list[Diagnostic], options: FilterOptions) -> list[Diagnos
     Exclude, Include, Aggregate, Sort, Errors. Returns the diagnostics to report, in order.
 
     Raises ValueError (one line, naming the key) for a bad expression, template, severity or
-    sort key, whether or not any diagnostic would have used it."""
+    sort key, whether or not any diagnostic would have used it, and for Exclude and Include
+    expressions that take more than MATCH_SECONDS together."""
     result = override_message(diagnostics, options.message_override)
     result = override_severity(result, options.severity)
-    result = exclude(result, options.exclude)
-    result = include(result, options.include)
+    deadline = time.monotonic() + MATCH_SECONDS  # one budget for both
+    result = exclude(result, options.exclude, deadline)
+    result = include(result, options.include, deadline)
     if options.aggregate:
         result = aggregate(result)
     result = sort(result, options.sort)

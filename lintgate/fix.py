@@ -517,8 +517,10 @@ def emit(result: FixRun, stdout, stderr) -> int:
     for diff in result.diffs:
         stdout.write(diff)
     stdout.flush()
+    from lintgate.report.terminal import escape_controls  # a note may quote a linter's text
+
     for note in result.notes:
-        print(f"lintgate: {note}", file=stderr)
+        print(f"lintgate: {escape_controls(note)}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
     return 0 if result.write or not result.diffs else 1

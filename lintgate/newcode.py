@@ -150,12 +150,15 @@ def read_patch(
     Its paths are relative to `top` (git diff's are relative to the top of the work tree,
     whatever directory it ran in); with `top` and `cwd` (absolute directories) they come out
     relative to `cwd`, as diagnostics' paths are. An empty patch (no change) is fine.
-    Raises ValueError (one line) when it cannot be read, is malformed, or is not a patch at
+    Raises ValueError (one line) when it cannot be read, is not a regular file (a FIFO would
+    block), is larger than config.inputs.PATCH_MAX_BYTES, is malformed, or is not a patch at
     all (text without any `diff `, `--- ` or `+++ ` line)."""
+    from lintgate.config.inputs import PATCH_MAX_BYTES, read_input
+
     try:
-        text = Path(path).read_bytes().decode("utf-8", "surrogateescape")
-    except OSError as e:
-        raise ValueError(f"cannot read patch {path}: {e.strerror}") from None
+        text = read_input(str(path), PATCH_MAX_BYTES).decode("utf-8", "surrogateescape")
+    except ValueError as e:
+        raise ValueError(f"cannot read patch {path}: {e}") from None
     if text.strip() and not _DIFF_HEADER.search(text):
         raise ValueError(f"not a patch: {path} has no diff header (a 'diff', '---' or '+++' line)")
     lines = parse_diff(text, strip)

@@ -122,12 +122,12 @@ class CacheRun:
                     f"cache directory {directory} is inside the tree being checked ({tree}); "
                     "running without the cache (use --cache-dir elsewhere)"
                 )
-                return cls(None, [], warn)
+                return cls(None, exports, warn)  # finish() says the exports are not made
         try:
             store = Store(directory, warn=warn)
         except CacheError as e:
             warn(f"{e}; running without the cache")
-            return cls(None, [], warn)
+            return cls(None, exports, warn)
         if imports:
             from lintgate.cache import oci  # tarfile and gzip: only when asked
         trusted = None
@@ -191,7 +191,9 @@ def _keygen(path: Path) -> int:
 
 def build_cache_parser() -> argparse.ArgumentParser:
     """The parser of `lintgate cache status|prune --older-than AGE|clean|keygen FILE`."""
-    p = argparse.ArgumentParser(
+    from lintgate.config.usage import OneLineParser  # usage errors: one line (cli.main)
+
+    p = OneLineParser(
         prog="lintgate cache",
         description="Inspect or trim lintgate's result cache; make a signing key pair.",
     )
@@ -226,6 +228,7 @@ def cache_main(argv: Sequence[str]) -> int:
         resolve_cache_dir,
     )
     from lintgate.cache.store import DB_NAME, check_directory
+    from lintgate.report.terminal import escape_controls  # text from outside: one line
 
     args = build_cache_parser().parse_args(list(argv))
     if args.command == "keygen":
@@ -236,19 +239,19 @@ def cache_main(argv: Sequence[str]) -> int:
     directory = resolve_cache_dir(args.cache_dir)
 
     def warn(message: str) -> None:
-        print(f"lintgate: warning: {message}", file=sys.stderr)
+        print(f"lintgate: warning: {escape_controls(message)}", file=sys.stderr)
 
     age = None
     if args.command == "prune":
         try:
             age = parse_age(args.older_than)
         except ValueError as e:
-            print(f"lintgate cache: --older-than: {e}", file=sys.stderr)
+            print(f"lintgate cache: --older-than: {escape_controls(str(e))}", file=sys.stderr)
             return 2
     try:
         check_directory(directory)  # a regular file there is an error, not an empty cache
     except CacheError as e:
-        print(f"lintgate cache: {e}", file=sys.stderr)
+        print(f"lintgate cache: {escape_controls(str(e))}", file=sys.stderr)
         return 2
     if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
         if args.command == "status":
@@ -267,6 +270,6 @@ def cache_main(argv: Sequence[str]) -> int:
                 n = store.clean()
                 print(f"removed {n} entries from {directory}")
     except CacheError as e:
-        print(f"lintgate cache: {e}", file=sys.stderr)
+        print(f"lintgate cache: {escape_controls(str(e))}", file=sys.stderr)
         return 2
     return 0

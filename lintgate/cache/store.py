@@ -200,26 +200,16 @@ def resolve_cache_dir(
 
 def parse_age(text: str) -> float:
     """A duration like "30d", "12h", "90m", "45s" or "1d12h" (Go-style units s, m, h, d;
-    decimals allowed) in seconds. Raises ValueError with a one-line message otherwise.
+    decimals allowed) in seconds: lintgate.config.duration's syntax with the unit d.
+    Raises ValueError with a one-line message otherwise.
     """
-    units = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-    s = text.strip()
-    total, number, seen = 0.0, "", False
-    for ch in s:
-        if ch.isdigit() or ch == ".":
-            number += ch
-        elif ch in units and number:
-            try:
-                total += float(number) * units[ch]
-            except ValueError:
-                break
-            number, seen = "", True
-        else:
-            break
-    else:
-        if seen and not number:
-            return total
-    raise ValueError(f"invalid age {text!r}: use a number and a unit s, m, h or d, e.g. 30d")
+    from lintgate.config.duration import parse_duration
+
+    try:
+        return parse_duration(text.strip(), days=True)
+    except ValueError as e:
+        why = "too long" if "longer than" in str(e) else "use a number and a unit s, m, h or d"
+        raise ValueError(f"invalid age {text[:40]!r}: {why}, e.g. 30d") from None
 
 
 class Store:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -150,9 +149,13 @@ def _skip(value: Any, where: str) -> list[str]:
 
 
 def _regexes(value: Any, where: str) -> list[str]:
+    import re
+
+    from lintgate.filters import compile_regex
+
     for pattern in _strings(value, where):
         try:
-            re.compile(pattern)
+            compile_regex(pattern)
         except re.error as e:
             raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
     return value
@@ -173,9 +176,15 @@ def _deadline(value: Any, where: str) -> float:
         raise ConfigError(f"{where}: {e}") from None
 
 
+# The most worker processes a run may ask for (a typo's 10**18 would fork until memory ends).
+MAX_CONCURRENCY = 1024
+
+
 def _concurrency(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where}: expected a whole number >= 0 (0: one per CPU)")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CONCURRENCY:
+        raise ConfigError(
+            f"{where}: expected a whole number from 0 to {MAX_CONCURRENCY} (0: one per CPU)"
+        )
     return value
 
 
@@ -291,13 +300,15 @@ def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
     Raises ConfigError naming the file (as `display`, default the path) for unreadable files,
     invalid JSON, an unknown key (with the nearest valid one), or a value of the wrong type.
     """
+    from lintgate.config.inputs import CONFIG_MAX_BYTES, read_input
+
     where = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{where}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+        text = read_input(str(path), CONFIG_MAX_BYTES).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{where}: cannot read: {e}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{where}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
     except RecursionError:  # json's decoder recurses once per `[` or `{`
@@ -310,6 +321,18 @@ def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
             raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, list(KEYS))}")
         typed[key] = KEYS[key](value, f"{where}: {key}")
     return typed
+
+
+class _HugeInt(str):
+    """A JSON integer of more than _INT_DIGITS digits, kept as its text: no key takes one,
+    and converting it would cost time (Python refuses more than 4300 digits)."""
+
+
+_INT_DIGITS = 18
+
+
+def _json_int(text: str) -> int | _HugeInt:
+    return _HugeInt(text) if len(text.lstrip("-")) > _INT_DIGITS else int(text)
 
 
 def apply_file(config: Config, keys: dict[str, Any]) -> None:

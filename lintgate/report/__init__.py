@@ -28,7 +28,9 @@ class ReportContext:
         order (junit writes one test case per file, files without findings included);
     linters: the enabled linter names (sarif writes one rule per linter);
     tool_name, tool_version, information_uri: how the tool names itself (sarif's tool.driver,
-        junit's suite name).
+        junit's suite name);
+    encoding: the encoding of the stream the report goes to, None for UTF-8 (a file): the
+        text format prints plain words for the signs it cannot encode (report.terminal).
     """
 
     files: tuple[str, ...] = ()
@@ -36,6 +38,7 @@ class ReportContext:
     tool_name: str = "lintgate"
     tool_version: str = __version__
     information_uri: str = INFORMATION_URI
+    encoding: str | None = None
 
 
 Renderer = Callable[[list[Diagnostic], ReportContext], str]

@@ -4,7 +4,8 @@ One `<testsuites>` holding one `<testsuite>` named after the tool; one `<testcas
 checked file (classname the tool, name the path), passing when the file has no finding;
 one `<failure>` per finding: `message` the finding's message, `type` the linter, the text the
 gometalinter line. `tests` counts files, `failures` counts findings (as junitparser counts
-them). No times: the same findings give the same bytes.
+them). No times: the same findings give the same bytes. Control characters other than tab,
+newline and CR are escaped (report.terminal): XML 1.0 does not allow them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import xml.etree.ElementTree as ET
 
 from lintgate.diagnostic import Diagnostic, render_gometalinter
 from lintgate.report import ReportContext
+from lintgate.report.terminal import escape_controls
+
+_XML_KEEPS = "\t\n\r"
 
 
 def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
@@ -32,10 +36,15 @@ def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
         case = ET.SubElement(
             suite,
             "testcase",
-            {"classname": context.tool_name, "name": path, "file": path},
+            {"classname": context.tool_name, "name": _xml(path), "file": _xml(path)},
         )
         for d in ds:
-            failure = ET.SubElement(case, "failure", {"message": d.message, "type": d.linter})
-            failure.text = render_gometalinter(d)
+            attrs = {"message": _xml(d.message), "type": _xml(d.linter)}
+            failure = ET.SubElement(case, "failure", attrs)
+            failure.text = _xml(render_gometalinter(d))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml(text: str) -> str:
+    return escape_controls(text, keep=_XML_KEEPS)

@@ -29,6 +29,17 @@ LineTemplate = Callable[[Diagnostic], str]
 _Node = Union[str, "_Field", "_If"]
 
 
+# Bounds of a template (a line of a report; each bound is far above any real use).
+MAX_LENGTH = 4096
+MAX_WIDTH = 1000
+MAX_NESTING = 50
+_NUMBER = re.compile(r"\d+")
+
+
+def _shorten(template: str) -> str:
+    return repr(template if len(template) <= 60 else template[:57] + "...")
+
+
 class _Field(str):
     """A `{{.Field}}` action; the string is the Diagnostic attribute name."""
 
@@ -44,27 +55,48 @@ _FIELD = re.compile(r"\.([A-Za-z_]\w*)")
 def compile_template(template: str) -> LineTemplate:
     """Compile `template` into a function from a Diagnostic to its line (no newline added).
 
-    Raises ValueError with a one-line message for a syntax error or an unknown field.
+    Raises ValueError with a one-line message for a syntax error, an unknown field, or a
+    template over the bounds that keep rendering cheap: MAX_LENGTH characters, MAX_WIDTH for
+    a width or precision, MAX_NESTING nested `{{if}}`s, no replacement field inside a format
+    spec (`{line:{col}}`).
     """
+    if len(template) > MAX_LENGTH:
+        raise ValueError(f"bad template {_shorten(template)}: longer than {MAX_LENGTH} characters")
     if "{{" in template:
         return _compile_go(template)
     return _compile_python(template)
 
 
 def render_lines(diagnostics: list[Diagnostic], line: LineTemplate) -> str:
-    """One line per diagnostic, each ended by a newline (gometalinter prints them so)."""
-    return "".join(line(d) + "\n" for d in diagnostics)
+    """One line per diagnostic, each ended by a newline (gometalinter prints them so); the
+    control characters of each path, message and linter are escaped (report.terminal), so
+    that a finding cannot forge another line."""
+    from lintgate.report.terminal import escape_controls, printable
+
+    return "".join(
+        line(printable(d._replace(path=escape_controls(d.path)))) + "\n" for d in diagnostics
+    )
 
 
 def _compile_python(template: str) -> LineTemplate:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as e:
-        raise ValueError(f"bad format template {template!r}: {e}") from None
-    for _, name, _, _ in parsed:
+        raise ValueError(f"bad format template {_shorten(template)}: {e}") from None
+    for _, name, spec, _ in parsed:
+        if spec and "{" in spec:
+            raise ValueError(
+                f"bad format template {_shorten(template)}: a replacement field inside the "
+                f"format spec of {{{name}}} is not supported"
+            )
+        if spec and any(len(n) > 4 or int(n) > MAX_WIDTH for n in _NUMBER.findall(spec)):
+            raise ValueError(
+                f"bad format template {_shorten(template)}: width or precision over {MAX_WIDTH} "
+                f"for {{{name}}}"
+            )
         if name is not None and name not in FIELDS:
             raise ValueError(
-                f"bad format template {template!r}: unknown field {{{name}}} "
+                f"bad format template {_shorten(template)}: unknown field {{{name}}} "
                 f"(fields: {', '.join(FIELDS)})"
             )
 
@@ -74,7 +106,7 @@ def _compile_python(template: str) -> LineTemplate:
     try:  # a bad format spec only shows when formatting
         render(Diagnostic("a.py", 1, 1, "linter", "message"))
     except (ValueError, TypeError) as e:
-        raise ValueError(f"bad format template {template!r}: {e}") from None
+        raise ValueError(f"bad format template {_shorten(template)}: {e}") from None
     return render
 
 
@@ -96,10 +128,10 @@ def _compile_go(template: str) -> LineTemplate:
     rest = template[pos:]
     tokens.append((False, rest.lstrip() if trim_next else rest))
     if "{{" in rest:
-        raise ValueError(f"bad template {template!r}: unclosed action")
+        raise ValueError(f"bad template {_shorten(template)}: unclosed action")
 
     def bad(why: str) -> ValueError:
-        return ValueError(f"bad template {template!r}: {why}")
+        return ValueError(f"bad template {_shorten(template)}: {why}")
 
     def field(expr: str) -> str:
         m = _FIELD.fullmatch(expr)
@@ -122,6 +154,8 @@ def _compile_go(template: str) -> LineTemplate:
         elif text.startswith("/*") and text.endswith("*/"):
             continue
         elif text.startswith("if ") or text.startswith("if\t"):
+            if len(stack) >= MAX_NESTING:
+                raise bad(f"more than {MAX_NESTING} nested {{{{if}}}}s")
             stack.append((field(text[2:].strip()), [], [], False))
             current = stack[-1][1]
         elif text == "else":

@@ -1,0 +1,102 @@
+"""lintgate's own lines on stderr, and stdout and stderr made safe to write to.
+
+Every `lintgate: ...` line of a run goes through `say` (control characters escaped, so text
+from outside stays one line); `tolerant_streams` makes an encoding that lacks a character
+write an escape instead of raising; `internal_error` is the one line of a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["internal_error", "say", "tolerant_streams", "unusable_paths", "warn"]
+
+
+# An internal error's message is cut to this many characters: it has to stay one line.
+INTERNAL_MESSAGE_MAX = 500
+
+
+def internal_error(e: Exception) -> None:
+    """Report an unexpected exception (a bug in lintgate) as the one line
+    `lintgate: internal error: TYPE: MESSAGE; please report it`, preceded by the traceback
+    when LINTGATE_DEBUG=1 is set. Exit status 2 whatever was printed before (bit 2: lintgate
+    could not do its job; findings already printed do not add bit 1)."""
+    if os.environ.get("LINTGATE_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(e, file=sys.stderr)
+    message = str(e)
+    if len(message) > INTERNAL_MESSAGE_MAX:
+        message = message[: INTERNAL_MESSAGE_MAX - 3] + "..."
+    say(f"internal error: {type(e).__name__}: {message}; please report it")
+
+
+def tolerant_streams() -> Callable[[], None]:
+    """Make sys.stdout and sys.stderr write what their encoding cannot hold as escapes
+    (report.terminal.OUTPUT_ERRORS: a file name's undecodable bytes as they were, other
+    characters as `\\u2192`) instead of raising UnicodeEncodeError (stdout with
+    PYTHONIOENCODING=ascii or LANG=C); returns the function that restores them."""
+    from lintgate.report.terminal import OUTPUT_ERRORS, register_output_errors
+
+    register_output_errors()
+    previous = []
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        errors = getattr(stream, "errors", None)
+        if reconfigure is None or errors is None:
+            continue  # not a text file (a test's capture object): leave it
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors=OUTPUT_ERRORS)
+            previous.append((reconfigure, errors))
+
+    def restore() -> None:
+        for reconfigure, errors in previous:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=errors)
+
+    return restore
+
+
+def unusable_paths(args: argparse.Namespace, cwd: Path) -> list[str]:
+    """Take the path arguments that cannot even be looked at (a name longer than NAME_MAX or
+    PATH_MAX, a NUL byte) out of `args.paths`; returns one line for each, naming the path
+    (shortened past 80 characters) and the system's reason. Other problems (a missing path, a
+    link loop) are left to discovery, which reports them. isort, too, reports such a path and
+    checks the others; black refuses the whole run."""
+    kept, errors = [], []
+    for path in args.paths:
+        try:
+            os.lstat(os.path.join(cwd, path))
+        except OSError as e:
+            if e.errno != errno.ENAMETOOLONG:
+                kept.append(path)
+                continue
+            why = e.strerror or str(e)
+        except ValueError as e:  # a NUL byte
+            why = str(e)
+        else:
+            kept.append(path)
+            continue
+        shown = path if len(path) <= 80 else f"{path[:38]}...{path[-38:]}"
+        errors.append(f"{shown}: {why[:1].lower()}{why[1:]}")
+    args.paths = kept
+    return errors
+
+
+def warn(message: str) -> None:
+    say(f"warning: {message}")
+
+
+def say(message: str, prefix: str = "lintgate: ") -> None:
+    """Print one line to stderr: `prefix` and `message`, its control characters escaped
+    (report.terminal.escape_controls): the one place lintgate's own stderr lines are written,
+    so that text from outside (an exception's, a registry's, a file name) stays one line."""
+    from lintgate.report.terminal import escape_controls
+
+    print(prefix + escape_controls(message), file=sys.stderr)
