@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--deadline", metavar="DURATION", help='stop after this long, e.g. "90s", "8m"')
     p.add_argument(
+        "--file-deadline",
+        metavar="DURATION",
+        help='stop checking one file after this long, "0" for never (default "2m")',
+    )
+    p.add_argument(
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
     )
     # Reports and what counts (issue 7).
@@ -190,6 +195,11 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
             config.deadline = parse_duration(args.deadline)
         except ValueError as e:
             raise ConfigError(f"--deadline: {e}") from None
+    if args.file_deadline is not None:
+        try:
+            config.file_deadline = parse_duration(args.file_deadline)
+        except ValueError as e:
+            raise ConfigError(f"--file-deadline: {e}") from None
     if args.concurrency is not None:
         if args.concurrency < 0:
             raise ConfigError("--concurrency: expected a whole number >= 0 (0: one per CPU)")
@@ -486,6 +496,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             warn_unmatched=config.warn_unmatched_directive,
             store=cache.store,
             warn=_warn,
+            file_deadline=config.file_deadline,
         )
         for error in cache.finish():
             print(f"lintgate: {error}", file=sys.stderr)

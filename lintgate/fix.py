@@ -35,6 +35,7 @@ from typing import Callable, NamedTuple
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.linters.base import ParseError, Project
+from lintgate.executor import Lost, injected_fault
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
 from lintgate.source import Source, decode
 
@@ -240,6 +241,7 @@ class Fixer:
 
     def __call__(self, item: tuple[str, str]) -> FileFix:
         path, display = item
+        injected_fault(display)
         return self.fix(Path(path), display)
 
     def _kept(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -485,10 +487,14 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         concurrency,
         config.deadline,
         cost=lambda item: file_size(item[0]),
+        task_limit=config.file_deadline,
     )
     finished = {order[j] for j in done}
     results: list[FileFix] = []
     for j, result in done.items():
+        if isinstance(result, Lost):  # its worker died or ran over FileDeadline
+            shown = items[order[j]][1]
+            result = FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"])
         results.append(result)
         for other in lead[order[j]]:
             shown = items[other][1]
