@@ -108,7 +108,8 @@ def parent_alive(parent: int) -> bool:
 def injected_fault(name: str) -> None:
     """Test-only: when the environment variable LINTGATE_TEST_FAULT is `ACTION:NAME` and
     `name` (a display path) is NAME, do ACTION in this worker: `segv` (kill itself with
-    SIGSEGV), `kill` (SIGKILL), `hang` (sleep for an hour), `raise` (RuntimeError)."""
+    SIGSEGV), `kill` (SIGKILL), `hang` (sleep for an hour), `stubborn` (ignore SIGTERM, then
+    sleep), `raise` (RuntimeError)."""
     spec = os.environ.get(FAULT_ENV)
     if not spec or ":" not in spec:
         return
@@ -120,6 +121,9 @@ def injected_fault(name: str) -> None:
     elif action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "hang":
+        time.sleep(3600)
+    elif action == "stubborn":  # deaf to SIGTERM, as a worker stuck in native code may seem
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         time.sleep(3600)
     elif action == "raise":
         raise RuntimeError("injected fault")
