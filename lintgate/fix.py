@@ -22,9 +22,11 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import errno as _errno
 import os
 import signal
 import stat
+import sys
 import tempfile
 import time
 import warnings
@@ -35,7 +37,7 @@ from typing import Callable, NamedTuple
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.linters.base import ParseError, Project
-from lintgate.executor import Lost, injected_fault
+from lintgate.executor import Lost, injected_fault, parent_alive
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
 from lintgate.source import Source, decode
 
@@ -142,20 +144,53 @@ def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
 
 
 class ChangedMeanwhile(Exception):
-    """The file's bytes changed on disk while it was being fixed."""
+    """The file changed on disk while it was being fixed."""
 
 
-def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+class Identity(NamedTuple):
+    """What says a file is still the one read: device, inode, size, mtime and ctime (ns)."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> Identity:
+        """The identity of a stat result."""
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def read_with_identity(path: Path) -> tuple[bytes, Identity]:
+    """The bytes of `path` and its Identity, taken from one open file; raises OSError, or
+    ChangedMeanwhile when the file changed while it was read."""
+    with open(path, "rb") as f:
+        before = Identity.of(os.fstat(f.fileno()))
+        data = f.read()
+        if Identity.of(os.fstat(f.fileno())) != before:
+            raise ChangedMeanwhile()
+    return data, before
+
+
+def write_atomic(
+    path: Path, data: bytes, expected: bytes, identity: Identity | None = None
+) -> None:
     """Replace the contents of `path` by `data`, atomically: a temporary file in the same
-    directory, fsync, the original's mode (and owner when allowed), then `os.replace` and an
+    directory, fsync, the original's mode (and owner when allowed), then a rename and an
     fsync of the directory. Refuses a file that is not writable (as black and isort fail on
-    it) and one whose bytes are no longer `expected`. A crash at any moment leaves `path`
-    either as it was or wholly `data`. Raises OSError or ChangedMeanwhile.
+    it) and one that is no longer what was read: its bytes are not `expected`, or its
+    `identity` (from read_with_identity; None: bytes only) differs. The last check and the
+    rename leave no window on Linux: the new file is exchanged with the old one
+    (renameat2 RENAME_EXCHANGE), the old one is checked once more under its new name, and an
+    edit that landed meanwhile is exchanged back. Elsewhere the check is immediately before
+    os.replace. A crash at any moment leaves `path` either as it was or wholly `data`.
+    Raises OSError or ChangedMeanwhile.
 
-    SIGTERM (pool.terminate() at the deadline) and SIGINT are held back while it runs and
+    SIGTERM (the pool stopping its workers) and SIGINT are held back while it runs and
     delivered when it returns, so neither leaves a temporary file behind."""
     with _signals_held():
-        _write_atomic(path, data, expected)
+        _write_atomic(path, data, expected, identity)
 
 
 @contextlib.contextmanager
@@ -174,7 +209,7 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, expected: bytes, identity: Identity | None) -> None:
     st = os.stat(path)
     if not os.access(path, os.W_OK):
         raise PermissionError(13, "Permission denied")
@@ -190,17 +225,70 @@ def _write_atomic(path: Path, data: bytes, expected: bytes) -> None:
                 os.chown(tmp, st.st_uid, st.st_gid)
             except OSError:
                 pass
-        if path.read_bytes() != expected:
-            raise ChangedMeanwhile()
-        os.replace(tmp, path)
+        checked = _unchanged(path, expected, identity)
+        if _exchange(tmp, path):
+            # `tmp` names the old file now: the one checked, unchanged since (its ctime moves
+            # with the rename itself), else an edit came in between: it goes back
+            if not _still(Path(tmp), checked, expected):
+                _exchange(tmp, path)
+                raise ChangedMeanwhile()
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:  # leave no temporary file behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    _sync_directory(path.parent)
+
+
+def _unchanged(path: Path, expected: bytes, identity: Identity | None) -> Identity:
+    """The Identity of `path` when it still holds `expected` (and is still `identity`, when
+    given); raises ChangedMeanwhile otherwise."""
     try:
-        dirfd = os.open(path.parent, os.O_RDONLY)
+        data, now = read_with_identity(path)
+    except FileNotFoundError:
+        raise ChangedMeanwhile() from None
+    if data != expected or (identity is not None and now != identity):
+        raise ChangedMeanwhile()
+    return now
+
+
+def _still(path: Path, checked: Identity, expected: bytes) -> bool:
+    try:
+        data, now = read_with_identity(path)
+    except (OSError, ChangedMeanwhile):
+        return False
+    same = now._replace(ctime_ns=0) == checked._replace(ctime_ns=0)
+    return same and data == expected
+
+
+def _exchange(a: str, b: Path) -> bool:
+    """Swap the files named `a` and `b` atomically (Linux renameat2 RENAME_EXCHANGE); False
+    when this system or file system cannot (then nothing happened)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (_errno.EINVAL, _errno.ENOSYS, _errno.EOPNOTSUPP, _errno.EPERM):
+        return False  # e.g. a file system without RENAME_EXCHANGE: os.replace does it
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def _sync_directory(directory: Path) -> None:
+    try:
+        dirfd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -228,16 +316,33 @@ class Fixer:
 
     project: the run's Project; enabled: linter names in pipeline order; warn_unmatched: as
     the check's; options: lintgate.filters.FilterOptions of the run (what counts as found);
-    write: False for --diff (compute, never write).
+    write: False for --diff (compute, never write); parent: the pid of the lintgate process
+    that started this worker (None: no check), see `orphaned`.
     """
 
-    def __init__(self, project: Project, enabled, warn_unmatched: bool, options, write: bool):
+    def __init__(
+        self,
+        project: Project,
+        enabled,
+        warn_unmatched: bool,
+        options,
+        write: bool,
+        parent: int | None = None,
+    ):
+        self.parent = parent
         self.checker = Checker(project, list(enabled), warn_unmatched)
         self.project = project
         self.options = replace(options, aggregate=False, sort=("none",))
         # whether every finding of a fixer's linter is kept (no filter can drop one)
         self._keeps_all = not (options.exclude or options.include or options.errors)
         self.write = write
+
+    def orphaned(self) -> bool:
+        """Whether this is a worker whose lintgate process is gone (checked before each write;
+        on Linux the kernel ends such workers already, lintgate.executor)."""
+        if self.parent is None or os.getpid() == self.parent:
+            return False
+        return not parent_alive(self.parent)
 
     def __call__(self, item: tuple[str, str]) -> FileFix:
         path, display = item
@@ -261,7 +366,10 @@ class Fixer:
             result.diagnostics, result.errors = checked.diagnostics, checked.errors
             return result
         try:
-            raw = target.read_bytes()
+            raw, identity = read_with_identity(target)
+        except ChangedMeanwhile:
+            result.errors.append(f"{display}: changed while being fixed, left as it is now")
+            return result
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
@@ -301,8 +409,10 @@ class Fixer:
         if data == raw:
             return result
         if self.write:
+            if self.orphaned():
+                raise SystemExit(1)  # lintgate is gone: write nothing more (the worker ends)
             try:
-                write_atomic(target, data, raw)
+                write_atomic(target, data, raw, identity)
             except ChangedMeanwhile:
                 result.errors.append(f"{display}: changed while being fixed, left as it is now")
                 return result
@@ -467,6 +577,7 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         config.warn_unmatched_directive,
         config.filter_options(),
         write,
+        os.getpid(),
     )
     concurrency = effective_concurrency(config)
     # A link and its target (or two links to one file) are one file: fixed once, through the

@@ -286,9 +286,11 @@ def _run_pool(checker, project, enabled, items, concurrency, limit, file_limit) 
         task_limit=file_limit,
     )
     return [
-        Done(items[i].display, None, None, {}, [lost_message(items[i].display, answer)])
-        if isinstance(answer, Lost)
-        else answer
+        (
+            Done(items[i].display, None, None, {}, [lost_message(items[i].display, answer)])
+            if isinstance(answer, Lost)
+            else answer
+        )
         for i, answer in done.items()
     ]
 

@@ -111,11 +111,17 @@ def test_a_deadline_that_does_not_fire_changes_nothing_on_500_files(tmp_path, jo
 @pytest.mark.parametrize("jobs", ["1", "2", "4"])
 def test_a_deadline_that_does_not_fire_changes_nothing_with_fix_and_diff(tmp_path, jobs):
     repos = [make_tree(tmp_path / name, 500) for name in ("plain", "deadline")]
-    diffs = [lintgate(r, "--no-config", "--diff", "-j", jobs, *x) for r, x in zip(repos, ([], ["--deadline", "10m"]))]
+    diffs = [
+        lintgate(r, "--no-config", "--diff", "-j", jobs, *x)
+        for r, x in zip(repos, ([], ["--deadline", "10m"]))
+    ]
     assert diffs[0].returncode == diffs[1].returncode == 1
     assert diffs[0].stdout == diffs[1].stdout
     assert normalize_stderr(diffs[0].stderr) == normalize_stderr(diffs[1].stderr)
-    fixes = [lintgate(r, "--no-config", "--fix", "-j", jobs, *x) for r, x in zip(repos, ([], ["--deadline", "10m"]))]
+    fixes = [
+        lintgate(r, "--no-config", "--fix", "-j", jobs, *x)
+        for r, x in zip(repos, ([], ["--deadline", "10m"]))
+    ]
     assert fixes[0].returncode == fixes[1].returncode == 0, fixes[1].stderr
     assert (fixes[0].stdout, normalize_stderr(fixes[0].stderr)) == (
         fixes[1].stdout,
@@ -181,7 +187,9 @@ def test_a_lost_worker_costs_one_file_and_sets_bit_2(tmp_path, spec, cause, mode
     repos = [make_tree(tmp_path / name, 40, dirty_every=1) for name in ("plain", "faulty")]
     extra = ["--fix"] if mode == "fix" else []
     plain = lintgate(repos[0], "--no-config", "-j", "2", *extra)
-    proc = lintgate(repos[1], "--no-config", "-j", "2", "--file-deadline", "1s", *extra, env=fault(spec))
+    proc = lintgate(
+        repos[1], "--no-config", "-j", "2", "--file-deadline", "1s", *extra, env=fault(spec)
+    )
     verb = "checking" if mode == "check" else "fixing"
     assert f"lintgate: f0007.py: {cause} while {verb}\n" in proc.stderr
     assert "Traceback" not in proc.stderr
