@@ -167,7 +167,14 @@ class Checker:
         nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
+        broken = False
         for index, name in enumerate(work.names):
+            if broken and name != "black":
+                # After a parse error only black's parser runs (the gate's syntax verdict is
+                # black's): another linter's result would not be reported, and one failing
+                # on the broken text (isort on a NUL byte) would be a tool error on a cold run
+                # only, as a warm run stops at the cached parse error.
+                continue
             module = linters.get("black" if name == SYNTAX else name)
             try:
                 settings = self.settings(module.NAME, directory)
@@ -180,6 +187,7 @@ class Checker:
                 outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
                 if "black" not in work.names[index + 1 :]:
                     break  # a parse error is the file's only finding; black's, when it runs
+                broken = True
 
             except _SettingsFailure as e:
                 if name != SYNTAX:
