@@ -36,8 +36,8 @@ from typing import Callable, NamedTuple
 
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic
-from lintgate.linters.base import ParseError, Project
 from lintgate.executor import Lost, injected_fault, parent_alive
+from lintgate.linters.base import ParseError, Project
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
 from lintgate.source import Source, decode
 
