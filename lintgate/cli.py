@@ -384,9 +384,10 @@ def _on_stop_signal(signum, frame):
 
 def _stop_on_signals() -> dict:
     """Make SIGTERM and SIGINT raise _Stopped in this (the parent) process, so the run unwinds
-    and runner.map_unordered's `finally` terminates the pool: its workers would otherwise go
-    on (and write files, with --fix) after lintgate is gone. Workers reset both signals
-    (runner._init_task). Returns the previous handlers ({} off the main thread)."""
+    and the pool's `finally` ends its workers (lintgate.executor.ForkPool: SIGTERM, SIGKILL
+    after a grace): they would otherwise go on (and write files, with --fix) after lintgate
+    is gone. Workers reset both signals. Returns the previous handlers ({} off the main
+    thread)."""
     previous = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         try:
