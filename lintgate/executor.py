@@ -21,6 +21,7 @@ pool). What it guarantees:
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import signal
@@ -302,6 +303,7 @@ class ForkPool(Generic[Item, Result]):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            faulthandler.disable()  # a crash is the parent's one line, not a dump on stderr
             work = self.make_worker()
             while True:
                 try:

@@ -320,3 +320,23 @@ def test_a_huge_concurrency_is_capped(tmp_path):
     proc = lintgate(repo, "--no-config", "-j", "100000")
     plain = lintgate(repo, "--no-config", "-j", "1")
     assert (proc.returncode, proc.stdout) == (plain.returncode, plain.stdout)
+
+
+@pytest.mark.parametrize("mode", [[], ["--fix"]])
+def test_a_file_that_crashes_a_native_parser_never_hangs_the_run(tmp_path, mode):
+    # 2,000 nested parentheses overflowed libcst's native parser's stack (SIGSEGV): the pool
+    # used to wait for that worker forever. Whether the parser crashes or reports it, the run
+    # ends and the other files are reported.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "deep.py").write_text("x = " + "(" * 2000 + "1" + ")" * 2000 + "\n")
+    (repo / "b.py").write_bytes(DIRTY)
+    proc = lintgate(repo, "--no-config", "-j", "1", *mode, timeout=120)
+    assert "Traceback" not in proc.stderr
+    died = [line for line in proc.stderr.splitlines() if "worker died" in line]
+    verb = "fixing" if mode else "checking"
+    assert died in ([], [f"lintgate: deep.py: worker died (signal SIGSEGV) while {verb}"])
+    if mode:
+        assert (repo / "b.py").read_bytes() == FIXED
+    else:
+        assert proc.stdout.startswith("b.py:1:1: ⚠️ imports are incorrectly sorted")
