@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lintgate import fix
+from lintgate import atomic, fix
 from lintgate.filters import FilterOptions
 from lintgate.linters.base import Project
 
@@ -34,7 +34,7 @@ def test_an_edit_between_the_last_check_and_the_rename_is_kept(tmp_path, monkeyp
     # check; before, it was overwritten and the file reported fixed
     path = tmp_path / "a.py"
     path.write_bytes(UNSORTED)
-    real = fix._exchange
+    real = atomic._exchange
     calls = []
 
     def edit_first(a, b):
@@ -43,7 +43,7 @@ def test_an_edit_between_the_last_check_and_the_rename_is_kept(tmp_path, monkeyp
         calls.append(a)
         return real(a, b)
 
-    monkeypatch.setattr(fix, "_exchange", edit_first)
+    monkeypatch.setattr(atomic, "_exchange", edit_first)
     with pytest.raises(fix.ChangedMeanwhile):
         fix.write_atomic(path, b"new\n", UNSORTED)
     assert len(calls) == 2  # exchanged, found the edit, exchanged back
