@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--file-deadline",
         metavar="DURATION",
-        help='stop checking one file after this long, "0" for never (default "2m")',
+        help='stop checking one file after this long, "0" for never (default "120s")',
     )
     p.add_argument(
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"

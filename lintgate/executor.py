@@ -364,7 +364,9 @@ def _signal(pid: int, signum: int) -> None:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g}s"
+    from lintgate.config.duration import format_duration  # as FileDeadline is written
+
+    return format_duration(value)
 
 
 def _one_line(error: BaseException) -> str:
