@@ -141,12 +141,16 @@ def _unchecked(stderr: str) -> list[str]:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2", "4"])
-@pytest.mark.parametrize("mode", ["check", "fix"])
+@pytest.mark.parametrize("mode", ["check", "fix", "diff"])
 def test_a_deadline_that_fires_keeps_the_findings_so_far_and_names_the_rest(tmp_path, jobs, mode):
     repo = make_tree(tmp_path / "repo", 500, dirty_every=1)
     before = snapshot(repo)
     env = fault("hang:f0250.py")  # the run cannot finish before the deadline
-    args = ["--no-config", "-j", jobs, "--deadline", "3s"] + (["--fix"] if mode == "fix" else [])
+    args = ["--no-config", "-j", jobs, "--deadline", "3s"] + {
+        "check": [],
+        "fix": ["--fix"],
+        "diff": ["--diff"],
+    }[mode]
     start = time.monotonic()
     proc = lintgate(repo, *args, env=env)
     assert time.monotonic() - start < 30
@@ -158,6 +162,12 @@ def test_a_deadline_that_fires_keeps_the_findings_so_far_and_names_the_rest(tmp_
         reported = {line.split(":")[0] for line in proc.stdout.splitlines()}
         assert reported and not reported & set(unchecked)
         assert reported | set(unchecked) == set(before)
+        assert proc.returncode == 3
+    elif mode == "diff":
+        diffed = set(re.findall(r"^diff --git a/(\S+) ", proc.stdout, re.MULTILINE))
+        assert diffed and not diffed & set(unchecked)
+        assert diffed | set(unchecked) == set(before)
+        assert snapshot(repo) == before
         assert proc.returncode == 3
     else:
         after = snapshot(repo)
