@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--deadline", metavar="DURATION", help='stop after this long, e.g. "90s", "8m"')
     p.add_argument(
+        "--file-deadline",
+        metavar="DURATION",
+        help='stop checking one file after this long, "0" for never (default "120s")',
+    )
+    p.add_argument(
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
     )
     # Reports and what counts (issue 7).
@@ -197,6 +202,11 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
             config.deadline = parse_duration(args.deadline)
         except ValueError as e:
             raise ConfigError(f"--deadline: {e}") from None
+    if args.file_deadline is not None:
+        try:
+            config.file_deadline = parse_duration(args.file_deadline)
+        except ValueError as e:
+            raise ConfigError(f"--file-deadline: {e}") from None
     if args.concurrency is not None:
         config.concurrency = KEYS["Concurrency"](args.concurrency, "--concurrency")
     if args.format is not None:
@@ -391,9 +401,10 @@ def _on_stop_signal(signum, frame):
 
 def _stop_on_signals() -> dict:
     """Make SIGTERM and SIGINT raise _Stopped in this (the parent) process, so the run unwinds
-    and runner.map_unordered's `finally` terminates the pool: its workers would otherwise go
-    on (and write files, with --fix) after lintgate is gone. Workers reset both signals
-    (runner._init_task). Returns the previous handlers ({} off the main thread)."""
+    and the pool's `finally` ends its workers (lintgate.executor.ForkPool: SIGTERM, SIGKILL
+    after a grace): they would otherwise go on (and write files, with --fix) after lintgate
+    is gone. Workers reset both signals. Returns the previous handlers ({} off the main
+    thread)."""
     previous = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         try:
@@ -517,6 +528,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
             warn_unmatched=config.warn_unmatched_directive,
             store=cache.store,
             warn=_warn,
+            file_deadline=config.file_deadline,
         )
         for error in cache.finish():
             _say(str(error))

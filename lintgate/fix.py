@@ -20,12 +20,8 @@ A file with a `syntax` or `encoding` finding is never touched. Findings a fixer 
 from __future__ import annotations
 
 import ast
-import contextlib
 import difflib
 import os
-import signal
-import stat
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -33,7 +29,10 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from lintgate import linters
+from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
+from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.executor import Lost, injected_fault, parent_alive
 from lintgate.linters.base import ParseError, Project
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
 from lintgate.source import Source, decode
@@ -44,7 +43,6 @@ FIXERS = ("imports", "isort", "black")  # the pipeline order
 PER_FINDING = ("imports",)
 BROKEN = ("syntax", "encoding")
 ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
-TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
 
 
 # --- the pure core ------------------------------------------------------------------------
@@ -137,79 +135,6 @@ def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
     return b"".join(out)
 
 
-# --- the file system edge -----------------------------------------------------------------
-
-
-class ChangedMeanwhile(Exception):
-    """The file's bytes changed on disk while it was being fixed."""
-
-
-def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
-    """Replace the contents of `path` by `data`, atomically: a temporary file in the same
-    directory, fsync, the original's mode (and owner when allowed), then `os.replace` and an
-    fsync of the directory. Refuses a file that is not writable (as black and isort fail on
-    it) and one whose bytes are no longer `expected`. A crash at any moment leaves `path`
-    either as it was or wholly `data`. Raises OSError or ChangedMeanwhile.
-
-    SIGTERM (pool.terminate() at the deadline) and SIGINT are held back while it runs and
-    delivered when it returns, so neither leaves a temporary file behind."""
-    with _signals_held():
-        _write_atomic(path, data, expected)
-
-
-@contextlib.contextmanager
-def _signals_held():
-    # A Python-level SIGTERM handler in pool workers can be swallowed (an exception raised in a
-    # finalizer is ignored), leaving pool.terminate() waiting on a live worker forever; a mask
-    # keeps the default disposition everywhere but in the write itself.
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = {signal.SIGTERM, signal.SIGINT}
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-def _write_atomic(path: Path, data: bytes, expected: bytes) -> None:
-    st = os.stat(path)
-    if not os.access(path, os.W_OK):
-        raise PermissionError(13, "Permission denied")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-            try:
-                os.chown(tmp, st.st_uid, st.st_gid)
-            except OSError:
-                pass
-        if path.read_bytes() != expected:
-            raise ChangedMeanwhile()
-        os.replace(tmp, path)
-    except BaseException:  # leave no temporary file behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dirfd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dirfd)
-    except OSError:  # some file systems cannot sync a directory; the rename is done anyway
-        pass
-    finally:
-        os.close(dirfd)
-
-
 @dataclass
 class FileFix(FileResult):
     """What fixing one file gave: FileResult's `diagnostics` (what remains: the check of the
@@ -227,10 +152,20 @@ class Fixer:
 
     project: the run's Project; enabled: linter names in pipeline order; warn_unmatched: as
     the check's; options: lintgate.filters.FilterOptions of the run (what counts as found);
-    write: False for --diff (compute, never write).
+    write: False for --diff (compute, never write); parent: the pid of the lintgate process
+    that started this worker (None: no check), see `orphaned`.
     """
 
-    def __init__(self, project: Project, enabled, warn_unmatched: bool, options, write: bool):
+    def __init__(
+        self,
+        project: Project,
+        enabled,
+        warn_unmatched: bool,
+        options,
+        write: bool,
+        parent: int | None = None,
+    ):
+        self.parent = parent
         self.checker = Checker(project, list(enabled), warn_unmatched)
         self.project = project
         self.options = replace(options, aggregate=False, sort=("none",))
@@ -238,8 +173,16 @@ class Fixer:
         self._keeps_all = not (options.exclude or options.include or options.errors)
         self.write = write
 
+    def orphaned(self) -> bool:
+        """Whether this is a worker whose lintgate process is gone (checked before each write;
+        on Linux the kernel ends such workers already, lintgate.executor)."""
+        if self.parent is None or os.getpid() == self.parent:
+            return False
+        return not parent_alive(self.parent)
+
     def __call__(self, item: tuple[str, str]) -> FileFix:
         path, display = item
+        injected_fault(display)
         return self.fix(Path(path), display)
 
     def _kept(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -259,7 +202,10 @@ class Fixer:
             result.diagnostics, result.errors = checked.diagnostics, checked.errors
             return result
         try:
-            raw = target.read_bytes()
+            raw, identity = read_with_identity(target)
+        except ChangedMeanwhile:
+            result.errors.append(f"{display}: changed while being fixed, left as it is now")
+            return result
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
@@ -299,8 +245,10 @@ class Fixer:
         if data == raw:
             return result
         if self.write:
+            if self.orphaned():
+                raise SystemExit(1)  # lintgate is gone: write nothing more (the worker ends)
             try:
-                write_atomic(target, data, raw)
+                write_atomic(target, data, raw, identity)
             except ChangedMeanwhile:
                 result.errors.append(f"{display}: changed while being fixed, left as it is now")
                 return result
@@ -465,6 +413,7 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         config.warn_unmatched_directive,
         config.filter_options(),
         write,
+        os.getpid(),
     )
     concurrency = effective_concurrency(config)
     # A link and its target (or two links to one file) are one file: fixed once, through the
@@ -485,10 +434,14 @@ def run(files: list[Path], project: Project, config, write: bool = True) -> FixR
         concurrency,
         config.deadline,
         cost=lambda item: file_size(item[0]),
+        task_limit=config.file_deadline,
     )
     finished = {order[j] for j in done}
     results: list[FileFix] = []
     for j, result in done.items():
+        if isinstance(result, Lost):  # its worker died or ran over FileDeadline
+            shown = items[order[j]][1]
+            result = FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"])
         results.append(result)
         for other in lead[order[j]]:
             shown = items[other][1]

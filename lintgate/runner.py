@@ -20,9 +20,9 @@ answered wholly from the cache builds no settings, so it imports neither isort n
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from typing import NamedTuple
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
+from lintgate.executor import Lost, injected_fault
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, decode
 
@@ -146,6 +147,7 @@ class Checker:
 
     def __call__(self, work: Work) -> Done:
         """`check`, for runner.map_unordered."""
+        injected_fault(work.display)
         return self.check(work)
 
     def check(self, work: Work) -> Done:
@@ -165,7 +167,14 @@ class Checker:
         nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
+        broken = False
         for index, name in enumerate(work.names):
+            if broken and name != "black":
+                # After a parse error only black's parser runs (the gate's syntax verdict is
+                # black's): another linter's result would not be reported, and one failing
+                # on the broken text (isort on a NUL byte) would be a tool error on a cold run
+                # only, as a warm run stops at the cached parse error.
+                continue
             module = linters.get("black" if name == SYNTAX else name)
             try:
                 settings = self.settings(module.NAME, directory)
@@ -178,6 +187,7 @@ class Checker:
                 outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
                 if "black" not in work.names[index + 1 :]:
                     break  # a parse error is the file's only finding; black's, when it runs
+                broken = True
 
             except _SettingsFailure as e:
                 if name != SYNTAX:
@@ -266,14 +276,36 @@ def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> lis
 # --- the process pool -------------------------------------------------------------------
 
 
-def _run_pool(checker, project, enabled, items, concurrency, limit) -> list[Done]:
+def _run_pool(checker, project, enabled, items, concurrency, limit, file_limit) -> list[Done]:
+    """The workers' answers for `items` (Work) that came before `limit` (a monotonic time,
+    or None); an item whose worker died or ran over `file_limit` seconds is answered with a
+    Done holding one error naming the file and the cause, and no digest (nothing cached)."""
     deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
     args = (project, enabled, checker.warn_unmatched)
     # the settings the parent built for exclusions are not built again: forked workers inherit
     done = map_unordered(
-        Checker, args, items, concurrency, deadline, worker=checker, cost=_work_size
+        Checker,
+        args,
+        items,
+        concurrency,
+        deadline,
+        worker=checker,
+        cost=_work_size,
+        task_limit=file_limit,
     )
-    return list(done.values())
+    return [
+        (
+            Done(items[i].display, None, None, {}, [lost_message(items[i].display, answer)])
+            if isinstance(answer, Lost)
+            else answer
+        )
+        for i, answer in done.items()
+    ]
+
+
+def lost_message(display: str, lost: Lost) -> str:
+    """The error line of a file no worker answered for (lintgate.executor.Lost)."""
+    return f"{display}: {lost.cause} while checking"
 
 
 def _work_size(work: Work) -> int:
@@ -547,6 +579,7 @@ def run(
     warn_unmatched: bool = False,
     store=None,
     warn=None,
+    file_deadline: float = 0.0,
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -556,6 +589,7 @@ def run(
     `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
     `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
     reports a cache failure (one line), after which the run goes on without the cache.
+    `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
     """
     start = time.monotonic()
     display = display or relative_to(str(project.cwd))
@@ -591,7 +625,7 @@ def run(
             answered.add(job.display)
         job.raw = None  # the worker has it now
 
-    done = _run_pool(checker, project, enabled, items, concurrency, limit)
+    done = _run_pool(checker, project, enabled, items, concurrency, limit, file_deadline)
     fresh = []
     for d in done:
         job = pending.pop(d.display)
@@ -619,29 +653,7 @@ def run(
     )
 
 
-# --- a generic map on the same kind of pool (used by lintgate.fix) -----------------------
-
-_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
-_task = None
-_inherited = None  # the caller's worker object, inherited by forked processes
-
-
-def _init_task(factory, args: tuple) -> None:
-    global _task
-    # A worker keeps SIGTERM's default disposition, so pool.terminate() always ends it (a
-    # Python-level handler inherited from the parent can be swallowed and hang the pool), and
-    # ignores SIGINT: Ctrl-C reaches the whole process group, and the parent, which gets it too,
-    # ends its workers. map_unordered forks with both blocked; they are let through only now.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-    _task = _inherited if _inherited is not None else factory(*args)
-
-
-def _run_task(indexed: tuple[int, object]) -> tuple[int, object]:
-    index, item = indexed
-    return index, _task(item)
+# --- a generic map on the executor (used by lintgate.fix too) -----------------------------
 
 
 def relative_to(cwd: str):
@@ -674,58 +686,38 @@ def map_unordered(
     deadline: float = 0.0,
     worker=None,
     cost=None,
+    task_limit: float = 0.0,
 ) -> dict:
-    """Call `factory(*args)(item)` for every item of `items` on `concurrency` processes, one
-    worker object per process (so its memos last the whole run).
+    """Call `factory(*args)(item)` for every item of `items` on up to `concurrency` worker
+    processes (lintgate.executor.make_executor; capped by the items and the CPUs), one worker
+    object per process (so its memos last the whole run).
     `cost`: item -> a number; the pool takes the costliest items first, so that a large file
     does not end a run alone on one core while the others idle.
 
-    `factory` and `args` must be picklable when processes are spawned (a module-level class
-    and plain data). `worker`: such an object the caller already has; it does the work when
-    running in-process, and forked processes inherit it. `deadline`: seconds for the whole
-    run, 0 for none. Returns {index in items: result} for the items finished before the
-    deadline, in the order they finished.
+    `worker`: such an object the caller already has; forked processes inherit it instead of
+    building their own. `deadline`: seconds for the whole run, 0 for none. `task_limit`:
+    seconds one item may take, 0 for none. Returns {index in items: result, or an
+    executor.Lost when its worker died, ran over `task_limit` or raised} for the items
+    answered before the deadline, in the order they finished.
     """
-    limit = time.monotonic() + deadline if deadline > 0 else None
-    done: dict[int, object] = {}
-    if concurrency <= 1 or len(items) <= 1:
-        worker = worker if worker is not None else factory(*args)
-        for index, item in enumerate(items):
-            if limit is not None and time.monotonic() >= limit:
-                break
-            done[index] = worker(item)
-        return done
-    import multiprocessing
+    from lintgate import executor
 
-    global _inherited
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    _inherited = worker
-    # Held while the workers fork (and in the pool's threads, which fork replacements): a
-    # signal then waits for the parent's handler, not a worker's inherited copy of it.
-    masked = hasattr(signal, "pthread_sigmask")
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if masked else None
-    try:
-        pool = ctx.Pool(min(concurrency, len(items)), _init_task, (factory, args))
-    finally:
-        _inherited = None
-        if masked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
-    try:
-        chunk = max(1, min(16, len(items) // (concurrency * 8)))
-        order = list(enumerate(items))
-        if cost is not None:
-            order.sort(key=lambda pair: cost(pair[1]), reverse=True)
-        it = pool.imap_unordered(_run_task, order, chunksize=chunk)
-        while len(done) < len(items):
-            timeout = None if limit is None else max(0.0, limit - time.monotonic())
-            try:
-                index, result = it.next(timeout) if timeout is not None else next(it)
-            except (multiprocessing.TimeoutError, StopIteration):
-                break
-            done[index] = result
-        if len(done) == len(items):
-            pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    limit = time.monotonic() + deadline if deadline > 0 else None
+    order = list(range(len(items)))
+    if cost is not None:
+        order.sort(key=lambda i: cost(items[i]), reverse=True)
+    ordered = [items[i] for i in order]
+
+    def make_worker():
+        if worker is not None:
+            return worker
+        return factory(*args)
+
+    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
+    done: dict[int, object] = {}
+    if not items:
+        return done
+    with contextlib.closing(pool.map_unordered(ordered, limit)) as answers:
+        for position, answer in answers:
+            done[order[position]] = answer
     return done

@@ -20,6 +20,9 @@ from lintgate.diagnostic import SEVERITIES
 from lintgate.linters import BUILTIN, DEFAULT_ENABLED
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
+# seconds one file may take on a worker before it is stopped and the file reported (generous:
+# the slowest real files take seconds; this only catches a file that would hang the run)
+DEFAULT_FILE_DEADLINE = 120.0
 # Linters that report without being enabled: they may appear in Severity and MessageOverride,
 # not in Enable/Disable (as golangci-lint's `typecheck`); the value says when they report.
 REPORTING_ONLY = {
@@ -40,7 +43,8 @@ class Config:
 
     enabled: linter names in pipeline order; skip: gitignore-style patterns relative to the
     project root; exclude/include: regular expressions over the gometalinter line;
-    deadline: seconds, 0 for none; concurrency: worker processes, 0 for the CPUs this process
+    deadline: seconds, 0 for none; file_deadline: seconds one file may take on a worker, 0
+    for none; concurrency: worker processes, 0 for the CPUs this process
     may use; severity: linter -> "warning" | "error"; cache_trusted_keys: PEM public keys
     or their paths relative to the project root (lintgate.cache.signing); path: the config
     file, or None.
@@ -52,6 +56,7 @@ class Config:
     exclude: list[str] = dataclasses.field(default_factory=list)
     include: list[str] = dataclasses.field(default_factory=list)
     deadline: float = 0.0
+    file_deadline: float = DEFAULT_FILE_DEADLINE
     concurrency: int = 0
     severity: dict[str, str] = dataclasses.field(default_factory=dict)
     format: str = "text"
@@ -73,6 +78,7 @@ class Config:
             "Exclude": list(self.exclude),
             "Include": list(self.include),
             "Deadline": format_duration(self.deadline),
+            "FileDeadline": format_duration(self.file_deadline),
             "Concurrency": self.concurrency,
             "Severity": dict(self.severity),
             "Format": self.format,
@@ -258,6 +264,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Exclude": _regexes,
     "Include": _regexes,
     "Deadline": _deadline,
+    "FileDeadline": _deadline,
     "Concurrency": _concurrency,
     "Severity": _severity,
     "Format": _format,
@@ -358,6 +365,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Exclude": "exclude",
         "Include": "include",
         "Deadline": "deadline",
+        "FileDeadline": "file_deadline",
         "Concurrency": "concurrency",
         "Severity": "severity",
         "Format": "format",

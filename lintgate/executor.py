@@ -1,0 +1,374 @@
+"""The executor: runs one function over many items on worker processes, and survives them.
+
+`ForkPool` is a small fork-based pool with one socket pair per worker and one task in flight
+per worker, so that the parent always knows which item a worker holds. It is used instead of
+multiprocessing.Pool (which never notices a dead worker: its task is never answered and the
+run hangs) and concurrent.futures.ProcessPoolExecutor (where one dead worker breaks the whole
+pool). What it guarantees:
+
+- a worker that dies (a signal such as SIGSEGV from a native parser, the OOM killer, kill -9)
+  is replaced; its item is answered with a `Lost` naming the cause, and the run goes on;
+- an item that takes longer than `task_limit` seconds is answered with a `Lost`; its worker is
+  killed and replaced;
+- at the `deadline` (a time.monotonic() value) the map stops; items not answered are not
+  yielded (the caller names them unchecked);
+- on any way out (the end, the deadline, an exception such as the parent's SIGTERM handler's)
+  the workers are asked to stop (SIGTERM), and killed after `GRACE` seconds;
+- workers die with the parent (Linux: prctl PR_SET_PDEATHSIG; elsewhere `parent_alive`).
+
+`SerialExecutor` runs in-process (tests, platforms without fork); `make_executor` chooses.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import pickle
+import signal
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Generic, NamedTuple, Protocol, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+GRACE = 1.0  # seconds a stopping worker gets between SIGTERM and SIGKILL
+CPU_FACTOR = 4  # at most this many workers per CPU, whatever -j asks
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+FAULT_ENV = "LINTGATE_TEST_FAULT"  # test-only fault injection, see `injected_fault`
+_HEADER = struct.Struct("!Q")  # the length of each pickled message
+
+
+class Lost(NamedTuple):
+    """An item no result came back for: `cause` is one line, e.g. "worker died (signal
+    SIGSEGV)", "took longer than 2s (FileDeadline)", "internal error: ValueError: ..."."""
+
+    cause: str
+
+
+class Executor(Protocol[Item, Result]):
+    """Maps a function over items, yielding (index in items, result or Lost) as they finish."""
+
+    def map_unordered(
+        self, items: Sequence[Item], deadline: float | None = None
+    ) -> Iterator[tuple[int, Result | Lost]]:
+        """`deadline`: a time.monotonic() value after which no more results are yielded."""
+        ...
+
+
+def pool_size(requested: int, items: int) -> int:
+    """The workers worth starting: no more than `requested`, the `items` to do, and
+    CPU_FACTOR per CPU (more would only share the same cores); at least 1."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(requested, items, CPU_FACTOR * cpus))
+
+
+def make_executor(
+    make_worker: Callable[[], Callable[[Item], Result]],
+    processes: int,
+    items: int,
+    task_limit: float | None = None,
+) -> Executor:
+    """The executor for a run of `items` items on `processes` requested workers: a ForkPool
+    where fork exists (even for one worker: a parent stuck in native code could not honour
+    SIGTERM, and a crash or a runaway file must not take the run down), else SerialExecutor."""
+    if not hasattr(os, "fork"):
+        return SerialExecutor(make_worker)
+    return ForkPool(make_worker, pool_size(processes, items), task_limit)
+
+
+class SerialExecutor(Generic[Item, Result]):
+    """Runs the items in this process, in order; an exception becomes a Lost. The deadline
+    is checked between items; there is no per-item limit."""
+
+    def __init__(self, make_worker: Callable[[], Callable[[Item], Result]]) -> None:
+        self.make_worker = make_worker
+
+    def map_unordered(
+        self, items: Sequence[Item], deadline: float | None = None
+    ) -> Iterator[tuple[int, Result | Lost]]:
+        worker = self.make_worker()
+        for index, item in enumerate(items):
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            try:
+                yield index, worker(item)
+            except Exception as e:
+                yield index, Lost(f"internal error: {_one_line(e)}")
+
+
+def parent_alive(parent: int) -> bool:
+    """Whether the process `parent` (a pid) is still this process's parent: a worker checks
+    before writing a file, where PR_SET_PDEATHSIG is not available."""
+    return os.getppid() == parent
+
+
+def injected_fault(name: str) -> None:
+    """Test-only: when the environment variable LINTGATE_TEST_FAULT is `ACTION:NAME` and
+    `name` (a display path) is NAME, do ACTION in this worker: `segv` (kill itself with
+    SIGSEGV), `kill` (SIGKILL), `hang` (sleep for an hour), `stubborn` (ignore SIGTERM, then
+    sleep), `raise` (RuntimeError)."""
+    spec = os.environ.get(FAULT_ENV)
+    if not spec or ":" not in spec:
+        return
+    action, _, target = spec.partition(":")
+    if target != name:
+        return
+    if action == "segv":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "hang":
+        time.sleep(3600)
+    elif action == "stubborn":  # deaf to SIGTERM, as a worker stuck in native code may seem
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        time.sleep(3600)
+    elif action == "raise":
+        raise RuntimeError("injected fault")
+
+
+class _Worker:
+    """One forked worker: its `pid`, the parent's end of its socket pair, the item it holds
+    (`index`, None when idle) and when it took it (`since`, time.monotonic())."""
+
+    def __init__(self, pid: int, conn: socket.socket) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.index: int | None = None
+        self.since = 0.0
+
+
+class ForkPool(Generic[Item, Result]):
+    """A fork-based pool of `processes` workers, each built by `make_worker()` in the child
+    (after the fork, so it inherits what the parent has loaded) and given one item at a time.
+    `task_limit`: seconds one item may take (None: no limit)."""
+
+    def __init__(
+        self,
+        make_worker: Callable[[], Callable[[Item], Result]],
+        processes: int,
+        task_limit: float | None = None,
+    ) -> None:
+        self.make_worker = make_worker
+        self.processes = max(1, processes)
+        self.task_limit = task_limit if task_limit and task_limit > 0 else None
+        self._workers: list[_Worker] = []
+
+    def map_unordered(
+        self, items: Sequence[Item], deadline: float | None = None
+    ) -> Iterator[tuple[int, Result | Lost]]:
+        todo = list(range(len(items)))
+        todo.reverse()  # pop() from the end gives the items in their order
+        try:
+            for _ in range(min(self.processes, len(items))):
+                self._workers.append(self._spawn(items))
+            waiting = len(items)
+            while waiting:
+                for worker in self._workers:
+                    if worker.index is None and todo:
+                        self._give(worker, todo.pop(), items)
+                for index, answer in self._collect(deadline, items, todo):
+                    waiting -= 1
+                    yield index, answer
+                if deadline is not None and time.monotonic() >= deadline:
+                    return
+        finally:
+            self._stop()
+
+    # --- the parent's side ---
+
+    def _spawn(self, items: Sequence[Item]) -> _Worker:
+        parent_end, child_end = socket.socketpair()
+        parent = os.getpid()
+        # Held while forking: a signal then waits for the parent's handler, not a copy of it
+        # in the child (which resets both before letting them through).
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child; it never returns
+                parent_end.close()
+                for other in self._workers:
+                    other.conn.close()
+                self._child(child_end, parent, items)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        child_end.close()
+        return _Worker(pid, parent_end)
+
+    def _give(self, worker: _Worker, index: int, items: Sequence[Item]) -> None:
+        worker.index, worker.since = index, time.monotonic()
+        try:
+            _send(worker.conn, index)
+        except OSError:
+            pass  # it died: its end reads as EOF in _collect, which reports it
+
+    def _collect(
+        self, deadline: float | None, items: Sequence[Item], todo: list[int]
+    ) -> list[tuple[int, Result | Lost]]:
+        """Wait (until the deadline or the first item over its limit) for answers; replace the
+        workers that died or ran over. Returns the answers that came."""
+        from multiprocessing.connection import wait
+
+        busy = [w for w in self._workers if w.index is not None]
+        timeout = self._timeout(busy, deadline)
+        ready = wait([w.conn for w in busy], timeout)
+        answers: list[tuple[int, Result | Lost]] = []
+        now = time.monotonic()
+        for worker in busy:
+            index = worker.index
+            assert index is not None
+            if worker.conn in ready:
+                try:
+                    answer = _receive(worker.conn)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    answer = Lost(self._death(worker))
+                else:
+                    worker.index = None
+                    answers.append((index, answer))
+                    continue
+            elif self.task_limit is not None and now - worker.since >= self.task_limit:
+                self._kill(worker)
+                answer = Lost(f"took longer than {_seconds(self.task_limit)} (FileDeadline)")
+            else:
+                continue
+            answers.append((index, answer))
+            self._workers.remove(worker)
+            if todo:
+                self._workers.append(self._spawn(items))
+        return answers
+
+    def _timeout(self, busy: list[_Worker], deadline: float | None) -> float | None:
+        ends = [] if deadline is None else [deadline]
+        if self.task_limit is not None:
+            ends += [w.since + self.task_limit for w in busy]
+        return max(0.0, min(ends) - time.monotonic()) if ends else None
+
+    def _death(self, worker: _Worker) -> str:
+        """Reap a worker whose socket closed; its cause of death, one line."""
+        worker.conn.close()
+        _, status = os.waitpid(worker.pid, 0)
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = str(number)
+            return f"worker died (signal {name})"
+        return f"worker died (exit status {os.waitstatus_to_exitcode(status)})"
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.conn.close()
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(worker.pid, 0)
+
+    def _stop(self) -> None:
+        """End every worker: EOF on its socket (an idle worker exits), SIGTERM (a busy one;
+        a write in progress finishes first, see lintgate.fix.write_atomic), then SIGKILL
+        for what is left after GRACE seconds; reap them all."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.conn.close()
+            if worker.index is not None:
+                _signal(worker.pid, signal.SIGTERM)
+        end = time.monotonic() + GRACE
+        alive = {w.pid for w in workers}
+        while alive and time.monotonic() < end:
+            for pid in list(alive):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    alive.discard(pid)
+            if alive:
+                time.sleep(0.005)
+        for pid in alive:
+            _signal(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+    # --- the child's side ---
+
+    def _child(self, conn: socket.socket, parent: int, items: Sequence[Item]) -> None:
+        """The worker's life: set up signals, then answer one index at a time until EOF.
+        Never returns; nothing is printed (the parent reports everything)."""
+        code = 0
+        try:
+            _die_with_parent()
+            if not parent_alive(parent):
+                os._exit(0)
+            # SIGTERM keeps its default action, so stopping a worker works even in native
+            # code; SIGINT (Ctrl-C reaches the whole process group) is the parent's to handle.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+            faulthandler.disable()  # a crash is the parent's one line, not a dump on stderr
+            work = self.make_worker()
+            while True:
+                try:
+                    index = _receive(conn)
+                except EOFError:
+                    break
+                try:
+                    answer: object = work(items[index])
+                except Exception as e:
+                    answer = Lost(f"internal error: {_one_line(e)}")
+                _send(conn, answer)
+        except BaseException:  # the parent is gone or stopping us: leave quietly
+            code = 1
+        finally:
+            os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel send this process SIGTERM when its parent dies (SIGTERM, not
+    SIGKILL, so that a file write in progress, which holds SIGTERM back, completes)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _send(conn: socket.socket, obj: object) -> None:
+    data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    conn.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _receive(conn: socket.socket) -> object:
+    (size,) = _HEADER.unpack(_read(conn, _HEADER.size))
+    return pickle.loads(_read(conn, size))
+
+
+def _read(conn: socket.socket, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = conn.recv(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _signal(pid: int, signum: int) -> None:
+    try:
+        os.kill(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _seconds(value: float) -> str:
+    from lintgate.config.duration import format_duration  # as FileDeadline is written
+
+    return format_duration(value)
+
+
+def _one_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
