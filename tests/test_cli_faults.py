@@ -217,11 +217,11 @@ def test_cache_age_uses_the_same_parser():
     [
         (
             '{"Concurrency": ' + "9" * 5000 + "}",
-            "lintgate.json: Concurrency: expected a whole number from 0 to 1024 (0: one per CPU)",
+            "lintgate.json: Concurrency: expected a whole number from 0 to 1000000 (0: one per CPU)",
         ),
         (
             '{"Concurrency": 1000000000000}',
-            "lintgate.json: Concurrency: expected a whole number from 0 to 1024 (0: one per CPU)",
+            "lintgate.json: Concurrency: expected a whole number from 0 to 1000000 (0: one per CPU)",
         ),
         (
             '{"Format": "{line:>999999999999}"}',
@@ -272,10 +272,10 @@ def test_costly_config_values_are_one_config_error(tmp_path, text, message):
 
 
 def test_a_huge_concurrency_flag_is_one_usage_line(tmp_path):
-    proc = lintgate(tmp_path, "--no-config", "-j", "100000")
+    proc = lintgate(tmp_path, "--no-config", "-j", "1000001")
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == (
-        "lintgate: --concurrency: expected a whole number from 0 to 1024 (0: one per CPU)\n"
+        "lintgate: --concurrency: expected a whole number from 0 to 1000000 (0: one per CPU)\n"
     )
 
 

@@ -182,8 +182,9 @@ def _deadline(value: Any, where: str) -> float:
         raise ConfigError(f"{where}: {e}") from None
 
 
-# The most worker processes a run may ask for (a typo's 10**18 would fork until memory ends).
-MAX_CONCURRENCY = 1024
+# The largest Concurrency accepted: a typo's 10**18 is refused; anything up to this is capped at
+# run time (lintgate.executor: never more workers than files, or 4 per CPU).
+MAX_CONCURRENCY = 1_000_000
 
 
 def _concurrency(value: Any, where: str) -> int:
