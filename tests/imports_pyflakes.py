@@ -44,6 +44,10 @@ ALLOWED = {
     "after the first was used; pyflakes reports a re-import only while the first is unused.",
     "other kind": "two unused imports of the same thing: pyflakes reports the second as unused "
     "and as a redefinition, lintgate the first as unused and the second as imported again.",
+    "forward reference": "a string in a builtin generic (`list[\"X\"]`, `dict[str, \"X\"]`) or "
+    "the first argument of `Annotated[...]` outside an annotation: a forward reference type "
+    "checkers resolve (lintgate's policy, issue 12); pyflakes reads strings only in typing's "
+    "own subscripts there.",
     "not a duplicate": "pyflakes reports a redefinition where the first import does not surely "
     "hold (another branch, a conditional block) or imports another thing; for lintgate that is "
     "a fallback, not a duplicate (an unused first import is reported as unused instead).",
@@ -96,6 +100,31 @@ def _bound_before(tree: ast.Module, name: str, line: int) -> bool:
     return False
 
 
+def _forward_refs(tree: ast.Module) -> set:
+    """Names in the strings of builtin generics and of `Annotated[...]`'s first argument."""
+    out: set = set()
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Subscript):
+            continue
+        v = n.value
+        last = v.id if isinstance(v, ast.Name) else v.attr if isinstance(v, ast.Attribute) else ""
+        if last == "Annotated" and isinstance(n.slice, ast.Tuple):
+            parts = n.slice.elts[:1]
+        elif last in ("list", "dict", "set", "frozenset", "tuple", "type", "Annotated"):
+            parts = [n.slice]
+        else:
+            continue
+        for p in parts:
+            for c in ast.walk(p):
+                if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                    try:
+                        ref = ast.parse(c.value.strip(), mode="eval")
+                    except SyntaxError:
+                        continue
+                    out.update(x.id for x in ast.walk(ref) if isinstance(x, ast.Name))
+    return out
+
+
 def _explain(who, kind, line, name, result, checker, tree) -> str | None:
     """The ALLOWED entry explaining one disagreement, or None."""
     mine = [
@@ -120,6 +149,8 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
                 return "fallback definition"
             if b.used in ("__all__", "# type:", "locals()"):
                 return b.used
+            if b.name in _forward_refs(tree):
+                return "forward reference"
         return None
     if who == "lintgate" and kind == "unused":
         b = mine[0] if mine else None

@@ -31,6 +31,19 @@ _SKIP_FIELDS = {
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
+_TYPING_MODULES = ("typing", "typing_extensions")
+# Builtin classes subscripted as generics (PEP 585): `list["X"]` holds a forward reference.
+_BUILTIN_GENERICS = {"list", "dict", "set", "frozenset", "tuple", "type"}
+# Calls whose arguments typing reads as types (pyflakes' list), by parameter: positions from
+# the first, keywords. `cast` and friends are matched by name, wherever they come from.
+_TYPE_ARGS: dict[str, tuple[slice, tuple[str, ...]]] = {
+    "cast": (slice(0, 1), ("typ",)),
+    "assert_type": (slice(1, None), ()),
+    "TypeVar": (slice(1, None), ("bound", "default")),
+    "ParamSpec": (slice(0, 0), ("bound", "default")),
+    "TypeVarTuple": (slice(0, 0), ("bound", "default")),
+    "NewType": (slice(1, 2), ("tp",)),
+}
 
 
 @dataclass(eq=False)
@@ -153,6 +166,9 @@ class _Walker:
         self.late_futures: list[tuple[int, int]] = []
         self.all_names: set[str] = set()
         self.attrs: set[str] = set()  # every attribute name read (`x.name`)
+        # True inside a typing construct outside annotations (`Union[int, "D"]`, the value of
+        # `X: TypeAlias = ...`): names are read now, and strings are string annotations.
+        self.typing = False
 
     # -- names --------------------------------------------------------------------------
     def new_scope(self, kind: str, parent: Scope | None) -> Scope:
@@ -463,7 +479,11 @@ class _Walker:
     def s_annassign(self, s: ast.AnnAssign, scope: Scope) -> None:
         self.annotation(s.annotation, scope)
         if s.value is not None:
+            a = s.annotation
+            last = a.id if type(a) is ast.Name else a.attr if type(a) is ast.Attribute else ""
+            saved, self.typing = self.typing, last == "TypeAlias"  # the value is a type
             self.expr(s.value, scope)
+            self.typing = saved
             self.target(s.target, scope)
             if type(s.target) is ast.Name and s.target.id == "__all__" and scope.kind == MODULE:
                 self.all_names.update(_strings(s.value))
@@ -621,7 +641,10 @@ class _Walker:
             self.attrs.add(node.attr)
             self.expr(node.value, scope)
         elif t is ast.Constant:
-            pass
+            if self.typing and type(node.value) is str:
+                self.string_annotation(node.value, scope)
+        elif t is ast.Subscript:
+            self.subscript(node, scope)
         elif t is ast.Call:
             self.call(node, scope)
         elif t in _COMPS:
@@ -657,22 +680,59 @@ class _Walker:
         f = node.func
         self.expr(f, scope)
         fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
-        args = node.args
         # Strings that typing evaluates as types: cast("T", v), TypeVar("T", "A", bound="B").
-        if fname == "cast" and args:
-            self.annotation(args[0], scope)
-            args = args[1:]
-        elif fname == "TypeVar" and args:
-            for a in args[1:]:
-                self.annotation(a, scope)
-            args = args[:1]
-        for a in args:
+        spec = _TYPE_ARGS.get(fname)
+        typed = range(len(node.args))[spec[0]] if spec else ()
+        saved = self.typing
+        for i, a in enumerate(node.args):
+            self.typing = i in typed or saved and spec is None
             self.expr(a, scope)
         for k in node.keywords:
-            if fname == "TypeVar" and k.arg == "bound":
-                self.annotation(k.value, scope)
-            else:
-                self.expr(k.value, scope)
+            self.typing = k.arg in spec[1] if spec else saved
+            self.expr(k.value, scope)
+        self.typing = saved
+
+    def subscript(self, node: ast.Subscript, scope: Scope) -> None:
+        """`X[...]` in code: the slice of a typing construct (`Union[int, "D"]`, `typing.List`,
+        `t.Optional`, a builtin generic `list["X"]`) is read as a type, its strings as
+        string annotations (pyflakes' rule, builtins added); `Literal[...]` holds values and
+        so do `Annotated`'s arguments after the first."""
+        v, saved = node.value, self.typing
+        self.expr(v, scope)
+        last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
+        sl = node.slice
+        if last == "Literal":
+            self.typing = False
+            self.expr(sl, scope)
+        elif last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
+            self.typing = True
+            self.expr(sl.elts[0], scope)
+            self.typing = False
+            for e in sl.elts[1:]:
+                self.expr(e, scope)
+        else:
+            self.typing = saved or last == "Annotated" or self.is_typing(v, scope)
+            self.expr(sl, scope)
+        self.typing = saved
+
+    def is_typing(self, node: ast.expr, scope: Scope) -> bool:
+        """True when `node` names a member of typing or typing_extensions (imported from it,
+        or an attribute of an import of it) or an unshadowed builtin generic class."""
+        if type(node) is ast.Attribute and type(node.value) is ast.Name:
+            name, want = node.value.id, "import"  # typing.List, t.Optional
+        elif type(node) is ast.Name:
+            name, want = node.id, "from"  # List, from typing
+        else:
+            return False
+        s: Scope | None = scope
+        while s is not None:
+            bs = s.state.get(name) or s.bindings.get(name)
+            if bs:
+                return any(_typing_import(b.thing, want) for b in bs)
+            if name in s.bound:
+                return False
+            s = s.parent
+        return want == "from" and name in _BUILTIN_GENERICS
 
     def comprehension(self, node: ast.AST, scope: Scope) -> None:
         gens = node.generators
@@ -705,8 +765,15 @@ class _Walker:
             self.annotation(node.value, scope)
             v = node.value
             last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-            if last != "Literal":  # Literal["x"] holds values, not types
-                self.annotation(node.slice, scope)
+            sl = node.slice
+            if last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
+                self.annotation(sl.elts[0], scope)
+                for e in sl.elts[1:]:  # metadata: values, not types
+                    for n in ast.walk(e):
+                        if type(n) is ast.Name:
+                            self.defer(n.id, scope)
+            elif last != "Literal":  # Literal["x"] holds values, not types
+                self.annotation(sl, scope)
         elif t is ast.Attribute:
             self.annotation(node.value, scope)
         else:
@@ -725,6 +792,14 @@ class _Walker:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
         self.annotation(tree.body, scope)
+
+
+def _typing_import(thing: tuple, kind: str) -> bool:
+    """True when `thing` (a Binding's) is `import typing[ as t]` (kind "import") or
+    `from typing import X` (kind "from"), typing_extensions alike."""
+    if kind == "import":
+        return thing[0] == "import" and thing[1] in _TYPING_MODULES
+    return thing[0] == "from" and not thing[1] and thing[2] in _TYPING_MODULES
 
 
 def _target_names(node: ast.expr, out: set) -> None:
