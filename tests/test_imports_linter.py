@@ -9,6 +9,7 @@ reported. tests/fixtures/imports/fix/NAME.py fixed must equal NAME.fixed.py byte
 
 from __future__ import annotations
 
+import ast
 import os
 import pathlib
 import re
@@ -213,3 +214,65 @@ def test_differential_against_pyflakes():
     assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(
         unexplained
     )
+
+
+# --- deep expressions (issue 11): the scan is iterative, libcst is not tried on them --------
+
+DEEP = {
+    "sum": "x = " + "+".join(["1"] * 2000) + "\n",
+    "call chain": "x = a" + ".b()" * 900 + "\n",
+    "subscripts": "x = a" + "[0]" * 900 + "\n",
+    "string sum in __all__": "__all__ = " + " + ".join(["['os']"] * 1500) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_expression_is_checked(name):
+    text = "import os\nimport sys\n" + DEEP[name]
+    found = imports.check(decode(text.encode()), imports.SETTINGS)
+    unused_os = [] if "__all__" in name else [Finding(1, 8, "'os' imported but unused", WARNING)]
+    assert found == [*unused_os, Finding(2, 8, "'sys' imported but unused", WARNING)]
+
+
+def test_deep_string_annotation_is_checked():
+    text = 'import os\nimport sys\nx: "' + "+".join(["os"] * 2000) + '" = 1\n'
+    found = imports.check(decode(text.encode()), imports.SETTINGS)
+    assert found == [Finding(2, 8, "'sys' imported but unused", WARNING)]
+
+
+def test_a_6kb_sum_line_is_checked_in_seconds(tmp_path):
+    # 37 s before (issue 11): the running `ast` refused the nesting (3.11) and libcst's parser
+    # was tried on it, or `ast` took it and the scan recursed past Python's limit.
+    text = "import os\nx = " + "+".join(["1"] * 3000) + "\n"
+    (tmp_path / "m.py").write_text(text)
+    try:
+        ast.parse(text)
+        expected = "m.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+    except RecursionError as e:
+        expected = f"m.py:1:1: ❌ cannot parse: {e} (syntax)\n"
+    proc = lintgate(tmp_path, "-D", "isort", "-D", "black", timeout=60)
+    assert (proc.stdout, proc.returncode) == (expected, 1)
+    assert "Traceback" not in proc.stderr
+
+
+def test_fix_of_a_file_too_deep_for_libcst_leaves_it(tmp_path):
+    text = "import os\nx = " + "+".join(["1"] * 2000) + "\n"
+    (tmp_path / "m.py").write_text(text)
+    proc = lintgate(tmp_path, "-D", "isort", "-D", "black", "--fix", timeout=60)
+    assert proc.stdout == "m.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (tmp_path / "m.py").read_text() == text
+
+
+def test_nesting_too_deep_for_ast_is_not_given_to_libcst(monkeypatch):
+    # libcst's parser took 96 s on a 20 KB `1+1+...+1` and then crashed the process.
+    from lintgate.linters import _imports_compat
+
+    tried = []
+    monkeypatch.setattr(_imports_compat, "parse", tried.append)
+    text = "import os\nx = " + "+".join(["1"] * 10000) + "\n"
+    with pytest.raises(ParseError) as e:
+        imports.check(decode(text.encode()), imports.SETTINGS)
+    assert (e.value.line, e.value.col) == (1, 1)
+    assert e.value.message.startswith("cannot parse: ") and "recursion" in e.value.message
+    assert tried == []

@@ -145,11 +145,15 @@ def _is_future(s: ast.stmt) -> bool:
 
 def _strings(node: ast.expr) -> list[str]:
     """The string constants of a list/tuple literal, or of `[...] + (...)` sums of them."""
-    if type(node) is ast.BinOp and type(node.op) is ast.Add:
-        return _strings(node.left) + _strings(node.right)
-    if type(node) in (ast.List, ast.Tuple):
-        return [e.value for e in node.elts if type(e) is ast.Constant and isinstance(e.value, str)]
-    return []
+    out: list[str] = []
+    stack = [node]
+    while stack:  # iterative: a long sum is a deep tree
+        n = stack.pop()
+        if type(n) is ast.BinOp and type(n.op) is ast.Add:
+            stack += (n.right, n.left)
+        elif type(n) in (ast.List, ast.Tuple):
+            out += [e.value for e in n.elts if type(e) is ast.Constant and isinstance(e.value, str)]
+    return out
 
 
 class _Walker:
@@ -631,38 +635,64 @@ class _Walker:
             self.expr(v, scope)
 
     def expr(self, node: ast.AST, scope: Scope) -> None:
-        t = type(node)
-        if t is ast.Name:
-            if type(node.ctx) is ast.Store:
-                self.bind(node.id, scope)
+        """Walk an expression (or a keyword, slice, f-string part...) in evaluation order.
+
+        Iterative over the nodes that keep the walker's context (operators, attributes,
+        containers, plain calls and subscripts): a 6 KB `1+1+...+1` or a long call chain is
+        thousands of levels deep, past Python's recursion limit (issue 11). Only the nodes that
+        change the context (lambdas, comprehensions, typing constructs) recurse."""
+        stack = [node]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            t = type(node)
+            if t is ast.Name:
+                if type(node.ctx) is ast.Store:
+                    self.bind(node.id, scope)
+                else:
+                    self.read(node.id, scope)
+            elif t is ast.Attribute:
+                self.attrs.add(node.attr)
+                stack.append(node.value)
+            elif t is ast.Constant:
+                if self.typing and type(node.value) is str:
+                    self.string_annotation(node.value, scope)
+            elif t is ast.Subscript:
+                if self.plain_subscript(node, scope):
+                    push((node.slice, node.value))
+                else:
+                    self.subscript(node, scope)
+            elif t is ast.Call:
+                f = node.func
+                fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
+                if fname in _TYPE_ARGS:
+                    self.call(node, scope)
+                else:
+                    push(reversed(node.keywords))
+                    push(reversed(node.args))
+                    stack.append(f)
+            elif t in _COMPS:
+                self.comprehension(node, scope)
+            elif t is ast.Lambda:
+                self.arguments(node.args, scope)
+                fn = self.new_scope(FUNCTION, scope)
+                self.params(node.args, fn)
+                self.expr(node.body, fn)
+            elif t is ast.NamedExpr:
+                self.expr(node.value, scope)
+                # PEP 572: the target belongs to the scope around the comprehensions.
+                saved, self.comp_names = self.comp_names, []
+                self.bind(node.target.id, scope)
+                self.comp_names = saved
             else:
-                self.read(node.id, scope)
-        elif t is ast.Attribute:
-            self.attrs.add(node.attr)
-            self.expr(node.value, scope)
-        elif t is ast.Constant:
-            if self.typing and type(node.value) is str:
-                self.string_annotation(node.value, scope)
-        elif t is ast.Subscript:
-            self.subscript(node, scope)
-        elif t is ast.Call:
-            self.call(node, scope)
-        elif t in _COMPS:
-            self.comprehension(node, scope)
-        elif t is ast.Lambda:
-            self.arguments(node.args, scope)
-            fn = self.new_scope(FUNCTION, scope)
-            self.params(node.args, fn)
-            self.expr(node.body, fn)
-        elif t is ast.NamedExpr:
-            self.expr(node.value, scope)
-            # PEP 572: the target belongs to the scope around the comprehensions.
-            saved, self.comp_names = self.comp_names, []
-            self.bind(node.target.id, scope)
-            self.comp_names = saved
-        else:
-            for f in _fields(t):
-                self.any(getattr(node, f), scope)
+                children = []
+                for f in _fields(t):
+                    v = getattr(node, f)
+                    if isinstance(v, list):
+                        children.extend(x for x in v if isinstance(x, ast.AST))
+                    elif isinstance(v, ast.AST):
+                        children.append(v)
+                push(reversed(children))
 
     def target(self, node: ast.expr, scope: Scope) -> None:
         t = type(node)
@@ -691,6 +721,15 @@ class _Walker:
             self.typing = k.arg in spec[1] if spec else saved
             self.expr(k.value, scope)
         self.typing = saved
+
+    def plain_subscript(self, node: ast.Subscript, scope: Scope) -> bool:
+        """True when the slice of `node` is walked in the current context (not `Literal` or
+        `Annotated`, and no typing construct starting one)."""
+        v = node.value
+        last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
+        if last == "Literal" or last == "Annotated":
+            return False
+        return self.typing or not self.is_typing(v, scope)
 
     def subscript(self, node: ast.Subscript, scope: Scope) -> None:
         """`X[...]` in code: the slice of a typing construct (`Union[int, "D"]`, `typing.List`,
@@ -754,37 +793,38 @@ class _Walker:
         self.comp_names.pop()
 
     def annotation(self, node: ast.expr, scope: Scope) -> None:
-        """An annotation: its names may be read later (PEP 563/649), strings are code."""
-        t = type(node)
-        if t is ast.Name:
-            self.defer(node.id, scope)
-        elif t is ast.Constant:
-            if isinstance(node.value, str):
-                self.string_annotation(node.value, scope)
-        elif t is ast.Subscript:
-            self.annotation(node.value, scope)
-            v = node.value
-            last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-            sl = node.slice
-            if last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
-                self.annotation(sl.elts[0], scope)
-                for e in sl.elts[1:]:  # metadata: values, not types
-                    for n in ast.walk(e):
-                        if type(n) is ast.Name:
-                            self.defer(n.id, scope)
-            elif last != "Literal":  # Literal["x"] holds values, not types
-                self.annotation(sl, scope)
-        elif t is ast.Attribute:
-            self.annotation(node.value, scope)
-        else:
-            for f in _fields(t):
-                v = getattr(node, f)
-                if isinstance(v, list):
-                    for x in v:
-                        if isinstance(x, ast.expr):
-                            self.annotation(x, scope)
-                elif isinstance(v, ast.expr):
-                    self.annotation(v, scope)
+        """An annotation: its names may be read later (PEP 563/649), strings are code.
+        Iterative, as `expr`."""
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is ast.Name:
+                self.defer(node.id, scope)
+            elif t is ast.Constant:
+                if isinstance(node.value, str):
+                    self.string_annotation(node.value, scope)
+            elif t is ast.Subscript:
+                v, sl = node.value, node.slice
+                stack.append(v)
+                last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
+                if last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
+                    stack.append(sl.elts[0])
+                    for e in sl.elts[1:]:  # metadata: values, not types
+                        for n in ast.walk(e):
+                            if type(n) is ast.Name:
+                                self.defer(n.id, scope)
+                elif last != "Literal":  # Literal["x"] holds values, not types
+                    stack.append(sl)
+            elif t is ast.Attribute:
+                stack.append(node.value)
+            else:
+                for f in _fields(t):
+                    v = getattr(node, f)
+                    if isinstance(v, list):
+                        stack.extend(x for x in v if isinstance(x, ast.expr))
+                    elif isinstance(v, ast.expr):
+                        stack.append(v)
 
     def string_annotation(self, text: str, scope: Scope) -> None:
         try:

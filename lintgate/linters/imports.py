@@ -87,6 +87,11 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             first = e
+        if isinstance(first, (RecursionError, MemoryError)):
+            # Nesting too deep for the parser (a 6 KB `1+1+...+1`): every fallback reads the
+            # same nesting, and libcst's parser takes minutes on it, or crashes (issue 11).
+            reason = (str(first).splitlines() or [type(first).__name__])[0]
+            raise ParseError(f"cannot parse: {reason}", 1, 1) from None
         if "\0" in text:
             # compile() refuses a NUL anywhere (ValueError, SyntaxError from 3.11.4); black,
             # isort and libcst take it in a string or a comment, where U+0001 (same width in
@@ -224,8 +229,8 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     statement stays, and every other import reported goes.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
-    Returns `text` unchanged when it does not parse (with `ast` or with libcst) or nothing is
-    to be removed.
+    Returns `text` unchanged when it does not parse (with `ast` or with libcst), when libcst's
+    tree of it is too deep for Python's recursion limit, or nothing is to be removed.
     """
     from lintgate.linters._imports_fix import remove
 
@@ -252,4 +257,6 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     try:
         return remove(text, doomed)
     except libcst.ParserSyntaxError:  # a syntax `ast` takes and libcst does not: no fix
+        return text
+    except (RecursionError, MemoryError):  # nesting `ast` takes, too deep for libcst's tree
         return text
