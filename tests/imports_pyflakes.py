@@ -48,6 +48,8 @@ ALLOWED = {
     "the first argument of `Annotated[...]` outside an annotation: a forward reference type "
     "checkers resolve (lintgate's policy, issue 12); pyflakes reads strings only in typing's "
     "own subscripts there.",
+    "call in between": "an import rebound before any use, but after a call (which may run code "
+    "reading it): pyflakes reports the redefinition, lintgate counts the first as possibly used.",
     "not a duplicate": "pyflakes reports a redefinition where the first import does not surely "
     "hold (another branch, a conditional block) or imports another thing; for lintgate that is "
     "a fallback, not a duplicate (an unused first import is reported as unused instead).",
@@ -166,6 +168,10 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
             return "re-import after use"
         return None
     if who == "pyflakes" and kind == "redefined":
+        for b in mine:
+            earlier = [x for x in result.bindings if x.name == b.name and x.line < b.line]
+            if earlier and earlier[-1].calls != b.calls and earlier[-1].shadowed_by is None:
+                return "call in between"
         if mine and all(b.dup_of is None for b in mine):
             return "not a duplicate"
     return None

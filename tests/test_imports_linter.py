@@ -84,6 +84,25 @@ def test_fix_exact_bytes(path):
     assert imports.fix(fixed, decode(fixed.encode()), imports.SETTINGS) == fixed
 
 
+def test_fix_of_a_shadowed_import_removes_the_first_even_when_only_the_finding_is_given():
+    text = "from a import x\nfrom b import x\nimport os\ndef f():\n    return x\n"
+    source = decode(text.encode())
+    found = imports.check(source, imports.SETTINGS)
+    assert found == [
+        Finding(2, 15, "'x' imported again (first at line 1)", WARNING),
+        Finding(3, 8, "'os' imported but unused", WARNING),
+    ]
+    fixed = imports.fix(text, source, imports.SETTINGS, only=found[:1])
+    assert fixed == "from b import x\nimport os\ndef f():\n    return x\n"
+
+
+def test_noqa_f811_on_the_second_import_keeps_the_shadowed_one():
+    text = "from a import x\nfrom b import x  # noqa: F811\ndef f():\n    return x\n"
+    source = decode(text.encode())
+    assert imports.check(source, imports.SETTINGS) == []
+    assert imports.fix(text, source, imports.SETTINGS) == text
+
+
 def test_fix_uses_the_given_text_not_the_source():
     source = decode(b"import os\nimport sys\nprint(os)\n")
     text = "import os\nimport sys\nprint(sys)\n"  # as an earlier fixer left it
@@ -188,6 +207,7 @@ PYFLAKES_FIXTURES = {
         ("pyflakes", "unused", 19, "generics.InOr", "forward reference"),
         ("pyflakes", "unused", 20, "meta.Meant", "forward reference"),
     ],
+    "redefined.py": [("pyflakes", "redefined", 26, "z", "call in between")],
 }
 
 

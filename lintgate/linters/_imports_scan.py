@@ -59,7 +59,9 @@ class Binding:
     first of two imports dominates the second when its blocks are a prefix of the second's);
     `scope_kind`: "module", "class" or "function"; `used`: why it counts as used ("read",
     "__all__", "attribute", "locals()", "submodule", "# type:"; "" if not); `dup_of`: the first
-    import when this one is a duplicate.
+    import when this one is a duplicate; `shadowed_by`: the import that rebinds this one before
+    any use (no use can reach this one then); `calls`: how many calls the walk had met when it
+    bound this one. A star import is bound as 'm.*', with keep "star".
     """
 
     name: str
@@ -73,6 +75,8 @@ class Binding:
     scope_kind: str = MODULE
     used: str = ""
     dup_of: Binding | None = None
+    shadowed_by: Binding | None = None
+    calls: int = 0
 
 
 # The state of a name rebound by something other than an import (assignment, def, del...).
@@ -173,6 +177,7 @@ class _Walker:
         # True inside a typing construct outside annotations (`Union[int, "D"]`, the value of
         # `X: TypeAlias = ...`): names are read now, and strings are string annotations.
         self.typing = False
+        self.calls = 0  # calls walked so far: code that may read an import
 
     # -- names --------------------------------------------------------------------------
     def new_scope(self, kind: str, parent: Scope | None) -> Scope:
@@ -247,25 +252,29 @@ class _Walker:
                     bs = scope.bindings.get(name)
                     if bs:
                         for b in bs:
-                            b.used = b.used or "read"
+                            if b.shadowed_by is None:
+                                b.used = b.used or "read"
                         break
                     if name in scope.bound:
                         break
                 scope = scope.parent
         for name in self.all_names:
             for b in module.bindings.get(name, ()):
-                b.used = b.used or "__all__"
+                if b.shadowed_by is None:
+                    b.used = b.used or "__all__"
         for scope in self.scopes:
             if scope.kind == CLASS:
                 # A class-level import is a class attribute, read as `self.name` or `C.name`.
                 for name, bs in scope.bindings.items():
                     if name in self.attrs:
                         for b in bs:
-                            b.used = b.used or "attribute"
+                            if b.shadowed_by is None:
+                                b.used = b.used or "attribute"
             if scope.uses_locals:
                 for bs in scope.bindings.values():
                     for b in bs:
-                        b.used = b.used or "locals()"
+                        if b.shadowed_by is None:
+                            b.used = b.used or "locals()"
 
     # -- statements -----------------------------------------------------------------------
     def submodules(self) -> None:
@@ -275,7 +284,7 @@ class _Walker:
             imps = [b for bs in scope.bindings.values() for b in bs if b.thing[0] == "import"]
             roots = {b.thing[1].split(".")[0] for b in imps if b.used}
             for b in imps:
-                if not b.used and not b.thing[2] and "." in b.thing[1]:
+                if not b.used and not b.thing[2] and "." in b.thing[1] and not b.shadowed_by:
                     if b.thing[1].split(".")[0] in roots:
                         b.used = "submodule"
 
@@ -338,31 +347,23 @@ class _Walker:
             self.late_futures.append((s.lineno, s.col_offset + 1))
         for alias in s.names:
             if alias.name == "*":
-                continue
-            if is_from:
+                # Bound under pyflakes' name for it ('m.*', never an identifier): only a
+                # duplicate of itself, never unused.
+                name = "." * level + (module or "") + ".*"
+                thing: tuple = ("star", level, module)
+                label, keep = name, "star"
+            elif is_from:
                 name = alias.asname or alias.name
                 thing = ("from", level, module, alias.name)
             else:
                 name = alias.asname or alias.name.split(".")[0]
                 thing = ("import", alias.name, alias.asname is not None)
-            # Module dunders (`from _x import __doc__, __version__`) set module attributes.
-            dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
-            keep = (
-                "__future__"
-                if future
-                else (
-                    "dunder"
-                    if dunder
-                    else (
-                        "re-export"
-                        if alias.asname == alias.name
-                        else "global" if name in scope.declared else ""
-                    )
-                )
-            )
+            if alias.name != "*":
+                label = _label(alias, module, level, is_from)
+                keep = self.keep(name, alias, future, scope)
             b = Binding(
                 name,
-                _label(alias, module, level, is_from),
+                label,
                 thing,
                 alias.lineno,
                 alias.col_offset + 1,
@@ -370,36 +371,68 @@ class _Walker:
                 keep,
                 tuple(self.blocks),
                 scope.kind,
+                calls=self.calls,
             )
             self.bindings.append(b)
             scope.bindings.setdefault(name, []).append(b)
-            if scope.kind == MODULE:
+            if scope.kind == MODULE and keep != "star":
                 self.module_binds.append(name)
             if name in scope.declared:
                 continue
             scope.bound.add(name)
-            # A duplicate: the same thing imported again where the first import surely still
-            # holds: it ran before on every path (same or enclosing block), nothing rebound it.
             live = scope.state.get(name, ())
             if not future and live and _OTHER[0] not in live:
-                for first in live:
-                    if (
-                        first is not b
-                        and first.thing == thing
-                        and b.blocks[: len(first.blocks)] == first.blocks
-                    ):
-                        b.dup_of = first.dup_of or first
-                        break
+                self.redefines(b, live)
             if thing[0] == "import" and not thing[2]:
                 # `import a.b` after `import a.c` binds the same module `a`: both stay live.
                 scope.state[name] = (
-                    *(x for x in live if x.thing[0] == "import" and not x.thing[2] and x is not b),
+                    *(x for x in live if _plain(x.thing) and x is not b and not x.shadowed_by),
                     b,
                 )
             else:
                 scope.state[name] = (b,)
 
+    @staticmethod
+    def keep(name: str, alias: ast.alias, future: bool, scope: Scope) -> str:
+        """Why an import is never reported unused ("" when it may be): see `Binding.keep`."""
+        if future:
+            return "__future__"
+        # Module dunders (`from _x import __doc__, __version__`) set module attributes.
+        if scope.kind == MODULE and name.startswith("__") and name.endswith("__"):
+            return "dunder"
+        if alias.asname == alias.name:
+            return "re-export"
+        return "global" if name in scope.declared else ""
+
+    def redefines(self, b: Binding, live: tuple) -> None:
+        """Mark what the new import `b` redefines among the `live` imports of its name.
+
+        A duplicate: the same thing imported again where the first import surely still
+        holds (it ran before on every path: same or enclosing block; nothing rebound it).
+        A shadow (pyflakes' "redefinition of unused"): an import not used yet, that `b`
+        rebinds on every path from it (`b` in the same or an enclosing block), with no call
+        in between that could have read it (`from a import x` / `from b import x`, or
+        `try: import json` / `except Exception: pass` / `import json`)."""
+        for first in live:
+            if first is not b and first.thing == b.thing and b.blocks[: len(first.blocks)] == first.blocks:
+                b.dup_of = first.dup_of or first
+                return
+        for first in live:
+            if (
+                first is b
+                or first.used
+                or first.keep in ("__future__", "re-export", "dunder", "global")
+                or first.shadowed_by is not None
+                or first.calls != self.calls
+                or first.blocks[: len(b.blocks)] != b.blocks
+            ):
+                continue
+            if _plain(first.thing) and _plain(b.thing) and first.thing != b.thing:
+                continue  # `import a.b` then `import a.c`: `a` has both submodules
+            first.shadowed_by = b
+
     def s_def(self, s: ast.stmt, scope: Scope) -> None:
+        self.calls += len(s.decorator_list)
         for d in s.decorator_list:
             self.expr(d, scope)
         self.arguments(s.args, scope)
@@ -441,6 +474,7 @@ class _Walker:
                 fn.bound.add(a.arg)
 
     def s_class(self, s: ast.ClassDef, scope: Scope) -> None:
+        self.calls += len(s.decorator_list)
         for d in s.decorator_list:
             self.expr(d, scope)
         for b in s.bases:
@@ -663,6 +697,7 @@ class _Walker:
                 else:
                     self.subscript(node, scope)
             elif t is ast.Call:
+                self.calls += 1
                 f = node.func
                 fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
                 if fname in _TYPE_ARGS:
@@ -707,6 +742,7 @@ class _Walker:
             self.expr(node, scope)
 
     def call(self, node: ast.Call, scope: Scope) -> None:
+        self.calls += 1
         f = node.func
         self.expr(f, scope)
         fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
@@ -834,6 +870,11 @@ class _Walker:
         self.annotation(tree.body, scope)
 
 
+def _plain(thing: tuple) -> bool:
+    """`import a.b` (no `as`): binds `a`, with every submodule imported so."""
+    return thing[0] == "import" and not thing[2]
+
+
 def _typing_import(thing: tuple, kind: str) -> bool:
     """True when `thing` (a Binding's) is `import typing[ as t]` (kind "import") or
     `from typing import X` (kind "from"), typing_extensions alike."""
@@ -915,6 +956,6 @@ def scan(tree: ast.Module, text: str, is_stub: bool) -> Result:
     tc = type_comment_names(text)
     if tc:
         for b in w.bindings:
-            if b.name in tc:
+            if b.name in tc and b.shadowed_by is None:
                 b.used = b.used or "# type:"
     return Result(w.bindings, w.late_futures, w.all_names)

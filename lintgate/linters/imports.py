@@ -64,11 +64,14 @@ def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
 @dataclass(frozen=True)
 class Problem:
     """One reported import: `kind` is "unused", "duplicate" or "future"; `binding` the
-    `_imports_scan.Binding` (None for "future"); `finding` what is printed."""
+    `_imports_scan.Binding` reported (None for "future"); `finding` what is printed;
+    `target` the binding `fix` removes when it is another: the first import, for an import
+    that shadows an unused one (the first is dead, the second holds)."""
 
     kind: str
     binding: object
     finding: Finding
+    target: object = None  # the binding `fix` removes, when not `binding`
 
 
 def parse(text: str) -> ast.Module:
@@ -186,6 +189,13 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
             out.append(Problem("future", None, Finding(line, col, LATE_FUTURE, ERROR)))
     for b in result.bindings:
         b.col = char_col(b.line, b.col)
+    for b in result.bindings:
+        if b.shadowed_by is not None:  # reported at the import that shadows it
+            s = b.shadowed_by
+            if not quiet("duplicate", s.line, s.first_line):
+                msg = f"'{s.name}' imported again (first at line {b.line})"
+                out.append(Problem("duplicate", s, Finding(s.line, s.col, msg, WARNING), b))
+            continue
         root = b.dup_of
         if root is not None:  # its uses count for the first import
             if not quiet("duplicate", b.line, b.first_line):
@@ -242,11 +252,11 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     found = [p for p in found if p.kind == "duplicate" or p.kind == "unused" and not package_init]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
-        doomed = [p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
+        doomed = [p.target or p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
     else:
         lines = text.split("\n")
         doomed = [
-            p.binding
+            p.target or p.binding
             for p in found
             if not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
         ]
