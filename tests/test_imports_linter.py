@@ -219,12 +219,11 @@ def test_fixture_against_pyflakes(name):
     assert disagreements(FIXTURES / name) == PYFLAKES_FIXTURES[name]
 
 
-def test_differential_against_pyflakes():
-    pytest.importorskip("pyflakes")
+def _check_against_pyflakes(paths) -> None:
     from imports_pyflakes import ALLOWED, disagreements
 
     unexplained, listed = [], []
-    for path in _stdlib_sample():
+    for path in paths:
         for who, kind, line, name, why in disagreements(path):
             row = f"{path}:{line}: only {who}: {kind} {name!r} [{why}]"
             listed.append(row)
@@ -234,6 +233,25 @@ def test_differential_against_pyflakes():
     assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(
         unexplained
     )
+
+
+def test_differential_against_pyflakes():
+    pytest.importorskip("pyflakes")
+    _check_against_pyflakes(_stdlib_sample())
+
+
+@pytest.mark.skipif(
+    os.environ.get("LINTGATE_IMPORTS_CORPORA") != "1",
+    reason="real projects from PyPI: `make imports-agreement` downloads and checks them",
+)
+@pytest.mark.parametrize("name", ["httpx", "rich", "attrs", "pydantic"])
+def test_corpus_against_pyflakes(name):
+    pytest.importorskip("pyflakes")
+    from imports_pyflakes import CORPORA, corpus_files
+
+    files = corpus_files(name)
+    assert files, f"{name} {CORPORA[name]} is not unpacked in .downloads/ (make imports-agreement)"
+    _check_against_pyflakes(files)
 
 
 # --- deep expressions (issue 11): the scan is iterative, libcst is not tried on them --------

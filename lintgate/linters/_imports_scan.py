@@ -43,6 +43,9 @@ _TYPE_ARGS: dict[str, tuple[slice, tuple[str, ...]]] = {
     "ParamSpec": (slice(0, 0), ("bound", "default")),
     "TypeVarTuple": (slice(0, 0), ("bound", "default")),
     "NewType": (slice(1, 2), ("tp",)),
+    # The field types: the values of the dict, or of the (name, type) pairs; keywords.
+    "TypedDict": (slice(0, 0), ("*",)),
+    "NamedTuple": (slice(0, 0), ("*",)),
 }
 
 
@@ -752,10 +755,36 @@ class _Walker:
         saved = self.typing
         for i, a in enumerate(node.args):
             self.typing = i in typed or saved and spec is None
-            self.expr(a, scope)
+            if i == 1 and fname in ("TypedDict", "NamedTuple"):
+                self.fields(a, scope)
+            else:
+                self.expr(a, scope)
         for k in node.keywords:
-            self.typing = k.arg in spec[1] if spec else saved
+            self.typing = (k.arg in spec[1] or "*" in spec[1]) if spec else saved
             self.expr(k.value, scope)
+        self.typing = saved
+
+    def fields(self, node: ast.expr, scope: Scope) -> None:
+        """The fields of `TypedDict("A", {"x": "T"})` or `NamedTuple("A", [("x", "T")])`:
+        names are values, types are types."""
+        if type(node) is ast.Dict:
+            pairs = [(k, v) for k, v in zip(node.keys, node.values)]
+        elif type(node) in (ast.List, ast.Tuple):
+            pairs = [
+                (e.elts[0], e.elts[1:]) if type(e) in (ast.List, ast.Tuple) and e.elts else (e, [])
+                for e in node.elts
+            ]
+        else:
+            self.expr(node, scope)
+            return
+        saved = self.typing
+        for k, v in pairs:
+            self.typing = False
+            if k is not None:
+                self.expr(k, scope)
+            self.typing = True
+            for x in v if isinstance(v, list) else [v]:
+                self.expr(x, scope)
         self.typing = saved
 
     def plain_subscript(self, node: ast.Subscript, scope: Scope) -> bool:
