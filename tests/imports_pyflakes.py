@@ -44,7 +44,7 @@ ALLOWED = {
     "after the first was used; pyflakes reports a re-import only while the first is unused.",
     "other kind": "two unused imports of the same thing: pyflakes reports the second as unused "
     "and as a redefinition, lintgate the first as unused and the second as imported again.",
-    "forward reference": "a string in a builtin generic (`list[\"X\"]`, `dict[str, \"X\"]`) or "
+    "forward reference": 'a string in a builtin generic (`list["X"]`, `dict[str, "X"]`) or '
     "the first argument of `Annotated[...]` outside an annotation: a forward reference type "
     "checkers resolve (lintgate's policy, issue 12); pyflakes reads strings only in typing's "
     "own subscripts there.",
@@ -188,8 +188,10 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
         if not final:
             return "last binding"
         if b is not None and _plain(b.thing):
-            if any(_plain(x.thing) is False and x.thing[:2] == ("import", b.thing[1])
-                   for x in result.bindings):
+            if any(
+                _plain(x.thing) is False and x.thing[:2] == ("import", b.thing[1])
+                for x in result.bindings
+            ):
                 return "alias use"
         if all(f.used for f in final) and _bound_before(tree, b.name if b else name, line):
             return "inherited use"

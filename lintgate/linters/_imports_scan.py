@@ -417,7 +417,11 @@ class _Walker:
         in between that could have read it (`from a import x` / `from b import x`, or
         `try: import json` / `except Exception: pass` / `import json`)."""
         for first in live:
-            if first is not b and first.thing == b.thing and b.blocks[: len(first.blocks)] == first.blocks:
+            if (
+                first is not b
+                and first.thing == b.thing
+                and b.blocks[: len(first.blocks)] == first.blocks
+            ):
                 b.dup_of = first.dup_of or first
                 return
         for first in live:
