@@ -15,6 +15,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from lintgate.linters._imports_typing import TYPE_ARGS, TypingWalk, last_name
+
 MODULE, CLASS, FUNCTION = "module", "class", "function"
 
 # Fields of expression nodes that never hold a name (contexts and operators).
@@ -31,22 +33,6 @@ _SKIP_FIELDS = {
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
-_TYPING_MODULES = ("typing", "typing_extensions")
-# Builtin classes subscripted as generics (PEP 585): `list["X"]` holds a forward reference.
-_BUILTIN_GENERICS = {"list", "dict", "set", "frozenset", "tuple", "type"}
-# Calls whose arguments typing reads as types (pyflakes' list), by parameter: positions from
-# the first, keywords. `cast` and friends are matched by name, wherever they come from.
-_TYPE_ARGS: dict[str, tuple[slice, tuple[str, ...]]] = {
-    "cast": (slice(0, 1), ("typ",)),
-    "assert_type": (slice(1, None), ()),
-    "TypeVar": (slice(1, None), ("bound", "default")),
-    "ParamSpec": (slice(0, 0), ("bound", "default")),
-    "TypeVarTuple": (slice(0, 0), ("bound", "default")),
-    "NewType": (slice(1, 2), ("tp",)),
-    # The field types: the values of the dict, or of the (name, type) pairs; keywords.
-    "TypedDict": (slice(0, 0), ("*",)),
-    "NamedTuple": (slice(0, 0), ("*",)),
-}
 
 
 @dataclass(eq=False)
@@ -163,7 +149,7 @@ def _strings(node: ast.expr) -> list[str]:
     return out
 
 
-class _Walker:
+class _Walker(TypingWalk):
     def __init__(self, is_stub: bool) -> None:
         self.stub = is_stub
         self.bindings: list[Binding] = []
@@ -525,7 +511,7 @@ class _Walker:
         self.annotation(s.annotation, scope)
         if s.value is not None:
             a = s.annotation
-            last = a.id if type(a) is ast.Name else a.attr if type(a) is ast.Attribute else ""
+            last = last_name(a)
             saved, self.typing = self.typing, last == "TypeAlias"  # the value is a type
             self.expr(s.value, scope)
             self.typing = saved
@@ -706,8 +692,8 @@ class _Walker:
             elif t is ast.Call:
                 self.calls += 1
                 f = node.func
-                fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
-                if fname in _TYPE_ARGS:
+                fname = last_name(f)
+                if fname in TYPE_ARGS:
                     self.call(node, scope)
                 else:
                     push(reversed(node.keywords))
@@ -748,100 +734,6 @@ class _Walker:
         else:
             self.expr(node, scope)
 
-    def call(self, node: ast.Call, scope: Scope) -> None:
-        self.calls += 1
-        f = node.func
-        self.expr(f, scope)
-        fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
-        # Strings that typing evaluates as types: cast("T", v), TypeVar("T", "A", bound="B").
-        spec = _TYPE_ARGS.get(fname)
-        typed = range(len(node.args))[spec[0]] if spec else ()
-        saved = self.typing
-        for i, a in enumerate(node.args):
-            self.typing = i in typed or saved and spec is None
-            if i == 1 and fname in ("TypedDict", "NamedTuple"):
-                self.fields(a, scope)
-            else:
-                self.expr(a, scope)
-        for k in node.keywords:
-            self.typing = (k.arg in spec[1] or "*" in spec[1]) if spec else saved
-            self.expr(k.value, scope)
-        self.typing = saved
-
-    def fields(self, node: ast.expr, scope: Scope) -> None:
-        """The fields of `TypedDict("A", {"x": "T"})` or `NamedTuple("A", [("x", "T")])`:
-        names are values, types are types."""
-        if type(node) is ast.Dict:
-            pairs = [(k, v) for k, v in zip(node.keys, node.values)]
-        elif type(node) in (ast.List, ast.Tuple):
-            pairs = [
-                (e.elts[0], e.elts[1:]) if type(e) in (ast.List, ast.Tuple) and e.elts else (e, [])
-                for e in node.elts
-            ]
-        else:
-            self.expr(node, scope)
-            return
-        saved = self.typing
-        for k, v in pairs:
-            self.typing = False
-            if k is not None:
-                self.expr(k, scope)
-            self.typing = True
-            for x in v if isinstance(v, list) else [v]:
-                self.expr(x, scope)
-        self.typing = saved
-
-    def plain_subscript(self, node: ast.Subscript, scope: Scope) -> bool:
-        """True when the slice of `node` is walked in the current context (not `Literal` or
-        `Annotated`, and no typing construct starting one)."""
-        v = node.value
-        last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-        if last == "Literal" or last == "Annotated":
-            return False
-        return self.typing or not self.is_typing(v, scope)
-
-    def subscript(self, node: ast.Subscript, scope: Scope) -> None:
-        """`X[...]` in code: the slice of a typing construct (`Union[int, "D"]`, `typing.List`,
-        `t.Optional`, a builtin generic `list["X"]`) is read as a type, its strings as
-        string annotations (pyflakes' rule, builtins added); `Literal[...]` holds values and
-        so do `Annotated`'s arguments after the first."""
-        v, saved = node.value, self.typing
-        self.expr(v, scope)
-        last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-        sl = node.slice
-        if last == "Literal":
-            self.typing = False
-            self.expr(sl, scope)
-        elif last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
-            self.typing = True
-            self.expr(sl.elts[0], scope)
-            self.typing = False
-            for e in sl.elts[1:]:
-                self.expr(e, scope)
-        else:
-            self.typing = saved or last == "Annotated" or self.is_typing(v, scope)
-            self.expr(sl, scope)
-        self.typing = saved
-
-    def is_typing(self, node: ast.expr, scope: Scope) -> bool:
-        """True when `node` names a member of typing or typing_extensions (imported from it,
-        or an attribute of an import of it) or an unshadowed builtin generic class."""
-        if type(node) is ast.Attribute and type(node.value) is ast.Name:
-            name, want = node.value.id, "import"  # typing.List, t.Optional
-        elif type(node) is ast.Name:
-            name, want = node.id, "from"  # List, from typing
-        else:
-            return False
-        s: Scope | None = scope
-        while s is not None:
-            bs = s.state.get(name) or s.bindings.get(name)
-            if bs:
-                return any(_typing_import(b.thing, want) for b in bs)
-            if name in s.bound:
-                return False
-            s = s.parent
-        return want == "from" and name in _BUILTIN_GENERICS
-
     def comprehension(self, node: ast.AST, scope: Scope) -> None:
         gens = node.generators
         self.expr(gens[0].iter, scope)  # evaluated in the enclosing scope
@@ -861,59 +753,10 @@ class _Walker:
             self.expr(node.elt, scope)
         self.comp_names.pop()
 
-    def annotation(self, node: ast.expr, scope: Scope) -> None:
-        """An annotation: its names may be read later (PEP 563/649), strings are code.
-        Iterative, as `expr`."""
-        stack = [node]
-        while stack:
-            node = stack.pop()
-            t = type(node)
-            if t is ast.Name:
-                self.defer(node.id, scope)
-            elif t is ast.Constant:
-                if isinstance(node.value, str):
-                    self.string_annotation(node.value, scope)
-            elif t is ast.Subscript:
-                v, sl = node.value, node.slice
-                stack.append(v)
-                last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-                if last == "Annotated" and type(sl) is ast.Tuple and sl.elts:
-                    stack.append(sl.elts[0])
-                    for e in sl.elts[1:]:  # metadata: values, not types
-                        for n in ast.walk(e):
-                            if type(n) is ast.Name:
-                                self.defer(n.id, scope)
-                elif last != "Literal":  # Literal["x"] holds values, not types
-                    stack.append(sl)
-            elif t is ast.Attribute:
-                stack.append(node.value)
-            else:
-                for f in _fields(t):
-                    v = getattr(node, f)
-                    if isinstance(v, list):
-                        stack.extend(x for x in v if isinstance(x, ast.expr))
-                    elif isinstance(v, ast.expr):
-                        stack.append(v)
-
-    def string_annotation(self, text: str, scope: Scope) -> None:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return
-        self.annotation(tree.body, scope)
-
 
 def _plain(thing: tuple) -> bool:
     """`import a.b` (no `as`): binds `a`, with every submodule imported so."""
     return thing[0] == "import" and not thing[2]
-
-
-def _typing_import(thing: tuple, kind: str) -> bool:
-    """True when `thing` (a Binding's) is `import typing[ as t]` (kind "import") or
-    `from typing import X` (kind "from"), typing_extensions alike."""
-    if kind == "import":
-        return thing[0] == "import" and thing[1] in _TYPING_MODULES
-    return thing[0] == "from" and not thing[1] and thing[2] in _TYPING_MODULES
 
 
 def _target_names(node: ast.expr, out: set) -> None:
