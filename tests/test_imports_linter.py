@@ -103,6 +103,20 @@ def test_noqa_f811_on_the_second_import_keeps_the_shadowed_one():
     assert imports.fix(text, source, imports.SETTINGS) == text
 
 
+@pytest.mark.parametrize("comment", ["# noqa: F401", "# noqa", "# nolint: imports"])
+def test_a_directive_on_the_shadowed_import_keeps_it(comment):
+    # An import kept for its side effects, then rebound: removing it would lose them.
+    text = f"import patches  {comment}\nfrom real import patches\nprint(patches)\n"
+    source = decode(text.encode())
+    expected = (
+        []
+        if "noqa" in comment
+        else [Finding(2, 18, "'patches' imported again (first at line 1)", WARNING)]
+    )
+    assert imports.check(source, imports.SETTINGS) == expected
+    assert imports.fix(text, source, imports.SETTINGS) == text
+
+
 def test_fix_uses_the_given_text_not_the_source():
     source = decode(b"import os\nimport sys\nprint(os)\n")
     text = "import os\nimport sys\nprint(sys)\n"  # as an earlier fixer left it

@@ -192,7 +192,10 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
     for b in result.bindings:
         if b.shadowed_by is not None:  # reported at the import that shadows it
             s = b.shadowed_by
-            if not quiet("duplicate", s.line, s.first_line):
+            # `# noqa` on the first import keeps it too (one imported for its side effects).
+            if not quiet("duplicate", s.line, s.first_line) and not quiet(
+                "unused", b.line, b.first_line
+            ):
                 msg = f"'{s.name}' imported again (first at line {b.line})"
                 out.append(Problem("duplicate", s, Finding(s.line, s.col, msg, WARNING), b))
             continue
@@ -258,7 +261,11 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
         doomed = [
             p.target or p.binding
             for p in found
-            if not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
+            if not any(
+                _nolint(lines[n - 1])
+                for b in (p.binding, p.target or p.binding)
+                for n in (b.line, b.first_line)
+            )
         ]
     if not doomed:
         return text
