@@ -44,7 +44,8 @@ ALLOWED = {
     "after the first was used; pyflakes reports a re-import only while the first is unused.",
     "other kind": "two unused imports of the same thing: pyflakes reports the second as unused "
     "and as a redefinition, lintgate the first as unused and the second as imported again.",
-    "forward reference": 'a string in a builtin generic (`list["X"]`, `dict[str, "X"]`) or '
+    "forward reference": "a string in a builtin or collections.abc generic "
+    '(`list["X"]`, `dict[str, "X"]`, `Callable[["A"], "B"]`) or '
     "the first argument of `Annotated[...]` outside an annotation: a forward reference type "
     "checkers resolve (lintgate's policy, issue 12); pyflakes reads strings only in typing's "
     "own subscripts there.",
@@ -123,8 +124,15 @@ def _bound_before(tree: ast.Module, name: str, line: int) -> bool:
 
 
 def _forward_refs(tree: ast.Module) -> set:
-    """Names in the strings of builtin generics and of `Annotated[...]`'s first argument."""
+    """Names in the strings of builtin generics, collections.abc generics and of
+    `Annotated[...]`'s first argument."""
     out: set = set()
+    abc_names = {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "collections.abc" and not n.level
+        for a in n.names
+    }
     for n in ast.walk(tree):
         if not isinstance(n, ast.Subscript):
             continue
@@ -132,7 +140,13 @@ def _forward_refs(tree: ast.Module) -> set:
         last = v.id if isinstance(v, ast.Name) else v.attr if isinstance(v, ast.Attribute) else ""
         if last == "Annotated" and isinstance(n.slice, ast.Tuple):
             parts = n.slice.elts[:1]
-        elif last in ("list", "dict", "set", "frozenset", "tuple", "type", "Annotated"):
+        elif (
+            last in ("list", "dict", "set", "frozenset", "tuple", "type", "Annotated")
+            or isinstance(v, ast.Name)
+            and v.id in abc_names
+            or isinstance(v, ast.Attribute)
+            and ast.unparse(v.value) == "collections.abc"
+        ):
             parts = [n.slice]
         else:
             continue

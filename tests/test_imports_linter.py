@@ -220,6 +220,9 @@ PYFLAKES_FIXTURES = {
         ("pyflakes", "unused", 19, "generics.InList", "forward reference"),
         ("pyflakes", "unused", 19, "generics.InOr", "forward reference"),
         ("pyflakes", "unused", 20, "meta.Meant", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Request", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Response", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Response2", "forward reference"),
     ],
     "redefined.py": [("pyflakes", "redefined", 26, "z", "call in between")],
 }

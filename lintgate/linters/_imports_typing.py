@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lintgate.linters._imports_scan import Scope
 
-_TYPING_MODULES = ("typing", "typing_extensions")
+# Modules whose subscripted members hold types: typing's (pyflakes' rule) and collections.abc
+# (`Callable[["Request"], "Response"]`, PEP 585; lintgate's policy).
+_TYPING_MODULES = ("typing", "typing_extensions", "collections.abc")
 # Builtin classes subscripted as generics (PEP 585): `list["X"]` holds a forward reference.
 _BUILTIN_GENERICS = {"list", "dict", "set", "frozenset", "tuple", "type"}
 # Calls whose arguments typing reads as types (pyflakes' list), by parameter: positions from
@@ -38,11 +40,26 @@ def last_name(node: ast.expr) -> str:
     return node.id if type(node) is ast.Name else node.attr if type(node) is ast.Attribute else ""
 
 
-def _typing_import(thing: tuple, kind: str) -> bool:
-    """True when `thing` (a Binding's) is `import typing[ as t]` (kind "import") or
-    `from typing import X` (kind "from"), typing_extensions alike."""
+def _dotted(node: ast.expr) -> str:
+    """`a.b.c` of a chain of attributes on a name; "" for anything else."""
+    parts = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
+    """True when `thing` (a Binding's) is `import typing` read as `dotted` (`typing`,
+    `t` after `import typing as t`, `collections.abc`; kind "import") or
+    `from typing import X` (kind "from"), for each of _TYPING_MODULES."""
     if kind == "import":
-        return thing[0] == "import" and thing[1] in _TYPING_MODULES
+        if thing[0] != "import" or thing[1] not in _TYPING_MODULES:
+            return False
+        return "." not in dotted if thing[2] else dotted == thing[1]
     return thing[0] == "from" and not thing[1] and thing[2] in _TYPING_MODULES
 
 
@@ -136,10 +153,14 @@ class TypingWalk:
         self.typing = saved
 
     def is_typing(self, node: ast.expr, scope: Scope) -> bool:
-        """True when `node` names a member of typing or typing_extensions (imported from it,
-        or an attribute of an import of it) or an unshadowed builtin generic class."""
-        if type(node) is ast.Attribute and type(node.value) is ast.Name:
-            name, want = node.value.id, "import"  # typing.List, t.Optional
+        """True when `node` names a member of one of _TYPING_MODULES (imported from it, or an
+        attribute of an import of it) or an unshadowed builtin generic class."""
+        dotted = ""
+        if type(node) is ast.Attribute:
+            dotted = _dotted(node.value)  # typing.List, t.Optional, collections.abc.Callable
+            name, want = dotted.split(".")[0], "import"
+            if not name:
+                return False
         elif type(node) is ast.Name:
             name, want = node.id, "from"  # List, from typing
         else:
@@ -148,7 +169,7 @@ class TypingWalk:
         while s is not None:
             bs = s.state.get(name) or s.bindings.get(name)
             if bs:
-                return any(_typing_import(b.thing, want) for b in bs)
+                return any(_typing_import(b.thing, want, dotted) for b in bs)
             if name in s.bound:
                 return False
             s = s.parent
