@@ -71,6 +71,8 @@ def test_every_rule_has_a_fixture():
         "py314_syntax.py",
         "py36_async_names.py",
         "syntax_error.py",
+        "typing_strings.py",
+        "redefined.py",
     ):
         assert needed in names
 
