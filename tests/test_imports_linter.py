@@ -227,6 +227,7 @@ PYFLAKES_FIXTURES = {
         ("pyflakes", "unused", 25, "web.Response2", "forward reference"),
     ],
     "redefined.py": [("pyflakes", "redefined", 26, "z", "call in between")],
+    "redefined_annotations.py": [],
 }
 
 

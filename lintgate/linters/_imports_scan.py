@@ -166,6 +166,7 @@ class _Walker(TypingWalk):
         # True inside a typing construct outside annotations (`Union[int, "D"]`, the value of
         # `X: TypeAlias = ...`): names are read now, and strings are string annotations.
         self.typing = False
+        self.postponed = is_stub  # or `from __future__ import annotations`: see `module`
         self.calls = 0  # calls walked so far: code that may read an import
 
     # -- names --------------------------------------------------------------------------
@@ -286,6 +287,8 @@ class _Walker(TypingWalk):
             i = 1  # the docstring may precede __future__ imports
         while i < len(body) and _is_future(body[i]):
             self.valid_futures.add(id(body[i]))
+            if any(a.name == "annotations" for a in body[i].names):
+                self.postponed = True
             i += 1
         self.body(body, scope)
         self.resolve()
@@ -430,7 +433,7 @@ class _Walker(TypingWalk):
             self.expr(d, scope)
         self.arguments(s.args, scope)
         if s.returns is not None:
-            self.annotation(s.returns, scope)
+            self.annotation(s.returns, scope, now=True)
         self.type_params(s, scope)
         fn = self.new_scope(FUNCTION, scope)
         self.params(s.args, fn)
@@ -452,7 +455,7 @@ class _Walker(TypingWalk):
             args.kwarg,
         ):
             if a is not None and a.annotation is not None:
-                self.annotation(a.annotation, scope)
+                self.annotation(a.annotation, scope, now=True)
 
     @staticmethod
     def params(args: ast.arguments, fn: Scope) -> None:
@@ -508,7 +511,8 @@ class _Walker(TypingWalk):
         self.target(t, scope)
 
     def s_annassign(self, s: ast.AnnAssign, scope: Scope) -> None:
-        self.annotation(s.annotation, scope)
+        # Evaluated at module and class level; in a function, never.
+        self.annotation(s.annotation, scope, now=scope.kind != FUNCTION)
         if s.value is not None:
             a = s.annotation
             last = last_name(a)

@@ -68,11 +68,15 @@ class TypingWalk:
 
     typing: bool
     calls: int
+    postponed: bool  # annotations are never evaluated (PEP 563 future import, or a stub)
 
     def expr(self, node: ast.AST, scope: Scope) -> None:  # pragma: no cover - the walker's
         raise NotImplementedError
 
     def defer(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
+        raise NotImplementedError
+
+    def read(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> None:
@@ -175,15 +179,20 @@ class TypingWalk:
             s = s.parent
         return want == "from" and name in _BUILTIN_GENERICS
 
-    def annotation(self, node: ast.expr, scope: Scope) -> None:
+    def annotation(self, node: ast.expr, scope: Scope, now: bool = False) -> None:
         """An annotation: its names may be read later (PEP 563/649), strings are code.
-        Iterative, as `expr`."""
+        `now`: Python evaluates it here too (a parameter or module-level annotation without
+        `from __future__ import annotations`): its names are also read here, so that the
+        import they read is not taken for one shadowed before any use. Iterative, as `expr`."""
+        now = now and not self.postponed
         stack = [node]
         while stack:
             node = stack.pop()
             t = type(node)
             if t is ast.Name:
                 self.defer(node.id, scope)
+                if now:
+                    self.read(node.id, scope)
             elif t is ast.Constant:
                 if isinstance(node.value, str):
                     self.string_annotation(node.value, scope)
