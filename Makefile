@@ -5,7 +5,7 @@ PYTHON ?= .venv/bin/python
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint lint-docker test agreement fix-stdlib bench
+.PHONY: venv lint lint-docker test agreement imports-agreement fix-stdlib bench
 
 venv:
 	python3 -m venv .venv
@@ -25,6 +25,19 @@ test:
 # isort and black (about 10 minutes on 2 cores).
 agreement:
 	LINTGATE_AGREEMENT_FULL=1 $(PYTHON) -m pytest -q tests/test_agreement.py
+
+# The `imports` linter against pyflakes on the whole standard library and on the pinned sdists
+# of tests/imports_pyflakes.py (downloaded once into .downloads/); every difference must be one
+# that docs/imports.md explains (a few minutes on 2 cores).
+imports-agreement:
+	mkdir -p .downloads
+	for pin in $$($(PYTHON) tests/imports_pyflakes.py); do \
+	  d=.downloads/$$(echo $$pin | sed 's/==/-/'); \
+	  [ -d $$d ] || { $(PYTHON) -m pip download -q --no-deps --no-binary :all: $$pin -d .downloads \
+	    && tar xzf $$d.tar.gz -C .downloads; } || exit 1; \
+	done
+	LINTGATE_FULL=1 LINTGATE_IMPORTS_CORPORA=1 nice -n 10 $(PYTHON) -m pytest -q \
+	  tests/test_imports_linter.py -k "pyflakes"
 
 # `lintgate --fix` and `--diff` on a copy of every file of the standard library: round trip,
 # nothing left but what --fix reported, isort and black agree, broken files untouched

@@ -44,10 +44,37 @@ ALLOWED = {
     "after the first was used; pyflakes reports a re-import only while the first is unused.",
     "other kind": "two unused imports of the same thing: pyflakes reports the second as unused "
     "and as a redefinition, lintgate the first as unused and the second as imported again.",
+    "forward reference": "a string in a builtin or collections.abc generic "
+    '(`list["X"]`, `dict[str, "X"]`, `Callable[["A"], "B"]`) or '
+    "the first argument of `Annotated[...]` outside an annotation: a forward reference type "
+    "checkers resolve (lintgate's policy, issue 12); pyflakes reads strings only in typing's "
+    "own subscripts there.",
+    "call in between": "an import rebound before any use, but after a call (which may run code "
+    "reading it): pyflakes reports the redefinition, lintgate counts the first as possibly used.",
     "not a duplicate": "pyflakes reports a redefinition where the first import does not surely "
-    "hold (another branch, a conditional block) or imports another thing; for lintgate that is "
-    "a fallback, not a duplicate (an unused first import is reported as unused instead).",
+    "hold (another branch, a conditional block), the second does not surely run "
+    "(`if __name__ == '__main__':`), is in another scope, or imports another thing after "
+    "a function or a string annotation used the first (pyflakes reads those last); for "
+    "lintgate that is no duplicate (an unused first import is reported as unused instead).",
+    "re-export": "`import x as x` / `from m import x as x` is an explicit re-export (PEP 484), "
+    "never reported by lintgate, in .py files too; pyflakes reports it there.",
+    "alias use": "pyflakes marks `import m` used when an alias of it (`import m as n`) is "
+    "read after it in pyflakes' order (functions and postponed annotations last), whatever "
+    "scope that alias is in (pyflakes mistake); lintgate judges `import m` by reads of `m`.",
 }
+
+
+# Real projects with TYPE_CHECKING imports and type aliases, from their PyPI sdists (pinned):
+# `make imports-agreement` downloads them into the git-ignored .downloads/ and checks them.
+CORPORA = {"httpx": "0.28.1", "rich": "13.9.4", "attrs": "24.3.0", "pydantic": "2.10.4"}
+DOWNLOADS = pathlib.Path(__file__).resolve().parent.parent / ".downloads"
+
+
+def corpus_files(name: str) -> list[pathlib.Path]:
+    """Every .py file of the unpacked sdist of CORPORA[name] under DOWNLOADS, sorted; [] when
+    it is not there."""
+    root = DOWNLOADS / f"{name}-{CORPORA[name]}"
+    return sorted(root.rglob("*.py")) if root.is_dir() else []
 
 
 def stdlib_files() -> list[pathlib.Path]:
@@ -96,6 +123,49 @@ def _bound_before(tree: ast.Module, name: str, line: int) -> bool:
     return False
 
 
+def _forward_refs(tree: ast.Module) -> set:
+    """Names in the strings of builtin generics, collections.abc generics and of
+    `Annotated[...]`'s first argument."""
+    out: set = set()
+    abc_names = {
+        a.asname or a.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module == "collections.abc" and not n.level
+        for a in n.names
+    }
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Subscript):
+            continue
+        v = n.value
+        last = v.id if isinstance(v, ast.Name) else v.attr if isinstance(v, ast.Attribute) else ""
+        if last == "Annotated" and isinstance(n.slice, ast.Tuple):
+            parts = n.slice.elts[:1]
+        elif (
+            last in ("list", "dict", "set", "frozenset", "tuple", "type", "Annotated")
+            or isinstance(v, ast.Name)
+            and v.id in abc_names
+            or isinstance(v, ast.Attribute)
+            and ast.unparse(v.value) == "collections.abc"
+        ):
+            parts = [n.slice]
+        else:
+            continue
+        for p in parts:
+            for c in ast.walk(p):
+                if isinstance(c, ast.Constant) and isinstance(c.value, str):
+                    try:
+                        ref = ast.parse(c.value.strip(), mode="eval")
+                    except SyntaxError:
+                        continue
+                    out.update(x.id for x in ast.walk(ref) if isinstance(x, ast.Name))
+    return out
+
+
+def _plain(thing: tuple) -> bool | None:
+    """True for `import a` (no `as`), False for `import a as b`, None for other imports."""
+    return not thing[2] if thing[0] == "import" else None
+
+
 def _explain(who, kind, line, name, result, checker, tree) -> str | None:
     """The ALLOWED entry explaining one disagreement, or None."""
     mine = [
@@ -120,6 +190,10 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
                 return "fallback definition"
             if b.used in ("__all__", "# type:", "locals()"):
                 return b.used
+            if b.keep == "re-export":
+                return "re-export"
+            if b.name in _forward_refs(tree):
+                return "forward reference"
         return None
     if who == "lintgate" and kind == "unused":
         b = mine[0] if mine else None
@@ -127,6 +201,12 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
             return "class scope"
         if not final:
             return "last binding"
+        if b is not None and _plain(b.thing):
+            if any(
+                _plain(x.thing) is False and x.thing[:2] == ("import", b.thing[1])
+                for x in result.bindings
+            ):
+                return "alias use"
         if all(f.used for f in final) and _bound_before(tree, b.name if b else name, line):
             return "inherited use"
         return None
@@ -135,6 +215,20 @@ def _explain(who, kind, line, name, result, checker, tree) -> str | None:
             return "re-import after use"
         return None
     if who == "pyflakes" and kind == "redefined":
+        for b in mine:
+            earlier = [
+                x
+                for x in result.bindings
+                if x.name == b.name and x.line < b.line and x.scope_kind == b.scope_kind
+            ]
+            first = earlier[-1] if earlier else None
+            if (
+                first is not None
+                and first.blocks[: len(b.blocks)] == b.blocks
+                and first.calls != b.calls
+                and first.shadowed_by is None
+            ):
+                return "call in between"
         if mine and all(b.dup_of is None for b in mine):
             return "not a duplicate"
     return None
@@ -165,3 +259,7 @@ def disagreements(path: pathlib.Path) -> list[tuple]:
     b = _theirs(checker, tree)
     diff = sorted([("lintgate", *k) for k in a - b] + [("pyflakes", *k) for k in b - a])
     return [(*d, _explain(*d, result, checker, tree)) for d in diff]
+
+
+if __name__ == "__main__":  # `python tests/imports_pyflakes.py`: the pins, for the Makefile
+    print(" ".join(f"{name}=={version}" for name, version in CORPORA.items()))

@@ -9,6 +9,7 @@ reported. tests/fixtures/imports/fix/NAME.py fixed must equal NAME.fixed.py byte
 
 from __future__ import annotations
 
+import ast
 import os
 import pathlib
 import re
@@ -70,6 +71,8 @@ def test_every_rule_has_a_fixture():
         "py314_syntax.py",
         "py36_async_names.py",
         "syntax_error.py",
+        "typing_strings.py",
+        "redefined.py",
     ):
         assert needed in names
 
@@ -81,6 +84,39 @@ def test_fix_exact_bytes(path):
     assert fixed == path.with_name(path.stem + ".fixed.py").read_text()
     # Fixing is idempotent.
     assert imports.fix(fixed, decode(fixed.encode()), imports.SETTINGS) == fixed
+
+
+def test_fix_of_a_shadowed_import_removes_the_first_even_when_only_the_finding_is_given():
+    text = "from a import x\nfrom b import x\nimport os\ndef f():\n    return x\n"
+    source = decode(text.encode())
+    found = imports.check(source, imports.SETTINGS)
+    assert found == [
+        Finding(2, 15, "'x' imported again (first at line 1)", WARNING),
+        Finding(3, 8, "'os' imported but unused", WARNING),
+    ]
+    fixed = imports.fix(text, source, imports.SETTINGS, only=found[:1])
+    assert fixed == "from b import x\nimport os\ndef f():\n    return x\n"
+
+
+def test_noqa_f811_on_the_second_import_keeps_the_shadowed_one():
+    text = "from a import x\nfrom b import x  # noqa: F811\ndef f():\n    return x\n"
+    source = decode(text.encode())
+    assert imports.check(source, imports.SETTINGS) == []
+    assert imports.fix(text, source, imports.SETTINGS) == text
+
+
+@pytest.mark.parametrize("comment", ["# noqa: F401", "# noqa", "# nolint: imports"])
+def test_a_directive_on_the_shadowed_import_keeps_it(comment):
+    # An import kept for its side effects, then rebound: removing it would lose them.
+    text = f"import patches  {comment}\nfrom real import patches\nprint(patches)\n"
+    source = decode(text.encode())
+    expected = (
+        []
+        if "noqa" in comment
+        else [Finding(2, 18, "'patches' imported again (first at line 1)", WARNING)]
+    )
+    assert imports.check(source, imports.SETTINGS) == expected
+    assert imports.fix(text, source, imports.SETTINGS) == text
 
 
 def test_fix_uses_the_given_text_not_the_source():
@@ -178,12 +214,36 @@ def _stdlib_sample():
     return files[:: max(1, len(files) // SAMPLE)]
 
 
-def test_differential_against_pyflakes():
+# Fixtures checked against the real pyflakes: every difference, with the allow-list entry
+# that explains it (issue 12).
+PYFLAKES_FIXTURES = {
+    "typing_strings.py": [
+        ("pyflakes", "unused", 19, "generics.InDict", "forward reference"),
+        ("pyflakes", "unused", 19, "generics.InList", "forward reference"),
+        ("pyflakes", "unused", 19, "generics.InOr", "forward reference"),
+        ("pyflakes", "unused", 20, "meta.Meant", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Request", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Response", "forward reference"),
+        ("pyflakes", "unused", 25, "web.Response2", "forward reference"),
+    ],
+    "redefined.py": [("pyflakes", "redefined", 26, "z", "call in between")],
+    "redefined_annotations.py": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PYFLAKES_FIXTURES))
+def test_fixture_against_pyflakes(name):
     pytest.importorskip("pyflakes")
+    from imports_pyflakes import disagreements
+
+    assert disagreements(FIXTURES / name) == PYFLAKES_FIXTURES[name]
+
+
+def _check_against_pyflakes(paths) -> None:
     from imports_pyflakes import ALLOWED, disagreements
 
     unexplained, listed = [], []
-    for path in _stdlib_sample():
+    for path in paths:
         for who, kind, line, name, why in disagreements(path):
             row = f"{path}:{line}: only {who}: {kind} {name!r} [{why}]"
             listed.append(row)
@@ -193,3 +253,84 @@ def test_differential_against_pyflakes():
     assert not unexplained, "disagreements with pyflakes outside the allow-list:\n" + "\n".join(
         unexplained
     )
+
+
+def test_differential_against_pyflakes():
+    pytest.importorskip("pyflakes")
+    _check_against_pyflakes(_stdlib_sample())
+
+
+@pytest.mark.skipif(
+    os.environ.get("LINTGATE_IMPORTS_CORPORA") != "1",
+    reason="real projects from PyPI: `make imports-agreement` downloads and checks them",
+)
+@pytest.mark.parametrize("name", ["httpx", "rich", "attrs", "pydantic"])
+def test_corpus_against_pyflakes(name):
+    pytest.importorskip("pyflakes")
+    from imports_pyflakes import CORPORA, corpus_files
+
+    files = corpus_files(name)
+    assert files, f"{name} {CORPORA[name]} is not unpacked in .downloads/ (make imports-agreement)"
+    _check_against_pyflakes(files)
+
+
+# --- deep expressions (issue 11): the scan is iterative, libcst is not tried on them --------
+
+DEEP = {
+    "sum": "x = " + "+".join(["1"] * 2000) + "\n",
+    "call chain": "x = a" + ".b()" * 900 + "\n",
+    "subscripts": "x = a" + "[0]" * 900 + "\n",
+    "string sum in __all__": "__all__ = " + " + ".join(["['os']"] * 1500) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_expression_is_checked(name):
+    text = "import os\nimport sys\n" + DEEP[name]
+    found = imports.check(decode(text.encode()), imports.SETTINGS)
+    unused_os = [] if "__all__" in name else [Finding(1, 8, "'os' imported but unused", WARNING)]
+    assert found == [*unused_os, Finding(2, 8, "'sys' imported but unused", WARNING)]
+
+
+def test_deep_string_annotation_is_checked():
+    text = 'import os\nimport sys\nx: "' + "+".join(["os"] * 2000) + '" = 1\n'
+    found = imports.check(decode(text.encode()), imports.SETTINGS)
+    assert found == [Finding(2, 8, "'sys' imported but unused", WARNING)]
+
+
+def test_a_6kb_sum_line_is_checked_in_seconds(tmp_path):
+    # 37 s before (issue 11): the running `ast` refused the nesting (3.11) and libcst's parser
+    # was tried on it, or `ast` took it and the scan recursed past Python's limit.
+    text = "import os\nx = " + "+".join(["1"] * 3000) + "\n"
+    (tmp_path / "m.py").write_text(text)
+    try:
+        ast.parse(text)
+        expected = "m.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+    except RecursionError as e:
+        expected = f"m.py:1:1: ❌ cannot parse: {e} (syntax)\n"
+    proc = lintgate(tmp_path, "-D", "isort", "-D", "black", timeout=60)
+    assert (proc.stdout, proc.returncode) == (expected, 1)
+    assert "Traceback" not in proc.stderr
+
+
+def test_fix_of_a_file_too_deep_for_libcst_leaves_it(tmp_path):
+    text = "import os\nx = " + "+".join(["1"] * 2000) + "\n"
+    (tmp_path / "m.py").write_text(text)
+    proc = lintgate(tmp_path, "-D", "isort", "-D", "black", "--fix", timeout=60)
+    assert proc.stdout == "m.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (tmp_path / "m.py").read_text() == text
+
+
+def test_nesting_too_deep_for_ast_is_not_given_to_libcst(monkeypatch):
+    # libcst's parser took 96 s on a 20 KB `1+1+...+1` and then crashed the process.
+    from lintgate.linters import _imports_compat
+
+    tried = []
+    monkeypatch.setattr(_imports_compat, "parse", tried.append)
+    text = "import os\nx = " + "+".join(["1"] * 10000) + "\n"
+    with pytest.raises(ParseError) as e:
+        imports.check(decode(text.encode()), imports.SETTINGS)
+    assert (e.value.line, e.value.col) == (1, 1)
+    assert e.value.message.startswith("cannot parse: ") and "recursion" in e.value.message
+    assert tried == []

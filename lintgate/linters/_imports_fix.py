@@ -45,8 +45,8 @@ def remove(text: str, bindings: list) -> str:
 
     def prune(node):
         """The import statement `node` without its doomed aliases; None when none is left."""
-        if isinstance(node.names, cst.ImportStar):
-            return node
+        if isinstance(node.names, cst.ImportStar):  # a duplicate star import goes whole
+            return None if doomed(node.names) else node
         gone = [doomed(a) for a in node.names]
         if not any(gone):
             return node

@@ -15,6 +15,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from lintgate.linters._imports_typing import TYPE_ARGS, TypingWalk, last_name
+
 MODULE, CLASS, FUNCTION = "module", "class", "function"
 
 # Fields of expression nodes that never hold a name (contexts and operators).
@@ -46,7 +48,9 @@ class Binding:
     first of two imports dominates the second when its blocks are a prefix of the second's);
     `scope_kind`: "module", "class" or "function"; `used`: why it counts as used ("read",
     "__all__", "attribute", "locals()", "submodule", "# type:"; "" if not); `dup_of`: the first
-    import when this one is a duplicate.
+    import when this one is a duplicate; `shadowed_by`: the import that rebinds this one before
+    any use (no use can reach this one then); `calls`: how many calls the walk had met when it
+    bound this one. A star import is bound as 'm.*', with keep "star".
     """
 
     name: str
@@ -60,6 +64,8 @@ class Binding:
     scope_kind: str = MODULE
     used: str = ""
     dup_of: Binding | None = None
+    shadowed_by: Binding | None = None
+    calls: int = 0
 
 
 # The state of a name rebound by something other than an import (assignment, def, del...).
@@ -132,14 +138,18 @@ def _is_future(s: ast.stmt) -> bool:
 
 def _strings(node: ast.expr) -> list[str]:
     """The string constants of a list/tuple literal, or of `[...] + (...)` sums of them."""
-    if type(node) is ast.BinOp and type(node.op) is ast.Add:
-        return _strings(node.left) + _strings(node.right)
-    if type(node) in (ast.List, ast.Tuple):
-        return [e.value for e in node.elts if type(e) is ast.Constant and isinstance(e.value, str)]
-    return []
+    out: list[str] = []
+    stack = [node]
+    while stack:  # iterative: a long sum is a deep tree
+        n = stack.pop()
+        if type(n) is ast.BinOp and type(n.op) is ast.Add:
+            stack += (n.right, n.left)
+        elif type(n) in (ast.List, ast.Tuple):
+            out += [e.value for e in n.elts if type(e) is ast.Constant and isinstance(e.value, str)]
+    return out
 
 
-class _Walker:
+class _Walker(TypingWalk):
     def __init__(self, is_stub: bool) -> None:
         self.stub = is_stub
         self.bindings: list[Binding] = []
@@ -153,6 +163,11 @@ class _Walker:
         self.late_futures: list[tuple[int, int]] = []
         self.all_names: set[str] = set()
         self.attrs: set[str] = set()  # every attribute name read (`x.name`)
+        # True inside a typing construct outside annotations (`Union[int, "D"]`, the value of
+        # `X: TypeAlias = ...`): names are read now, and strings are string annotations.
+        self.typing = False
+        self.postponed = is_stub  # or `from __future__ import annotations`: see `module`
+        self.calls = 0  # calls walked so far: code that may read an import
 
     # -- names --------------------------------------------------------------------------
     def new_scope(self, kind: str, parent: Scope | None) -> Scope:
@@ -227,25 +242,29 @@ class _Walker:
                     bs = scope.bindings.get(name)
                     if bs:
                         for b in bs:
-                            b.used = b.used or "read"
+                            if b.shadowed_by is None:
+                                b.used = b.used or "read"
                         break
                     if name in scope.bound:
                         break
                 scope = scope.parent
         for name in self.all_names:
             for b in module.bindings.get(name, ()):
-                b.used = b.used or "__all__"
+                if b.shadowed_by is None:
+                    b.used = b.used or "__all__"
         for scope in self.scopes:
             if scope.kind == CLASS:
                 # A class-level import is a class attribute, read as `self.name` or `C.name`.
                 for name, bs in scope.bindings.items():
                     if name in self.attrs:
                         for b in bs:
-                            b.used = b.used or "attribute"
+                            if b.shadowed_by is None:
+                                b.used = b.used or "attribute"
             if scope.uses_locals:
                 for bs in scope.bindings.values():
                     for b in bs:
-                        b.used = b.used or "locals()"
+                        if b.shadowed_by is None:
+                            b.used = b.used or "locals()"
 
     # -- statements -----------------------------------------------------------------------
     def submodules(self) -> None:
@@ -255,7 +274,7 @@ class _Walker:
             imps = [b for bs in scope.bindings.values() for b in bs if b.thing[0] == "import"]
             roots = {b.thing[1].split(".")[0] for b in imps if b.used}
             for b in imps:
-                if not b.used and not b.thing[2] and "." in b.thing[1]:
+                if not b.used and not b.thing[2] and "." in b.thing[1] and not b.shadowed_by:
                     if b.thing[1].split(".")[0] in roots:
                         b.used = "submodule"
 
@@ -268,6 +287,8 @@ class _Walker:
             i = 1  # the docstring may precede __future__ imports
         while i < len(body) and _is_future(body[i]):
             self.valid_futures.add(id(body[i]))
+            if any(a.name == "annotations" for a in body[i].names):
+                self.postponed = True
             i += 1
         self.body(body, scope)
         self.resolve()
@@ -318,31 +339,23 @@ class _Walker:
             self.late_futures.append((s.lineno, s.col_offset + 1))
         for alias in s.names:
             if alias.name == "*":
-                continue
-            if is_from:
+                # Bound under pyflakes' name for it ('m.*', never an identifier): only a
+                # duplicate of itself, never unused.
+                name = "." * level + (module or "") + ".*"
+                thing: tuple = ("star", level, module)
+                label, keep = name, "star"
+            elif is_from:
                 name = alias.asname or alias.name
                 thing = ("from", level, module, alias.name)
             else:
                 name = alias.asname or alias.name.split(".")[0]
                 thing = ("import", alias.name, alias.asname is not None)
-            # Module dunders (`from _x import __doc__, __version__`) set module attributes.
-            dunder = scope.kind == MODULE and name.startswith("__") and name.endswith("__")
-            keep = (
-                "__future__"
-                if future
-                else (
-                    "dunder"
-                    if dunder
-                    else (
-                        "re-export"
-                        if alias.asname == alias.name
-                        else "global" if name in scope.declared else ""
-                    )
-                )
-            )
+            if alias.name != "*":
+                label = _label(alias, module, level, is_from)
+                keep = self.keep(name, alias, future, scope)
             b = Binding(
                 name,
-                _label(alias, module, level, is_from),
+                label,
                 thing,
                 alias.lineno,
                 alias.col_offset + 1,
@@ -350,41 +363,77 @@ class _Walker:
                 keep,
                 tuple(self.blocks),
                 scope.kind,
+                calls=self.calls,
             )
             self.bindings.append(b)
             scope.bindings.setdefault(name, []).append(b)
-            if scope.kind == MODULE:
+            if scope.kind == MODULE and keep != "star":
                 self.module_binds.append(name)
             if name in scope.declared:
                 continue
             scope.bound.add(name)
-            # A duplicate: the same thing imported again where the first import surely still
-            # holds: it ran before on every path (same or enclosing block), nothing rebound it.
             live = scope.state.get(name, ())
             if not future and live and _OTHER[0] not in live:
-                for first in live:
-                    if (
-                        first is not b
-                        and first.thing == thing
-                        and b.blocks[: len(first.blocks)] == first.blocks
-                    ):
-                        b.dup_of = first.dup_of or first
-                        break
+                self.redefines(b, live)
             if thing[0] == "import" and not thing[2]:
                 # `import a.b` after `import a.c` binds the same module `a`: both stay live.
                 scope.state[name] = (
-                    *(x for x in live if x.thing[0] == "import" and not x.thing[2] and x is not b),
+                    *(x for x in live if _plain(x.thing) and x is not b and not x.shadowed_by),
                     b,
                 )
             else:
                 scope.state[name] = (b,)
 
+    @staticmethod
+    def keep(name: str, alias: ast.alias, future: bool, scope: Scope) -> str:
+        """Why an import is never reported unused ("" when it may be): see `Binding.keep`."""
+        if future:
+            return "__future__"
+        # Module dunders (`from _x import __doc__, __version__`) set module attributes.
+        if scope.kind == MODULE and name.startswith("__") and name.endswith("__"):
+            return "dunder"
+        if alias.asname == alias.name:
+            return "re-export"
+        return "global" if name in scope.declared else ""
+
+    def redefines(self, b: Binding, live: tuple) -> None:
+        """Mark what the new import `b` redefines among the `live` imports of its name.
+
+        A duplicate: the same thing imported again where the first import surely still
+        holds (it ran before on every path: same or enclosing block; nothing rebound it).
+        A shadow (pyflakes' "redefinition of unused"): an import not used yet, that `b`
+        rebinds on every path from it (`b` in the same or an enclosing block), with no call
+        in between that could have read it (`from a import x` / `from b import x`, or
+        `try: import json` / `except Exception: pass` / `import json`)."""
+        for first in live:
+            if (
+                first is not b
+                and first.thing == b.thing
+                and b.blocks[: len(first.blocks)] == first.blocks
+            ):
+                b.dup_of = first.dup_of or first
+                return
+        for first in live:
+            if (
+                first is b
+                or first.used
+                or first.keep in ("__future__", "re-export", "dunder", "global")
+                or first.shadowed_by is not None
+                or first.calls != self.calls
+                or first.blocks[: len(b.blocks)] != b.blocks
+            ):
+                continue
+            if _plain(first.thing) and _plain(b.thing) and first.thing != b.thing:
+                continue  # `import a.b` then `import a.c`: `a` has both submodules
+            first.shadowed_by = b
+
     def s_def(self, s: ast.stmt, scope: Scope) -> None:
+        self.calls += len(s.decorator_list)
         for d in s.decorator_list:
             self.expr(d, scope)
         self.arguments(s.args, scope)
         if s.returns is not None:
-            self.annotation(s.returns, scope)
+            self.annotation(s.returns, scope, now=True)
         self.type_params(s, scope)
         fn = self.new_scope(FUNCTION, scope)
         self.params(s.args, fn)
@@ -406,7 +455,7 @@ class _Walker:
             args.kwarg,
         ):
             if a is not None and a.annotation is not None:
-                self.annotation(a.annotation, scope)
+                self.annotation(a.annotation, scope, now=True)
 
     @staticmethod
     def params(args: ast.arguments, fn: Scope) -> None:
@@ -421,6 +470,7 @@ class _Walker:
                 fn.bound.add(a.arg)
 
     def s_class(self, s: ast.ClassDef, scope: Scope) -> None:
+        self.calls += len(s.decorator_list)
         for d in s.decorator_list:
             self.expr(d, scope)
         for b in s.bases:
@@ -461,9 +511,14 @@ class _Walker:
         self.target(t, scope)
 
     def s_annassign(self, s: ast.AnnAssign, scope: Scope) -> None:
-        self.annotation(s.annotation, scope)
+        # Evaluated at module and class level; in a function, never.
+        self.annotation(s.annotation, scope, now=scope.kind != FUNCTION)
         if s.value is not None:
+            a = s.annotation
+            last = last_name(a)
+            saved, self.typing = self.typing, last == "TypeAlias"  # the value is a type
             self.expr(s.value, scope)
+            self.typing = saved
             self.target(s.target, scope)
             if type(s.target) is ast.Name and s.target.id == "__all__" and scope.kind == MODULE:
                 self.all_names.update(_strings(s.value))
@@ -611,35 +666,65 @@ class _Walker:
             self.expr(v, scope)
 
     def expr(self, node: ast.AST, scope: Scope) -> None:
-        t = type(node)
-        if t is ast.Name:
-            if type(node.ctx) is ast.Store:
-                self.bind(node.id, scope)
+        """Walk an expression (or a keyword, slice, f-string part...) in evaluation order.
+
+        Iterative over the nodes that keep the walker's context (operators, attributes,
+        containers, plain calls and subscripts): a 6 KB `1+1+...+1` or a long call chain is
+        thousands of levels deep, past Python's recursion limit (issue 11). Only the nodes that
+        change the context (lambdas, comprehensions, typing constructs) recurse."""
+        stack = [node]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            t = type(node)
+            if t is ast.Name:
+                if type(node.ctx) is ast.Store:
+                    self.bind(node.id, scope)
+                else:
+                    self.read(node.id, scope)
+            elif t is ast.Attribute:
+                self.attrs.add(node.attr)
+                stack.append(node.value)
+            elif t is ast.Constant:
+                if self.typing and type(node.value) is str:
+                    self.string_annotation(node.value, scope)
+            elif t is ast.Subscript:
+                if self.plain_subscript(node, scope):
+                    push((node.slice, node.value))
+                else:
+                    self.subscript(node, scope)
+            elif t is ast.Call:
+                self.calls += 1
+                f = node.func
+                fname = last_name(f)
+                if fname in TYPE_ARGS:
+                    self.call(node, scope)
+                else:
+                    push(reversed(node.keywords))
+                    push(reversed(node.args))
+                    stack.append(f)
+            elif t in _COMPS:
+                self.comprehension(node, scope)
+            elif t is ast.Lambda:
+                self.arguments(node.args, scope)
+                fn = self.new_scope(FUNCTION, scope)
+                self.params(node.args, fn)
+                self.expr(node.body, fn)
+            elif t is ast.NamedExpr:
+                self.expr(node.value, scope)
+                # PEP 572: the target belongs to the scope around the comprehensions.
+                saved, self.comp_names = self.comp_names, []
+                self.bind(node.target.id, scope)
+                self.comp_names = saved
             else:
-                self.read(node.id, scope)
-        elif t is ast.Attribute:
-            self.attrs.add(node.attr)
-            self.expr(node.value, scope)
-        elif t is ast.Constant:
-            pass
-        elif t is ast.Call:
-            self.call(node, scope)
-        elif t in _COMPS:
-            self.comprehension(node, scope)
-        elif t is ast.Lambda:
-            self.arguments(node.args, scope)
-            fn = self.new_scope(FUNCTION, scope)
-            self.params(node.args, fn)
-            self.expr(node.body, fn)
-        elif t is ast.NamedExpr:
-            self.expr(node.value, scope)
-            # PEP 572: the target belongs to the scope around the comprehensions.
-            saved, self.comp_names = self.comp_names, []
-            self.bind(node.target.id, scope)
-            self.comp_names = saved
-        else:
-            for f in _fields(t):
-                self.any(getattr(node, f), scope)
+                children = []
+                for f in _fields(t):
+                    v = getattr(node, f)
+                    if isinstance(v, list):
+                        children.extend(x for x in v if isinstance(x, ast.AST))
+                    elif isinstance(v, ast.AST):
+                        children.append(v)
+                push(reversed(children))
 
     def target(self, node: ast.expr, scope: Scope) -> None:
         t = type(node)
@@ -652,27 +737,6 @@ class _Walker:
             self.target(node.value, scope)
         else:
             self.expr(node, scope)
-
-    def call(self, node: ast.Call, scope: Scope) -> None:
-        f = node.func
-        self.expr(f, scope)
-        fname = f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else ""
-        args = node.args
-        # Strings that typing evaluates as types: cast("T", v), TypeVar("T", "A", bound="B").
-        if fname == "cast" and args:
-            self.annotation(args[0], scope)
-            args = args[1:]
-        elif fname == "TypeVar" and args:
-            for a in args[1:]:
-                self.annotation(a, scope)
-            args = args[:1]
-        for a in args:
-            self.expr(a, scope)
-        for k in node.keywords:
-            if fname == "TypeVar" and k.arg == "bound":
-                self.annotation(k.value, scope)
-            else:
-                self.expr(k.value, scope)
 
     def comprehension(self, node: ast.AST, scope: Scope) -> None:
         gens = node.generators
@@ -693,38 +757,10 @@ class _Walker:
             self.expr(node.elt, scope)
         self.comp_names.pop()
 
-    def annotation(self, node: ast.expr, scope: Scope) -> None:
-        """An annotation: its names may be read later (PEP 563/649), strings are code."""
-        t = type(node)
-        if t is ast.Name:
-            self.defer(node.id, scope)
-        elif t is ast.Constant:
-            if isinstance(node.value, str):
-                self.string_annotation(node.value, scope)
-        elif t is ast.Subscript:
-            self.annotation(node.value, scope)
-            v = node.value
-            last = v.id if type(v) is ast.Name else v.attr if type(v) is ast.Attribute else ""
-            if last != "Literal":  # Literal["x"] holds values, not types
-                self.annotation(node.slice, scope)
-        elif t is ast.Attribute:
-            self.annotation(node.value, scope)
-        else:
-            for f in _fields(t):
-                v = getattr(node, f)
-                if isinstance(v, list):
-                    for x in v:
-                        if isinstance(x, ast.expr):
-                            self.annotation(x, scope)
-                elif isinstance(v, ast.expr):
-                    self.annotation(v, scope)
 
-    def string_annotation(self, text: str, scope: Scope) -> None:
-        try:
-            tree = ast.parse(text.strip(), mode="eval")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return
-        self.annotation(tree.body, scope)
+def _plain(thing: tuple) -> bool:
+    """`import a.b` (no `as`): binds `a`, with every submodule imported so."""
+    return thing[0] == "import" and not thing[2]
 
 
 def _target_names(node: ast.expr, out: set) -> None:
@@ -800,6 +836,6 @@ def scan(tree: ast.Module, text: str, is_stub: bool) -> Result:
     tc = type_comment_names(text)
     if tc:
         for b in w.bindings:
-            if b.name in tc:
+            if b.name in tc and b.shadowed_by is None:
                 b.used = b.used or "# type:"
     return Result(w.bindings, w.late_futures, w.all_names)

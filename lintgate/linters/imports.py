@@ -64,11 +64,14 @@ def is_excluded(path: Path, settings: Settings, project: Project) -> bool:
 @dataclass(frozen=True)
 class Problem:
     """One reported import: `kind` is "unused", "duplicate" or "future"; `binding` the
-    `_imports_scan.Binding` (None for "future"); `finding` what is printed."""
+    `_imports_scan.Binding` reported (None for "future"); `finding` what is printed;
+    `target` the binding `fix` removes when it is another: the first import, for an import
+    that shadows an unused one (the first is dead, the second holds)."""
 
     kind: str
     binding: object
     finding: Finding
+    target: object = None  # the binding `fix` removes, when not `binding`
 
 
 def parse(text: str) -> ast.Module:
@@ -87,6 +90,11 @@ def parse(text: str) -> ast.Module:
             return ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
             first = e
+        if isinstance(first, (RecursionError, MemoryError)):
+            # Nesting too deep for the parser (a 6 KB `1+1+...+1`): every fallback reads the
+            # same nesting, and libcst's parser takes minutes on it, or crashes (issue 11).
+            reason = (str(first).splitlines() or [type(first).__name__])[0]
+            raise ParseError(f"cannot parse: {reason}", 1, 1) from None
         if "\0" in text:
             # compile() refuses a NUL anywhere (ValueError, SyntaxError from 3.11.4); black,
             # isort and libcst take it in a string or a comment, where U+0001 (same width in
@@ -181,6 +189,16 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
             out.append(Problem("future", None, Finding(line, col, LATE_FUTURE, ERROR)))
     for b in result.bindings:
         b.col = char_col(b.line, b.col)
+    for b in result.bindings:
+        if b.shadowed_by is not None:  # reported at the import that shadows it
+            s = b.shadowed_by
+            # `# noqa` on the first import keeps it too (one imported for its side effects).
+            if not quiet("duplicate", s.line, s.first_line) and not quiet(
+                "unused", b.line, b.first_line
+            ):
+                msg = f"'{s.name}' imported again (first at line {b.line})"
+                out.append(Problem("duplicate", s, Finding(s.line, s.col, msg, WARNING), b))
+            continue
         root = b.dup_of
         if root is not None:  # its uses count for the first import
             if not quiet("duplicate", b.line, b.first_line):
@@ -224,8 +242,8 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     statement stays, and every other import reported goes.
 
     `text` may differ from `source.text` (an earlier fixer ran): it is checked afresh.
-    Returns `text` unchanged when it does not parse (with `ast` or with libcst) or nothing is
-    to be removed.
+    Returns `text` unchanged when it does not parse (with `ast` or with libcst), when libcst's
+    tree of it is too deep for Python's recursion limit, or nothing is to be removed.
     """
     from lintgate.linters._imports_fix import remove
 
@@ -237,13 +255,17 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     found = [p for p in found if p.kind == "duplicate" or p.kind == "unused" and not package_init]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
-        doomed = [p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
+        doomed = [p.target or p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
     else:
         lines = text.split("\n")
         doomed = [
-            p.binding
+            p.target or p.binding
             for p in found
-            if not any(_nolint(lines[n - 1]) for n in {p.binding.line, p.binding.first_line})
+            if not any(
+                _nolint(lines[n - 1])
+                for b in (p.binding, p.target or p.binding)
+                for n in (b.line, b.first_line)
+            )
         ]
     if not doomed:
         return text
@@ -252,4 +274,6 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
     try:
         return remove(text, doomed)
     except libcst.ParserSyntaxError:  # a syntax `ast` takes and libcst does not: no fix
+        return text
+    except (RecursionError, MemoryError):  # nesting `ast` takes, too deep for libcst's tree
         return text
