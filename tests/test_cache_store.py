@@ -18,13 +18,9 @@ from lintgate.cache import (
     StatInfo,
     Store,
     content_digest,
-    file_digests,
-    format_status,
-    parse_age,
-    resolve_cache_dir,
-    schema,
 )
 from lintgate.cache import db as db_mod
+from lintgate.cache import file_digests, format_status, parse_age, resolve_cache_dir, schema
 from lintgate.cache import store as store_mod
 from lintgate.diagnostic import Finding
 

@@ -57,7 +57,7 @@ _KINDS = (
 )
 
 
-def not_regular(path: str | os.PathLike) -> str | None:
+def not_regular(path: str | os.PathLike[str]) -> str | None:
     """What `path` is when it exists and is not a regular file ("a FIFO"), else None. Only a
     regular file is ever opened as the database: a FIFO would block its opener for ever."""
     try:

@@ -34,14 +34,13 @@ def file_digests(
     errors: dict[str, OSError] = {}
     for p in paths:
         try:
-            st = stat(join(base, p))
-            stats[p] = StatInfo.of(st)
+            stats[p] = StatInfo.of(stat(join(base, p)))
         except OSError as e:
             errors[p] = e
     known = store.stat_lookup(base, stats) if store is not None else {}
     digests = dict(known)
     data: dict[str, bytes] = {}
-    fresh = []
+    fresh: list[tuple[str, StatInfo, str]] = []
     for p in stats:
         if p in known:
             continue

@@ -11,7 +11,7 @@ ENV_VAR = "LINTGATE_CACHE_DIR"
 
 
 def resolve_cache_dir(
-    explicit: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Path:
     """Where the cache lives: `explicit` (--cache-dir), else $LINTGATE_CACHE_DIR, else the
     platformdirs user cache directory for "lintgate" (~/.cache/lintgate on Linux, honouring
