@@ -47,7 +47,7 @@ CHUNK = 900  # bound parameters per statement, under sqlite's historical 999 lim
 
 
 class Database:
-    """The result store in `directory` (created, with a CACHEDIR.TAG, if missing).
+    """The result store's database in `directory` (created, with a CACHEDIR.TAG, if missing).
 
     `warn(message)` is called with one-line messages: at most once when the database was
     damaged and has been moved aside (to `results.sqlite3.corrupt`) and rebuilt, once when it

@@ -2,7 +2,7 @@
 
 A cache directory or database that is not what it should be (a regular file given as the
 directory, a FIFO or a directory as the database, a damaged header) is a CacheError with a
-one-line message, never a hang or a traceback (docs/cache.md, "Where"). Used by store.py.
+one-line message, never a hang or a traceback (docs/cache.md, "Where"). Used by db.py.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ class MemoTable(Database):
 
     def memo_put_many(self, items: Mapping[str, str], used: bool = True) -> None:
         """Store `{key: value}` strings, replacing older values; `prune` drops those older
-        than its age, `clean` all. used=False is the import path (oci.py): the rows are stored
+        than its age, `clean` all. used=False is the import path (cache/oci/merge.py): the rows are stored
         with origin `imported`, existing values are kept and the keys do not join `memo_used`."""
         now = self.now()
         origin = LOCAL if used else IMPORTED

@@ -57,7 +57,7 @@ class ResultsTable(Database):
     def put_many(self, items: Iterable[tuple[Entry, Sequence[Finding]]], used: bool = True) -> int:
         """Store `(entry, findings)` pairs, replacing older values of the same keys.
 
-        used=False is the import path (oci.py): the rows are stored with origin `imported`,
+        used=False is the import path (cache/oci/merge.py): the rows are stored with origin `imported`,
         existing values are kept and the entries are not marked as used by this run.
         Returns the number of pairs given.
         """

@@ -3,7 +3,7 @@ store (the one import path of a layout directory and of a registry)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from lintgate.cache.keys import Entry
 from lintgate.cache.oci.layers import parse_memo_layer, parse_results_layer

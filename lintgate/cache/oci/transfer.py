@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from lintgate.cache.oci.artifact import Node, build_artifact, memo_from_store, nodes_from_store
 from lintgate.cache.oci.layout import import_layout, write_layout
