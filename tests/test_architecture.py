@@ -145,6 +145,13 @@ def test_no_import_cycle_in_lintgate_but_the_known_ones():
 
 
 CLEAN_MODULES = sorted(m for m in module_names() if _under(m, ACYCLIC))
+MAX_LINES = 400  # the project's rule: a new module is better than growing a big one
+
+
+@pytest.mark.parametrize("module", CLEAN_MODULES)
+def test_each_module_is_small(module):
+    lines = module_names()[module].read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{module}: {lines} lines"
 
 
 @pytest.mark.parametrize("module", CLEAN_MODULES)
