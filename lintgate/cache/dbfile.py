@@ -110,6 +110,7 @@ def header_problem(path: Path) -> str | None:
 
 
 def ino_of(path: Path) -> int | None:
+    """The inode of `path`, None when it does not exist (OSError otherwise)."""
     try:
         return os.stat(path).st_ino
     except FileNotFoundError:

@@ -46,6 +46,8 @@ def _locked(directory: Path, exclusive: bool) -> Iterator[None]:
 
 
 def blob_path(root: Path, digest: str) -> Path:
+    """Where the layout at `root` keeps the blob `digest` (`sha256:<hex>`). Raises ValueError
+    for another algorithm or a malformed digest (never a path outside blobs/sha256)."""
     algo, _, hexpart = digest.partition(":")
     if algo != "sha256" or not is_digest(hexpart):
         raise ValueError(f"unsupported digest {digest!r}")
