@@ -71,8 +71,18 @@ _TRACED = (
 HEAVY = ("isort", "black", "blib2to3", "libcst")
 
 
-# What a warm run without an export or import needs neither: the OCI code, importlib.metadata
-LAZY = ("lintgate.cache.oci", "tarfile", "importlib.metadata")
+# What a warm run without an export or import needs neither: the OCI code (lintgate.cache.oci
+# and its submodules), tarfile and gzip (layers), requests and urllib3 (registries),
+# cryptography (signed exports), importlib.metadata
+LAZY = (
+    "lintgate.cache.oci",
+    "tarfile",
+    "gzip",
+    "requests",
+    "urllib3",
+    "cryptography",
+    "importlib.metadata",
+)
 
 
 def lintgate_traced(

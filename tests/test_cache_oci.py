@@ -738,7 +738,7 @@ def test_a_foreign_memo_layer_is_skipped_and_the_results_imported(tmp_path, entr
     s.memo_put_many(memo_rows(2))
     export(s, tmp_path / "out")
     # Re-sign a memo layer with foreign content: its digest is right, its content is not ours.
-    data = oci._tar_gz("memo.json", json.dumps({"entries": entries}).encode())
+    data = oci.tar_gz("memo.json", json.dumps({"entries": entries}).encode())
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     blob(tmp_path / "out", digest).write_bytes(data)
     manifest = manifest_of(tmp_path / "out")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from lintgate.cache import Entry, Store, content_digest, oci
-from lintgate.cache.registry import Client, RegistryError, credentials_for
+from lintgate.cache.oci.registry import Client, RegistryError, credentials_for
 from lintgate.diagnostic import Finding
 
 REGISTRY = "/usr/bin/docker-registry"

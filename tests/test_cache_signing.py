@@ -12,7 +12,8 @@ from fake_registry import FakeRegistry
 from helpers import REPOS, copy_repo, lintgate, normalize_stderr
 from test_cache_oci import SCHEMAS, validator
 
-from lintgate.cache import Entry, Store, content_digest, oci, signing
+from lintgate.cache import Entry, Store, content_digest, oci
+from lintgate.cache.oci import signing
 from lintgate.diagnostic import Finding
 
 serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
@@ -88,7 +89,7 @@ def test_a_tampered_layer_with_a_rewritten_manifest_is_refused(tmp_path):
     manifest, path = manifest_of(out)
     # someone with write access to the shared cache but not the key: a layer of their own,
     # and the manifest's descriptor updated to match, so every digest checks out
-    evil = oci._tar_gz(
+    evil = oci.tar_gz(
         oci.LAYER_FILE,
         json.dumps(
             {

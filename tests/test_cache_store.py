@@ -18,12 +18,9 @@ from lintgate.cache import (
     StatInfo,
     Store,
     content_digest,
-    file_digests,
-    format_status,
-    parse_age,
-    resolve_cache_dir,
-    schema,
 )
+from lintgate.cache import db as db_mod
+from lintgate.cache import file_digests, format_status, parse_age, resolve_cache_dir, schema
 from lintgate.cache import store as store_mod
 from lintgate.diagnostic import Finding
 
@@ -48,7 +45,7 @@ def sample(n: int, linter: str = "black") -> list[tuple[Entry, list[Finding]]]:
 
 
 class Clock:
-    """Stands in for the store module's `time`: time() in seconds, time_ns() in ns."""
+    """Stands in for lintgate.cache.db's `time`: time() in seconds, time_ns() in ns."""
 
     def __init__(self, now: float) -> None:
         self.now = now
@@ -367,7 +364,7 @@ def test_unreadable_value_is_a_miss(tmp_path):
 
 def test_status_prune_clean(tmp_path, monkeypatch):
     clock = Clock(1_700_000_000.0)
-    monkeypatch.setattr(store_mod, "time", clock)
+    monkeypatch.setattr(db_mod, "time", clock)
     old, recent, revived = (
         sample(10),
         sample(5, "isort"),
@@ -483,7 +480,7 @@ def test_file_digests_reads_only_changed_files(tmp_path):
 
 def test_memo(tmp_path, monkeypatch):
     clock = Clock(1_700_000_000.0)
-    monkeypatch.setattr(store_mod, "time", clock)
+    monkeypatch.setattr(db_mod, "time", clock)
     with Store(tmp_path) as s:
         s.memo_put_many({"black:/p/pkg:cfg-stats": "digest-1", "old": "x"})
         clock.now += 40 * DAY

@@ -21,8 +21,9 @@ import pytest
 from fake_registry import FakeRegistry
 from helpers import REPOS, copy_repo, lintgate, normalize_stderr
 
-from lintgate.cache import Entry, Store, content_digest, oci, registry
-from lintgate.cache.registry import RegistryError
+from lintgate.cache import Entry, Store, content_digest, oci
+from lintgate.cache.oci import layout, registry
+from lintgate.cache.oci.registry import RegistryError
 from lintgate.diagnostic import Finding
 
 REPO = "lint/cache"
@@ -325,7 +326,7 @@ def test_deeply_nested_json_is_a_warning(tmp_path, status):
 
 
 def test_a_deeply_nested_layer_is_a_warning(tmp_path):
-    layer = oci._tar_gz(oci.LAYER_FILE, b"[" * 100_000 + b"]" * 100_000)
+    layer = oci.tar_gz(oci.LAYER_FILE, b"[" * 100_000 + b"]" * 100_000)
     with FakeRegistry() as reg:
         reg.blobs[sha(layer)] = layer
         _manifest_with_layer(
@@ -453,7 +454,7 @@ def test_a_deeply_nested_index_in_a_shared_directory_is_a_warning(tmp_path):
 
 
 def test_a_shared_directory_locked_for_ever_is_a_warning(tmp_path, monkeypatch):
-    monkeypatch.setattr(oci, "LOCK_TIMEOUT", 0.5)
+    monkeypatch.setattr(layout, "LOCK_TIMEOUT", 0.5)
     out = tmp_path / "shared"
     oci.export_cache(
         filled_store(tmp_path / "c"), oci.parse_export_cache([f"type=local,dest={out}"])[0][0]

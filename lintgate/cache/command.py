@@ -12,7 +12,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from lintgate.cache.oci.spec import CacheSpec
+    from lintgate.cache.store import Store
 
 Warn = Callable[[str], None]
 EMPTY_CACHE_DIR = "--cache-dir: the path is empty"
@@ -62,13 +66,13 @@ class CacheRun:
     Build it with `CacheRun.open`; call `finish()` after the run (exports, close).
     """
 
-    def __init__(self, store, exports: list, warn: Warn) -> None:
+    def __init__(self, store: Store | None, exports: list[CacheSpec], warn: Warn) -> None:
         self.store = store
         self.exports = exports
         self.warn = warn
 
     @classmethod
-    def parse(cls, args: argparse.Namespace) -> tuple[list, list, list[str]]:
+    def parse(cls, args: argparse.Namespace) -> tuple[list[CacheSpec], list[CacheSpec], list[str]]:
         """(import specs, export specs, deprecation warnings) from the flags; raises
         CacheUsageError (bad value, or --no-cache with an import or export)."""
         if args.cache_dir == "":  # not "unset": it would silently mean the user's cache
@@ -92,8 +96,8 @@ class CacheRun:
     def open(
         cls,
         args: argparse.Namespace,
-        imports: list,
-        exports: list,
+        imports: list[CacheSpec],
+        exports: list[CacheSpec],
         trees: Sequence[Path],
         warn: Warn,
         trusted_keys: Sequence[str] = (),
@@ -132,7 +136,7 @@ class CacheRun:
             from lintgate.cache import oci  # tarfile and gzip: only when asked
         trusted = None
         if imports and trusted_keys:
-            from lintgate.cache import signing  # cryptography: only when asked
+            from lintgate.cache.oci import signing  # cryptography: only when asked
 
             try:
                 trusted = signing.load_trusted_keys(trusted_keys, root or Path.cwd())
@@ -173,9 +177,9 @@ class CacheRun:
 
 
 def _keygen(path: Path) -> int:
-    """`lintgate cache keygen FILE` (lintgate.cache.signing.write_key_pair): 0, or 2 with a
+    """`lintgate cache keygen FILE` (lintgate.cache.oci.signing.write_key_pair): 0, or 2 with a
     one-line error."""
-    from lintgate.cache.signing import write_key_pair
+    from lintgate.cache.oci.signing import write_key_pair
 
     try:
         pub = write_key_pair(path)
@@ -264,7 +268,7 @@ def cache_main(argv: Sequence[str]) -> int:
             if args.command == "status":
                 sys.stdout.write(format_status(store.status()))
             elif args.command == "prune":
-                n = store.prune(age)
+                n = store.prune(age or 0.0)
                 print(f"removed {n} entries not used for {args.older_than} from {directory}")
             else:
                 n = store.clean()

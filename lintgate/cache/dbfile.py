@@ -2,7 +2,7 @@
 
 A cache directory or database that is not what it should be (a regular file given as the
 directory, a FIFO or a directory as the database, a damaged header) is a CacheError with a
-one-line message, never a hang or a traceback (docs/cache.md, "Where"). Used by store.py.
+one-line message, never a hang or a traceback (docs/cache.md, "Where"). Used by db.py.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ _KINDS = (
 )
 
 
-def not_regular(path: str | os.PathLike) -> str | None:
+def not_regular(path: str | os.PathLike[str]) -> str | None:
     """What `path` is when it exists and is not a regular file ("a FIFO"), else None. Only a
     regular file is ever opened as the database: a FIFO would block its opener for ever."""
     try:
@@ -110,14 +110,8 @@ def header_problem(path: Path) -> str | None:
 
 
 def ino_of(path: Path) -> int | None:
+    """The inode of `path`, None when it does not exist (OSError otherwise)."""
     try:
         return os.stat(path).st_ino
     except FileNotFoundError:
         return None
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)

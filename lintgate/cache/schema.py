@@ -69,15 +69,12 @@ CREATE TABLE IF NOT EXISTS memo (
 _TABLES = ("results", "stat", "memo")
 
 
-def _sum(kind: str, parts: tuple) -> str | None:
+def _sum(kind: str, parts: tuple[object, ...]) -> str | None:
     """sha256 hex over `kind` and `parts` (str or int each), NUL-separated; None when a part
     has another type (a row SQLite stored with the wrong type is damaged)."""
     text = [kind]
     for p in parts:
-        t = type(p)
-        if t is str:
-            text.append(p)
-        elif t is int:
+        if type(p) in (str, int):  # exactly: a bool or a str subclass is not a column's value
             text.append(str(p))
         else:
             return None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
-from lintgate.cache.store import is_digest
+from lintgate.cache.keys import is_digest
 
 MANIFEST_MT = "application/vnd.oci.image.manifest.v1+json"
 INDEX_MT = "application/vnd.oci.image.index.v1+json"
@@ -55,7 +55,8 @@ class Descriptor(NamedTuple):
     digest: str
     size: int
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The descriptor as its JSON object."""
         return {"mediaType": self.media_type, "digest": self.digest, "size": self.size}
 
 

@@ -16,14 +16,14 @@ import socket
 import threading
 import time
 import zlib
-from typing import Iterator
+from typing import Any, Iterator
 
 import requests
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from lintgate.cache.ocitypes import size_text
+from lintgate.cache.oci.media import size_text
 
 CHUNK = 65536  # bytes asked of one read
 
@@ -126,11 +126,12 @@ def session_with_watchdog() -> tuple[requests.Session, Watchdog]:
 
     session = requests.Session()
     for adapter in session.adapters.values():
-        adapter.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+        pools = {"http": Pool, "https": SecurePool}
+        adapter.poolmanager.pool_classes_by_scheme = pools  # type: ignore[attr-defined]
     return session, dog
 
 
-def _decoder(resp: requests.Response):
+def _decoder(resp: requests.Response) -> Any:
     encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding in ("", "identity"):
         return None

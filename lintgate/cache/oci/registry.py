@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import requests
 
-from lintgate.cache.auth import (
+from lintgate.cache.oci.auth import (
     authority,
     challenge,
     credentials_for,
@@ -31,7 +32,7 @@ from lintgate.cache.auth import (
     realm_may_get_credentials,
     same_origin,
 )
-from lintgate.cache.http import (
+from lintgate.cache.oci.http import (
     BodyError,
     Deadline,
     TooLarge,
@@ -39,7 +40,7 @@ from lintgate.cache.http import (
     read_body,
     session_with_watchdog,
 )
-from lintgate.cache.ocitypes import (
+from lintgate.cache.oci.media import (
     MANIFEST_MT,
     MAX_MANIFEST,
     Artifact,
@@ -53,7 +54,7 @@ from lintgate.cache.ocitypes import (
     sha256_digest,
     shown,
 )
-from lintgate.cache.spec import CacheSpec
+from lintgate.cache.oci.spec import CacheSpec
 
 REQUEST_DEADLINE = 60.0  # seconds: the whole of one request, its answer's body included
 BLOB_RATE = 256 << 10  # bytes per second: a blob's deadline grows by its size at this rate
@@ -89,7 +90,7 @@ class Client:
         self._auth: str | None = None  # the Authorization header that worked
 
     def request(
-        self, method: str, url: str, ok: tuple[int, ...], deadline: float = 0.0, **kw
+        self, method: str, url: str, ok: tuple[int, ...], deadline: float = 0.0, **kw: Any
     ) -> tuple[requests.Response, Deadline]:
         """Send, answering one 401 challenge with the Docker config's credentials.
 
@@ -122,7 +123,7 @@ class Client:
         return resp, timer
 
     def _send(
-        self, method: str, url: str, headers: dict, deadline: Deadline, **kw
+        self, method: str, url: str, headers: dict[str, str], deadline: Deadline, **kw: Any
     ) -> requests.Response:
         """One request, following up to MAX_REDIRECTS redirects of a GET or HEAD itself, so
         that the credentials go along only to `host`."""
@@ -185,7 +186,7 @@ class Client:
             self._auth = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
         elif scheme == "bearer" and params.get("realm"):
             realm = params["realm"]
-            query = {k: params[k] for k in ("service", "scope") if k in params}
+            query: dict[str, str] = {k: params[k] for k in ("service", "scope") if k in params}
             if "scope" not in query:
                 query["scope"] = f"repository:{self.name}:pull,push"
             if not realm_may_get_credentials(realm, self.scheme, self.host):
@@ -202,7 +203,7 @@ class Client:
             )
 
     def _token(
-        self, realm: str, query: dict, creds: tuple[str, str] | None, deadline: Deadline
+        self, realm: str, query: dict[str, str], creds: tuple[str, str] | None, deadline: Deadline
     ) -> str | None:
         """The token the realm gives (docker's token protocol: `token` or `access_token`
         in a JSON object), or None for any other answer."""

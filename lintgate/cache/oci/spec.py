@@ -7,7 +7,7 @@ import io
 import re
 from typing import Iterable, NamedTuple, Sequence
 
-from lintgate.cache.ocitypes import DEFAULT_TAG, CacheSpecError
+from lintgate.cache.oci.media import DEFAULT_TAG, CacheSpecError
 
 
 class CacheSpec(NamedTuple):

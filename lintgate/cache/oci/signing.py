@@ -33,7 +33,7 @@ DOMAIN = b"lintgate cache manifest v1\n"  # a signature for a lintgate manifest 
 PublicKey = Any  # cryptography's Ed25519PublicKey (its import is deferred)
 
 
-def payload(manifest: dict) -> bytes:
+def payload(manifest: dict[str, Any]) -> bytes:
     """The bytes signed for `manifest` (a parsed or built manifest object)."""
     doc = dict(manifest)
     annotations = doc.get("annotations")
@@ -53,7 +53,7 @@ def key_id(public: PublicKey) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def load_private_key(pem: bytes, where: str):
+def load_private_key(pem: bytes, where: str) -> Any:
     """The Ed25519 private key in `pem`. Raises ValueError `WHERE: not a PEM Ed25519
     private key`."""
     from cryptography.hazmat.primitives import serialization
@@ -99,7 +99,7 @@ def load_trusted_keys(values: Sequence[str], root: Path) -> list[PublicKey]:
     return keys
 
 
-def export_signer(sign_key: str) -> Callable[[dict], None] | None:
+def export_signer(sign_key: str) -> Callable[[dict[str, Any]], None] | None:
     """The function that signs a manifest object in place (adding the two annotations) with
     the key at path `sign_key`, else the PEM in $LINTGATE_CACHE_SIGNING_KEY; None when
     neither is set (the export is unsigned). Raises ValueError (one line) for a bad key."""
@@ -115,7 +115,7 @@ def export_signer(sign_key: str) -> Callable[[dict], None] | None:
         return None
     signer = key_id(key.public_key())
 
-    def sign(manifest: dict) -> None:
+    def sign(manifest: dict[str, Any]) -> None:
         annotations = dict(manifest.get("annotations") or {})
         annotations.pop(SIGNATURE, None)
         annotations[SIGNED_BY] = signer
@@ -125,7 +125,7 @@ def export_signer(sign_key: str) -> Callable[[dict], None] | None:
     return sign
 
 
-def check(manifest: dict, trusted: Sequence[PublicKey]) -> str | None:
+def check(manifest: dict[str, Any], trusted: Sequence[PublicKey]) -> str | None:
     """None when a key of `trusted` signed `manifest` (a parsed manifest object), else the
     problem, to follow `manifest sha256:...` in a warning."""
     from cryptography.exceptions import InvalidSignature

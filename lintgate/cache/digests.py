@@ -1,0 +1,59 @@
+"""The content digests of a run's files, through the stat index (a warm run reads no file)."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, NamedTuple
+
+from lintgate.cache.keys import content_digest
+from lintgate.cache.statindex import StatIndex, StatInfo
+
+
+class Digests(NamedTuple):
+    """What `file_digests` found: `digests` {path: content digest} for every readable file;
+    `data` {path: bytes} for the files it had to read (the caller need not read them again);
+    `errors` {path: OSError} for the files it could not stat or read."""
+
+    digests: dict[str, str]
+    data: dict[str, bytes]
+    errors: dict[str, OSError]
+
+
+def file_digests(
+    store: StatIndex | None, root: str | os.PathLike[str], paths: Iterable[str]
+) -> Digests:
+    """The content digest of each file, through the stat index of `store` (None: hash all).
+
+    root: the project root (absolute); paths: relative to it, `/`-separated. A file whose
+    (size, mtime_ns, inode, ctime_ns) matches the index is not read; the others are read once, hashed,
+    and their stat (taken on the open file, before reading) is recorded for the next run.
+    """
+    base = os.fspath(root)
+    join, stat = os.path.join, os.stat
+    stats: dict[str, StatInfo] = {}
+    errors: dict[str, OSError] = {}
+    for p in paths:
+        try:
+            stats[p] = StatInfo.of(stat(join(base, p)))
+        except OSError as e:
+            errors[p] = e
+    known = store.stat_lookup(base, stats) if store is not None else {}
+    digests = dict(known)
+    data: dict[str, bytes] = {}
+    fresh: list[tuple[str, StatInfo, str]] = []
+    for p in stats:
+        if p in known:
+            continue
+        try:
+            with open(join(base, p), "rb") as f:
+                st = StatInfo.of(os.fstat(f.fileno()))
+                raw = f.read()
+        except OSError as e:
+            errors[p] = e
+            continue
+        data[p] = raw
+        digests[p] = content_digest(raw)
+        fresh.append((p, st, digests[p]))
+    if store is not None and fresh:
+        store.stat_record(base, fresh)
+    return Digests(digests, data, errors)

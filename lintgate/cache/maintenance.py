@@ -1,0 +1,137 @@
+"""`lintgate cache status`, `prune` and `clean` on the result store."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from typing import NamedTuple
+
+from lintgate.cache.db import DB_NAME, Database
+from lintgate.cache.dbfile import CacheError
+
+# last_used where it is a number, else NULL (a damaged row's; it has no age)
+_NUMBER = "CASE WHEN typeof(last_used) IN ('integer', 'real') THEN last_used END"
+
+
+class Status(NamedTuple):
+    """What `lintgate cache status` shows.
+
+    size_bytes: the database files on disk; entries: cached results; files_indexed: stat
+    index rows; oldest_seconds / newest_seconds: how long ago the least / most recently used
+    entry was last used (None when there is no entry).
+    """
+
+    directory: str
+    size_bytes: int
+    entries: int
+    files_indexed: int
+    oldest_seconds: float | None
+    newest_seconds: float | None
+
+
+class Maintenance(Database):
+    """Status, prune and clean."""
+
+    def status(self) -> Status:
+        """Size, entry count and ages, for `lintgate cache status`."""
+
+        def op(conn: sqlite3.Connection) -> tuple[int, float | None, float | None, int]:
+            # a last_used that is not a number (a damaged row) has no age
+            n, oldest, newest = conn.execute(
+                f"SELECT count(*), min({_NUMBER}), max({_NUMBER}) FROM results"
+            ).fetchone()
+            (files,) = conn.execute("SELECT count(*) FROM stat").fetchone()
+            return n, oldest, newest, files
+
+        n, oldest, newest, files = self._do(op)
+        size = 0
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                size += os.stat(f"{self.path}{suffix}").st_size
+        now = self.now()
+        return Status(
+            str(self.directory),
+            size,
+            n,
+            files,
+            None if oldest is None else max(0.0, now - oldest),
+            None if newest is None else max(0.0, now - newest),
+        )
+
+    def prune(self, older_than: float) -> int:
+        """Delete the entries not used for `older_than` seconds, the stat rows whose content
+        no entry refers to any more and the memo values older than that; give the space back.
+        Returns the number of entries deleted.
+        """
+        cutoff = self.now() - older_than
+
+        def op(conn: sqlite3.Connection) -> int:
+            n = conn.execute(
+                f"DELETE FROM results WHERE last_used < ? OR {_NUMBER} IS NULL", (cutoff,)
+            ).rowcount
+            conn.execute(
+                "DELETE FROM stat WHERE digest NOT IN (SELECT content_digest FROM results)"
+            )
+            conn.execute(
+                "DELETE FROM memo WHERE created < ?"
+                " OR typeof(created) NOT IN ('integer', 'real')",
+                (cutoff,),
+            )
+            return n
+
+        n = self._write(op)
+        self._compact()
+        return n
+
+    def clean(self) -> int:
+        """Delete every entry, stat row and memo value, and the moved-aside damaged database.
+        Returns the number of entries deleted."""
+
+        def op(conn: sqlite3.Connection) -> int:
+            n = conn.execute("DELETE FROM results").rowcount
+            conn.execute("DELETE FROM stat")
+            conn.execute("DELETE FROM memo")
+            return n
+
+        n = self._write(op)
+        self.used.clear()
+        self.memo_used.clear()
+        self._stale.clear()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path.with_name(DB_NAME + ".corrupt"))
+        self._compact()
+        return n
+
+    def _compact(self) -> None:
+        # auto_vacuum=INCREMENTAL (set at creation) lets freed pages go back to the file system
+        # without VACUUM's exclusive lock; the checkpoint shrinks the WAL when no reader holds it.
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("PRAGMA incremental_vacuum").fetchall()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+        with contextlib.suppress(CacheError):
+            self._do(op)
+
+
+def format_age(seconds: float) -> str:
+    """A short human age: "45s", "12m", "3h", "30d"."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+def format_status(status: Status) -> str:
+    """The text of `lintgate cache status`: one `key: value` per line, newline-terminated."""
+    lines = [
+        f"directory: {status.directory}",
+        f"size: {status.size_bytes} bytes",
+        f"entries: {status.entries}",
+        f"files indexed: {status.files_indexed}",
+    ]
+    if status.oldest_seconds is not None and status.newest_seconds is not None:
+        lines.append(
+            f"last used: newest {format_age(status.newest_seconds)} ago, oldest {format_age(status.oldest_seconds)} ago"
+        )
+    return "\n".join(lines) + "\n"

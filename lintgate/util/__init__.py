@@ -1,0 +1,1 @@
+"""Small helpers shared across lintgate's layers (standard library only)."""
