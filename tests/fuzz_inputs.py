@@ -229,7 +229,6 @@ def _mutations() -> st.SearchStrategy[Mutation]:
             lambda t: Mutation(f"longline:{t[0]}", 500, f"{t[0]}:{t[1]}")
         ).flatmap(lambda m: at.map(lambda a: Mutation(m.kind, a, m.arg))),
         st.builds(Mutation, st.just("nonascii"), at),
-        st.builds(Mutation, st.just("empty"), at, st.booleans()),
         st.builds(Mutation, st.just("backslash"), at),
     ]
     return st.one_of(options).filter(lambda m: _allowed(m.kind))
@@ -311,48 +310,72 @@ SORTS = ["path", "line", "column", "severity", "message", "linter", "none", "Pat
 SEVERITY_VALUES = ["warning", "error", "Error", "", None, 1]
 
 
-def _key_values(key: str) -> st.SearchStrategy:
-    linters = st.lists(st.sampled_from(LINTERS), max_size=4)
-    per_linter = lambda values: st.dictionaries(st.sampled_from(LINTERS), values, max_size=3)  # noqa: E731
-    valid = {
-        "Enable": linters,
-        "Disable": linters,
+VALID_TEMPLATES = [t for t in TEMPLATES[:4]] + ["plain", "{message}", "{line:>8}|{message!r}"]
+VALID_DURATIONS = ["0", "0s", "90s", "10m", "1h30m", "1.5h", "300ms", "1ns", "1us", "5ms",
+                   ".5s", "5.s", "1h1h", "9" * 40 + "h", "1\u00b5s"]
+VALID_REGEXES = ["black\\)$", "imports", "", "(?i)X", ".*", "syntax", "m0[0-5]", "\\(encoding\\)"]
+VALID_SKIPS = ["m0*", "*.pyi", "m01_*", "!m02*", "**", "sub/", "#x", "m1?_*.py"]
+
+
+def _key_values(key: str, hostile: bool) -> st.SearchStrategy:
+    """Values for lintgate.json's `key`: valid ones, or (`hostile`) anything."""
+    names = ["imports", "isort", "black"]
+    if hostile:
+        linters = st.lists(st.sampled_from(LINTERS), max_size=4)
+        per_linter = lambda values: st.dictionaries(st.sampled_from(LINTERS), values, max_size=3)  # noqa: E731
+        values = {
+            "Enable": linters, "Disable": linters, "Skip": st.lists(st.sampled_from(SKIPS), max_size=3),
+            "Exclude": st.lists(st.sampled_from(REGEXES), max_size=2),
+            "Include": st.lists(st.sampled_from(REGEXES), max_size=2),
+            "Deadline": st.sampled_from(DURATIONS),
+            "Concurrency": st.sampled_from([-1, 2**70, True, 1.5, "2", None]),
+            "Severity": per_linter(st.sampled_from(SEVERITY_VALUES)),
+            "Format": st.sampled_from(FORMATS),
+            "MessageOverride": per_linter(st.sampled_from(TEMPLATES + [None, 3])),
+            "Sort": st.lists(st.sampled_from(SORTS), max_size=3),
+        }
+        return st.one_of(values.get(key, st.booleans()), JSONISH)
+    reporters = names + ["syntax", "encoding", "nolint", "fix"]
+    return {
+        "Enable": st.lists(st.sampled_from(names), min_size=1, max_size=3),
+        "Disable": st.lists(st.sampled_from(names), max_size=1),
         "EnableAll": st.booleans(),
-        "DisableAll": st.booleans(),
-        "Skip": st.lists(st.sampled_from(SKIPS), max_size=3),
+        "DisableAll": st.just(False),
+        "Skip": st.lists(st.sampled_from(VALID_SKIPS), max_size=2),
         "Vendor": st.booleans(),
-        "Exclude": st.lists(st.sampled_from(REGEXES), max_size=2),
-        "Include": st.lists(st.sampled_from(REGEXES), max_size=2),
-        "Deadline": st.sampled_from(DURATIONS),
-        "Concurrency": st.sampled_from([0, 1, 2, 3, 64, 2**31, -1, 2**70, True, 1.5]),
-        "Severity": per_linter(st.sampled_from(SEVERITY_VALUES)),
-        "Format": st.sampled_from(FORMATS),
-        "MessageOverride": per_linter(st.sampled_from(TEMPLATES + [None, 3])),
-        "Sort": st.lists(st.sampled_from(SORTS), max_size=3),
+        "Exclude": st.lists(st.sampled_from(VALID_REGEXES), max_size=2),
+        "Include": st.lists(st.sampled_from(VALID_REGEXES), max_size=1),
+        "Deadline": st.sampled_from(VALID_DURATIONS),
+        "Concurrency": st.sampled_from([0, 1, 2, 3, 64, 2**31]),
+        "Severity": st.dictionaries(st.sampled_from(reporters), st.sampled_from(["warning", "error"]),
+                                    max_size=3),
+        "Format": st.sampled_from(FORMATS[:7] + VALID_TEMPLATES),
+        "MessageOverride": st.dictionaries(st.sampled_from(reporters),
+                                           st.sampled_from(VALID_TEMPLATES), max_size=2),
+        "Sort": st.sampled_from([[], ["path"], ["line", "linter"], ["severity", "message"],
+                                 ["none"], ["column", "path"]]),
         "Aggregate": st.booleans(),
         "Errors": st.booleans(),
         "WarnUnmatchedDirective": st.booleans(),
     }[key]
-    return st.one_of(valid, valid, valid, JSONISH)
 
 
 KEYS = ["Enable", "Disable", "EnableAll", "DisableAll", "Skip", "Vendor", "Exclude", "Include",
         "Deadline", "Concurrency", "Severity", "Format", "MessageOverride", "Sort", "Aggregate",
         "Errors", "WarnUnmatchedDirective"]
-# Mostly well-typed values, so most configurations pass validation and the run goes on
-_COMMON = ["Exclude", "Sort", "Aggregate", "Format", "Severity", "MessageOverride",
-           "WarnUnmatchedDirective", "Errors", "Deadline"]
 
 
 @st.composite
-def lintgate_configs(draw) -> bytes | None:
-    """The bytes of a lintgate.json, or None for none."""
+def lintgate_configs(draw, hostile: bool) -> bytes | None:
+    """The bytes of a lintgate.json (valid, or with `hostile` anything), or None for none."""
     if "config" in SKIP or "lintgate.json" in SKIP:
         return None
-    shape = draw(st.sampled_from(["none"] * 3 + ["keys"] * 6 + ["raw"]))
-    if shape == "none":
-        return None
-    if shape == "raw":
+    if not hostile:
+        if draw(st.booleans()):
+            return None
+        keys = draw(st.lists(st.sampled_from(KEYS), max_size=5, unique=True))
+        return json.dumps({k: draw(_key_values(k, False)) for k in keys}).encode()
+    if draw(st.sampled_from([False, False, True])):
         return draw(st.sampled_from([
             b"", b"null", b"[]", b"{", b'{"Enable": ["isort"],}', b"[" * 100_000,
             b'{"Enable": ' + b"[" * 5000 + b"]" * 5000 + b"}", b"\xef\xbb\xbf{}", b"\xff{}",
@@ -360,11 +383,11 @@ def lintgate_configs(draw) -> bytes | None:
             b"{}\x00", "{\"Format\": \"\u2028{message}\"}".encode(), b'{"Concurrency": 1e400}',
             b'{"Concurrency": NaN}', b'{"Concurrency": 1' + b"0" * 5000 + b"}",
         ]))
-    keys = draw(st.lists(st.sampled_from(KEYS + _COMMON * 2 + ["Skipp", "enable", ""]),
-                         max_size=5, unique=True))
+    keys = draw(st.lists(st.sampled_from(KEYS + ["Skipp", "enable", ""]), min_size=1,
+                         max_size=4, unique=True))
     data = {}
     for key in keys:
-        data[key] = draw(_key_values(key) if key in KEYS else JSONISH)
+        data[key] = draw(_key_values(key, hostile=True) if key in KEYS else JSONISH)
     return json.dumps(data).encode()
 
 
@@ -498,4 +521,5 @@ def repos(draw, files: int) -> Repo:
     """A repository of `files` mutated sources, maybe with configs and flags."""
     sources = [draw(source_inputs(i)) for i in range(files)]
     flags = () if "flags" in SKIP else draw(st.sampled_from(FLAGS))
-    return Repo(sources, draw(lintgate_configs()), draw(pyproject_configs()), flags)
+    hostile = draw(st.sampled_from([False, False, False, True]))  # a config lintgate must refuse, one example in 4
+    return Repo(sources, draw(lintgate_configs(hostile)), draw(pyproject_configs()), flags)
