@@ -33,7 +33,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from fuzz_inputs import Repo, repos
 from helpers import normalize_stderr
@@ -82,9 +85,10 @@ class Run:
         self.status, self.stdout, self.stderr, self.leaked = status, stdout, stderr, leaked
 
 
-def run_lintgate(cwd: Path, args: tuple[str, ...], cache: Path) -> Run:
-    """Run the console script in its own process group (so a hang or a leak kills all of it)."""
-    env = dict(os.environ, LINTGATE_CACHE_DIR=str(cache))
+def run_lintgate(cwd: Path, args: tuple[str, ...], cache: Path, extra: dict[str, str]) -> Run:
+    """Run the console script in its own process group (so a hang or a leak kills all of it),
+    with `extra` in its environment."""
+    env = dict(os.environ, LINTGATE_CACHE_DIR=str(cache), **extra)
     proc = subprocess.Popen(
         [str(SCRIPT), *args],
         cwd=cwd,
@@ -172,6 +176,11 @@ def judge(paths: list[Path], targets: list[str]) -> list[bool]:
     return [judge([p], targets)[0] for p in paths]
 
 
+def crashed(run: Run) -> bool:
+    """Whether the run's stderr holds a traceback or a fatal interpreter error."""
+    return any(marker in run.stderr for marker in CRASH_MARKERS)
+
+
 def run_problems(name: str, run: Run) -> list[str]:
     """The properties every run must keep; one line per broken one, its class first."""
     problems = []
@@ -179,16 +188,59 @@ def run_problems(name: str, run: Run) -> list[str]:
         problems.append(f"hang: {name} run still going after {TIMEOUT:.0f}s")
     elif run.status not in (0, 1, 2, 3):
         problems.append(f"status: {name} run exited {run.status}")
-    for marker in CRASH_MARKERS:
-        if marker in run.stderr:
-            tail = run.stderr[run.stderr.index(marker) :].strip().splitlines()
-            problems.append(f"crash: {name} run: {marker}: {tail[-1] if tail else ''}")
+    if crashed(run):
+        # the exception's own line (the last one naming an exception type), not its message's tail
+        raised = re.findall(r"^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b.*$", run.stderr, re.M)
+        marker = next(m for m in CRASH_MARKERS if m in run.stderr)
+        problems.append(f"crash: {name} run: {raised[-1] if raised else marker}")
     if run.leaked:
         problems.append(f"leak: {name} run left processes in its group")
     return problems
 
 
-def check_example(repo: Repo, root: Path) -> list[str]:
+REPRODUCERS = Path(__file__).parent / "fixtures" / "fuzz"
+
+
+@dataclass
+class Reproducer:
+    """A failure the fuzz test found, kept as tests/fixtures/fuzz/NAME: `repo/` (the files,
+    configs included) and `case.json` ({"flags": [...], "env": {...}, "class", "owner",
+    "failure"}). Checked with the same properties as a generated example."""
+
+    path: Path
+
+    @property
+    def case(self) -> dict:
+        return json.loads((self.path / "case.json").read_text())
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(self.case.get("flags", ()))
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(self.case.get("env", {}))
+
+    def _config(self, name: str) -> bytes | None:
+        p = self.path / "repo" / name
+        return p.read_bytes() if p.is_file() else None
+
+    @property
+    def lintgate_json(self) -> bytes | None:
+        return self._config("lintgate.json")
+
+    @property
+    def pyproject(self) -> bytes | None:
+        return self._config("pyproject.toml")
+
+    def write(self, root: Path) -> None:
+        shutil.copytree(self.path / "repo", root, symlinks=True)
+
+    def describe(self) -> str:
+        return f"{self.path.name}: {self.case.get('failure', '')}"
+
+
+def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
     """Write `repo` under `root`, run lintgate on it, and return the broken properties."""
     work, fixed, cache = root / "repo", root / "fix", root / "cache"
     repo.write(work)
@@ -196,11 +248,14 @@ def check_example(repo: Repo, root: Path) -> list[str]:
     before = tree(work)
     problems: list[str] = []
 
-    cold = run_lintgate(work, repo.flags, cache)
+    cold = run_lintgate(work, repo.flags, cache, repo.env)
     problems += run_problems("cold", cold)
-    warm = run_lintgate(work, repo.flags, cache)
+    if cold.status is None:  # the warm run and --fix would hang as well: one timeout is enough
+        return problems + [f"(stderr tail: {cold.stderr.strip()[-400:]!r})"]
+    warm = run_lintgate(work, repo.flags, cache, repo.env)
     problems += run_problems("warm", warm)
-    if cold.status is not None and warm.status is not None and not short_deadline(repo):
+    comparable = not (crashed(cold) or crashed(warm) or short_deadline(repo))
+    if warm.status is not None and comparable:
         if cold.stdout != warm.stdout:
             problems.append("cold/warm: stdout differs\n" + _diff(cold.stdout, warm.stdout))
         if _stderr(cold) != _stderr(warm):
@@ -213,7 +268,7 @@ def check_example(repo: Repo, root: Path) -> list[str]:
             problems.append(f"write: a check run changed {path}")
 
     shutil.copytree(work, fixed, symlinks=True)
-    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache)
+    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache, repo.env)
     problems += run_problems("--fix", fix)
     result = tree(fixed)
     changed = [p for p in before if p.endswith((".py", ".pyi")) and result.get(p) != before[p]]
@@ -274,3 +329,13 @@ def test_fuzz_never_crash_hang_or_leak(repo: Repo) -> None:
             _record(repo, Path(tmp), problems)
             return
     assert not problems, repo.describe() + "\n\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in REPRODUCERS.iterdir() if (p / "case.json").is_file())
+)
+def test_fuzz_reproducer(name: str, tmp_path: Path) -> None:
+    """Each failure the fuzz test found (tests/fixtures/fuzz/*/case.json names its owner),
+    checked with the same properties: it passes once the fix is in."""
+    problems = check_example(Reproducer(REPRODUCERS / name), tmp_path)
+    assert not problems, "\n".join(problems)
