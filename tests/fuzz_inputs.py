@@ -303,10 +303,12 @@ TEMPLATES = [
     "",
     "{message}\n{path}",
     "\x1b[31m{message}\x00",
+    "\ud800{message}",
 ]
 FORMATS = ["text", "gometalinter", "json", "checkstyle", "sarif", "github", "junit", "xml",
            "TEXT"] + TEMPLATES
 DURATIONS = ["0", "0s", "90s", "10m", "1h30m", "1.5h", "300ms", "1ns", "1us", "5ms", "", "-1s",
+             "9999999999h", "1" + "0" * 400 + "s",
              "1e3s", "1", "s", ".5s", "5.s", "1h1h", "9" * 40 + "h", "1µs", "inf", "nan", "1d"]
 REGEXES = ["black\\)$", "imports", "", "(", "[z-a]", "a{99999}", "(?P<x>)", "\\", "(?i)X", ".*"]
 SKIPS = ["m0*", "*.pyi", "m01_*", "[z-a]", "\\", "!m02*", "/", "**", "", "sub/", "#x", "a\\"]
