@@ -473,6 +473,8 @@ def pyproject_configs(draw) -> bytes | None:
             b"[tool.isort", b"\xff[tool.black]\n", b"[tool.black]\nline-length = \n",
             b"[tool]\nblack = 1\n", b"[tool.isort]\n[tool.isort]\n", b"x = " + b"[" * 5000,
             b"[tool.black]\nline-length = 100\n[tool.black.x]\ny = 1\n", b"\x00",
+            b"[tool.black]\nline-length = 1" + b"0" * 5000 + b"\n",
+            b'[project]\nrequires-python = ">=3.99"\n[tool.black]\n',
         ]))
     out = []
     for section, table in (("isort", ISORT_KEYS), ("black", BLACK_KEYS)):
