@@ -242,17 +242,19 @@ class Reproducer:
 
 def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
     """Write `repo` under `root`, run lintgate on it, and return the broken properties."""
-    work, fixed, cache = root / "repo", root / "fix", root / "cache"
+    work, fixed, cache, tmp = root / "repo", root / "fix", root / "cache", root / "tmp"
+    tmp.mkdir()
+    env = dict(repo.env, TMPDIR=str(tmp))  # what a run leaves in its temporary directory
     repo.write(work)
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     before = tree(work)
     problems: list[str] = []
 
-    cold = run_lintgate(work, repo.flags, cache, repo.env)
+    cold = run_lintgate(work, repo.flags, cache, env)
     problems += run_problems("cold", cold)
     if cold.status is None:  # the warm run and --fix would hang as well: one timeout is enough
         return problems + [f"(stderr tail: {cold.stderr.strip()[-400:]!r})"]
-    warm = run_lintgate(work, repo.flags, cache, repo.env)
+    warm = run_lintgate(work, repo.flags, cache, env)
     problems += run_problems("warm", warm)
     comparable = not (crashed(cold) or crashed(warm) or short_deadline(repo))
     if warm.status is not None and comparable:
@@ -268,7 +270,7 @@ def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
             problems.append(f"write: a check run changed {path}")
 
     shutil.copytree(work, fixed, symlinks=True)
-    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache, repo.env)
+    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache, env)
     problems += run_problems("--fix", fix)
     result = tree(fixed)
     changed = [p for p in before if p.endswith((".py", ".pyi")) and result.get(p) != before[p]]
@@ -280,6 +282,8 @@ def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
     for path in result:
         if path.endswith(TEMP_SUFFIX):
             problems.append(f"leak: --fix left the temporary file {path}")
+    for left in sorted(tmp.iterdir()):
+        problems.append(f"leak: a run left {left.name} in its temporary directory")
     if problems:
         problems.append(
             f"(cold exit {cold.status}; stderr tail: {cold.stderr.strip()[-400:]!r})"
