@@ -68,6 +68,28 @@ COOKIES = (
 # Bytes invalid in UTF-8: a lone continuation byte, a truncated sequence, a surrogate, an
 # overlong form, bytes never valid.
 BAD_UTF8 = (b"\xff", b"\x80", b"\xc3", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf5\x80\x80\x80")
+# Import statements for isort and the imports linter to judge and fix: unused, duplicated,
+# late `__future__`, star, relative, aliased, conditional, continued, commented, directives.
+IMPORTS = (
+    b"import os\nimport os\n",
+    b"from __future__ import annotations\n",
+    b"import sys, os, re  # noqa: F401\n",
+    b"from os.path import *\n",
+    b"from . import sibling\nfrom .. import parent as p\n",
+    b"import a.b.c as d\nimport a.b\n",
+    b"try:\n    import json\nexcept ImportError:\n    json = None\n",
+    b"if 1:\n    import collections\n",
+    b"from typing import (\n    List,\n    Dict,  # c\n)\n",
+    b"import os; import sys\n",
+    b"from os import path \\\n    , sep\n",
+    b"# isort: skip_file\n",
+    b"import re  # nolint: imports\n",
+    b"import zlib  # isort: skip\n",
+    b"# isort: off\nimport b\nimport a\n# isort: on\n",
+    b"__all__ = ['os']\nimport os\n",
+    b"def f():\n    import os\n    global os\n",
+    b"import \xc3\xa9t\xc3\xa9\n",
+)
 # Characters some line splitters treat as line breaks and Python's tokenizer does not.
 ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
@@ -105,6 +127,10 @@ class Mutation:
         if k == "truncate":
             return data[:pos]
         if k == "nul":
+            if self.arg:  # on the first import line, where isort and the imports linter look
+                i = data.find(b"import ")
+                pos = data.find(b"\n", i) if i >= 0 else pos
+                pos = pos if pos >= 0 else len(data)
             return data[:pos] + b"\0" + data[pos:]
         if k == "cookie":
             cookie = f"# -*- coding: {self.arg} -*-\n".encode()
@@ -133,6 +159,8 @@ class Mutation:
             return data[:line_start] + "ñame = 'é€😀'\n".encode() + data[line_start:]
         if k == "empty":
             return b"" if self.arg else b"\n\n\n"
+        if k == "imports":
+            return data[:line_start] + IMPORTS[int(self.arg) % len(IMPORTS)] + data[line_start:]
         if k == "backslash":
             return data.rstrip(b"\n") + b"\\"
         raise AssertionError(self.kind)
@@ -216,7 +244,8 @@ def _mutations() -> st.SearchStrategy[Mutation]:
     options = [
         st.builds(Mutation, st.just("flip"), at, st.integers(1, 255)),
         st.builds(Mutation, st.just("truncate"), at),
-        st.builds(Mutation, st.just("nul"), at),
+        st.builds(Mutation, st.just("nul"), at, st.booleans()),
+        st.builds(Mutation, st.just("imports"), at, st.integers(0, 99)),
         st.sampled_from(COOKIES).flatmap(
             lambda c: st.builds(Mutation, st.just(f"cookie:{c}"), at, st.just(c))
         ),
