@@ -328,9 +328,14 @@ def _record(repo: Repo, root: Path, problems: list[str]) -> None:
 @given(repos(FILES))
 def test_fuzz_never_crash_hang_or_leak(repo: Repo) -> None:
     with tempfile.TemporaryDirectory(prefix="lintgate-fuzz-") as tmp:
+        start = time.monotonic()
         problems = check_example(repo, Path(tmp))
-        if problems and COLLECT:
-            _record(repo, Path(tmp), problems)
+        if COLLECT:
+            with open(Path(COLLECT) / "progress.log", "a") as log:
+                log.write(f"{repo.inputs()} inputs {time.monotonic() - start:.1f}s "
+                          f"{len(problems)} problems\n")
+            if problems:
+                _record(repo, Path(tmp), problems)
             return
     assert not problems, repo.describe() + "\n\n" + "\n".join(problems)
 
