@@ -94,6 +94,19 @@ IMPORTS = (
 ODD_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
+def _known(value: object) -> bool:
+    """Whether LINTGATE_FUZZ_SKIP leaves this config value out: `hugeint` (integers of 5000
+    digits), `deepconfig` (JSON or TOML nested 5000 deep), `surrogate` (lone surrogates in
+    templates), `bigdeadline` (Deadlines past what a timeout holds)."""
+    text = value if isinstance(value, bytes) else json.dumps(value).encode()
+    return (
+        ("hugeint" in SKIP and b"0" * 4300 in text)
+        or ("deepconfig" in SKIP and b"[" * 5000 in text)
+        or ("surrogate" in SKIP and b"\\ud800" in text)
+        or ("bigdeadline" in SKIP and (b"9999999999h" in text or b"0" * 400 in text))
+    )
+
+
 def _allowed(m: "Mutation") -> bool:
     """Whether LINTGATE_FUZZ_SKIP lets `m` through: it names the kind (`nest`), the kind and its
     variant (`nest:calls`, `cookie:punycode`), or `deepnest` (nesting 1000 deep and more)."""
@@ -354,6 +367,10 @@ VALID_SKIPS = ["m0*", "*.pyi", "m01_*", "!m02*", "**", "sub/", "#x", "m1?_*.py"]
 
 def _key_values(key: str, hostile: bool) -> st.SearchStrategy:
     """Values for lintgate.json's `key`: valid ones, or (`hostile`) anything."""
+    return _key_values_all(key, hostile).filter(lambda v: not _known(v))
+
+
+def _key_values_all(key: str, hostile: bool) -> st.SearchStrategy:
     names = ["imports", "isort", "black"]
     if hostile:
         linters = st.lists(st.sampled_from(LINTERS), max_size=4)
@@ -411,13 +428,13 @@ def lintgate_configs(draw, hostile: bool) -> bytes | None:
         keys = draw(st.lists(st.sampled_from(KEYS), max_size=5, unique=True))
         return json.dumps({k: draw(_key_values(k, False)) for k in keys}).encode()
     if draw(st.sampled_from([False, False, True])):
-        return draw(st.sampled_from([
+        return draw(st.sampled_from([r for r in [
             b"", b"null", b"[]", b"{", b'{"Enable": ["isort"],}', b"[" * 100_000,
             b'{"Enable": ' + b"[" * 5000 + b"]" * 5000 + b"}", b"\xef\xbb\xbf{}", b"\xff{}",
             b'{"Enable": ["isort"], "Enable": ["black"]}', b'{"Deadline": "1h", "\\ud800": 1}',
             b"{}\x00", "{\"Format\": \"\u2028{message}\"}".encode(), b'{"Concurrency": 1e400}',
             b'{"Concurrency": NaN}', b'{"Concurrency": 1' + b"0" * 5000 + b"}",
-        ]))
+        ] if not _known(r)]))
     keys = draw(st.lists(st.sampled_from(KEYS + ["Skipp", "enable", ""]), min_size=1,
                          max_size=4, unique=True))
     data = {}
@@ -498,19 +515,20 @@ def pyproject_configs(draw) -> bytes | None:
     if shape == "black-profile":
         return b'[tool.isort]\nprofile = "black"\n'
     if shape == "raw":
-        return draw(st.sampled_from([
+        return draw(st.sampled_from([r for r in [
             b"[tool.isort", b"\xff[tool.black]\n", b"[tool.black]\nline-length = \n",
             b"[tool]\nblack = 1\n", b"[tool.isort]\n[tool.isort]\n", b"x = " + b"[" * 5000,
             b"[tool.black]\nline-length = 100\n[tool.black.x]\ny = 1\n", b"\x00",
             b"[tool.black]\nline-length = 1" + b"0" * 5000 + b"\n",
             b'[project]\nrequires-python = ">=3.99"\n[tool.black]\n',
-        ]))
+        ] if not _known(r)]))
     out = []
     for section, table in (("isort", ISORT_KEYS), ("black", BLACK_KEYS)):
         keys = draw(st.lists(st.sampled_from(sorted(table)), max_size=4, unique=True))
         if keys or draw(st.booleans()):
             out.append(f"[tool.{section}]")
-            out += [f"{k} = {_toml_value(draw(table[k]))}" for k in keys]
+            out += [f"{k} = {_toml_value(draw(table[k].filter(lambda v: not _known(v))))}"
+                    for k in keys]
     return ("\n".join(out) + "\n").encode()
 
 
