@@ -5,7 +5,9 @@ Every input is built from bytes on this machine's Python (a fixed list of small 
 library files, `SAMPLE`) and a mutation list, so a failing example names its mutations and can
 be rebuilt exactly. `LINTGATE_FUZZ_SKIP` (comma-separated mutation kinds, e.g.
 `nul,nest,cookie:punycode,config`) leaves kinds out: a temporary way to check the rest while a
-known failure is being fixed.
+known failure is being fixed. Besides the mutation kinds: `deepnest`, `hugeint`, `deepconfig`,
+`surrogate`, `bigdeadline` (see `_known`), `config`, `lintgate.json`, `pyproject`, `flags`,
+`env`, and `tmpleak` (tests/test_fuzz.py: files left in the runs' TMPDIR are not checked).
 """
 
 from __future__ import annotations
