@@ -538,6 +538,7 @@ FLAGS = [
     (), ("--aggregate",), ("--errors",), ("--sort", "line"), ("--format", "json"),
     ("--format", "gometalinter"), ("--vendor",), ("-j", "1"), ("-j", "2"), ("--disable", "imports"),
     ("--disable-all", "-E", "black"), ("--disable-all", "-E", "isort"), ("--format", "sarif"),
+    ("--diff",), ("--diff", "-j", "1"),
 ]
 
 
