@@ -322,10 +322,15 @@ def source_inputs(draw, index: int) -> SourceInput:
 # ---------------------------------------------------------------------------------------------
 # Configurations
 
+def _containers(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+
+
+# Any JSON value, small
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
     | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    _containers,
     max_leaves=6,
 )
 LINTERS = ["imports", "isort", "black", "syntax", "encoding", "nolint", "fix", "Black", "pyflakes", ""]
