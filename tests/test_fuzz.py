@@ -85,9 +85,11 @@ class Run:
         self.status, self.stdout, self.stderr, self.leaked = status, stdout, stderr, leaked
 
 
-def run_lintgate(cwd: Path, args: tuple[str, ...], cache: Path, extra: dict[str, str]) -> Run:
+def run_lintgate(
+    cwd: Path, args: tuple[str, ...], cache: Path, extra: dict[str, str], timeout: float
+) -> Run:
     """Run the console script in its own process group (so a hang or a leak kills all of it),
-    with `extra` in its environment."""
+    with `extra` in its environment; killed after `timeout` seconds (then `status` is None)."""
     env = dict(os.environ, LINTGATE_CACHE_DIR=str(cache), **extra)
     proc = subprocess.Popen(
         [str(SCRIPT), *args],
@@ -98,7 +100,7 @@ def run_lintgate(cwd: Path, args: tuple[str, ...], cache: Path, extra: dict[str,
         start_new_session=True,
     )
     try:
-        out, err = proc.communicate(timeout=TIMEOUT)
+        out, err = proc.communicate(timeout=timeout)
         status: int | None = proc.returncode
     except subprocess.TimeoutExpired:
         _kill_group(proc.pid)
@@ -181,11 +183,11 @@ def crashed(run: Run) -> bool:
     return any(marker in run.stderr for marker in CRASH_MARKERS)
 
 
-def run_problems(name: str, run: Run) -> list[str]:
+def run_problems(name: str, run: Run, timeout: float) -> list[str]:
     """The properties every run must keep; one line per broken one, its class first."""
     problems = []
     if run.status is None:
-        problems.append(f"hang: {name} run still going after {TIMEOUT:.0f}s")
+        problems.append(f"hang: {name} run still going after {timeout:.0f}s")
     elif run.status not in (0, 1, 2, 3):
         problems.append(f"status: {name} run exited {run.status}")
     if crashed(run):
@@ -240,8 +242,9 @@ class Reproducer:
         return f"{self.path.name}: {self.case.get('failure', '')}"
 
 
-def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
-    """Write `repo` under `root`, run lintgate on it, and return the broken properties."""
+def check_example(repo: Repo | Reproducer, root: Path, timeout: float = TIMEOUT) -> list[str]:
+    """Write `repo` under `root`, run lintgate on it (each run killed after `timeout` seconds),
+    and return the broken properties, one line each, the failure class first."""
     work, fixed, cache, tmp = root / "repo", root / "fix", root / "cache", root / "tmp"
     tmp.mkdir()
     env = dict(repo.env, TMPDIR=str(tmp))  # what a run leaves in its temporary directory
@@ -250,12 +253,12 @@ def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
     before = tree(work)
     problems: list[str] = []
 
-    cold = run_lintgate(work, repo.flags, cache, env)
-    problems += run_problems("cold", cold)
+    cold = run_lintgate(work, repo.flags, cache, env, timeout)
+    problems += run_problems("cold", cold, timeout)
     if cold.status is None:  # the warm run and --fix would hang as well: one timeout is enough
         return problems + [f"(stderr tail: {cold.stderr.strip()[-400:]!r})"]
-    warm = run_lintgate(work, repo.flags, cache, env)
-    problems += run_problems("warm", warm)
+    warm = run_lintgate(work, repo.flags, cache, env, timeout)
+    problems += run_problems("warm", warm, timeout)
     comparable = not (crashed(cold) or crashed(warm) or short_deadline(repo))
     if warm.status is not None and comparable:
         if cold.stdout != warm.stdout:
@@ -270,8 +273,8 @@ def check_example(repo: Repo | Reproducer, root: Path) -> list[str]:
             problems.append(f"write: a check run changed {path}")
 
     shutil.copytree(work, fixed, symlinks=True)
-    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache, env)
-    problems += run_problems("--fix", fix)
+    fix = run_lintgate(fixed, ("--fix", *repo.flags), cache, env, timeout)
+    problems += run_problems("--fix", fix, timeout)
     result = tree(fixed)
     changed = [p for p in before if p.endswith((".py", ".pyi")) and result.get(p) != before[p]]
     if changed:
@@ -346,5 +349,5 @@ def test_fuzz_never_crash_hang_or_leak(repo: Repo) -> None:
 def test_fuzz_reproducer(name: str, tmp_path: Path) -> None:
     """Each failure the fuzz test found (tests/fixtures/fuzz/*/case.json names its owner),
     checked with the same properties: it passes once the fix is in."""
-    problems = check_example(Reproducer(REPRODUCERS / name), tmp_path)
+    problems = check_example(Reproducer(REPRODUCERS / name), tmp_path, timeout=20)
     assert not problems, "\n".join(problems)
