@@ -2,23 +2,27 @@
 
 Each example is a small repository (tests/fuzz_inputs.py): `FILES` mutated windows of real
 standard-library files (byte flips, truncations, NULs, coding cookies, line-ending mixes, deep
-nesting, very long lines, BOMs, invalid UTF-8, form feeds, tabs, ...), maybe a mutated
-lintgate.json and a pyproject.toml with random [tool.isort]/[tool.black], and maybe a few flags.
-Per example, the real `lintgate` console script runs three times (cold, warm on the same cache,
-`--fix` on a copy), each with a per-run timeout, and:
+nesting, very long lines, BOMs, invalid UTF-8, form feeds, tabs, inserted imports, ...), maybe
+a lintgate.json (valid, or in one example of four one lintgate must refuse) and a
+pyproject.toml with random [tool.isort]/[tool.black], maybe a few flags (`--diff`, formats,
+`-j`, linter selection) and an environment whose stdout cannot encode everything. Per
+example, the real `lintgate` console script runs three times (cold, warm on the same cache,
+`--fix` on a copy), each in its own process group with a per-run timeout (not through
+helpers.lintgate, whose timeout would leave the workers running), and:
 
 - no run hangs (past `TIMEOUT` seconds: a failure), none leaves a process behind in its
-  process group, and `--fix` leaves no temporary file;
+  process group or a file in its TMPDIR, and `--fix` leaves no temporary file;
 - stderr never holds a traceback or a fatal interpreter error; the exit status is 0-3;
-- the warm run prints the same stdout, the same stderr (but the seconds) and exits the same
-  (unless a short Deadline makes the output depend on timing);
+- the warm run prints the same stdout, the same stderr (but the seconds and the count from
+  the cache) and exits the same (unless a short Deadline makes the output depend on timing);
 - the check runs write nothing in the repository; `--fix` leaves every file that black cannot
   decode or parse (lintgate's syntax verdict is black's) byte for byte as it was.
 
 Default run: about `LINTGATE_FUZZ_EXAMPLES`=300 inputs, derandomized (the same examples every
 run). `make fuzz` runs 10,000 random ones. `LINTGATE_FUZZ_COLLECT=DIR` records every failing
 example under DIR (the repository, its description, the failures) instead of stopping at the
-first; `LINTGATE_FUZZ_SKIP` leaves mutation kinds out (tests/fuzz_inputs.py).
+first; `LINTGATE_FUZZ_SKIP` leaves mutation kinds out (tests/fuzz_inputs.py). The failures
+found so far are kept as reproducers (tests/fixtures/fuzz/, test_fuzz_reproducer).
 """
 
 from __future__ import annotations
@@ -42,13 +46,14 @@ from fuzz_inputs import SKIP, Repo, repos
 from helpers import normalize_stderr
 from hypothesis import HealthCheck, Phase, given, settings
 
+from lintgate.fix import TEMP_SUFFIX
+
 INPUTS = int(os.environ.get("LINTGATE_FUZZ_EXAMPLES", "300"))
 FILES = int(os.environ.get("LINTGATE_FUZZ_FILES", "12"))  # mutated files per example
 TIMEOUT = float(os.environ.get("LINTGATE_FUZZ_TIMEOUT", "60"))  # seconds for one lintgate run
 COLLECT = os.environ.get("LINTGATE_FUZZ_COLLECT")
 RANDOM = bool(os.environ.get("LINTGATE_FUZZ_RANDOM"))
 SCRIPT = Path(sys.executable).parent / "lintgate"
-TEMP_SUFFIX = ".lintgate-tmp"  # lintgate.fix's temporary files
 CRASH_MARKERS = ("Traceback (most recent call last)", "Fatal Python error", "Segmentation fault")
 
 # Judges a file as lintgate's syntax and encoding verdicts do: black's decode_bytes, then
@@ -77,12 +82,15 @@ print(json.dumps(out))
 """
 
 
+@dataclass
 class Run:
-    """A finished (or killed) lintgate run: `status` (None when it timed out), outputs, and
-    whether processes of its group outlived it."""
+    """A finished (or killed) lintgate run: `status` (None when it timed out), its outputs,
+    and whether processes of its group outlived it (`leaked`)."""
 
-    def __init__(self, status: int | None, stdout: str, stderr: str, leaked: bool) -> None:
-        self.status, self.stdout, self.stderr, self.leaked = status, stdout, stderr, leaked
+    status: int | None
+    stdout: str
+    stderr: str
+    leaked: bool
 
 
 def run_lintgate(
