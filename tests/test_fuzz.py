@@ -21,7 +21,8 @@ helpers.lintgate, whose timeout would leave the workers running), and:
 Default run: about `LINTGATE_FUZZ_EXAMPLES`=300 inputs, derandomized (the same examples every
 run). `make fuzz` runs 10,000 random ones. `LINTGATE_FUZZ_COLLECT=DIR` records every failing
 example under DIR (the repository, its description, the failures) instead of stopping at the
-first; `LINTGATE_FUZZ_SKIP` leaves mutation kinds out (tests/fuzz_inputs.py). The failures
+first; `LINTGATE_FUZZ_SHRINK=1` shrinks a failing example (minutes: three runs a step);
+`LINTGATE_FUZZ_SKIP` leaves mutation kinds out (tests/fuzz_inputs.py). The failures
 found so far are kept as reproducers (tests/fixtures/fuzz/, test_fuzz_reproducer).
 """
 
@@ -53,6 +54,7 @@ FILES = int(os.environ.get("LINTGATE_FUZZ_FILES", "12"))  # mutated files per ex
 TIMEOUT = float(os.environ.get("LINTGATE_FUZZ_TIMEOUT", "60"))  # seconds for one lintgate run
 COLLECT = os.environ.get("LINTGATE_FUZZ_COLLECT")
 RANDOM = bool(os.environ.get("LINTGATE_FUZZ_RANDOM"))
+SHRINK = bool(os.environ.get("LINTGATE_FUZZ_SHRINK"))
 SCRIPT = Path(sys.executable).parent / "lintgate"
 CRASH_MARKERS = ("Traceback (most recent call last)", "Fatal Python error", "Segmentation fault")
 
@@ -333,7 +335,8 @@ def _record(repo: Repo, root: Path, problems: list[str]) -> None:
     derandomize=not RANDOM,
     database=None,
     print_blob=True,
-    phases=[Phase.explicit, Phase.generate] if COLLECT else list(Phase),
+    # Shrinking runs lintgate three times per step (minutes): only when asked for
+    phases=[Phase.explicit, Phase.generate] + ([Phase.shrink] if SHRINK and not COLLECT else []),
     suppress_health_check=list(HealthCheck),
 )
 @given(repos(FILES))
