@@ -38,7 +38,7 @@ fix-stdlib:
 # first (and shrinking it).
 FUZZ_EXAMPLES ?= 10000
 fuzz:
-	LINTGATE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LINTGATE_FUZZ_RANDOM=1 \
+	LINTGATE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LINTGATE_FUZZ_RANDOM=1 LINTGATE_FUZZ_BIG=1 \
 	LINTGATE_FUZZ_COLLECT=$(FUZZ_COLLECT) $(PYTHON) -m pytest -q tests/test_fuzz.py
 
 # Side by side with isort, black, pre-commit and ruff (benchmarks/README.md): every scenario on
