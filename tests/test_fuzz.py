@@ -345,6 +345,7 @@ def test_fuzz_never_crash_hang_or_leak(repo: Repo) -> None:
         start = time.monotonic()
         problems = check_example(repo, Path(tmp))
         if COLLECT:
+            Path(COLLECT).mkdir(parents=True, exist_ok=True)
             with open(Path(COLLECT) / "progress.log", "a") as log:
                 log.write(f"{repo.inputs()} inputs {time.monotonic() - start:.1f}s "
                           f"{len(problems)} problems\n")
