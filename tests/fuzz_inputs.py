@@ -114,7 +114,9 @@ def _allowed(m: "Mutation") -> bool:
     variant (`nest:calls`, `cookie:punycode`), or `deepnest` (nesting 1000 deep and more)."""
     if m.kind in SKIP or m.kind.split(":")[0] in SKIP:
         return False
-    return not ("deepnest" in SKIP and m.kind.startswith("nest:") and int(str(m.arg).split(":")[1]) >= 1000)
+    return not (
+        "deepnest" in SKIP and m.kind.startswith("nest:") and int(str(m.arg).split(":")[1]) >= 1000
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,8 +254,18 @@ def _long_line(spec: str) -> bytes:
 # Lines of 100,000 characters cost seconds each (black splitting 25,000 names; --fix runs black
 # three times): only in the long run (`make fuzz` sets LINTGATE_FUZZ_BIG=1)
 LONG_SIZES = [200, 5000] + ([100_000] if os.environ.get("LINTGATE_FUZZ_BIG") else [])
-NEST_SHAPES = ("parens", "lists", "unclosed", "unary", "binop", "calls", "attrs", "lambda",
-               "blocks", "fstring")
+NEST_SHAPES = (
+    "parens",
+    "lists",
+    "unclosed",
+    "unary",
+    "binop",
+    "calls",
+    "attrs",
+    "lambda",
+    "blocks",
+    "fstring",
+)
 LONG_SHAPES = ("string", "comment", "names", "import")
 
 
@@ -273,12 +285,12 @@ def _mutations() -> st.SearchStrategy[Mutation]:
         st.builds(Mutation, st.just("formfeed"), at),
         st.builds(Mutation, st.just("oddbreak"), at, st.integers(0, 99)),
         st.builds(Mutation, st.just("tabs"), at),
-        st.tuples(st.sampled_from(NEST_SHAPES), st.sampled_from([3, 30, 100, 300, 1000, 5000])).map(
-            lambda t: Mutation(f"nest:{t[0]}", 500, f"{t[0]}:{t[1]}")
-        ).flatmap(lambda m: at.map(lambda a: Mutation(m.kind, a, m.arg))),
-        st.tuples(st.sampled_from(LONG_SHAPES), st.sampled_from(LONG_SIZES)).map(
-            lambda t: Mutation(f"longline:{t[0]}", 500, f"{t[0]}:{t[1]}")
-        ).flatmap(lambda m: at.map(lambda a: Mutation(m.kind, a, m.arg))),
+        st.tuples(st.sampled_from(NEST_SHAPES), st.sampled_from([3, 30, 100, 300, 1000, 5000]))
+        .map(lambda t: Mutation(f"nest:{t[0]}", 500, f"{t[0]}:{t[1]}"))
+        .flatmap(lambda m: at.map(lambda a: Mutation(m.kind, a, m.arg))),
+        st.tuples(st.sampled_from(LONG_SHAPES), st.sampled_from(LONG_SIZES))
+        .map(lambda t: Mutation(f"longline:{t[0]}", 500, f"{t[0]}:{t[1]}"))
+        .flatmap(lambda m: at.map(lambda a: Mutation(m.kind, a, m.arg))),
         st.builds(Mutation, st.just("nonascii"), at),
         st.builds(Mutation, st.just("backslash"), at),
     ]
@@ -304,8 +316,9 @@ class SourceInput:
         return out
 
     def describe(self) -> str:
-        muts = ", ".join(f"{m.kind}@{m.at}" + (f"={m.arg}" if m.arg is not None else "")
-                         for m in self.mutations)
+        muts = ", ".join(
+            f"{m.kind}@{m.at}" + (f"={m.arg}" if m.arg is not None else "") for m in self.mutations
+        )
         return f"{self.name} <- {self.base}[{self.start}:+{self.count}] {muts}"
 
 
@@ -325,18 +338,33 @@ def source_inputs(draw, index: int) -> SourceInput:
 # ---------------------------------------------------------------------------------------------
 # Configurations
 
+
 def _containers(inner: st.SearchStrategy) -> st.SearchStrategy:
     return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
 
 
 # Any JSON value, small
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
     | st.text(max_size=8),
     _containers,
     max_leaves=6,
 )
-LINTERS = ["imports", "isort", "black", "syntax", "encoding", "nolint", "fix", "Black", "pyflakes", ""]
+LINTERS = [
+    "imports",
+    "isort",
+    "black",
+    "syntax",
+    "encoding",
+    "nolint",
+    "fix",
+    "Black",
+    "pyflakes",
+    "",
+]
 TEMPLATES = [
     "{path}:{line}:{col}: {message} ({linter})",
     "{path!r}:{line:>4}:{col:<3}|{severity!s:^9}|{message!a}",
@@ -357,11 +385,44 @@ TEMPLATES = [
     "\x1b[31m{message}\x00",
     "\ud800{message}",
 ]
-FORMATS = ["text", "gometalinter", "json", "checkstyle", "sarif", "github", "junit", "xml",
-           "TEXT"] + TEMPLATES
-DURATIONS = ["0", "0s", "90s", "10m", "1h30m", "1.5h", "300ms", "1ns", "1us", "5ms", "", "-1s",
-             "9999999999h", "1" + "0" * 400 + "s",
-             "1e3s", "1", "s", ".5s", "5.s", "1h1h", "9" * 40 + "h", "1µs", "inf", "nan", "1d"]
+FORMATS = [
+    "text",
+    "gometalinter",
+    "json",
+    "checkstyle",
+    "sarif",
+    "github",
+    "junit",
+    "xml",
+    "TEXT",
+] + TEMPLATES
+DURATIONS = [
+    "0",
+    "0s",
+    "90s",
+    "10m",
+    "1h30m",
+    "1.5h",
+    "300ms",
+    "1ns",
+    "1us",
+    "5ms",
+    "",
+    "-1s",
+    "9999999999h",
+    "1" + "0" * 400 + "s",
+    "1e3s",
+    "1",
+    "s",
+    ".5s",
+    "5.s",
+    "1h1h",
+    "9" * 40 + "h",
+    "1µs",
+    "inf",
+    "nan",
+    "1d",
+]
 REGEXES = ["black\\)$", "imports", "", "(", "[z-a]", "a{99999}", "(?P<x>)", "\\", "(?i)X", ".*"]
 SKIPS = ["m0*", "*.pyi", "m01_*", "[z-a]", "\\", "!m02*", "/", "**", "", "sub/", "#x", "a\\"]
 SORTS = ["path", "line", "column", "severity", "message", "linter", "none", "Path", "bogus"]
@@ -369,8 +430,23 @@ SEVERITY_VALUES = ["warning", "error", "Error", "", None, 1]
 
 
 VALID_TEMPLATES = [t for t in TEMPLATES[:4]] + ["plain", "{message}", "{line:>8}|{message!r}"]
-VALID_DURATIONS = ["0", "0s", "90s", "10m", "1h30m", "1.5h", "300ms", "1ns", "1us", "5ms",
-                   ".5s", "5.s", "1h1h", "9" * 40 + "h", "1\u00b5s"]
+VALID_DURATIONS = [
+    "0",
+    "0s",
+    "90s",
+    "10m",
+    "1h30m",
+    "1.5h",
+    "300ms",
+    "1ns",
+    "1us",
+    "5ms",
+    ".5s",
+    "5.s",
+    "1h1h",
+    "9" * 40 + "h",
+    "1\u00b5s",
+]
 VALID_REGEXES = ["black\\)$", "imports", "", "(?i)X", ".*", "syntax", "m0[0-5]", "\\(encoding\\)"]
 VALID_SKIPS = ["m0*", "*.pyi", "m01_*", "!m02*", "**", "sub/", "#x", "m1?_*.py"]
 
@@ -384,9 +460,13 @@ def _key_values_all(key: str, hostile: bool) -> st.SearchStrategy:
     names = ["imports", "isort", "black"]
     if hostile:
         linters = st.lists(st.sampled_from(LINTERS), max_size=4)
-        per_linter = lambda values: st.dictionaries(st.sampled_from(LINTERS), values, max_size=3)  # noqa: E731
+        per_linter = lambda values: st.dictionaries(
+            st.sampled_from(LINTERS), values, max_size=3
+        )  # noqa: E731
         values = {
-            "Enable": linters, "Disable": linters, "Skip": st.lists(st.sampled_from(SKIPS), max_size=3),
+            "Enable": linters,
+            "Disable": linters,
+            "Skip": st.lists(st.sampled_from(SKIPS), max_size=3),
             "Exclude": st.lists(st.sampled_from(REGEXES), max_size=2),
             "Include": st.lists(st.sampled_from(REGEXES), max_size=2),
             "Deadline": st.sampled_from(DURATIONS),
@@ -409,22 +489,48 @@ def _key_values_all(key: str, hostile: bool) -> st.SearchStrategy:
         "Include": st.lists(st.sampled_from(VALID_REGEXES), max_size=1),
         "Deadline": st.sampled_from(VALID_DURATIONS),
         "Concurrency": st.sampled_from([0, 1, 2, 3, 64, 2**31]),
-        "Severity": st.dictionaries(st.sampled_from(reporters), st.sampled_from(["warning", "error"]),
-                                    max_size=3),
+        "Severity": st.dictionaries(
+            st.sampled_from(reporters), st.sampled_from(["warning", "error"]), max_size=3
+        ),
         "Format": st.sampled_from(FORMATS[:7] + VALID_TEMPLATES),
-        "MessageOverride": st.dictionaries(st.sampled_from(reporters),
-                                           st.sampled_from(VALID_TEMPLATES), max_size=2),
-        "Sort": st.sampled_from([[], ["path"], ["line", "linter"], ["severity", "message"],
-                                 ["none"], ["column", "path"]]),
+        "MessageOverride": st.dictionaries(
+            st.sampled_from(reporters), st.sampled_from(VALID_TEMPLATES), max_size=2
+        ),
+        "Sort": st.sampled_from(
+            [
+                [],
+                ["path"],
+                ["line", "linter"],
+                ["severity", "message"],
+                ["none"],
+                ["column", "path"],
+            ]
+        ),
         "Aggregate": st.booleans(),
         "Errors": st.booleans(),
         "WarnUnmatchedDirective": st.booleans(),
     }[key]
 
 
-KEYS = ["Enable", "Disable", "EnableAll", "DisableAll", "Skip", "Vendor", "Exclude", "Include",
-        "Deadline", "Concurrency", "Severity", "Format", "MessageOverride", "Sort", "Aggregate",
-        "Errors", "WarnUnmatchedDirective"]
+KEYS = [
+    "Enable",
+    "Disable",
+    "EnableAll",
+    "DisableAll",
+    "Skip",
+    "Vendor",
+    "Exclude",
+    "Include",
+    "Deadline",
+    "Concurrency",
+    "Severity",
+    "Format",
+    "MessageOverride",
+    "Sort",
+    "Aggregate",
+    "Errors",
+    "WarnUnmatchedDirective",
+]
 
 
 @st.composite
@@ -438,15 +544,37 @@ def lintgate_configs(draw, hostile: bool) -> bytes | None:
         keys = draw(st.lists(st.sampled_from(KEYS), max_size=5, unique=True))
         return json.dumps({k: draw(_key_values(k, False)) for k in keys}).encode()
     if draw(st.sampled_from([False, False, True])):
-        return draw(st.sampled_from([r for r in [
-            b"", b"null", b"[]", b"{", b'{"Enable": ["isort"],}', b"[" * 100_000,
-            b'{"Enable": ' + b"[" * 5000 + b"]" * 5000 + b"}", b"\xef\xbb\xbf{}", b"\xff{}",
-            b'{"Enable": ["isort"], "Enable": ["black"]}', b'{"Deadline": "1h", "\\ud800": 1}',
-            b"{}\x00", "{\"Format\": \"\u2028{message}\"}".encode(), b'{"Concurrency": 1e400}',
-            b'{"Concurrency": NaN}', b'{"Concurrency": 1' + b"0" * 5000 + b"}",
-        ] if not _known(r)]))
-    keys = draw(st.lists(st.sampled_from(KEYS + ["Skipp", "enable", ""]), min_size=1,
-                         max_size=4, unique=True))
+        return draw(
+            st.sampled_from(
+                [
+                    r
+                    for r in [
+                        b"",
+                        b"null",
+                        b"[]",
+                        b"{",
+                        b'{"Enable": ["isort"],}',
+                        b"[" * 100_000,
+                        b'{"Enable": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+                        b"\xef\xbb\xbf{}",
+                        b"\xff{}",
+                        b'{"Enable": ["isort"], "Enable": ["black"]}',
+                        b'{"Deadline": "1h", "\\ud800": 1}',
+                        b"{}\x00",
+                        '{"Format": "\u2028{message}"}'.encode(),
+                        b'{"Concurrency": 1e400}',
+                        b'{"Concurrency": NaN}',
+                        b'{"Concurrency": 1' + b"0" * 5000 + b"}",
+                    ]
+                    if not _known(r)
+                ]
+            )
+        )
+    keys = draw(
+        st.lists(
+            st.sampled_from(KEYS + ["Skipp", "enable", ""]), min_size=1, max_size=4, unique=True
+        )
+    )
     data = {}
     for key in keys:
         data[key] = draw(_key_values(key, hostile=True) if key in KEYS else JSONISH)
@@ -478,8 +606,9 @@ ISORT_KEYS = {
     "known_first_party": st.sampled_from([["json", "os"], "os", [], [1]]),
     "skip": st.sampled_from([["m01_abc.py"], "m00", []]),
     "skip_glob": st.sampled_from([["m0*"], ["*.pyi"], "["]),
-    "add_imports": st.sampled_from([["import os"], ["from __future__ import annotations"],
-                                    ["import ("], []]),
+    "add_imports": st.sampled_from(
+        [["import os"], ["from __future__ import annotations"], ["import ("], []]
+    ),
     "remove_imports": st.sampled_from([["os"], ["sys"], []]),
     "force_to_top": st.sampled_from([["sys"], []]),
     "treat_comments_as_code": st.sampled_from([["# x"], []]),
@@ -495,14 +624,16 @@ ISORT_KEYS = {
 }
 BLACK_KEYS = {
     "line-length": st.sampled_from([1, 40, 88, 100, 10**6, 0, -5, "100", 2**70]),
-    "target-version": st.sampled_from([["py310"], ["py33"], ["py312", "py38"], "py311",
-                                       ["PY311"], ["py2"], []]),
+    "target-version": st.sampled_from(
+        [["py310"], ["py33"], ["py312", "py38"], "py311", ["PY311"], ["py2"], []]
+    ),
     "skip-string-normalization": st.sampled_from([True, False, 1, "yes"]),
     "skip-magic-trailing-comma": st.booleans(),
     "preview": st.sampled_from([True, False, 1]),
     "unstable": st.booleans(),
-    "enable-unstable-feature": st.sampled_from([["hug_parens_with_braces_and_square_brackets"],
-                                                ["bogus"], "x"]),
+    "enable-unstable-feature": st.sampled_from(
+        [["hug_parens_with_braces_and_square_brackets"], ["bogus"], "x"]
+    ),
     "include": st.sampled_from(["\\.pyi?$", "(", "m0"]),
     "exclude": st.sampled_from(["m01", "(", ""]),
     "extend-exclude": st.sampled_from(["m02", "[z-a]"]),
@@ -525,35 +656,63 @@ def pyproject_configs(draw) -> bytes | None:
     if shape == "black-profile":
         return b'[tool.isort]\nprofile = "black"\n'
     if shape == "raw":
-        return draw(st.sampled_from([r for r in [
-            b"[tool.isort", b"\xff[tool.black]\n", b"[tool.black]\nline-length = \n",
-            b"[tool]\nblack = 1\n", b"[tool.isort]\n[tool.isort]\n", b"x = " + b"[" * 5000,
-            b"[tool.black]\nline-length = 100\n[tool.black.x]\ny = 1\n", b"\x00",
-            b"[tool.black]\nline-length = 1" + b"0" * 5000 + b"\n",
-            b'[project]\nrequires-python = ">=3.99"\n[tool.black]\n',
-        ] if not _known(r)]))
+        return draw(
+            st.sampled_from(
+                [
+                    r
+                    for r in [
+                        b"[tool.isort",
+                        b"\xff[tool.black]\n",
+                        b"[tool.black]\nline-length = \n",
+                        b"[tool]\nblack = 1\n",
+                        b"[tool.isort]\n[tool.isort]\n",
+                        b"x = " + b"[" * 5000,
+                        b"[tool.black]\nline-length = 100\n[tool.black.x]\ny = 1\n",
+                        b"\x00",
+                        b"[tool.black]\nline-length = 1" + b"0" * 5000 + b"\n",
+                        b'[project]\nrequires-python = ">=3.99"\n[tool.black]\n',
+                    ]
+                    if not _known(r)
+                ]
+            )
+        )
     out = []
     for section, table in (("isort", ISORT_KEYS), ("black", BLACK_KEYS)):
         keys = draw(st.lists(st.sampled_from(sorted(table)), max_size=4, unique=True))
         if keys or draw(st.booleans()):
             out.append(f"[tool.{section}]")
-            out += [f"{k} = {_toml_value(draw(table[k].filter(lambda v: not _known(v))))}"
-                    for k in keys]
+            out += [
+                f"{k} = {_toml_value(draw(table[k].filter(lambda v: not _known(v))))}" for k in keys
+            ]
     return ("\n".join(out) + "\n").encode()
 
 
 FLAGS = [
-    (), ("--aggregate",), ("--errors",), ("--sort", "line"), ("--format", "json"),
-    ("--format", "gometalinter"), ("--vendor",), ("-j", "1"), ("-j", "2"), ("--disable", "imports"),
-    ("--disable-all", "-E", "black"), ("--disable-all", "-E", "isort"), ("--format", "sarif"),
-    ("--diff",), ("--diff", "-j", "1"),
+    (),
+    ("--aggregate",),
+    ("--errors",),
+    ("--sort", "line"),
+    ("--format", "json"),
+    ("--format", "gometalinter"),
+    ("--vendor",),
+    ("-j", "1"),
+    ("-j", "2"),
+    ("--disable", "imports"),
+    ("--disable-all", "-E", "black"),
+    ("--disable-all", "-E", "isort"),
+    ("--format", "sarif"),
+    ("--diff",),
+    ("--diff", "-j", "1"),
 ]
 
 
 # The environment of the runs: stdout and stderr in encodings that cannot hold every character
 # a finding may carry (emoji, non-ASCII paths and messages).
-ENVS = [{}] * 6 + [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"},
-                   {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C"}]
+ENVS = [{}] * 6 + [
+    {"PYTHONIOENCODING": "ascii"},
+    {"PYTHONIOENCODING": "latin-1"},
+    {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C"},
+]
 
 
 @dataclass
@@ -581,10 +740,16 @@ class Repo:
 
     def describe(self) -> str:
         lines = [s.describe() for s in self.sources]
-        lines.append(f"lintgate.json: {self.lintgate_json[:300]!r}" if self.lintgate_json else
-                     "lintgate.json: none")
-        lines.append(f"pyproject.toml: {self.pyproject[:300]!r}" if self.pyproject else
-                     "pyproject.toml: none")
+        lines.append(
+            f"lintgate.json: {self.lintgate_json[:300]!r}"
+            if self.lintgate_json
+            else "lintgate.json: none"
+        )
+        lines.append(
+            f"pyproject.toml: {self.pyproject[:300]!r}"
+            if self.pyproject
+            else "pyproject.toml: none"
+        )
         lines.append(f"flags: {' '.join(self.flags)}")
         lines.append(f"env: {self.env}")
         return "\n".join(lines)
@@ -595,6 +760,8 @@ def repos(draw, files: int) -> Repo:
     """A repository of `files` mutated sources, maybe with configs and flags."""
     sources = [draw(source_inputs(i)) for i in range(files)]
     flags = () if "flags" in SKIP else draw(st.sampled_from(FLAGS))
-    hostile = draw(st.sampled_from([False, False, False, True]))  # a config lintgate must refuse, one example in 4
+    hostile = draw(
+        st.sampled_from([False, False, False, True])
+    )  # a config lintgate must refuse, one example in 4
     env = {} if "env" in SKIP else draw(st.sampled_from(ENVS))
     return Repo(sources, draw(lintgate_configs(hostile)), draw(pyproject_configs()), flags, env)

@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from fuzz_inputs import SKIP, Repo, repos
 from helpers import normalize_stderr
 from hypothesis import HealthCheck, Phase, given, settings
@@ -202,7 +201,9 @@ def run_problems(name: str, run: Run, timeout: float) -> list[str]:
         problems.append(f"status: {name} run exited {run.status}")
     if crashed(run):
         # the exception's own line (the last one naming an exception type), not its message's tail
-        raised = re.findall(r"^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b.*$", run.stderr, re.M)
+        raised = re.findall(
+            r"^[A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b.*$", run.stderr, re.M
+        )
         marker = next(m for m in CRASH_MARKERS if m in run.stderr)
         problems.append(f"crash: {name} run: {raised[-1] if raised else marker}")
     if run.leaked:
@@ -298,9 +299,7 @@ def check_example(repo: Repo | Reproducer, root: Path, timeout: float = TIMEOUT)
     for left in [] if "tmpleak" in SKIP else sorted(tmp.iterdir()):
         problems.append(f"leak: a run left {left.name} in its temporary directory")
     if problems:
-        problems.append(
-            f"(cold exit {cold.status}; stderr tail: {cold.stderr.strip()[-400:]!r})"
-        )
+        problems.append(f"(cold exit {cold.status}; stderr tail: {cold.stderr.strip()[-400:]!r})")
     return problems
 
 
@@ -323,7 +322,9 @@ def _record(repo: Repo, root: Path, problems: list[str]) -> None:
     dest = Path(COLLECT) / digest
     if dest.exists():
         return
-    shutil.copytree(root / "repo", dest / "repo", symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    shutil.copytree(
+        root / "repo", dest / "repo", symlinks=True, ignore=shutil.ignore_patterns(".git")
+    )
     (dest / "description.txt").write_text(
         repo.describe() + "\n\n" + "\n".join(problems) + "\n", errors="backslashreplace"
     )
@@ -347,8 +348,10 @@ def test_fuzz_never_crash_hang_or_leak(repo: Repo) -> None:
         if COLLECT:
             Path(COLLECT).mkdir(parents=True, exist_ok=True)
             with open(Path(COLLECT) / "progress.log", "a") as log:
-                log.write(f"{repo.inputs()} inputs {time.monotonic() - start:.1f}s "
-                          f"{len(problems)} problems\n")
+                log.write(
+                    f"{repo.inputs()} inputs {time.monotonic() - start:.1f}s "
+                    f"{len(problems)} problems\n"
+                )
             if problems:
                 _record(repo, Path(tmp), problems)
             return
