@@ -707,8 +707,8 @@ FLAGS = [
 
 
 # The environment of the runs: stdout and stderr in encodings that cannot hold every character
-# a finding may carry (emoji, non-ASCII paths and messages).
-ENVS = [{}] * 6 + [
+# a finding may carry (emoji, non-ASCII paths and messages), in one example of five.
+ENVS = [{}] * 12 + [
     {"PYTHONIOENCODING": "ascii"},
     {"PYTHONIOENCODING": "latin-1"},
     {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C"},
