@@ -35,6 +35,7 @@ from lintgate.console import internal_error
 from lintgate.console import say as _say
 from lintgate.console import tolerant_streams, unusable_paths
 from lintgate.console import warn as _warn
+from lintgate.context import RunContext, run_scope
 from lintgate.discovery import git_top
 
 FINDINGS = 1
@@ -298,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     restore = tolerant_streams()
     try:
-        return _main(argv)
+        with run_scope(RunContext()):  # every memo of this run goes with it
+            return _main(argv)
     except UsageError as e:
         _say(e.line(), prefix="")
         return FAILURE

@@ -15,7 +15,6 @@ would change, black parses the source with the running Python's `ast` and, when 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -24,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
 
+from lintgate.context import RunMemo, forget_tool_memos, run_memoized
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
 from lintgate.linters.base import ParseError, Project, SettingsError
@@ -52,7 +52,17 @@ class Settings:
     fast: bool = False
 
 
-_settings: dict[str, Settings] = {}
+_settings = RunMemo("lintgate.linters.black.settings")  # start -> Settings, per run
+
+
+# black's own process-wide memos of what it read from the file system
+TOOL_MEMOS = (
+    "_load_toml",
+    "_cached_resolve",
+    "_find_project_root_cached",
+    "find_user_pyproject_toml",
+    "get_gitignore",
+)
 
 
 def version() -> str:
@@ -89,6 +99,7 @@ def settings_for(directory: Path, project: Project) -> Settings:
     from black.const import DEFAULT_EXCLUDES
     from black.files import find_project_root, find_pyproject_toml
 
+    forget_tool_memos(black.files, TOOL_MEMOS)  # a new run: black reads its files again
     root, _ = find_project_root((key,))
     config_file = find_pyproject_toml((key,))
     where = config_file or "black"
@@ -282,7 +293,7 @@ def parse_only(source, settings: Settings) -> None:
         raise _parse_error(e) from None
 
 
-_sources_of: dict[str, dict] = {}
+_sources_of = RunMemo("lintgate.linters.black.sources")  # start -> dict, per run
 
 
 def config_digest(directory: Path, project: Project) -> str:
@@ -303,7 +314,7 @@ def config_digest(directory: Path, project: Project) -> str:
     return _run_digest(project)
 
 
-@functools.lru_cache(maxsize=None)
+@run_memoized
 def _run_digest(project: Project) -> str:
     # one digest per run (the planner asks once per directory)
     return configs.digest(_located(project))

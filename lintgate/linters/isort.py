@@ -17,6 +17,7 @@ import io
 import os
 from pathlib import Path
 
+from lintgate.context import RunMemo, forget_tool_memos
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
 from lintgate.linters.base import Project, SettingsError
@@ -25,8 +26,8 @@ from lintgate.linters.hunks import changed_hunks
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
-_configs: dict[str, object] = {}
-_config_errors: dict[str, str | None] = {}
+_configs = RunMemo("lintgate.linters.isort.configs")  # settings path -> Config, per run
+_config_errors = RunMemo("lintgate.linters.isort.config_errors")  # -> message or None
 
 
 def version() -> str:
@@ -51,6 +52,12 @@ def settings_for(directory: Path, project: Project):
 
     key = settings_path(project)
     if key not in _configs:
+        import isort.place
+        import isort.utils
+
+        # a new run: isort's process-wide memos of the file system are from another run
+        forget_tool_memos(isort.place, ("module_with_reason",))
+        forget_tool_memos(isort.utils, ("exists_case_sensitive",))
         with _unreadable_configs() as failed:
             _configs[key] = Config(settings_path=key)
         _config_errors[key] = failed[0] if failed else None
@@ -148,7 +155,7 @@ def fix(text: str, source, config) -> str:
 _CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
 _INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
 _INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
-_walks: dict[str, tuple] = {}
+_walks = RunMemo("lintgate.linters.isort.walks")  # directory -> walk, per run
 
 
 def config_digest(directory: Path, project: Project) -> str:
