@@ -457,7 +457,8 @@ def _write_reports(outputs, diagnostics, context, stdout=None) -> list[str]:
 
 
 def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
-    from lintgate import discovery, filters, newcode, runner
+    from lintgate import discovery, filters, newcode
+    from lintgate.engine import run as engine_run
     from lintgate.cache.command import CacheRun
     from lintgate.linters.base import Project, common_base
     from lintgate.report import ReportContext
@@ -521,7 +522,7 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
         cache = CacheRun.open(
             args, imports, exports, trees, _warn, trusted_keys=config.cache_trusted_keys, root=root
         )
-        result = runner.run(
+        result = engine_run.run(
             found.files,
             project,
             config.enabled,

@@ -34,7 +34,9 @@ from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.executor import Lost, injected_fault, parent_alive
 from lintgate.linters.base import ParseError, Project
-from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
+from lintgate.engine.check import Checker
+from lintgate.engine.dispatch import file_size, map_unordered
+from lintgate.engine.records import FileResult, RunResult
 from lintgate.source import Source, decode
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed

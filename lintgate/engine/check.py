@@ -1,0 +1,186 @@
+"""The check of one file, in a worker: decode once, run the linters, outcomes as data.
+
+`Checker` is the worker object of a run (one per process, built in the parent and inherited
+by the forked workers): it keeps each linter's settings per directory for the run, so a bad
+tool config is reported once per directory. What can go wrong with one file (unreadable,
+undecodable, unparsable, a linter crashing) is data in its `Done`, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Sequence
+
+from lintgate import linters
+from lintgate.diagnostic import ERROR, Diagnostic, Finding
+from lintgate.engine.records import (
+    ENCODING,
+    PARSERS,
+    SYNTAX,
+    Done,
+    FileResult,
+    Outcome,
+    SettingsFailure,
+    Work,
+    one_line,
+    unreadable,
+)
+from lintgate.executor import injected_fault
+from lintgate.linters.base import ParseError, Project, SettingsError
+from lintgate.source import DecodeError, Source, decode
+
+
+class Checker:
+    """Runs linters on files; one per process (the parent's decides exclusions).
+
+    project: the run's Project; enabled: linter names in pipeline order; warn_unmatched:
+    report `nolint` directives that silenced nothing.
+    """
+
+    def __init__(self, project: Project, enabled: list[str], warn_unmatched: bool = False) -> None:
+        self.project = project
+        self.enabled = enabled
+        self.warn_unmatched = warn_unmatched
+        self._settings: dict[tuple[str, Path], object] = {}
+        self._settings_errors: dict[tuple[str, Path], str] = {}
+
+    def settings(self, name: str, directory: Path) -> Any:
+        """The settings of linter `name` for `directory`, memoized; raises SettingsFailure
+        (memoized too, so a bad config is reported once per directory)."""
+        key = (name, directory)
+        if key in self._settings_errors:
+            raise SettingsFailure(self._settings_errors[key])
+        if key not in self._settings:
+            try:
+                self._settings[key] = linters.get(name).settings_for(directory, self.project)
+            except Exception as e:  # a bad tool config is the user's input: one line, no traceback
+                own = isinstance(e, SettingsError)  # names the file already
+                self._settings_errors[key] = str(e).splitlines()[0] if own else one_line(e)
+                raise SettingsFailure(self._settings_errors[key]) from None
+        return self._settings[key]
+
+    def __call__(self, work: Work) -> Done:
+        """`check`, for the executor."""
+        injected_fault(work.display)
+        return self.check(work)
+
+    def check(self, work: Work) -> Done:
+        """Run the linters `work.names` on the file, in order, stopping at a parse error."""
+        raw = work.raw
+        if raw is None:
+            try:
+                raw = Path(work.path).read_bytes()
+            except OSError as e:
+                return Done(work.display, None, None, {}, [unreadable(work.display, e)])
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            source = decode(raw, is_stub=work.path.endswith(".pyi"))
+        except DecodeError as e:
+            return Done(work.display, digest, Finding(e.line, e.col, str(e), ERROR), {}, [])
+        nolint_text = source.text if "nolint" in source.text else None
+        outcomes, errors = self._lint(work, source)
+        return Done(work.display, digest, None, outcomes, errors, nolint_text)
+
+    def _lint(self, work: Work, source: Source) -> tuple[dict[str, Outcome], list[str]]:
+        """The outcomes of the linters `work.names` on `source`, and the error lines."""
+        directory = Path(work.path).parent
+        outcomes: dict[str, Outcome] = {}
+        errors: list[str] = []
+        broken = False
+        for index, name in enumerate(work.names):
+            if broken and name != "black":
+                # After a parse error only black's parser runs (the gate's syntax verdict is
+                # black's): another linter's result would not be reported, and one failing
+                # on the broken text (isort on a NUL byte) would be a tool error on a cold run
+                # only, as a warm run stops at the cached parse error.
+                continue
+            module = linters.get("black" if name == SYNTAX else name)
+            try:
+                settings = self.settings(module.NAME, directory)
+                if name == SYNTAX:
+                    module.parse_only(source, settings)
+                    outcomes[name] = Outcome([])
+                else:
+                    outcomes[name] = Outcome(module.check(source, settings))
+            except ParseError as e:
+                outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
+                if "black" not in work.names[index + 1 :]:
+                    break  # a parse error is the file's only finding; black's, when it runs
+                broken = True
+            except SettingsFailure as e:
+                if name != SYNTAX:
+                    errors.append(f"{name}: {e}")
+            except Exception as e:  # never a traceback: name the file and the linter, go on
+                if name != SYNTAX:
+                    errors.append(f"{work.display}: {name}: internal error: {one_line(e)}")
+        return outcomes, errors
+
+    def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
+        """Check one file now, without the cache (the fixer checks a result before writing
+        it): the enabled linters that the tools' own configuration does not exclude for
+        `path`. `raw`: the bytes to check, None to read `path`."""
+        result = FileResult(display)
+        names: list[str] = []
+        for name in self.enabled:
+            try:
+                settings = self.settings(name, path.parent)
+                if not linters.get(name).is_excluded(path, settings, self.project):
+                    names.append(name)
+            except SettingsFailure as e:
+                result.errors.append(f"{name}: {e}")
+            except Exception as e:
+                result.errors.append(f"{display}: {name}: internal error: {one_line(e)}")
+        if self.enabled and "black" not in self.enabled and not set(names) & set(PARSERS):
+            names.append(SYNTAX)
+        done = self.check(Work(str(path), display, raw, tuple(names)))
+        result.errors += done.errors
+        if done.encoding is not None:
+            f = done.encoding
+            result.diagnostics = [Diagnostic(display, f.line, f.col, ENCODING, f.message, ERROR)]
+        elif done.digest is not None:
+            result.diagnostics = self.diagnose(display, names, done.outcomes, done.nolint_text)
+        return result
+
+    def diagnose(
+        self,
+        display: str,
+        names: Sequence[str],
+        outcomes: dict[str, Outcome],
+        nolint_text: str | None,
+    ) -> list[Diagnostic]:
+        """A file's diagnostics from its linters' outcomes (`combine`), less what its `nolint`
+        directives silence; a linter's parse error is never silenced."""
+        found = combine(display, names, outcomes)
+        parsed_by = next((n for n in names if n in outcomes and outcomes[n].syntax), None)
+        if parsed_by is None or parsed_by == SYNTAX:
+            found = self.suppress(found, nolint_text, display)
+        return found
+
+    def suppress(self, found: list[Diagnostic], text: str | None, display: str) -> list[Diagnostic]:
+        """Drop what the file's `# nolint` directives silence (lintgate.nolint); `text` is
+        None when the file holds no `nolint`."""
+        if text is None:
+            return found
+        from lintgate import nolint
+
+        kept, unmatched = nolint.suppress(found, text)
+        if self.warn_unmatched:
+            kept += nolint.warn_unmatched(display, unmatched) + nolint.warn_unknown(display, text)
+        return kept
+
+
+def combine(display: str, names: Sequence[str], outcomes: dict[str, Outcome]) -> list[Diagnostic]:
+    """The diagnostics of a file from its linters' outcomes, `names` in pipeline order: a
+    parse error alone (as the `syntax` linter; black's when black's parser failed, since the
+    gate's syntax verdict is black's), else every linter's findings."""
+    broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
+    if broken:
+        e = outcomes[next((n for n in broken if n in ("black", SYNTAX)), broken[0])].syntax
+        assert e is not None  # `broken` holds only names with a parse error
+        return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
+    found: list[Diagnostic] = []
+    for name in names:
+        if name in outcomes:
+            found.extend(Diagnostic.from_finding(display, name, f) for f in outcomes[name].findings)
+    return found
