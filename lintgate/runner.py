@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lintgate import __version__ as LINTGATE_VERSION
-from lintgate import linters
+from lintgate import bounds, linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, decode
@@ -38,6 +38,7 @@ from lintgate.source import DecodeError, decode
 ENCODING = "encoding"
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 _PARSERS = ("black", "imports")  # linters whose check parses the file
+_BOUNDED = frozenset((*_PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
 _PARSE_MARK = "\0"  # a cached parse error: one finding whose message starts with NUL
 # The `encoding` entry of a decodable text holding "nolint" (SOH: not a parse error's NUL).
 _NOLINT = Finding(0, 0, "\1nolint")
@@ -165,9 +166,13 @@ class Checker:
         nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
+        # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
+        refused = bounds.refusal(source.text) if set(work.names) & _BOUNDED else None
         for index, name in enumerate(work.names):
             module = linters.get("black" if name == SYNTAX else name)
             try:
+                if refused is not None and name in _BOUNDED:
+                    raise refused
                 settings = self.settings(module.NAME, directory)
                 if name == SYNTAX:
                     module.parse_only(source, settings)

@@ -67,8 +67,10 @@ def decode(raw: bytes, is_stub: bool = False) -> Source:
         raise DecodeError(
             f"cannot decode as {encoding}: {e.reason} (byte 0x{raw[e.start]:02x})", line, col
         ) from None
-    except LookupError as e:  # a bytes-to-bytes codec (rot13, zlib_codec): not a text encoding
-        raise DecodeError(f"cannot decode: {encoding!r} is not a text encoding", len(first)) from None
+    except LookupError:  # a bytes-to-bytes codec (rot13, zlib_codec): not a text encoding
+        raise DecodeError(
+            f"cannot decode: {encoding!r} is not a text encoding", len(first)
+        ) from None
     except Exception as e:  # noqa: BLE001 - a codec is arbitrary code (punycode: UnicodeError)
         inner = e.__cause__ or e  # CPython wraps it: "decoding with 'X' codec failed (...)"
         reason = str(inner).splitlines()[0] if str(inner) else type(inner).__name__

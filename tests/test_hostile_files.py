@@ -80,3 +80,65 @@ def test_a_coding_cookie_on_the_second_line_is_located_there(tmp_path):
         "hostile.py:2:1:error: cannot decode: 'rot13' is not a text encoding (encoding)"
     )
     assert status == 1
+
+
+# --- 2. nesting deeper than CPython allows ----------------------------------------------------
+
+TOO_DEEP = "cannot parse: too many nested parentheses"
+RECURSION = "cannot parse: maximum recursion depth exceeded during ast construction"
+# file -> (its text, its one `syntax` finding): black fails on every one of them too
+DEEP = {
+    "parens": ("x = " + "(" * 2000 + "1" + ")" * 2000 + "\n", f"1:205:error: {TOO_DEEP}"),
+    "lists": ("x = " + "[" * 2000 + "]" * 2000 + "\n", f"1:205:error: {TOO_DEEP}"),
+    "dicts": ("x = " + "{1: " * 1000 + "1" + "}" * 1000 + "\n", f"1:805:error: {TOO_DEEP}"),
+    "calls": ("x = " + "f(" * 1500 + ")" * 1500 + "\n", f"1:406:error: {TOO_DEEP}"),
+    "plus": ("x = " + "+".join(["1"] * 3000) + "\n", f"1:1:error: {RECURSION}"),
+    "plus_lines": ("x = (\n" + "1 +\n" * 3000 + "1)\n", f"1:1:error: {RECURSION}"),
+    "attributes": ("x = a" + ".b" * 3000 + "\n", f"1:1:error: {RECURSION}"),
+    "minus": (
+        "x = " + "-" * 10000 + "1\n",
+        "1:1:error: cannot parse: too deeply nested (the parser's stack overflowed)",
+    ),
+    # syntax newer than the running Python first: the tokens decide, not `ast`
+    "parens_after_new_syntax": (
+        "type X = int\nx = " + "(" * 2000 + ")" * 2000 + "\n",
+        f"2:205:error: {TOO_DEEP}",
+    ),
+    "minus_after_new_syntax": (
+        "type X = int\nx = " + "-" * 10000 + "1\n",
+        "2:2905:error: cannot parse: too deeply nested (a chain of operators too long)",
+    ),
+}
+
+
+# every kind as the default linters see it; two kinds also through black's parser alone
+# (imports disabled) and through the `syntax` pseudo-linter (black disabled too)
+CASES = [(kind, ()) for kind in sorted(DEEP)] + [
+    (kind, args)
+    for kind in ("parens", "plus")
+    for args in (("-D", "imports"), ("-D", "black,imports"))
+]
+
+
+@pytest.mark.parametrize("kind,args", CASES)
+def test_nesting_too_deep_for_the_parsers_is_one_syntax_error(tmp_path, kind, args):
+    text, finding = DEEP[kind]
+    repo = _repo(tmp_path, {"hostile.py": text.encode()})
+    start = time.monotonic()
+    stdout, stderr, status = _cold_warm_fix_diff(repo, *args)
+    assert time.monotonic() - start < 60
+    good = GOOD_LINE if "imports" not in "".join(args) else ""
+    assert stdout == good + f"hostile.py:{finding} (syntax)\n"
+    assert stderr == f"lintgate: 2 files checked, {1 + bool(good)} findings, 0 from cache, N.NNs\n"
+    assert status == 1
+
+
+@pytest.mark.parametrize("kind", ["ifs", "defs"])
+def test_nesting_python_allows_is_checked_as_usual(tmp_path, kind):
+    head = "if a:\n" if kind == "ifs" else "def f():\n"
+    text = "".join(" " * i + head for i in range(99)) + " " * 99 + "pass\n"
+    repo = _repo(tmp_path, {"hostile.py": text.encode()})
+    proc = lintgate(repo, "--format", "gometalinter")
+    stdout, status = proc.stdout, proc.returncode
+    assert stdout == GOOD_LINE + "hostile.py:2:1:warning: would reformat lines 2-100 (black)\n"
+    assert status == 1

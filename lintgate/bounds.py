@@ -1,0 +1,142 @@
+"""What a file may hold before lintgate hands it to a recursive parser (issue 11).
+
+libcst's native parser overflows the C stack on absurd nesting (2,000 nested brackets, or a
+chain of 10,000 unary operators: the worker dies of SIGSEGV) and takes tens of seconds on a
+6 KB chain of binary operators; black's blib2to3 and formatter recurse too. CPython's own
+parser refuses such files cheaply and safely: its tokenizer allows at most 200 nested
+brackets ("too many nested parentheses") and its AST construction stops at about 3,000 levels
+("maximum recursion depth exceeded during ast construction"); black then fails on them as
+well (its safety check parses with `ast`). lintgate refuses them the same way, before any
+linter runs: one `syntax` finding with CPython's message.
+
+The common file costs one linear scan of its brackets and newlines. Only a file whose brackets
+(counted crudely, in strings and comments too) nest deeper than CPython allows, or holding a
+statement long enough to nest that deep without brackets, is parsed with `ast` to decide.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+import warnings
+
+from lintgate.linters.base import ParseError
+
+MAX_BRACKETS = 200  # CPython's tokenizer: MAXLEVEL, "too many nested parentheses" beyond it
+# The shortest statement that can nest deeper than `ast` allows (about 2,990 levels of
+# `-x`, `a.b` or `1+1`: one character or more each), with a margin.
+LONG_STATEMENT = 2_500
+_DEPTH_ERRORS = ("too many nested parentheses",)
+MAX_CHAIN = 2_900  # operators in one expression: `ast` refuses about 2,990 levels
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+# operators that make no level of the tree (lists of items, targets, annotations)
+_FLAT = frozenset(
+    (
+        ",",
+        ":",
+        ";",
+        "=",
+        "->",
+        ":=",
+        "**=",
+        "//=",
+        ">>=",
+        "<<=",
+        "+=",
+        "-=",
+        "*=",
+        "/=",
+        "%=",
+        "&=",
+        "|=",
+        "^=",
+        "@=",
+    )
+)
+_SCAN = re.compile(r"[()\[\]{}\n]")
+
+
+def refusal(text: str) -> ParseError | None:
+    """Why `text` (decoded, LF-only) is too deeply nested to give to a parser, as a ParseError
+    (`cannot parse: ` and CPython's message, at CPython's position), or None when it is not.
+
+    Raises nothing: a file `ast` refuses for another reason (syntax newer than the running
+    Python, or a plain error) is left to the linters' parsers, unless its tokens show it too
+    deep (`token_refusal`).
+    """
+    depth, longest = crude_depth(text)
+    if depth <= MAX_BRACKETS and longest < LONG_STATEMENT:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes, and the like
+            ast.parse(text)
+    except RecursionError as e:  # "maximum recursion depth exceeded during ast construction"
+        return ParseError(f"cannot parse: {str(e).splitlines()[0]}", 1, 1)
+    except MemoryError:  # CPython's parser stack overflowed (a MemoryError without a message)
+        return ParseError("cannot parse: too deeply nested (the parser's stack overflowed)", 1, 1)
+    except SyntaxError as e:
+        if e.msg in _DEPTH_ERRORS:
+            return ParseError(f"cannot parse: {e.msg}", e.lineno or 1, e.offset or 1)
+    except ValueError:  # a NUL: the tokens decide
+        pass
+    else:
+        return None
+    return token_refusal(text)
+
+
+def crude_depth(text: str) -> tuple[int, int]:
+    """(the deepest nesting of brackets, the longest run of characters between two newlines
+    outside brackets), counting every bracket, in strings and comments too (a closer never
+    below zero): cheap, and at least the real depth unless strings hold stray closers."""
+    depth = deepest = longest = 0
+    start = 0
+    for m in _SCAN.finditer(text):
+        c = m.group()
+        if c == "\n":
+            if depth == 0:
+                longest = max(longest, m.start() - start)
+                start = m.start()
+        elif c in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth > 0:  # a stray closer (in a string) does not hide the brackets after it
+            depth -= 1
+    return deepest, max(longest, len(text) - start)
+
+
+def token_refusal(text: str) -> ParseError | None:
+    """For a file `ast` refuses for another reason (newer syntax): a ParseError at the first
+    bracket nested deeper than MAX_BRACKETS, or at the operator that makes a chain of more
+    than MAX_CHAIN operators inside one pair of brackets of one statement (`-` or `+` or `.`,
+    each a level of the tree), counting with Python's tokenizer (so not in strings or
+    comments); else None. A tokenizing error before that point leaves the verdict to the
+    parsers."""
+    chains = [0]  # operators seen so far, per open bracket (index 0: the statement)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.NEWLINE:
+                chains = [0]
+            elif tok.type != tokenize.OP or tok.string in _FLAT:
+                continue
+            elif tok.string in _OPEN:
+                chains.append(0)
+                if len(chains) > MAX_BRACKETS + 1:
+                    return _at(tok, "too many nested parentheses")
+            elif tok.string in _CLOSE:
+                if len(chains) > 1:
+                    chains.pop()
+            else:
+                chains[-1] += 1
+                if chains[-1] > MAX_CHAIN:
+                    return _at(tok, "too deeply nested (a chain of operators too long)")
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
+
+
+def _at(tok: tokenize.TokenInfo, reason: str) -> ParseError:
+    line, col = tok.start
+    return ParseError(f"cannot parse: {reason}", line, col + 1)
