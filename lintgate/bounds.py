@@ -25,9 +25,10 @@ import warnings
 from lintgate.linters.base import ParseError
 
 MAX_BRACKETS = 200  # CPython's tokenizer: MAXLEVEL, "too many nested parentheses" beyond it
-# The shortest statement that can nest deeper than `ast` allows (about 2,990 levels of
-# `-x`, `a.b` or `1+1`: one character or more each), with a margin.
-LONG_STATEMENT = 2_500
+# `ast` refuses about 2,990 levels of `-x`, `a.b`, `f()`, `1+1` or `x if c else`: one
+# operator (or bracket, or keyword) each, so one character or more each. With a margin:
+LONG_STATEMENT = 2_500  # characters: a shorter statement cannot nest too deep
+LONG_CHAIN = 2_500  # operators (crudely counted) in a statement that may nest too deep
 _DEPTH_ERRORS = ("too many nested parentheses",)
 MAX_CHAIN = 2_900  # operators in one expression: `ast` refuses about 2,990 levels
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
@@ -55,7 +56,9 @@ _FLAT = frozenset(
         "@=",
     )
 )
-_SCAN = re.compile(r"[()\[\]{}\n]")
+# a bracket, or a newline (with the `def` or `class` of a top-level statement after it)
+_SCAN = re.compile(r"[()\[\]{}]|\n(?:def\b|class\b)?")
+_OPS = re.compile(r"[-+~*/%@&|^<>.(\[]|\b(?:not|await|lambda|if)\b")
 
 
 def refusal(text: str) -> ParseError | None:
@@ -66,8 +69,8 @@ def refusal(text: str) -> ParseError | None:
     Python, or a plain error) is left to the linters' parsers, unless its tokens show it too
     deep (`token_refusal`).
     """
-    depth, longest = crude_depth(text)
-    if depth <= MAX_BRACKETS and longest < LONG_STATEMENT:
+    depth, operators = crude_depth(text)
+    if depth <= MAX_BRACKETS and operators < LONG_CHAIN:
         return None
     try:
         with warnings.catch_warnings():
@@ -88,23 +91,31 @@ def refusal(text: str) -> ParseError | None:
 
 
 def crude_depth(text: str) -> tuple[int, int]:
-    """(the deepest nesting of brackets, the longest run of characters between two newlines
-    outside brackets), counting every bracket, in strings and comments too (a closer never
-    below zero): cheap, and at least the real depth unless strings hold stray closers."""
-    depth = deepest = longest = 0
+    """(the deepest nesting of brackets, the most operators in one statement), counting
+    every bracket, operator and `.`, in strings and comments too (a closer never below zero):
+    cheap, and at least the real values unless strings hold stray closers (a top-level `def`
+    or `class` closes the brackets strings left open). A statement runs
+    from a newline outside brackets to the next; only one LONG_STATEMENT characters long or
+    more can hold enough operators to matter, and only those are counted."""
+    depth = deepest = most = 0
     start = 0
     for m in _SCAN.finditer(text):
         c = m.group()
-        if c == "\n":
+        if c[0] == "\n":
+            if len(c) > 1:  # no bracket is open there: one a string or comment opened is not
+                depth = 0
             if depth == 0:
-                longest = max(longest, m.start() - start)
+                if m.start() - start >= LONG_STATEMENT:
+                    most = max(most, len(_OPS.findall(text, start, m.start())))
                 start = m.start()
-        elif c in "([{":
+        elif c in _OPEN:
             depth += 1
             deepest = max(deepest, depth)
         elif depth > 0:  # a stray closer (in a string) does not hide the brackets after it
             depth -= 1
-    return deepest, max(longest, len(text) - start)
+    if len(text) - start >= LONG_STATEMENT:
+        most = max(most, len(_OPS.findall(text, start)))
+    return deepest, most
 
 
 def token_refusal(text: str) -> ParseError | None:
