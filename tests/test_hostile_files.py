@@ -142,3 +142,56 @@ def test_nesting_python_allows_is_checked_as_usual(tmp_path, kind):
     stdout, status = proc.stdout, proc.returncode
     assert stdout == GOOD_LINE + "hostile.py:2:1:warning: would reformat lines 2-100 (black)\n"
     assert status == 1
+
+
+# --- 4. diffs with a bounded cost -------------------------------------------------------------
+
+
+def test_grouped_opcodes_are_difflibs_on_ordinary_input():
+    import difflib
+    import random
+
+    from lintgate.linediff import grouped_opcodes
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        a = [rng.choice("abc\n") for _ in range(rng.randint(0, 30))]
+        b = [rng.choice("abc\n") for _ in range(rng.randint(0, 30))]
+        for context, autojunk in ((1, False), (3, True)):
+            matcher = difflib.SequenceMatcher(None, a, b, autojunk=autojunk)
+            want = list(matcher.get_grouped_opcodes(context)) if a != b else []
+            assert grouped_opcodes(a, b, context, autojunk) == want
+
+
+def test_a_diff_of_repeated_lines_is_bounded():
+    from lintgate.linediff import grouped_opcodes
+
+    a = ["x=1\n", "\n"] * 20_000
+    b = ["x = 1\n", "\n"] * 20_000
+    start = time.monotonic()
+    groups = grouped_opcodes(a, b, 1, autojunk=False)
+    assert time.monotonic() - start < 10
+    changed = [op for group in groups for op in group if op[0] != "equal"]
+    assert (changed[0][1], changed[-1][2]) == (0, 39_999)  # every change, in order
+
+
+def test_black_changing_every_other_line_is_checked_and_diffed_in_seconds(tmp_path):
+    # 4,000 lines, blank lines between statements black respaces (difflib alone: minutes)
+    repo = _repo(tmp_path, {"hostile.py": b"x=1\n\n" * 2000})
+    start = time.monotonic()
+    check = lintgate(repo, "--format", "gometalinter", timeout=120)
+    assert (
+        check.stdout == GOOD_LINE + "hostile.py:1:1:warning: would reformat lines 1-4000 (black)\n"
+    )
+    diff = lintgate(repo, "--diff", "-D", "imports", timeout=120)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith(
+        "diff --git a/hostile.py b/hostile.py\n--- a/hostile.py\n+++ b/hostile.py\n"
+        "@@ -1,4000 +1,3999 @@\n-x=1\n-\n-x=1\n"  # difflib's: blank lines are junk there
+    )
+    assert time.monotonic() - start < 60
+    assert (repo / "hostile.py").read_bytes() == b"x=1\n\n" * 2000
+    import subprocess
+
+    subprocess.run(["patch", "-s", "-p1"], input=diff.stdout.encode(), cwd=repo, check=True)
+    assert (repo / "hostile.py").read_bytes() == b"x = 1\n\n" * 1999 + b"x = 1\n"
