@@ -1,4 +1,10 @@
-"""What a file may hold before lintgate hands it to a recursive parser (issue 11).
+"""What a file may hold before lintgate reads it whole or hands it to a recursive parser.
+
+Size (issue 11: a 10 MB file took minutes and 3.8 GB): a file over MaxFileSize bytes (2 MiB
+by default, `MaxFileSize` in lintgate.json, 0 for no limit) is measured, never read, and
+reported as one `encoding` finding: lintgate could not take its text.
+
+Nesting:
 
 libcst's native parser overflows the C stack on absurd nesting (2,000 nested brackets, or a
 chain of 10,000 unary operators: the worker dies of SIGSEGV) and takes tens of seconds on a
@@ -24,6 +30,7 @@ import warnings
 
 from lintgate.linters.base import ParseError
 
+MAX_FILE_SIZE = 2 * 1024 * 1024  # bytes: the default MaxFileSize (a 10 MB file took minutes)
 MAX_BRACKETS = 200  # CPython's tokenizer: MAXLEVEL, "too many nested parentheses" beyond it
 # `ast` refuses about 2,990 levels of `-x`, `a.b`, `f()`, `1+1` or `x if c else`: one
 # operator (or bracket, or keyword) each, so one character or more each. With a margin:
@@ -59,6 +66,21 @@ _FLAT = frozenset(
 # a bracket, or a newline (with the `def` or `class` of a top-level statement after it)
 _SCAN = re.compile(r"[()\[\]{}]|\n(?:def\b|class\b)?")
 _OPS = re.compile(r"[-+~*/%@&|^<>.(\[]|\b(?:not|await|lambda|if)\b")
+
+
+def too_large(size: int, limit: int) -> str | None:
+    """The finding's message for a file of `size` bytes over `limit` (0: none), else None."""
+    if limit and size > limit:
+        return f"not checked: {size} bytes, over MaxFileSize ({limit} bytes)"
+    return None
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    """The bytes of the file at `path`, at most `limit` + 1 of them (0: all): a file that grew
+    past the limit after it was measured is read no further than it takes to tell.
+    Raises OSError."""
+    with open(path, "rb") as f:
+        return f.read(limit + 1) if limit else f.read()
 
 
 def refusal(text: str) -> ParseError | None:

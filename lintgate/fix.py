@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from lintgate import linters
+from lintgate.bounds import read_bounded
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.linters.base import ParseError, Project
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
@@ -281,8 +282,8 @@ class Fixer:
             checked = self.checker.check_file(path, display)
             result.diagnostics, result.errors = checked.diagnostics, checked.errors
             return result
-        try:
-            raw = target.read_bytes()
+        try:  # at most MaxFileSize + 1 bytes: the check reports a larger file, never fixed
+            raw = read_bounded(str(target), self.project.max_file_size)
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result

@@ -153,11 +153,15 @@ class Checker:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         errors: list[str] = []
         raw = work.raw
+        limit = self.project.max_file_size
         if raw is None:
             try:
-                raw = Path(work.path).read_bytes()
+                raw = bounds.read_bounded(work.path, limit)
             except OSError as e:
                 return Done(work.display, None, None, {}, [_unreadable(work.display, e)])
+        large = bounds.too_large(len(raw), limit)
+        if large is not None:  # grew past the limit since it was measured: not cached
+            return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))
@@ -560,15 +564,20 @@ def run(
     limit = start + deadline if deadline > 0 else None
     root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
+    results: list[FileResult] = []
     for p in files:
         path = str(p)
+        large = bounds.too_large(file_size(path), project.max_file_size)
+        if large is not None:  # measured, never read (nor hashed, nor cached)
+            d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
+            results.append(FileResult(d.path, [d]))
+            continue
         rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
         jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
     checker = Checker(project, enabled, warn_unmatched)
     cache = _Guard(store, warn)
     _Planner(project, enabled, checker, cache).plan(jobs)
 
-    results: list[FileResult] = []
     cached = 0
     pending: dict[str, _Job] = {}
     items: list[Work] = []

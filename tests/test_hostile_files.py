@@ -195,3 +195,48 @@ def test_black_changing_every_other_line_is_checked_and_diffed_in_seconds(tmp_pa
 
     subprocess.run(["patch", "-s", "-p1"], input=diff.stdout.encode(), cwd=repo, check=True)
     assert (repo / "hostile.py").read_bytes() == b"x = 1\n\n" * 1999 + b"x = 1\n"
+
+
+# --- 3. a size limit per file -----------------------------------------------------------------
+
+BIG = b"x = 1\n" * 500_000  # 3,000,000 bytes: over the default 2 MiB
+BIG_LINE = (
+    "hostile.py:1:1:error: not checked: 3000000 bytes, over MaxFileSize "
+    "(2097152 bytes) (encoding)\n"
+)
+
+
+def test_a_file_over_the_size_limit_is_one_finding_and_never_read(tmp_path):
+    repo = _repo(tmp_path, {"hostile.py": BIG})
+    start = time.monotonic()
+    stdout, stderr, status = _cold_warm_fix_diff(repo)
+    assert time.monotonic() - start < 60
+    assert stdout == GOOD_LINE + BIG_LINE
+    assert stderr == "lintgate: 2 files checked, 2 findings, 0 from cache, N.NNs\n"
+    assert status == 1
+
+
+def test_the_size_limit_is_a_config_key(tmp_path):
+    repo = _repo(tmp_path, {"hostile.py": b"x=1\n" * 100})
+    (repo / "lintgate.json").write_text('{"MaxFileSize": 300}')
+    stdout, _, status = _cold_warm_fix_diff(repo)
+    assert stdout == GOOD_LINE + (
+        "hostile.py:1:1:error: not checked: 400 bytes, over MaxFileSize (300 bytes) (encoding)\n"
+    )
+    assert status == 1
+    (repo / "lintgate.json").write_text('{"MaxFileSize": 0}')  # no limit
+    proc = lintgate(repo, "--format", "gometalinter")
+    # (good.py was fixed)
+    assert proc.stdout == "hostile.py:1:1:warning: would reformat lines 1-100 (black)\n"
+
+
+@pytest.mark.parametrize("value", ["-1", '"2MiB"', "true", "1.5"])
+def test_a_bad_size_limit_is_a_config_error(tmp_path, value):
+    repo = _repo(tmp_path, {})
+    (repo / "lintgate.json").write_text('{"MaxFileSize": %s}' % value)
+    proc = lintgate(repo)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate: lintgate.json: MaxFileSize: expected a whole number of bytes >= 0 "
+        "(0: no limit)\n"
+    )

@@ -59,6 +59,7 @@ class Config:
     aggregate: bool = False
     errors: bool = False
     warn_unmatched_directive: bool = False
+    max_file_size: int = 2 * 1024 * 1024  # bytes, 0 for no limit (lintgate.bounds)
     path: Path | None = None
 
     def to_file(self) -> dict[str, Any]:
@@ -79,6 +80,7 @@ class Config:
             "Aggregate": self.aggregate,
             "Errors": self.errors,
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
+            "MaxFileSize": self.max_file_size,
         }
 
     def filter_options(self):
@@ -175,6 +177,12 @@ def _concurrency(value: Any, where: str) -> int:
     return value
 
 
+def _size(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: expected a whole number of bytes >= 0 (0: no limit)")
+    return value
+
+
 def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected an object such as {example}")
@@ -253,6 +261,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Aggregate": _bool,
     "Errors": _bool,
     "WarnUnmatchedDirective": _bool,
+    "MaxFileSize": _size,
 }
 
 
@@ -338,6 +347,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Aggregate": "aggregate",
         "Errors": "errors",
         "WarnUnmatchedDirective": "warn_unmatched_directive",
+        "MaxFileSize": "max_file_size",
     }
     for key, attr in simple.items():
         if key in keys:
