@@ -160,7 +160,8 @@ class Checker:
             except OSError as e:
                 return Done(work.display, None, None, {}, [_unreadable(work.display, e)])
         large = bounds.too_large(len(raw), limit)
-        if large is not None:  # grew past the limit since it was measured: not cached
+        if large is not None:  # read up to the limit only (--fix), or grew since measured
+            large = bounds.too_large(max(len(raw), file_size(work.path)), limit)
             return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:

@@ -212,6 +212,8 @@ def test_a_file_over_the_size_limit_is_one_finding_and_never_read(tmp_path):
     stdout, stderr, status = _cold_warm_fix_diff(repo)
     assert time.monotonic() - start < 60
     assert stdout == GOOD_LINE + BIG_LINE
+    fix = lintgate(tmp_path / "repo", "--fix", "--format", "gometalinter")
+    assert (fix.stdout, fix.returncode) == (BIG_LINE, 1)  # the size on disk, as the check says
     assert stderr == "lintgate: 2 files checked, 2 findings, 0 from cache, N.NNs\n"
     assert status == 1
 
