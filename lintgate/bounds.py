@@ -39,30 +39,8 @@ LONG_CHAIN = 2_500  # operators (crudely counted) in a statement that may nest t
 _DEPTH_ERRORS = ("too many nested parentheses",)
 MAX_CHAIN = 2_900  # operators in one expression: `ast` refuses about 2,990 levels
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
-# operators that make no level of the tree (lists of items, targets, annotations)
-_FLAT = frozenset(
-    (
-        ",",
-        ":",
-        ";",
-        "=",
-        "->",
-        ":=",
-        "**=",
-        "//=",
-        ">>=",
-        "<<=",
-        "+=",
-        "-=",
-        "*=",
-        "/=",
-        "%=",
-        "&=",
-        "|=",
-        "^=",
-        "@=",
-    )
-)
+# what separates expressions (items, targets, annotations): each starts a new chain
+_FLAT = frozenset(", : ; = -> := += -= *= /= //= %= **= @= &= |= ^= >>= <<=".split())
 # a bracket, or a newline (with the `def` or `class` of a top-level statement after it)
 _SCAN = re.compile(r"[()\[\]{}]|\n(?:def\b|class\b)?")
 _OPS = re.compile(r"[-+~*/%@&|^<>.(\[]|\b(?:not|await|lambda|if)\b")
@@ -143,8 +121,8 @@ def crude_depth(text: str) -> tuple[int, int]:
 def token_refusal(text: str) -> ParseError | None:
     """For a file `ast` refuses for another reason (newer syntax): a ParseError at the first
     bracket nested deeper than MAX_BRACKETS, or at the operator that makes a chain of more
-    than MAX_CHAIN operators inside one pair of brackets of one statement (`-` or `+` or `.`,
-    each a level of the tree), counting with Python's tokenizer (so not in strings or
+    than MAX_CHAIN operators in one expression (`-` or `+` or `.`, each a level of the tree;
+    a comma or the like starts a new one), counting with Python's tokenizer (so not in strings or
     comments); else None. A tokenizing error before that point leaves the verdict to the
     parsers."""
     chains = [0]  # operators seen so far, per open bracket (index 0: the statement)
@@ -152,8 +130,10 @@ def token_refusal(text: str) -> ParseError | None:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.NEWLINE:
                 chains = [0]
-            elif tok.type != tokenize.OP or tok.string in _FLAT:
+            elif tok.type != tokenize.OP:
                 continue
+            elif tok.string in _FLAT:  # a new item, target or annotation: a new chain
+                chains[-1] = 0
             elif tok.string in _OPEN:
                 chains.append(0)
                 if len(chains) > MAX_BRACKETS + 1:

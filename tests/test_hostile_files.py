@@ -242,3 +242,13 @@ def test_a_bad_size_limit_is_a_config_error(tmp_path, value):
         "lintgate: lintgate.json: MaxFileSize: expected a whole number of bytes >= 0 "
         "(0: no limit)\n"
     )
+
+
+def test_long_flat_expressions_are_not_refused():
+    from lintgate.bounds import refusal
+
+    items = ", ".join(["a + 1"] * 5000)
+    for head in ("", "type X = int\n"):  # `ast` decides; with newer syntax, the tokens
+        assert refusal(f"{head}x = [{items}]\n") is None
+        assert refusal(f"{head}x = f(\n    {items},\n)\n") is None
+        assert refusal(head + "x = '" + "(" * 5000 + "'  # " + ")" * 300 + "\n") is None
