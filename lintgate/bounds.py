@@ -22,11 +22,8 @@ statement long enough to nest that deep without brackets, is parsed with `ast` t
 
 from __future__ import annotations
 
-import ast
-import io
 import re
-import tokenize
-import warnings
+import tokenize  # loaded by lintgate.source already; `ast` only for a suspect file
 
 from lintgate.linters.base import ParseError
 
@@ -72,6 +69,9 @@ def refusal(text: str) -> ParseError | None:
     depth, operators = crude_depth(text)
     if depth <= MAX_BRACKETS and operators < LONG_CHAIN:
         return None
+    import ast
+    import warnings
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes, and the like
@@ -125,6 +125,8 @@ def token_refusal(text: str) -> ParseError | None:
     a comma or the like starts a new one), counting with Python's tokenizer (so not in strings or
     comments); else None. A tokenizing error before that point leaves the verdict to the
     parsers."""
+    import io
+
     chains = [0]  # operators seen so far, per open bracket (index 0: the statement)
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
