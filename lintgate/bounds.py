@@ -27,6 +27,7 @@ import tokenize  # loaded by lintgate.source already; `ast` only for a suspect f
 
 from lintgate.linters.base import ParseError
 
+VERSION = "1"  # part of the cache key of the parsing linters' outcomes: bump on a change
 MAX_FILE_SIZE = 2 * 1024 * 1024  # bytes: the default MaxFileSize (a 10 MB file took minutes)
 MAX_BRACKETS = 200  # CPython's tokenizer: MAXLEVEL, "too many nested parentheses" beyond it
 # `ast` refuses about 2,990 levels of `-x`, `a.b`, `f()`, `1+1` or `x if c else`: one

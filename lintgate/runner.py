@@ -480,7 +480,10 @@ class _Planner:
                     continue
                 if stub:  # isort and black treat stubs differently: not the same result
                     cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
-                job.keys[name] = Entry(job.digest, name, self.version(engine), cd)
+                version = self.version(engine)
+                if name in _BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
+                    version += f"; bounds {bounds.VERSION}"
+                job.keys[name] = Entry(job.digest, name, version, cd)
         keyed = [(job, name, e.key) for job in jobs for name, e in job.keys.items()]
         hits = self.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
         for job, name, key in keyed:
