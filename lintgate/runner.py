@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lintgate import __version__ as LINTGATE_VERSION
-from lintgate import linters
+from lintgate import bounds, linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.executor import Lost, injected_fault
 from lintgate.linters.base import ParseError, Project, SettingsError
@@ -39,6 +39,7 @@ from lintgate.source import DecodeError, decode
 ENCODING = "encoding"
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 _PARSERS = ("black", "imports")  # linters whose check parses the file
+_BOUNDED = frozenset((*_PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
 _PARSE_MARK = "\0"  # a cached parse error: one finding whose message starts with NUL
 # The `encoding` entry of a decodable text holding "nolint" (SOH: not a parse error's NUL).
 _NOLINT = Finding(0, 0, "\1nolint")
@@ -154,11 +155,16 @@ class Checker:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         errors: list[str] = []
         raw = work.raw
+        limit = self.project.max_file_size
         if raw is None:
             try:
-                raw = Path(work.path).read_bytes()
+                raw = bounds.read_bounded(work.path, limit)
             except OSError as e:
                 return Done(work.display, None, None, {}, [_unreadable(work.display, e)])
+        large = bounds.too_large(len(raw), limit)
+        if large is not None:  # read up to the limit only (--fix), or grew since measured
+            large = bounds.too_large(max(len(raw), file_size(work.path)), limit)
+            return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))
@@ -168,6 +174,8 @@ class Checker:
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
         broken = False
+        # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
+        refused = bounds.refusal(source.text) if set(work.names) & _BOUNDED else None
         for index, name in enumerate(work.names):
             if broken and name != "black":
                 # After a parse error only black's parser runs (the gate's syntax verdict is
@@ -177,6 +185,8 @@ class Checker:
                 continue
             module = linters.get("black" if name == SYNTAX else name)
             try:
+                if refused is not None and name in _BOUNDED:
+                    raise refused
                 settings = self.settings(module.NAME, directory)
                 if name == SYNTAX:
                     module.parse_only(source, settings)
@@ -509,7 +519,10 @@ class _Planner:
                     continue
                 if stub:  # isort and black treat stubs differently: not the same result
                     cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
-                job.keys[name] = Entry(job.digest, name, self.version(engine), cd)
+                version = self.version(engine)
+                if name in _BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
+                    version += f"; bounds {bounds.VERSION}"
+                job.keys[name] = Entry(job.digest, name, version, cd)
         keyed = [(job, name, e.key) for job in jobs for name, e in job.keys.items()]
         hits = self.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
         for job, name, key in keyed:
@@ -596,15 +609,20 @@ def run(
     limit = start + deadline if deadline > 0 else None
     root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
+    results: list[FileResult] = []
     for p in files:
         path = str(p)
+        large = bounds.too_large(file_size(path), project.max_file_size)
+        if large is not None:  # measured, never read (nor hashed, nor cached)
+            d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
+            results.append(FileResult(d.path, [d]))
+            continue
         rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
         jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
     checker = Checker(project, enabled, warn_unmatched)
     cache = _Guard(store, warn)
     _Planner(project, enabled, checker, cache).plan(jobs)
 
-    results: list[FileResult] = []
     cached = 0
     pending: dict[str, _Job] = {}
     items: list[Work] = []
