@@ -66,6 +66,7 @@ class Config:
     errors: bool = False
     warn_unmatched_directive: bool = False
     cache_trusted_keys: list[str] = dataclasses.field(default_factory=list)
+    max_file_size: int = 2 * 1024 * 1024  # bytes, 0 for no limit (lintgate.bounds)
     path: Path | None = None
 
     def to_file(self) -> dict[str, Any]:
@@ -88,6 +89,7 @@ class Config:
             "Errors": self.errors,
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
             "CacheTrustedKeys": list(self.cache_trusted_keys),
+            "MaxFileSize": self.max_file_size,
         }
 
     def filter_options(self):
@@ -195,6 +197,12 @@ def _concurrency(value: Any, where: str) -> int:
     return value
 
 
+def _size(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: expected a whole number of bytes >= 0 (0: no limit)")
+    return value
+
+
 def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected an object such as {example}")
@@ -275,6 +283,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Errors": _bool,
     "WarnUnmatchedDirective": _bool,
     "CacheTrustedKeys": _strings,
+    "MaxFileSize": _size,
 }
 
 
@@ -376,6 +385,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Errors": "errors",
         "WarnUnmatchedDirective": "warn_unmatched_directive",
         "CacheTrustedKeys": "cache_trusted_keys",
+        "MaxFileSize": "max_file_size",
     }
     for key, attr in simple.items():
         if key in keys:

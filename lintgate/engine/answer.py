@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 
+from lintgate import bounds
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.engine.check import combine
 from lintgate.engine.plan import FilePlan, Planner
-from lintgate.engine.records import ENCODING, ENCODING_VERSION, SYNTAX, unreadable
+from lintgate.engine.records import BOUNDED, ENCODING, ENCODING_VERSION, SYNTAX, unreadable
 from lintgate.engine.stored import load_decoding, load_outcome
 
 
@@ -60,7 +61,10 @@ def _key(planner: Planner, plan: FilePlan, digest: str) -> None:
             continue
         if stub:  # isort and black treat stubs differently: not the same result
             cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
-        plan.keys[name] = Entry(digest, name, planner.version(engine), cd)
+        version = planner.version(engine)
+        if name in BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
+            version += f"; bounds {bounds.VERSION}"
+        plan.keys[name] = Entry(digest, name, version, cd)
 
 
 def resolved(plan: FilePlan) -> list[Diagnostic] | None:

@@ -12,9 +12,10 @@ import hashlib
 from pathlib import Path
 from typing import Any, Sequence
 
-from lintgate import linters
+from lintgate import bounds, linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.engine.records import (
+    BOUNDED,
     ENCODING,
     PARSERS,
     SYNTAX,
@@ -27,6 +28,7 @@ from lintgate.engine.records import (
     unreadable,
 )
 from lintgate.executor import injected_fault
+from lintgate.engine.dispatch import file_size
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, Source, decode
 
@@ -68,11 +70,16 @@ class Checker:
     def check(self, work: Work) -> Done:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         raw = work.raw
+        limit = self.project.max_file_size
         if raw is None:
             try:
-                raw = Path(work.path).read_bytes()
+                raw = bounds.read_bounded(work.path, limit)
             except OSError as e:
                 return Done(work.display, None, None, {}, [unreadable(work.display, e)])
+        large = bounds.too_large(len(raw), limit)
+        if large is not None:  # read up to the limit only (--fix), or grew since measured
+            large = bounds.too_large(max(len(raw), file_size(work.path)), limit)
+            return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))
@@ -88,6 +95,8 @@ class Checker:
         outcomes: dict[str, Outcome] = {}
         errors: list[str] = []
         broken = False
+        # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
+        refused = bounds.refusal(source.text) if set(work.names) & BOUNDED else None
         for index, name in enumerate(work.names):
             if broken and name != "black":
                 # After a parse error only black's parser runs (the gate's syntax verdict is
@@ -97,6 +106,8 @@ class Checker:
                 continue
             module = linters.get("black" if name == SYNTAX else name)
             try:
+                if refused is not None and name in BOUNDED:
+                    raise refused
                 settings = self.settings(module.NAME, directory)
                 if name == SYNTAX:
                     module.parse_only(source, settings)

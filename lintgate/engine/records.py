@@ -13,6 +13,7 @@ from lintgate.diagnostic import Diagnostic, Finding
 ENCODING = "encoding"  # the pseudo-linter of a file that does not decode
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 PARSERS = ("black", "imports")  # linters whose check parses the file
+BOUNDED = frozenset((*PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
 ENCODING_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # codecs, tokenize
 
 

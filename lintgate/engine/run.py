@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from lintgate import bounds
 from lintgate.context import run_scope
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.engine.answer import answer, missing, resolved
 from lintgate.engine.check import Checker
-from lintgate.engine.dispatch import check_on_pool, relative_to
+from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
@@ -62,21 +63,38 @@ def run(
     with run_scope():
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
-        plans = _plans(files, project, display or relative_to(str(project.cwd)))
+        show = display or relative_to(str(project.cwd))
+        results = _too_large(files, project, show)
+        plans = _plans([p for p in files if show(p) not in results], project, show)
         checker = Checker(project, enabled, warn_unmatched)
         cache = CacheGuard(store, warn)
         planner = Planner(project, enabled, checker, cache)
         planner.plan(plans)
         if cache.store is not None:
             answer(planner, plans)
-        results, pending = _answered(plans)
+        answered, pending = _answered(plans)
+        results = [*results.values(), *answered]
         done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
-        cached = sum(r.errors == [] and r.path not in pending.plans for r in results)
+        cached = sum(not r.errors for r in answered)  # an unreadable file has an error
         fresh = _merge(checker, pending, done, results)
         cached += sum(d.display in pending.answered and not d.errors for d in done if d.digest)
         if fresh:
             cache(lambda store: store.put_many(fresh))
         return _result(results, pending, start, cached)
+
+
+def _too_large(
+    files: list[Path], project: Project, display: Callable[[Any], str]
+) -> dict[str, FileResult]:
+    """The results of the files over MaxFileSize: measured, never read (nor hashed, nor
+    cached); by display path."""
+    results = {}
+    for p in files:
+        large = bounds.too_large(file_size(str(p)), project.max_file_size)
+        if large is not None:
+            d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
+            results[d.path] = FileResult(d.path, [d])
+    return results
 
 
 def _plans(files: list[Path], project: Project, display: Callable[[Any], str]) -> list[FilePlan]:

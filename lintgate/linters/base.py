@@ -36,7 +36,8 @@ class Project(NamedTuple):
     directory when it is not a directory), None for `cwd` (no path argument).
     `base`: where black's project-root search starts (`common_base` of the paths given on the
     command line; None: `cwd`). `named`: the absolute paths of the files named on the command
-    line (black applies only `force-exclude` to them).
+    line (black applies only `force-exclude` to them). `max_file_size`: the size in bytes
+    beyond which a file is not read (lintgate.bounds.MAX_FILE_SIZE by default; 0: no limit).
     """
 
     root: Path
@@ -44,6 +45,7 @@ class Project(NamedTuple):
     settings_path: Path | None = None
     base: Path | None = None
     named: frozenset[str] = frozenset()
+    max_file_size: int = 2 * 1024 * 1024  # lintgate.bounds.MAX_FILE_SIZE (no import cycle)
 
 
 def common_base(paths: list[str], cwd: Path) -> Path:
