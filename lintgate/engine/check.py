@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from lintgate import bounds, linters
+from lintgate.context import current, run_scope
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.engine.records import (
     BOUNDED,
@@ -46,6 +47,9 @@ class Checker:
         self.warn_unmatched = warn_unmatched
         self._settings: dict[tuple[str, Path], object] = {}
         self._settings_errors: dict[tuple[str, Path], str] = {}
+        # the run this checker belongs to (a new one when made outside a run): the tools'
+        # memos (lintgate.context) go with it, into the forked workers too
+        self.context = current()
 
     def settings(self, name: str, directory: Path) -> Any:
         """The settings of linter `name` for `directory`, memoized; raises SettingsFailure
@@ -55,7 +59,8 @@ class Checker:
             raise SettingsFailure(self._settings_errors[key])
         if key not in self._settings:
             try:
-                self._settings[key] = linters.get(name).settings_for(directory, self.project)
+                with run_scope(self.context):
+                    self._settings[key] = linters.get(name).settings_for(directory, self.project)
             except Exception as e:  # a bad tool config is the user's input: one line, no traceback
                 own = isinstance(e, SettingsError)  # names the file already
                 self._settings_errors[key] = str(e).splitlines()[0] if own else one_line(e)

@@ -51,7 +51,8 @@ def settings_for(directory: Path, project: Project):
     from isort.settings import Config
 
     key = settings_path(project)
-    if key not in _configs:
+    config, error = _configs.get(key), _config_errors.get(key)
+    if config is None:
         import isort.place
         import isort.utils
 
@@ -59,11 +60,11 @@ def settings_for(directory: Path, project: Project):
         forget_tool_memos(isort.place, ("module_with_reason",))
         forget_tool_memos(isort.utils, ("exists_case_sensitive",))
         with _unreadable_configs() as failed:
-            _configs[key] = Config(settings_path=key)
-        _config_errors[key] = failed[0] if failed else None
-    if _config_errors[key]:
-        raise SettingsError(_config_errors[key])
-    return _configs[key]
+            _configs[key] = config = Config(settings_path=key)
+        _config_errors[key] = error = failed[0] if failed else None
+    if error:
+        raise SettingsError(error)
+    return config
 
 
 @contextlib.contextmanager
@@ -201,7 +202,8 @@ def _walk(directory: str) -> tuple:
     """The candidate config files from `directory` up to the stop, in isort's search order:
     (directory, name, what counts of it..., whether it has an isort section: True, False or
     None when unsure). Memoized per directory."""
-    if directory not in _walks:
+    walk = _walks.get(directory)
+    if walk is None:
         own = []
         for name in _CONFIG_FILES:
             path = os.path.join(directory, name)
@@ -217,8 +219,8 @@ def _walk(directory: str) -> tuple:
                 own.append((directory, name, configs.file_digest(path), _has_ini_section(path)))
         parent = os.path.dirname(directory)
         above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
-        _walks[directory] = (*own, *above)
-    return _walks[directory]
+        _walks[directory] = walk = (*own, *above)
+    return walk
 
 
 def _has_ini_section(path: str) -> bool | None:
