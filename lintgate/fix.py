@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import os
-import time
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,11 +30,10 @@ from lintgate import linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
-from lintgate.executor import Lost, injected_fault, parent_alive
+from lintgate.executor import injected_fault, parent_alive
 from lintgate.linters.base import ParseError, Project
 from lintgate.engine.check import Checker
-from lintgate.engine.dispatch import file_size, map_unordered
-from lintgate.engine.records import FileResult, RunResult
+from lintgate.engine.records import FileResult
 from lintgate.source import Source, decode
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
@@ -407,98 +405,3 @@ def _source(text: str, is_stub: bool) -> Source:
 def _one_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
-
-
-# --- the whole run ------------------------------------------------------------------------
-
-
-@dataclass
-class FixRun(RunResult):
-    """A whole --fix or --diff run: RunResult's fields (diagnostics: what remains), plus
-    `fixed` (display paths whose bytes changed, or would), `diffs` (in path order, --diff),
-    `notes` (stderr lines that are not errors), `write` (False for --diff)."""
-
-    fixed: list[str] = field(default_factory=list)
-    diffs: list[bytes] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    write: bool = True
-
-
-def run(files: list[Path], project: Project, config, write: bool = True) -> FixRun:
-    """Fix `files` (absolute paths) with the linters `config` (lintgate.config.Config)
-    enables, on the check's process pool and under its deadline; `write=False` (--diff)
-    computes the diffs and writes nothing. Display paths are relative to `project.cwd`."""
-    from lintgate.config import effective_concurrency
-
-    start = time.monotonic()
-    items = [(str(p), os.path.relpath(p, project.cwd).replace(os.sep, "/")) for p in files]
-    args = (
-        project,
-        tuple(config.enabled),
-        config.warn_unmatched_directive,
-        config.filter_options(),
-        write,
-        os.getpid(),
-    )
-    concurrency = effective_concurrency(config)
-    # A link and its target (or two links to one file) are one file: fixed once, through the
-    # first path that is not a link (else the first path), and reported under every path.
-    # Fixing both at once would race (one write sees the other's bytes) and diff twice.
-    same: dict[str, list[int]] = {}
-    for i, (path, _) in enumerate(items):
-        same.setdefault(os.path.realpath(path), []).append(i)
-    lead: dict[int, list[int]] = {}  # index fixed -> the other indexes of the same file
-    for group in same.values():
-        first = next((i for i in group if not os.path.islink(items[i][0])), group[0])
-        lead[first] = [i for i in group if i != first]
-    order = sorted(lead)
-    done = map_unordered(
-        Fixer,
-        args,
-        [items[i] for i in order],
-        concurrency,
-        config.deadline,
-        cost=lambda item: file_size(item[0]),
-        task_limit=config.file_deadline,
-    )
-    finished = {order[j] for j in done}
-    results: list[FileFix] = []
-    for j, result in done.items():
-        if isinstance(result, Lost):  # its worker died or ran over FileDeadline
-            shown = items[order[j]][1]
-            result = FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"])
-        results.append(result)
-        for other in lead[order[j]]:
-            shown = items[other][1]
-            results.append(FileFix(shown, [d._replace(path=shown) for d in result.diagnostics]))
-            finished.add(other)
-    results.sort(key=lambda r: r.path)
-    return FixRun(
-        files=len(results),
-        paths=[r.path for r in results],
-        diagnostics=sorted(d for r in results for d in r.diagnostics),
-        errors=list(dict.fromkeys(e for r in results for e in r.errors)),
-        unchecked=[shown for i, (_, shown) in enumerate(items) if i not in finished],
-        seconds=time.monotonic() - start,
-        fixed=[r.path for r in results if r.changed],
-        diffs=[r.diff for r in results if r.diff],
-        notes=[n for r in results for n in r.notes],
-        write=write,
-    )
-
-
-def emit(result: FixRun, stdout, stderr) -> int:
-    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
-    and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
-    Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
-    only source of bit 1: what would remain does not set it)."""
-    for diff in result.diffs:
-        stdout.write(diff)
-    stdout.flush()
-    from lintgate.report.terminal import escape_controls  # a note may quote a linter's text
-
-    for note in result.notes:
-        print(f"lintgate: {escape_controls(note)}", file=stderr)
-    verb = "fixed" if result.write else "would be fixed"
-    print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
-    return 0 if result.write or not result.diffs else 1

@@ -37,11 +37,12 @@ class Decoding(NamedTuple):
 @dataclass
 class FileResult:
     """What checking one file gave: `diagnostics` (unsorted), `errors` (one-line messages for
-    stderr, each setting exit bit 2)."""
+    stderr, each setting exit bit 2), `cached`: every linter it needs answered from the cache."""
 
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cached: bool = False
 
 
 @dataclass
@@ -49,7 +50,7 @@ class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
     (files all of whose enabled linters were answered from the cache); `paths`: the display
-    paths of the files checked."""
+    paths of the files checked; `results`: each file's FileResult, unordered."""
 
     files: int
     paths: list[str]
@@ -58,6 +59,7 @@ class RunResult:
     unchecked: list[str]
     seconds: float
     cached: int = 0
+    results: list[FileResult] = field(default_factory=list)
 
 
 class Work(NamedTuple):

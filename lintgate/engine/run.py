@@ -64,8 +64,8 @@ def run(
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
         show = display or relative_to(str(project.cwd))
-        results = _too_large(files, project, show)
-        plans = _plans([p for p in files if show(p) not in results], project, show)
+        large = _too_large(files, project, show)
+        plans = _plans([p for p in files if show(p) not in large], project, show)
         checker = Checker(project, enabled, warn_unmatched)
         cache = CacheGuard(store, warn)
         planner = Planner(project, enabled, checker, cache)
@@ -73,14 +73,12 @@ def run(
         if cache.store is not None:
             answer(planner, plans)
         answered, pending = _answered(plans)
-        results = [*results.values(), *answered]
+        results = [*large.values(), *answered]
         done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
-        cached = sum(not r.errors for r in answered)  # an unreadable file has an error
         fresh = _merge(checker, pending, done, results)
-        cached += sum(d.display in pending.answered and not d.errors for d in done if d.digest)
         if fresh:
             cache(lambda store: store.put_many(fresh))
-        return _result(results, pending, start, cached)
+        return _result(results, pending, start)
 
 
 def _too_large(
@@ -119,7 +117,7 @@ def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:
             continue
         diagnostics = resolved(plan)
         if diagnostics is not None:
-            results.append(FileResult(plan.display, diagnostics, plan.errors))
+            results.append(FileResult(plan.display, diagnostics, plan.errors, not plan.errors))
             continue
         pending.plans[plan.display] = plan
         names = missing(plan)
@@ -146,10 +144,9 @@ def _merge(
         else:
             outcomes = {**plan.known, **d.outcomes} if same else d.outcomes
             diagnostics = checker.diagnose(plan.display, plan.names, outcomes, d.nolint_text)
-        results.append(FileResult(plan.display, diagnostics, plan.errors + d.errors))
+        cached = same and d.display in pending.answered and not d.errors
+        results.append(FileResult(plan.display, diagnostics, plan.errors + d.errors, cached))
         if not same:
-            if d.display in pending.answered:
-                pending.answered.discard(d.display)  # the bytes changed: not from the cache
             continue
         decoding = Decoding(d.encoding, d.nolint_text is not None)
         fresh.append((plan.keys[ENCODING], store_decoding(decoding)))
@@ -157,12 +154,13 @@ def _merge(
     return fresh
 
 
-def _result(
-    results: list[FileResult], pending: _Pending, start: float, cached: int
-) -> RunResult:
+def _result(results: list[FileResult], pending: _Pending, start: float) -> RunResult:
     diagnostics = sorted(d for r in results for d in r.diagnostics)
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
     unchecked = [w.display for w in pending.items if w.display in pending.plans]
     paths = [r.path for r in results]
     seconds = time.monotonic() - start
-    return RunResult(len(results), paths, diagnostics, errors, unchecked, seconds, cached)
+    cached = sum(r.cached for r in results)
+    return RunResult(
+        len(results), paths, diagnostics, errors, unchecked, seconds, cached, results
+    )
