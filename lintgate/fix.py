@@ -19,143 +19,57 @@ A file with a `syntax` or `encoding` finding is never touched. Findings a fixer 
 
 from __future__ import annotations
 
-import ast
 import os
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, Sequence
 
 from lintgate import linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.executor import injected_fault, parent_alive
-from lintgate.linters.base import ParseError, Project
+from lintgate.linters.base import Project
 from lintgate.engine.check import Checker
+from lintgate.engine.fixcore import (
+    Step,
+    StepFailed,
+    encode,
+    parses,
+    run_pipeline,
+    text_source,
+    unified_diff,
+)
 from lintgate.engine.records import FileResult
 from lintgate.source import Source, decode
+
+__all__ = [
+    "BROKEN",
+    "FIX",
+    "FIXERS",
+    "PER_FINDING",
+    "TEMP_SUFFIX",
+    "ChangedMeanwhile",
+    "FileFix",
+    "Fixer",
+    "Step",
+    "StepFailed",
+    "encode",
+    "parses",
+    "read_with_identity",
+    "run_pipeline",
+    "unified_diff",
+    "write_atomic",
+]
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
 FIXERS = ("imports", "isort", "black")  # the pipeline order
 # fixers that fix finding by finding (`fix(..., only=findings)`); the others rewrite whole files
 PER_FINDING = ("imports",)
 BROKEN = ("syntax", "encoding")
+# counted(text) -> (whether a `nolint` silenced a finding, the findings the run keeps)
+Counter = Callable[[str], tuple[bool, list[Diagnostic]]]
 ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
-
-
-# --- the pure core ------------------------------------------------------------------------
-
-
-class Step(NamedTuple):
-    """One fixer of the pipeline. `name`: its linter; `fix(text) -> text` (LF-only text);
-    `wanted(text) -> bool`: whether its linter reports something the run keeps in `text`."""
-
-    name: str
-    fix: Callable[[str], str]
-    wanted: Callable[[str], bool]
-
-
-class StepFailed(Exception):
-    """A fixer raised, or broke the file. `step` names it; `str(error)` is one line."""
-
-    def __init__(self, step: str, message: str) -> None:
-        super().__init__(message)
-        self.step = step
-
-
-def run_pipeline(text: str, steps: list[Step]) -> tuple[str, list[str]]:
-    """Run `steps` in order on `text` (decoded, LF-only), each on the previous output and only
-    when it is wanted there. Returns (the final text, names of the steps that changed it).
-    Raises StepFailed naming the step that raised."""
-    changed_by = []
-    for step in steps:
-        try:
-            if not step.wanted(text):
-                continue
-            out = step.fix(text)
-        except ParseError as e:  # the previous step broke the file (the original parsed)
-            blame = changed_by[-1] if changed_by else step.name
-            raise StepFailed(blame, f"its result does not parse: {e.message}") from None
-        except Exception as e:  # black's safety checks raise here: the file stays as it was
-            raise StepFailed(step.name, _one_line(e)) from None
-        if out != text:
-            changed_by.append(step.name)
-            text = out
-    return text, changed_by
-
-
-def encode(text: str, source: Source) -> bytes:
-    """`text` (decoded, LF-only) as bytes the way `source` was stored: the newline of its
-    first line everywhere (as black writes), its encoding (the coding cookie is part of the
-    text), and its UTF-8 BOM if it had one. Raises UnicodeEncodeError."""
-    if source.newline != "\n":
-        text = text.replace("\n", source.newline)
-    data = text.encode(source.encoding)
-    if source.raw.startswith(b"\xef\xbb\xbf") and not data.startswith(b"\xef\xbb\xbf"):
-        data = b"\xef\xbb\xbf" + data
-    return data
-
-
-def parses(text: str) -> bool:
-    """Whether Python's own parser accepts `text` (warnings about the source silenced)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (SyntaxError, ValueError):
-        return False
-    return True
-
-
-def _split(data: bytes) -> list[bytes]:
-    """Lines of `data`, each with its b"\\n" (a CR stays inside the line, as git sees it)."""
-    lines = data.split(b"\n")
-    out = [line + b"\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
-
-
-def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
-    """A unified diff from `old` to `new` that `git apply` and `patch -p1` accept:
-    `diff --git a/PATH b/PATH`, `--- a/PATH`, `+++ b/PATH`, 3 lines of context, bytes as
-    they are (CRLF kept in the lines) and `\\ No newline at end of file` after a last line
-    without one. `path` is relative and `/`-separated. Empty when nothing changed. The hunks
-    are difflib's, within a bounded cost (lintgate.linediff)."""
-    if old == new:
-        return b""
-    from lintgate.linediff import grouped_opcodes
-
-    name = os.fsencode(path)
-    a, b = _split(old), _split(new)
-    out = [b"diff --git a/" + name + b" b/" + name + b"\n"]
-    out.append(b"--- a/" + name + b"\n+++ b/" + name + b"\n")
-    for group in grouped_opcodes(a, b, 3, autojunk=True):
-        first, last = group[0], group[-1]
-        old_range = _range(first[1], last[2])
-        new_range = _range(first[3], last[4])
-        out.append(b"@@ -" + old_range + b" +" + new_range + b" @@\n")
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                out += [b" " + _ended(line) for line in a[i1:i2]]
-                continue
-            out += [b"-" + _ended(line) for line in a[i1:i2]]
-            out += [b"+" + _ended(line) for line in b[j1:j2]]
-    return b"".join(out)
-
-
-def _range(start: int, stop: int) -> bytes:
-    """A unified diff's range of lines [start, stop) (0-based): `first,count`, `first` alone
-    for one line, and the line before for none (POSIX diff's format)."""
-    count = stop - start
-    if count == 1:
-        return b"%d" % (start + 1)
-    return b"%d,%d" % (start + 1 if count else start, count)
-
-
-def _ended(line: bytes) -> bytes:
-    return line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
 
 
 @dataclass
@@ -182,12 +96,12 @@ class Fixer:
     def __init__(
         self,
         project: Project,
-        enabled,
+        enabled: Sequence[str],
         warn_unmatched: bool,
-        options,
+        options: Any,
         write: bool,
         parent: int | None = None,
-    ):
+    ) -> None:
         self.parent = parent
         self.checker = Checker(project, list(enabled), warn_unmatched)
         self.project = project
@@ -311,13 +225,15 @@ class Fixer:
             steps.append(Step(name, fix, wanted))
         return steps
 
-    def _counter(self, name, module, settings, display, is_stub: bool) -> Callable:
+    def _counter(
+        self, name: str, module: Any, settings: Any, display: str, is_stub: bool
+    ) -> Counter:
         """`counted(text) -> (silenced, kept)`: whether a `nolint` directive silences a finding
         of linter `name` in `text`, and the findings the run keeps there after the directives
         and the filters (Diagnostics)."""
 
         def counted(text: str) -> tuple[bool, list[Diagnostic]]:
-            source = _source(text, is_stub)
+            source = text_source(text, is_stub)
             found = [
                 Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
             ]
@@ -327,21 +243,26 @@ class Fixer:
 
         return counted
 
-    def _fixer(self, name, module, settings, is_stub, counted, init) -> Callable[[str], str]:
+    def _fixer(
+        self, name: str, module: Any, settings: Any, is_stub: bool, counted: Counter, init: bool
+    ) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
         extra = {"package_init": True} if init else {}
 
         def fix(text: str) -> str:
-            source = _source(text, is_stub)
+            source = text_source(text, is_stub)
             if per_finding and ("nolint" in text or not self._keeps_all):
                 # only what the run reports goes: an import a `nolint` directive (any scope)
                 # or a filter leaves out stays, and the others are still removed
-                return module.fix(text, source, settings, only=counted(text)[1], **extra)
-            return module.fix(text, source, settings, **extra)
+                only = counted(text)[1]
+                return str(module.fix(text, source, settings, only=only, **extra))
+            return str(module.fix(text, source, settings, **extra))
 
         return fix
 
-    def _wants(self, name, original: Source, kept, counted: Callable) -> Callable:
+    def _wants(
+        self, name: str, original: Source, kept: set[str], counted: Counter
+    ) -> Callable[[str], bool]:
         per_finding = name in PER_FINDING
 
         def wanted(text: str) -> bool:
@@ -395,13 +316,3 @@ class Fixer:
     @staticmethod
     def _diagnostic(display: str, message: str) -> Diagnostic:
         return Diagnostic(display, 1, 1, FIX, message, ERROR)  # 1-based: the first column
-
-
-def _source(text: str, is_stub: bool) -> Source:
-    """A Source for text a fixer produced (the linters read only `text` and `is_stub`)."""
-    return Source(b"", text, "utf-8", "\n", is_stub)
-
-
-def _one_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__

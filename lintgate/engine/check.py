@@ -83,8 +83,8 @@ class Checker:
                 return Done(work.display, None, None, {}, [unreadable(work.display, e)])
         large = bounds.too_large(len(raw), limit)
         if large is not None:  # read up to the limit only (--fix), or grew since measured
-            large = bounds.too_large(max(len(raw), file_size(work.path)), limit)
-            return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
+            why = bounds.too_large(max(len(raw), file_size(work.path)), limit) or large
+            return Done(work.display, None, Finding(1, 1, why, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))

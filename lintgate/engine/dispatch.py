@@ -3,7 +3,6 @@ one concurrency limit, one deadline and a per-item limit; for the check and the 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from typing import Any, Callable, Sequence
@@ -114,7 +113,12 @@ def map_unordered(
     done: dict[int, Any] = {}
     if not items:
         return done
-    with contextlib.closing(pool.map_unordered(ordered, limit)) as answers:
+    answers = pool.map_unordered(ordered, limit)
+    try:
         for position, answer in answers:
             done[order[position]] = answer
+    finally:  # ends the workers (the pool's generator's `finally`), at a deadline too
+        close = getattr(answers, "close", None)
+        if close is not None:
+            close()
     return done
