@@ -179,27 +179,37 @@ class Fixer:
         if fight:
             result.diagnostics = before.diagnostics + [self._diagnostic(display, fight)]
             return result
-        if data == raw:
+        if data == raw or not self._deliver(path, target, (raw, data), identity, result):
             return result
-        if self.write:
-            if self.orphaned():
-                raise SystemExit(1)  # lintgate is gone: write nothing more (the worker ends)
-            try:
-                write_atomic(target, data, raw, identity)
-            except ChangedMeanwhile:
-                result.errors.append(f"{display}: changed while being fixed, left as it is now")
-                return result
-            except OSError as e:
-                result.errors.append(f"{display}: cannot write: {e.strerror or e}")
-                return result
-        else:
+        result.changed = True
+        result.diagnostics, result.errors = after.diagnostics, before.errors + after.errors
+        return result
+
+    def _deliver(
+        self, path: Path, target: Path, change: tuple[bytes, bytes], identity: Any, result: FileFix
+    ) -> bool:
+        """Write the fixed bytes (`change`: (old, new)) over `target` atomically, or with
+        --diff put the patch in `result.diff`; False (the reason in `result.errors`) when the
+        file changed meanwhile or cannot be written."""
+        raw, data = change
+        display = result.path
+        if not self.write:
             diff_path = display
             if path.is_symlink():  # the patch applies to the file the link points to
                 diff_path = os.path.relpath(target, self.project.cwd).replace(os.sep, "/")
             result.diff = unified_diff(raw, data, diff_path)
-        result.changed = True
-        result.diagnostics, result.errors = after.diagnostics, before.errors + after.errors
-        return result
+            return True
+        if self.orphaned():
+            raise SystemExit(1)  # lintgate is gone: write nothing more (the worker ends)
+        try:
+            write_atomic(target, data, raw, identity)
+        except ChangedMeanwhile:
+            result.errors.append(f"{display}: changed while being fixed, left as it is now")
+            return False
+        except OSError as e:
+            result.errors.append(f"{display}: cannot write: {e.strerror or e}")
+            return False
+        return True
 
     def _steps(self, path: Path, display: str, source: Source, kept: set[str]) -> list[Step]:
         """The pipeline for `path`: the fixers of the enabled, registered linters that the

@@ -38,36 +38,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", help="use this config file instead of discovering one"
     )
     p.add_argument("--no-config", action="store_true", help="use no config file")
+    _add_selection(p)
+    _add_reports(p)
+    from lintgate.cache.command import add_arguments as add_cache_arguments
+
+    add_cache_arguments(p)
+    # Repair (issue 4): lintgate.fix.
+    p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
     p.add_argument(
-        "-E",
-        "--enable",
-        metavar="LINTER",
-        action=_LinterAction,
-        const="enable",
-        help="enable a linter (repeatable, or comma-separated)",
+        "--diff",
+        action="store_true",
+        help="print what --fix would change, as a patch; write nothing",
     )
-    p.add_argument(
-        "-D",
-        "--disable",
-        metavar="LINTER",
-        action=_LinterAction,
-        const="disable",
-        help="disable a linter (repeatable, or comma-separated)",
-    )
-    p.add_argument(
-        "--enable-all",
-        nargs=0,
-        action=_LinterAction,
-        const="enable_all",
-        help="enable every linter",
-    )
-    p.add_argument(
-        "--disable-all",
-        nargs=0,
-        action=_LinterAction,
-        const="disable_all",
-        help="disable every linter (then -E picks some)",
-    )
+    p.set_defaults(linter_actions=[])
+    return p
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    """The flags that choose the files, the time and the workers (and the linters)."""
+    _add_linter_flags(p)
     p.add_argument(
         "--skip",
         metavar="PATTERN",
@@ -104,7 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
     )
-    # Reports and what counts (issue 7).
+
+
+def _add_reports(p: argparse.ArgumentParser) -> None:
+    """The flags of the reports and of what counts (issue 7)."""
     p.add_argument(
         "--format",
         metavar="NAME",
@@ -129,17 +121,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--print-config", action="store_true", help="print the effective configuration and exit"
     )
-    from lintgate.cache.command import add_arguments as add_cache_arguments
 
-    add_cache_arguments(p)
-    # Repair (issue 4): lintgate.fix.
-    p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
+
+def _add_linter_flags(p: argparse.ArgumentParser) -> None:
+    """-E/-D/--enable-all/--disable-all, recorded in command-line order."""
     p.add_argument(
-        "--diff",
-        action="store_true",
-        help="print what --fix would change, as a patch; write nothing",
+        "-E",
+        "--enable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="enable",
+        help="enable a linter (repeatable, or comma-separated)",
     )
-    p.set_defaults(linter_actions=[])
-    return p
-
-
+    p.add_argument(
+        "-D",
+        "--disable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="disable",
+        help="disable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--enable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="enable_all",
+        help="enable every linter",
+    )
+    p.add_argument(
+        "--disable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="disable_all",
+        help="disable every linter (then -E picks some)",
+    )

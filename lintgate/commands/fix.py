@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from lintgate.commands.check import check_files
-from lintgate.commands.common import Invocation, finish_cache, open_cache, prepare, report
+from lintgate.commands.common import (
+    Invocation,
+    filter_options,
+    finish_cache,
+    open_cache,
+    prepare,
+    report,
+)
 from lintgate.config import Config, effective_concurrency
 from lintgate.console import stdout_writes
 from lintgate.engine.dispatch import file_size, map_unordered
@@ -103,7 +110,7 @@ def _wanted(results: list[FileResult], config: Config) -> set[str]:
     enabled linter that fixes (and no `syntax` or `encoding` finding: never touched)."""
     from lintgate import filters, fix
 
-    options = replace(config.filter_options(), aggregate=False, sort=("none",))
+    options = replace(filter_options(config), aggregate=False, sort=("none",))
     fixers = set(fix.FIXERS) & set(config.enabled)
     wanted = set()
     for r in results:
@@ -128,7 +135,7 @@ def fix_files(
         project,
         tuple(config.enabled),
         config.warn_unmatched_directive,
-        config.filter_options(),
+        filter_options(config),
         write,
         os.getpid(),
     )
