@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from lintgate import linters
+from lintgate import filesets, linters
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.linters.base import ParseError, Project
 from lintgate.runner import Checker, FileResult, RunResult, file_size, map_unordered
@@ -329,13 +329,15 @@ class Fixer:
                 settings = self.checker.settings(name, path.parent)
             except Exception:  # reported by the check already (once per directory)
                 continue
-            if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
+            if not hasattr(module, "fix") or filesets.excluded(
+                name, path, settings, self.checker.settings, self.project
+            ):
                 continue
             counted = self._counter(name, module, settings, display, source.is_stub)
             # a package's __init__.py (or its stub): unused imports are likely re-exports,
             # left reported
             init = name == "imports" and path.name in ("__init__.py", "__init__.pyi")
-            fix = self._fixer(name, module, settings, source.is_stub, counted, init)
+            fix = self._fixer(name, module, settings, source.is_stub, counted, init, str(path))
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
@@ -356,9 +358,11 @@ class Fixer:
 
         return counted
 
-    def _fixer(self, name, module, settings, is_stub, counted, init) -> Callable[[str], str]:
+    def _fixer(self, name, module, settings, is_stub, counted, init, path) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
-        extra = {"package_init": True} if init else {}
+        extra: dict = {"package_init": True} if init else {}
+        if name == "isort":  # isort sorts Cython by the file's suffix
+            extra["path"] = path
 
         def fix(text: str) -> str:
             source = _source(text, is_stub)

@@ -36,7 +36,9 @@ class Project(NamedTuple):
     directory when it is not a directory), None for `cwd` (no path argument).
     `base`: where black's project-root search starts (`common_base` of the paths given on the
     command line; None: `cwd`). `named`: the absolute paths of the files named on the command
-    line (black applies only `force-exclude` to them).
+    line (black applies only `force-exclude` to them). `walks`: the directories named on the
+    command line (`.` for none), each as given and absolute: where isort's walk starts, which
+    never enters a directory its `skip` settings match (see isort.is_excluded).
     """
 
     root: Path
@@ -44,6 +46,7 @@ class Project(NamedTuple):
     settings_path: Path | None = None
     base: Path | None = None
     named: frozenset[str] = frozenset()
+    walks: tuple[tuple[str, str], ...] = ()
 
 
 def common_base(paths: list[str], cwd: Path) -> Path:
