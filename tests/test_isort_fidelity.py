@@ -168,3 +168,78 @@ def test_with_every_linter_a_refused_file_gets_one_error(tmp_path):
             " (rejected by Python's ast parser, for the imports linter; black parses it)",
         ),
     ]
+
+
+CYTHON = "import sys\nimport os\n\ncdef int x = 1\nprint(os, sys)\n"
+CYTHON_TREE = {
+    "pyproject.toml": "[tool.isort]\natomic = true\n",
+    "pkg/fast.pyx": CYTHON,
+    "pkg/fast.pxd": "from libc.math cimport sqrt\nfrom libc.math cimport cos\n",
+    "pkg/inc.pxi": CYTHON,
+    "pkg/sorted.pyx": "import os\nimport sys\n\n\ncdef int y = 2\n",
+    "pkg/mod.py": "import os\n\nprint(os)\n",
+}
+
+
+@pytest.mark.parametrize("extensions", [None, '["py", "pyi", "pyx", "pxd", "pxi"]'])
+def test_cython_files_are_checked_by_isort_only(tmp_path, extensions):
+    tree = dict(CYTHON_TREE)
+    if extensions:  # (`atomic` refuses Cython syntax in a `.pxi`: not one of its CYTHON_EXTENSIONS)
+        tree["pyproject.toml"] = f"[tool.isort]\nsupported_extensions = {extensions}\n"
+    root = write_tree(tmp_path / "repo", tree)
+    status, flagged, refused = isort_verdict(root)
+    expected = {"pkg/fast.pyx", "pkg/fast.pxd"} | ({"pkg/inc.pxi"} if extensions else set())
+    assert (status, flagged, refused) == (1, expected, set())
+    assert black_verdict(root) == (0, set(), set())
+    for args in ((), ISORT_ONLY, ("-D", "black")):
+        code, by_linter, rows, stderr = lintgate_findings(root, *args)
+        assert (code, by_linter) == (1, {"isort": flagged}), args
+        assert [r[:4] for r in rows if r[0] == "pkg/fast.pyx"] == [("pkg/fast.pyx", 1, 1, "isort")]
+        assert stderr.startswith(f"lintgate: 5 files checked, {len(flagged)} findings")
+
+
+MIXED_TREE = {
+    "crlf_first.py": b"import os\r\nimport sys\n\nprint(os, sys)\n",
+    "lf_first.py": b"import os\nimport sys\r\n\r\nprint(os, sys)\r\n",
+    "no_imports.py": b"x = 1\r\ny = 2\n",
+    "crlf_only.py": b"import os\r\nimport sys\r\n\r\nprint(os, sys)\r\n",
+    "outside_imports.py": b"import os\n\nprint(os)\r\n",
+}
+
+
+def test_mixed_line_endings_fail_isorts_check(tmp_path):
+    root = write_tree(tmp_path / "repo", MIXED_TREE)
+    status, flagged, _ = isort_verdict(root)
+    assert (status, flagged) == (1, {"crlf_first.py", "lf_first.py", "outside_imports.py"})
+    black_status, would, _ = black_verdict(root)
+    code, by_linter, rows, _ = lintgate_findings(root, "--disable-all", "-E", "isort")
+    assert by_linter == {"isort": flagged}
+    assert code == status
+    assert rows == [
+        (
+            "crlf_first.py",
+            2,
+            1,
+            "isort",
+            "imports are incorrectly sorted and/or formatted: mixed line endings (CRLF and LF);"
+            " isort ends this line with CRLF",
+        ),
+        (
+            "lf_first.py",
+            1,
+            1,
+            "isort",
+            "imports are incorrectly sorted and/or formatted: mixed line endings (LF and CRLF);"
+            " isort ends this line with CRLF",
+        ),
+        (
+            "outside_imports.py",
+            1,
+            1,
+            "isort",
+            "imports are incorrectly sorted and/or formatted: mixed line endings (LF and CRLF);"
+            " isort ends this line with CRLF",
+        ),
+    ]
+    code, by_linter, _, _ = lintgate_findings(root, "--disable-all", "-E", "black")
+    assert by_linter.get("black", set()) == would
