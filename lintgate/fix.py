@@ -277,6 +277,10 @@ class Fixer:
             try:
                 text, ran = run_pipeline(text, steps)
                 changed_by += ran
+                if not changed_by and "isort" in kept and b"\r" in raw:
+                    # isort's finding is then the mixed line endings (linters/isort.py): one
+                    # ending throughout, the first line's, satisfies isort and black
+                    changed_by = [s.name for s in steps if s.name == "isort"]
                 # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
                 data = self._encode(text, source, changed_by) if changed_by else raw
                 after = self.checker.check_file(path, display, data) if data != raw else before
@@ -361,7 +365,7 @@ class Fixer:
     def _fixer(self, name, module, settings, is_stub, counted, init, path) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
         extra: dict = {"package_init": True} if init else {}
-        if name == "isort":  # isort sorts Cython by the file's suffix
+        if name == "isort" and not filesets.is_python(path):  # isort sorts Cython by its suffix
             extra["path"] = path
 
         def fix(text: str) -> str:

@@ -33,7 +33,11 @@ SKIP_TREE = {
 def test_skip_settings_naming_a_directory_leave_out_everything_below(tmp_path, git):
     root = write_tree(tmp_path / "repo", SKIP_TREE, git=git)
     status, flagged, refused = isort_verdict(root)
-    assert (status, flagged, refused) == (1, {"src/main.py", "tests/test_x.py", "app/models.py"}, set())
+    assert (status, flagged, refused) == (
+        1,
+        {"src/main.py", "tests/test_x.py", "app/models.py"},
+        set(),
+    )
     code, by_linter, rows, stderr = lintgate_findings(root, *ISORT_ONLY)
     assert by_linter == {"isort": flagged}
     assert code == 1
