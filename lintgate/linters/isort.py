@@ -228,7 +228,7 @@ def _mixed_endings(source, config, extension: str) -> list[Finding]:
     the text as it is (newline="") and compares its output with it, and it ends the lines it
     writes (the import section's) with one ending (CRLF when there is one in the section). One
     finding at the first line isort changes. [] when the endings are all the same or isort's
-    output keeps them (they differ outside its import lines)."""
+    output keeps them (a file without imports)."""
     if b"\r" not in source.raw:
         return []
     text = source.raw.decode(source.encoding).removeprefix("\ufeff")
