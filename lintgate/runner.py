@@ -416,10 +416,15 @@ class _Planner:
                         prefixes[name, cd] = prefix
                     h = prefix.copy()
                     h.update(path)
-                    if name in ("isort", "imports"):  # isort's file set: its walks, its config
+                    named = job.spath in self.project.named
+                    if name in ("isort", "imports"):  # isort's file set: walks, config, named
                         follows = self.config_digest("isort", job.directory) or ""
-                        h.update(f"\0{cwd}\0{walks}\0{follows}".encode("utf-8", "surrogateescape"))
-                    elif name == "black" and job.spath in self.project.named:
+                        h.update(
+                            f"\0{cwd}\0{walks}\0{follows}\0{named}".encode(
+                                "utf-8", "surrogateescape"
+                            )
+                        )
+                    elif name == "black" and named:
                         h.update(b"\0named")
                     else:
                         h.update(b"\0")

@@ -52,7 +52,12 @@ def test_skip_directory_walks_start_at_each_path_argument(tmp_path):
     assert lintgate_findings(root, *ISORT_ONLY, env=cache)[1] == {
         "isort": {"src/main.py", "tests/test_x.py", "app/models.py"}
     }
-    for args in (["src"], ["src/vendored_lib"], ["app", "src/vendored_lib/deep"]):
+    for args in (
+        ["src"],
+        ["src/vendored_lib"],
+        ["app", "src/vendored_lib/deep"],
+        [".", "tests/data/c.py"],  # found in a walk that skips it, and named: checked
+    ):
         status, flagged, _ = isort_verdict(root, *args)
         code, by_linter, _, _ = lintgate_findings(root, *ISORT_ONLY, *args, env=cache)
         assert by_linter.get("isort", set()) == flagged, args
