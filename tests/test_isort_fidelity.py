@@ -252,3 +252,48 @@ def test_mixed_line_endings_fail_isorts_check(tmp_path):
     ]
     code, by_linter, _, _ = lintgate_findings(root, "--disable-all", "-E", "black")
     assert by_linter.get("black", set()) == would
+
+
+def _big_tree(skip_glob: str) -> dict[str, str]:
+    tree = {
+        "pyproject.toml": (
+            f"[tool.isort]\nskip_glob = {skip_glob}\n"
+            '[tool.black]\nextend-exclude = "^/vendored/|/migrations/"\n'
+        )
+    }
+    for i in range(30):
+        for j in range(5):
+            tree[f"pkg{i}/mod{j}.py"] = UNSORTED if j == 0 else "import os\n\nprint(os)\n"
+        for j in range(3):
+            tree[f"pkg{i}/migrations/000{j}_auto.py"] = UNSORTED
+        tree[f"vendored/lib{i}/old.py"] = "print 'python 2'\n"
+    return tree
+
+
+def test_hundreds_of_files_with_workers_cold_and_warm(tmp_path):
+    root = write_tree(tmp_path / "repo", _big_tree('["*/migrations", "vendored"]'))
+    status, flagged, _ = isort_verdict(root)
+    assert len(flagged) == 30 and status == 1
+    assert black_verdict(root) == (0, set(), set())
+    cache = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [lintgate_findings(root, "-j", "4", env=cache) for _ in ("cold", "warm")]
+    for code, by_linter, rows, stderr in runs:
+        assert (code, by_linter) == (1, {"isort": flagged})
+    assert runs[0][2] == runs[1][2]
+    assert runs[1][3].startswith("lintgate: 270 files checked, 30 findings, 270 from cache")
+    # isort's skip settings change: the imports linter (Python's parser) now reads vendored/,
+    # whose Python 2 code black still excludes; a warm run must not answer from the old verdicts
+    (root / "pyproject.toml").write_text(_big_tree('["*/migrations"]')["pyproject.toml"])
+    assert isort_verdict(root)[1] == flagged  # (no imports in vendored/ to sort)
+    code, by_linter, rows, _ = lintgate_findings(root, "-j", "4", env=cache)
+    assert (code, by_linter["isort"]) == (1, flagged)
+    syntax = [r for r in rows if r[3] == "syntax"]
+    assert len(syntax) == 30
+    assert syntax[0] == (
+        "vendored/lib0/old.py",
+        1,
+        1,
+        "syntax",
+        "cannot parse: Missing parentheses in call to 'print'. Did you mean print(...)?"
+        " (rejected by Python's ast parser, for the imports linter)",
+    )
