@@ -200,10 +200,9 @@ def check(source, config, path: str = "") -> list[Finding]:
     """One finding per hunk isort would change, at its first line, column 1; `path`: the file's
     (its suffix: how isort reads it). Raises ParseError when isort refuses the file (`atomic`).
 
-    isort keeps each line's ending but rewrites those of the lines it outputs to the first
-    line's: on a file that mixes CRLF and LF its check fails although the LF-only text
-    (`source.text`) sorts unchanged; that gives one finding about the line endings
-    (`_mixed_endings`)."""
+    isort reads the text with its line endings and writes its output with one ending: on a
+    file that mixes CRLF and LF its check fails although the LF-only text (`source.text`)
+    sorts unchanged; that gives one finding about the line endings (`_mixed_endings`)."""
     extension = _extension(source.is_stub, path)
     changed, output = _sort(source.text, config, extension)
     if not changed:
