@@ -297,3 +297,13 @@ def test_hundreds_of_files_with_workers_cold_and_warm(tmp_path):
         "cannot parse: Missing parentheses in call to 'print'. Did you mean print(...)?"
         " (rejected by Python's ast parser, for the imports linter)",
     )
+
+
+def test_skip_directories_from_a_subdirectory(tmp_path):
+    # run in src/: isort's config is the root's, its skip_glob relative to the root, but its
+    # `skip = ["src/gen"]` made absolute against the working directory (src/src/gen)
+    root = write_tree(tmp_path / "repo", SKIP_TREE)
+    status, flagged, _ = isort_verdict(root / "src")
+    assert (status, flagged) == (1, {"main.py", "gen/g.py"})
+    code, by_linter, _, _ = lintgate_findings(root / "src", *ISORT_ONLY)
+    assert (code, by_linter) == (1, {"isort": flagged})
