@@ -7,8 +7,9 @@ re-includes, the deepest file decides, nothing comes back from an excluded direc
 by pathspec, see `_walk_files`). `Skip` patterns are pathspec's gitignore patterns. Always left
 out: the directories isort and black leave out by default, every `Skip` pattern, and with
 `Vendor` the `vendor/` and `third_party/` directories. In a directory, the files with one of
-`SUFFIXES` are found: Python (`.py`, `.pyi`) and Cython (for isort only). Files named on the command line are taken
-whatever their suffix (as isort and black take them) but are still filtered by `Skip`.
+`SUFFIXES` are found: Python (`.py`, `.pyi`) and Cython (for isort only). Files named on the
+command line are taken whatever their suffix (as isort and black take them) but are still
+filtered by `Skip`.
 Symbolic links are followed only to targets inside the project root, and never round a loop.
 """
 

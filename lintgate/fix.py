@@ -281,7 +281,7 @@ class Fixer:
                     # isort's finding is then the mixed line endings (linters/isort.py): one
                     # ending throughout, the first line's, satisfies isort and black
                     changed_by = [s.name for s in steps if s.name == "isort"]
-                # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
+                # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
                 after = self.checker.check_file(path, display, data) if data != raw else before
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
