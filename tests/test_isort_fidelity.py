@@ -5,6 +5,7 @@ files, mixed line endings, and the `imports` linter on the files isort leaves ou
 from __future__ import annotations
 
 import pytest
+from helpers import lintgate
 from isort_trees import UNSORTED, black_verdict, isort_verdict, lintgate_findings, write_tree
 
 ISORT_ONLY = ("--disable-all", "-E", "isort")
@@ -307,3 +308,16 @@ def test_skip_directories_from_a_subdirectory(tmp_path):
     assert (status, flagged) == (1, {"main.py", "gen/g.py"})
     code, by_linter, _, _ = lintgate_findings(root / "src", *ISORT_ONLY)
     assert (code, by_linter) == (1, {"isort": flagged})
+
+
+def test_fix_leaves_the_files_isort_skips_untouched(tmp_path):
+    tree = {
+        "pyproject.toml": '[tool.isort]\nskip_glob = ["tests/data"]\n',
+        "tests/data/u.py": "import sys\nimport os\n",
+        "app.py": "import sys\nimport os\n\nprint(os)\n",
+    }
+    root = write_tree(tmp_path / "repo", tree)
+    proc = lintgate(root, "--fix", "--disable", "black")
+    assert proc.returncode == 0, proc.stderr
+    assert (root / "tests/data/u.py").read_text() == tree["tests/data/u.py"]
+    assert (root / "app.py").read_text() == "import os\n\nprint(os)\n"
