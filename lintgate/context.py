@@ -93,6 +93,10 @@ class RunMemo:
         """The value of `key` in the run's memo, else `default`."""
         return self._table().get(key, default)
 
+    def setdefault(self, key: Any, default: Any) -> Any:
+        """`dict.setdefault` on the run's memo."""
+        return self._table().setdefault(key, default)
+
 
 def forget_tool_memos(module: object, names: tuple[str, ...]) -> None:
     """Clear the `functools.lru_cache` memos `names` of a tool's `module` (isort, black keep

@@ -6,8 +6,10 @@ In a git work tree: what git tracks plus the untracked files it does not ignore
 re-includes, the deepest file decides, nothing comes back from an excluded directory; matched
 by pathspec, see `_walk_files`). `Skip` patterns are pathspec's gitignore patterns. Always left
 out: the directories isort and black leave out by default, every `Skip` pattern, and with
-`Vendor` the `vendor/` and `third_party/` directories. Files named on the command line are taken
-whatever their suffix (as isort and black take them) but are still filtered by `Skip`.
+`Vendor` the `vendor/` and `third_party/` directories. In a directory, the files with one of
+`SUFFIXES` are found: Python (`.py`, `.pyi`) and Cython (for isort only). Files named on the
+command line are taken whatever their suffix (as isort and black take them) but are still
+filtered by `Skip`.
 Symbolic links are followed only to targets inside the project root, and never round a loop.
 """
 
@@ -54,7 +56,11 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )
 VENDOR_DIRS = frozenset({"vendor", "third_party"})
-SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi")
+# Cython: isort checks `.pyx` and `.pxd` files by default (its CYTHON_EXTENSIONS), `.pxi` when
+# its `supported_extensions` name it; only isort runs on them (see lintgate.filesets).
+CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
+SUFFIXES = PYTHON_SUFFIXES + CYTHON_SUFFIXES
 
 
 @dataclass
@@ -65,11 +71,14 @@ class Discovered:
     stderr (dangling links, links out of the root); errors: one-line messages, `NAME: problem`,
     for paths named on the command line that cannot be read as files (missing, a dangling link
     or a loop, a FIFO, socket or device): an error, exit bit 2. named: the absolute paths of
-    the files named on the command line (not found in a directory).
+    the files named on the command line (not found in a directory). walks: the directories
+    named on the command line, each as (as given, absolute), in order: where isort's walk
+    starts (its directory-level `skip`, see linters/isort.py).
     """
 
     files: list[Path] = field(default_factory=list)
     named: set[str] = field(default_factory=set)
+    walks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -126,7 +135,7 @@ _GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATH
 
 
 def _git_files(directory: str) -> list[str]:
-    """Absolute paths of the `.py` and `.pyi` files git tracks under `directory`, plus the
+    """Absolute paths of the files with one of `SUFFIXES` git tracks under `directory`, plus the
     untracked ones it does not ignore; sorted. Raises OSError or CalledProcessError."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
@@ -363,6 +372,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
             continue
         path = Path(os.path.abspath(cwd / arg))
         if path.is_dir():
+            result.walks.append((arg, str(path)))
             candidates = None
             if git_top(path) is not None:
                 try:

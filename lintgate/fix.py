@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from lintgate import linters
+from lintgate import filesets, linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
@@ -160,7 +160,11 @@ class Fixer:
             try:
                 text, ran = run_pipeline(text, steps)
                 changed_by += ran
-                # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
+                if not changed_by and "isort" in kept and b"\r" in raw:
+                    # isort's finding is then the mixed line endings (linters/isort.py): one
+                    # ending throughout, the first line's, satisfies isort and black
+                    changed_by = [s.name for s in steps if s.name == "isort"]
+                # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
                 after = self.checker.check_file(path, display, data) if data != raw else before
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
@@ -224,13 +228,15 @@ class Fixer:
                 settings = self.checker.settings(name, path.parent)
             except Exception:  # reported by the check already (once per directory)
                 continue
-            if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
+            if not hasattr(module, "fix") or filesets.excluded(
+                name, path, settings, self.checker.settings, self.project
+            ):
                 continue
             counted = self._counter(name, module, settings, display, source.is_stub)
             # a package's __init__.py (or its stub): unused imports are likely re-exports,
             # left reported
             init = name == "imports" and path.name in ("__init__.py", "__init__.pyi")
-            fix = self._fixer(name, module, settings, source.is_stub, counted, init)
+            fix = self._fixer(name, module, settings, source.is_stub, counted, init, str(path))
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
@@ -254,10 +260,19 @@ class Fixer:
         return counted
 
     def _fixer(
-        self, name: str, module: Any, settings: Any, is_stub: bool, counted: Counter, init: bool
+        self,
+        name: str,
+        module: Any,
+        settings: Any,
+        is_stub: bool,
+        counted: Counter,
+        init: bool,
+        path: str,
     ) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
-        extra = {"package_init": True} if init else {}
+        extra: dict[str, Any] = {"package_init": True} if init else {}
+        if name == "isort" and not filesets.is_python(path):  # isort sorts Cython by its suffix
+            extra["path"] = path
 
         def fix(text: str) -> str:
             source = text_source(text, is_stub)

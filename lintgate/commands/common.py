@@ -73,7 +73,8 @@ def prepare(inv: Invocation) -> Prepared | int:
     # black's own project root and config are found from the paths given (see black.py)
     base = common_base(args.paths, cwd)
     named = frozenset(found.named)
-    project = Project(root, cwd, settings_path, base, named, config.max_file_size)
+    walks = tuple(found.walks)
+    project = Project(root, cwd, settings_path, base, named, config.max_file_size, walks)
     if _broken_pyprojects(config, root, cwd, found.files):
         return FAILURE
     try:

@@ -10,6 +10,7 @@ outcome of each linter (findings, or a parse error), as lintgate.engine.stored e
 from __future__ import annotations
 
 import hashlib
+import os
 
 from lintgate import bounds
 from lintgate.diagnostic import ERROR, Diagnostic
@@ -52,15 +53,15 @@ def _key(planner: Planner, plan: FilePlan, digest: str) -> None:
     """The cache entries of the file's decoding and of each linter of its plan."""
     from lintgate.cache import Entry
 
-    stub = plan.spath.endswith(".pyi")
+    suffix = os.path.splitext(plan.spath)[1]
     plan.keys[ENCODING] = Entry(digest, ENCODING, ENCODING_VERSION, "none")
     for name in plan.names:
         engine = "black" if name == SYNTAX else name
         cd = planner.config_digest(name, plan.directory)
         if cd is None:
             continue
-        if stub:  # isort and black treat stubs differently: not the same result
-            cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
+        if suffix != ".py":  # isort and black treat stubs (and isort Cython) differently
+            cd = hashlib.sha256(f"{cd}\0{suffix.lstrip('.')}".encode()).hexdigest()
         version = planner.version(engine)
         if name in BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
             version += f"; bounds {bounds.VERSION}"

@@ -12,19 +12,20 @@ import hashlib
 from pathlib import Path
 from typing import Any, Sequence
 
-from lintgate import bounds, linters
+from lintgate import bounds, filesets, linters
 from lintgate.context import current, run_scope
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.engine.records import (
     BOUNDED,
     ENCODING,
-    PARSERS,
+    OTHER_PARSERS,
     SYNTAX,
     Done,
     FileResult,
     Outcome,
     SettingsFailure,
     Work,
+    PARSERS,
     one_line,
     unreadable,
 )
@@ -117,6 +118,8 @@ class Checker:
                 if name == SYNTAX:
                     module.parse_only(source, settings)
                     outcomes[name] = Outcome([])
+                elif name == "isort":  # isort reads Cython too: by the file's suffix
+                    outcomes[name] = Outcome(module.check(source, settings, work.path))
                 else:
                     outcomes[name] = Outcome(module.check(source, settings))
             except ParseError as e:
@@ -141,13 +144,13 @@ class Checker:
         for name in self.enabled:
             try:
                 settings = self.settings(name, path.parent)
-                if not linters.get(name).is_excluded(path, settings, self.project):
+                if not filesets.excluded(name, path, settings, self.settings, self.project):
                     names.append(name)
             except SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
             except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {one_line(e)}")
-        if self.enabled and "black" not in self.enabled and not set(names) & set(PARSERS):
+        if needs_syntax(self.enabled, names, str(path)):
             names.append(SYNTAX)
         done = self.check(Work(str(path), display, raw, tuple(names)))
         result.errors += done.errors
@@ -192,11 +195,28 @@ def combine(display: str, names: Sequence[str], outcomes: dict[str, Outcome]) ->
     gate's syntax verdict is black's), else every linter's findings."""
     broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
     if broken:
-        e = outcomes[next((n for n in broken if n in ("black", SYNTAX)), broken[0])].syntax
+        parser = next((n for n in broken if n in ("black", SYNTAX)), broken[0])
+        e = outcomes[parser].syntax
         assert e is not None  # `broken` holds only names with a parse error
-        return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
+        message = e.message
+        if parser in OTHER_PARSERS:  # not black's verdict: say whose it is
+            accepted = "; black parses it" if "black" in outcomes else ""
+            message = f"{message} (rejected by {OTHER_PARSERS[parser]}{accepted})"
+        return [Diagnostic(display, e.line, e.col, SYNTAX, message, ERROR)]
     found: list[Diagnostic] = []
     for name in names:
         if name in outcomes:
             found.extend(Diagnostic.from_finding(display, name, f) for f in outcomes[name].findings)
     return found
+
+
+def needs_syntax(enabled: Sequence[str], names: Sequence[str], path: str) -> bool:
+    """Whether black's parser must judge a Python file that no enabled linter parses: isort does
+    not parse, so with black disabled black's parser still decides what is a syntax error (with
+    black enabled, black's own exclusion is respected; Cython is not black's to parse)."""
+    return (
+        bool(enabled)
+        and "black" not in enabled
+        and not any(n in PARSERS for n in names)
+        and filesets.is_python(path)
+    )

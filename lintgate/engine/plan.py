@@ -15,10 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from lintgate import __version__ as LINTGATE_VERSION
-from lintgate import linters
+from lintgate import filesets, linters
 from lintgate.engine.guard import CacheGuard
-from lintgate.engine.check import Checker
-from lintgate.engine.records import PARSERS, SYNTAX, Outcome, SettingsFailure, one_line
+from lintgate.engine.check import Checker, needs_syntax
+from lintgate.engine.records import (
+    SYNTAX,
+    Decoding,
+    Outcome,
+    SettingsFailure,
+    one_line,
+)
 from lintgate.linters.base import Project
 
 Where = tuple[int, str]  # (index of the file's plan, linter name)
@@ -46,8 +52,6 @@ class FilePlan:
     )
 
     def __init__(self, path: Path, display: str, rel: str) -> None:
-        from lintgate.engine.records import Decoding
-
         self.path = path
         self.spath = str(path)
         self.directory = os.path.dirname(self.spath)
@@ -111,13 +115,7 @@ class Planner:
                     plan.errors.append(verdict)
                 elif not verdict:
                     plan.names.append(name)
-            # isort does not parse: with black disabled, black's parser still decides what is
-            # a syntax error (with black enabled, black's own exclusion is respected).
-            if (
-                self.enabled
-                and "black" not in self.enabled
-                and not any(n in PARSERS for n in plan.names)
-            ):
+            if needs_syntax(self.enabled, plan.names, plan.spath):
                 plan.names.append(SYNTAX)
 
     def exclusions(self, plans: list[FilePlan]) -> dict[Where, bool | str]:
@@ -141,7 +139,7 @@ class Planner:
         """Whether linter `name` excludes the file, by its settings; or the error line."""
         try:
             settings = self.checker.settings(name, plan.path.parent)
-            return bool(linters.get(name).is_excluded(plan.path, settings, self.project))
+            return filesets.excluded(name, plan.path, settings, self.checker.settings, self.project)
         except SettingsFailure as e:
             return f"{name}: {e}"
         except Exception as e:
@@ -167,13 +165,16 @@ class Planner:
         lintgate's own code), the config digest, the project root (black's digest places its
         root relative to it), the absolute path (isort matches `skip` against it, and against
         the path relative to the config directory its own search finds) and, for isort, the
-        working directory, for black whether the file was named (then only force-exclude
-        applies), NUL-separated; one hash state per config, copied."""
+        working directory, for isort and imports (isort's file set) the working directory,
+        the directory walks, isort's config digest and whether the file was named, for black
+        whether it was named (then only force-exclude applies), NUL-separated; one hash state
+        per config, copied."""
         # isort makes its `skip` entries absolute against the working directory
         # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
-        cwd = os.getcwd().encode("utf-8", "surrogateescape")
+        cwd = os.getcwd()
         root = str(self.project.root)
         prefixes: dict[tuple[str, str], Any] = {}  # (linter, config digest) -> hash state
+        walks = repr(self.project.walks)
         keys: dict[Where, str] = {}
         for i, plan in enumerate(plans):
             path = plan.spath.encode("utf-8", "surrogateescape")
@@ -188,9 +189,12 @@ class Planner:
                     prefixes[name, cd] = prefix
                 h = prefix.copy()
                 h.update(path)
-                if name == "isort":
-                    h.update(b"\0" + cwd)
-                elif name == "black" and plan.spath in self.project.named:
+                named = plan.spath in self.project.named
+                if name in ("isort", "imports"):  # isort's file set: walks, config, named
+                    follows = self.config_digest("isort", plan.directory) or ""
+                    tail = f"\0{cwd}\0{walks}\0{follows}\0{named}"
+                    h.update(tail.encode("utf-8", "surrogateescape"))
+                elif name == "black" and named:
                     h.update(b"\0named")
                 else:
                     h.update(b"\0")

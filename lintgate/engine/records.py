@@ -14,6 +14,11 @@ ENCODING = "encoding"  # the pseudo-linter of a file that does not decode
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 PARSERS = ("black", "imports")  # linters whose check parses the file
 BOUNDED = frozenset((*PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
+# the parsers other than black's that can reject a file, as a `syntax` message names them
+OTHER_PARSERS = {
+    "imports": "Python's ast parser, for the imports linter",
+    "isort": "Python's compiler, for isort's atomic = true",
+}
 ENCODING_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # codecs, tokenize
 
 

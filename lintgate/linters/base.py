@@ -38,6 +38,9 @@ class Project(NamedTuple):
     command line; None: `cwd`). `named`: the absolute paths of the files named on the command
     line (black applies only `force-exclude` to them). `max_file_size`: the size in bytes
     beyond which a file is not read (lintgate.bounds.MAX_FILE_SIZE by default; 0: no limit).
+    `walks`: the directories named on the
+    command line (`.` for none), each as given and absolute: where isort's walk starts, which
+    never enters a directory its `skip` settings match (see isort.is_excluded).
     """
 
     root: Path
@@ -46,6 +49,7 @@ class Project(NamedTuple):
     base: Path | None = None
     named: frozenset[str] = frozenset()
     max_file_size: int = 2 * 1024 * 1024  # lintgate.bounds.MAX_FILE_SIZE (no import cycle)
+    walks: tuple[tuple[str, str], ...] = ()
 
 
 def common_base(paths: list[str], cwd: Path) -> Path:

@@ -15,12 +15,13 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 from pathlib import Path
 
 from lintgate.context import RunMemo, forget_tool_memos
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
-from lintgate.linters.base import Project, SettingsError
+from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.linters.hunks import changed_hunks
 
 NAME = "isort"
@@ -28,6 +29,8 @@ MESSAGE = "imports are incorrectly sorted and/or formatted"
 
 _configs = RunMemo("lintgate.linters.isort.configs")  # settings path -> Config, per run
 _config_errors = RunMemo("lintgate.linters.isort.config_errors")  # -> message or None
+# id of a Config in _configs -> directory -> skip?, per run
+_skipped_dirs = RunMemo("lintgate.linters.isort.skipped_dirs")
 
 
 def version() -> str:
@@ -114,42 +117,149 @@ def settings_digest(config) -> str:
 
 
 def is_excluded(path: Path, config, project: Project) -> bool:
-    """True when isort's `skip`, `extend_skip`, `skip_glob` or `skip_gitignore` leave `path`
-    out (as `isort --filter-files` does for named files)."""
-    return config.is_skipped(path)
+    """True when `isort --check-only PATHS` leaves `path` (absolute) out.
+
+    As isort/files.py `find`: its walk of each directory argument (`project.walks`) tests every
+    directory with `Config.is_skipped` (`skip`, `extend_skip`, `skip_glob`, `extend_skip_glob`,
+    `skip_gitignore`) and never enters a skipped one, then tests each file's name
+    (`is_supported_filetype`: `supported_extensions`, `.pyx`/`.pxd` by default) and its path.
+    A file named on the command line (in `project.named`) is taken whatever its name and only
+    its own path is tested (isort's `--filter-files`). A file found under several walks is
+    checked when one of them reaches it.
+    """
+    if config.is_skipped(path):
+        return True
+    if str(path) in project.named:
+        return False
+    if not config.is_supported_filetype(str(path)):
+        return True
+    tops = [(given, top) for given, top in project.walks if _below(str(path), top)]
+    return bool(tops) and all(_skipped_on_the_way(given, top, path, config) for given, top in tops)
 
 
-def _sort(text: str, config, is_stub: bool) -> tuple[bool, str]:
+def _below(path: str, top: str) -> bool:
+    return path.startswith(os.path.join(top, ""))
+
+
+def _skipped_on_the_way(given: str, top: str, path: Path, config) -> bool:
+    """Whether isort's walk from `top` (a directory argument, `given` as typed) skips one of the
+    directories between it and `path`. isort names each as the argument joined with the names
+    below it (os.walk), which is what `Config.is_skipped` matches `skip_glob` against when the
+    config's directory does not hold it; memoized per config and directory."""
+    names = os.path.relpath(str(path.parent), top).split(os.sep)
+    if names == ["."]:
+        return False
+    verdicts = _skipped_dirs.setdefault(id(config), {})
+    directory = given
+    for name in names:
+        directory = os.path.join(directory, name)
+        if directory not in verdicts:
+            verdicts[directory] = bool(config.is_skipped(Path(directory)))
+        if verdicts[directory]:
+            return True
+    return False
+
+
+def _extension(is_stub: bool, path: str) -> str:
+    """The extension isort sorts as: the file's own for Cython (`pyx`, `pxd`, `pxi`: isort lets
+    their syntax pass its `atomic` check), else `pyi` for a stub, `py`."""
+    suffix = os.path.splitext(path)[1].lstrip(".")
+    if suffix and suffix not in ("py", "pyi"):
+        return suffix
+    return "pyi" if is_stub else "py"
+
+
+def _sort(text: str, config, extension: str) -> tuple[bool, str]:
+    """isort's `sort_stream` on `text`: (changed, output). With `atomic = true`, isort refuses
+    code that does not compile (ExistingSyntaxErrors): that is its verdict on the file, raised
+    here as ParseError with the compiler's message and position (see `_refused`)."""
     from isort.api import sort_stream
-    from isort.exceptions import FileSkipComment
+    from isort.exceptions import ExistingSyntaxErrors, FileSkipComment
 
     out = io.StringIO()
     try:
         changed = sort_stream(
             io.StringIO(text),
             out,
-            extension="pyi" if is_stub else "py",
+            extension=extension,
             config=config,
             disregard_skip=True,
         )
     except FileSkipComment:  # `# isort: skip_file`
         return False, text
+    except ExistingSyntaxErrors:
+        raise _refused(text) from None
     return changed, out.getvalue()
 
 
-def check(source, config) -> list[Finding]:
-    """One finding per hunk isort would change, at its first line, column 1."""
-    changed, output = _sort(source.text, config, source.is_stub)
+def _refused(text: str) -> ParseError:
+    """The ParseError for code isort's `atomic` check refused: isort compiles the text with
+    the running interpreter's `compile` and gives no detail, so compile it again for one."""
+    try:
+        compile(text, "<file>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        line = getattr(e, "lineno", None) or 1
+        col = getattr(e, "offset", None) or 1
+        reason = getattr(e, "msg", None) or str(e)
+        return ParseError(f"cannot compile: {reason}", line, col)
+    return ParseError("cannot compile")
+
+
+def check(source, config, path: str = "") -> list[Finding]:
+    """One finding per hunk isort would change, at its first line, column 1; `path`: the file's
+    (its suffix: how isort reads it). Raises ParseError when isort refuses the file (`atomic`).
+
+    isort reads the text with its line endings and writes its output with one ending: on a
+    file that mixes CRLF and LF its check fails although the LF-only text (`source.text`)
+    sorts unchanged; that gives one finding about the line endings (`_mixed_endings`)."""
+    extension = _extension(source.is_stub, path)
+    changed, output = _sort(source.text, config, extension)
     if not changed:
-        return []
+        return _mixed_endings(source, config, extension)
     hunks = changed_hunks(source.text, output) or [(1, 1)]
     return [Finding(first, 1, MESSAGE, end_line=last) for first, last in hunks]
 
 
-def fix(text: str, source, config) -> str:
-    """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
-    changed, output = _sort(text, config, source.is_stub)
+def fix(text: str, source, config, path: str = "") -> str:
+    """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check
+    passes). `path`: as for `check`."""
+    changed, output = _sort(text, config, _extension(source.is_stub, path))
     return output if changed else text
+
+
+_ENDING = re.compile(r"\r\n|\r|\n")
+_ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+def _mixed_endings(source, config, extension: str) -> list[Finding]:
+    """isort's verdict on the file's own line endings, when they are mixed: its check reads
+    the text as it is (newline="") and compares its output with it, and it ends the lines it
+    writes (the import section's) with one ending (CRLF when there is one in the section). One
+    finding at the first line isort changes. [] when the endings are all the same or isort's
+    output keeps them (a file without imports)."""
+    if b"\r" not in source.raw:
+        return []
+    text = source.raw.decode(source.encoding).removeprefix("\ufeff")
+    endings = _ENDING.findall(text)
+    if len(set(endings)) < 2:
+        return []
+    changed, output = _sort(text, config, extension)
+    if not changed:
+        return []
+    line, before, after = 1, "", ""
+    for line, (before, after) in enumerate(zip(_lines(text), _lines(output)), start=1):
+        if before != after:
+            break
+    kinds = " and ".join(_ENDING_NAMES[e] for e in dict.fromkeys(endings))
+    wanted = _ENDING.search(after)
+    message = f"{MESSAGE}: mixed line endings ({kinds})"
+    if wanted and before.rstrip("\r\n") == after.rstrip("\r\n"):
+        message += f"; isort ends this line with {_ENDING_NAMES[wanted[0]]}"
+    return [Finding(line, 1, message)]
+
+
+def _lines(text: str) -> list[str]:
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 # isort's CONFIG_SOURCES, in its search order, and the INI sections it reads (CONFIG_SECTIONS).
