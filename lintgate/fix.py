@@ -40,7 +40,7 @@ from lintgate.engine.fixcore import (
     text_source,
     unified_diff,
 )
-from lintgate.engine.records import FileResult
+from lintgate.engine.records import Done, FileResult
 from lintgate.source import Source, decode
 
 __all__ = [
@@ -77,11 +77,13 @@ class FileFix(FileResult):
     """What fixing one file gave: FileResult's `diagnostics` (what remains: the check of the
     written bytes, or of the original plus a `fix` diagnostic) and `errors`, plus `notes`
     (stderr lines that are not errors), `changed` (bytes changed, or would with --diff),
-    `diff` (the unified diff, --diff only)."""
+    `diff` (the unified diff, --diff only), `checked`: the check of the bytes read, as the
+    engine records it in the cache."""
 
     notes: list[str] = field(default_factory=list)
     changed: bool = False
     diff: bytes = b""
+    checked: Done | None = None  # the check of the bytes read (the cache records it)
 
 
 class Fixer:
@@ -146,7 +148,7 @@ class Fixer:
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
-        before = self.checker.check_file(path, display, raw)
+        before, result.checked = self.checker.check_file_done(path, display, raw)
         result.diagnostics, result.errors = before.diagnostics, before.errors
         if any(d.linter in BROKEN for d in before.diagnostics):
             return result  # never touch a file that does not parse or decode

@@ -1,12 +1,13 @@
-"""`lintgate --fix` and `lintgate --diff`: the check, through the same engine and result
-cache as a plain run (imports and exports included), then the fixer on the files whose check
-leaves something a fixer repairs (lintgate.fix.Fixer), on the same executor and under what
-remains of the deadline.
+"""`lintgate --fix` and `lintgate --diff` through the check's engine and result cache
+(imports and exports included): plan, answer from the cache, then the fixer
+(lintgate.fix.Fixer) on the executor for every file the cache does not settle, and the
+fixer's check of the bytes it read recorded in the cache.
 
-A file goes to the fixer when its check reports (after the filters) a finding of an enabled
-linter that fixes, or an error (its fixer reports it again, with the fixer's words), or when
-it is a symbolic link (the fixer says when it will not follow one); with the other paths of
-the same file. Every other file is reported as the check found it, from the cache or not.
+A file is settled by the cache when it answers all the file needs and that answer holds no
+error and no finding the run keeps of an enabled linter that fixes (or a `syntax` or
+`encoding` finding: never touched); it is then reported as cached, without a worker. Every
+other file, every symbolic link (the fixer says when it will not follow one) and the other
+paths of the same files go to the fixer, which checks, fixes, checks again and writes once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from lintgate.commands.check import check_files
 from lintgate.commands.common import (
     Invocation,
     filter_options,
@@ -28,7 +28,8 @@ from lintgate.commands.common import (
     report,
 )
 from lintgate.config import Config, effective_concurrency
-from lintgate.console import stdout_writes
+from lintgate.console import stdout_writes, warn
+from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
 from lintgate.executor import Lost
@@ -54,8 +55,8 @@ def fix(inv: Invocation) -> int:
         return prepared
     start = time.monotonic()
     cache = open_cache(inv)
-    checked = check_files(inv, prepared, cache)
-    result = fix_checked(prepared.files, prepared.project, inv.config, checked, not inv.args.diff)
+    store = getattr(cache, "store", None)
+    result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
     result.seconds = time.monotonic() - start
     with stdout_writes():  # what remains is reported as usual; --diff owns stdout
         prepared.status |= emit(result, sys.stdout.buffer, sys.stderr)
@@ -65,26 +66,35 @@ def fix(inv: Invocation) -> int:
     return report(inv, prepared, result, report_to, counts=not inv.args.diff)
 
 
-def fix_checked(
-    files: list[Path], project: Project, config: Config, checked: RunResult, write: bool
-) -> FixRun:
-    """Fix, among `files`, those whose check (`checked`, with per-file results) leaves
-    something to fix; the others keep their check's results."""
+def fix_run(files: list[Path], project: Project, config: Config, store: Any, write: bool) -> FixRun:
+    """Fix `files` (absolute paths): plan and answer from the cache (`store`, or None) as the
+    check does; the files the cache answers with nothing to fix keep that answer, the others
+    go to the fixer, whose check of the bytes it read is recorded in the cache."""
     from lintgate import fix
+    from lintgate.engine import run as engine
 
-    show = {str(p): _display(p, project) for p in files}
-    wanted = _wanted(checked.results, config)
-    chosen = [p for p in files if show[str(p)] in wanted or os.path.islink(p)]
-    same = {os.path.realpath(p) for p in chosen}
-    chosen = [p for p in files if os.path.realpath(p) in same]
+    with run_scope():
+        planned = engine.plan_and_answer(
+            files, project, config.enabled, config.warn_unmatched_directive, store, warn
+        )
+        settled = {**planned.large, **_settled(planned.plans, config)}
+        show = {str(p): _display(p, project) for p in files}
+        chosen = [p for p in files if show[str(p)] not in settled or os.path.islink(p)]
+        same = {os.path.realpath(p) for p in chosen}
+        chosen = [p for p in files if os.path.realpath(p) in same]
+        fixes, unchecked = fix_files(chosen, project, config, write)
+        by_display = {plan.display: plan for plan in planned.plans}
+        fresh = [
+            entry
+            for f in fixes
+            if f.checked is not None and f.path in by_display
+            for entry in engine.to_record(by_display[f.path], f.checked)
+        ]
+        if fresh:
+            planned.cache(lambda s: s.put_many(fresh))
     paths = {show[str(p)] for p in chosen}
-    spent = checked.seconds
-    remaining = max(config.deadline - spent, 1e-9) if config.deadline > 0 else 0.0
-    fixes, unfinished = fix_files(chosen, project, replace(config, deadline=remaining), write)
-    results: list[FileResult] = [r for r in checked.results if r.path not in paths]
-    results = sorted([*results, *fixes], key=lambda r: r.path)
-    order = {shown: i for i, shown in enumerate(show.values())}
-    unchecked = sorted([*checked.unchecked, *unfinished], key=lambda p: order.get(p, 0))
+    results = [r for r in settled.values() if r.path not in paths] + fixes
+    results.sort(key=lambda r: r.path)
     fixed = [r for r in results if isinstance(r, fix.FileFix)]
     return FixRun(
         files=len(results),
@@ -92,7 +102,7 @@ def fix_checked(
         diagnostics=sorted(d for r in results for d in r.diagnostics),
         errors=list(dict.fromkeys(e for r in results for e in r.errors)),
         unchecked=unchecked,
-        seconds=checked.seconds,
+        seconds=0.0,
         cached=sum(r.cached for r in results),
         fixed=[r.path for r in fixed if r.changed],
         diffs=[r.diff for r in fixed if r.diff],
@@ -105,21 +115,26 @@ def _display(path: Path, project: Project) -> str:
     return os.path.relpath(path, project.cwd).replace(os.sep, "/")
 
 
-def _wanted(results: list[FileResult], config: Config) -> set[str]:
-    """The display paths whose check result has an error, or a finding the run keeps of an
-    enabled linter that fixes (and no `syntax` or `encoding` finding: never touched)."""
+def _settled(plans: list[Any], config: Config) -> dict[str, FileResult]:
+    """The results the cache answers wholly with nothing to fix, by display path: no error,
+    no finding the run keeps of an enabled linter that fixes (a file with a `syntax` or
+    `encoding` finding is never touched: settled too)."""
     from lintgate import filters, fix
+    from lintgate.engine.answer import resolved
 
     options = replace(filter_options(config), aggregate=False, sort=("none",))
     fixers = set(fix.FIXERS) & set(config.enabled)
-    wanted = set()
-    for r in results:
-        if r.errors:
-            wanted.add(r.path)
-        elif not any(d.linter in fix.BROKEN for d in r.diagnostics):
-            if any(d.linter in fixers for d in filters.apply(r.diagnostics, options)):
-                wanted.add(r.path)
-    return wanted
+    settled = {}
+    for plan in plans:
+        if plan.unreadable or plan.errors:
+            continue
+        found = resolved(plan)
+        if found is None:
+            continue
+        broken = any(d.linter in fix.BROKEN for d in found)
+        if broken or not any(d.linter in fixers for d in filters.apply(found, options)):
+            settled[plan.display] = FileResult(plan.display, found, [], cached=True)
+    return settled
 
 
 def fix_files(

@@ -139,6 +139,12 @@ class Checker:
         """Check one file now, without the cache (the fixer checks a result before writing
         it): the enabled linters that the tools' own configuration does not exclude for
         `path`. `raw`: the bytes to check, None to read `path`."""
+        return self.check_file_done(path, display, raw)[0]
+
+    def check_file_done(
+        self, path: Path, display: str, raw: bytes | None = None
+    ) -> tuple[FileResult, Done]:
+        """`check_file`, and the worker's answer it came from (to record in the cache)."""
         result = FileResult(display)
         names: list[str] = []
         for name in self.enabled:
@@ -159,7 +165,7 @@ class Checker:
             result.diagnostics = [Diagnostic(display, f.line, f.col, ENCODING, f.message, ERROR)]
         elif done.digest is not None:
             result.diagnostics = self.diagnose(display, names, done.outcomes, done.nolint_text)
-        return result
+        return result, done
 
     def diagnose(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from lintgate import bounds
 from lintgate.context import run_scope
@@ -63,22 +63,60 @@ def run(
     with run_scope():
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
-        show = display or relative_to(str(project.cwd))
-        large = _too_large(files, project, show)
-        plans = _plans([p for p in files if show(p) not in large], project, show)
-        checker = Checker(project, enabled, warn_unmatched)
-        cache = CacheGuard(store, warn)
-        planner = Planner(project, enabled, checker, cache)
-        planner.plan(plans)
-        if cache.store is not None:
-            answer(planner, plans)
-        answered, pending = _answered(plans)
-        results = [*large.values(), *answered]
+        planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
+        answered, pending = _answered(planned.plans)
+        results = [*planned.large.values(), *answered]
+        checker = planned.checker
         done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
         fresh = _merge(checker, pending, done, results)
         if fresh:
-            cache(lambda store: store.put_many(fresh))
+            planned.cache(lambda store: store.put_many(fresh))
         return _result(results, pending, start)
+
+
+class Planned(NamedTuple):
+    """A run planned and answered from the cache: the `plans` of the files read, the results
+    of the files over MaxFileSize (`large`, by display path), the run's `checker` and
+    `cache`."""
+
+    plans: list[FilePlan]
+    large: dict[str, FileResult]
+    checker: Checker
+    cache: CacheGuard
+
+
+def plan_and_answer(
+    files: list[Path],
+    project: Project,
+    enabled: list[str],
+    warn_unmatched: bool,
+    store: Any,
+    warn: Callable[[str], None] | None,
+    display: Callable[[Any], str] | None = None,
+) -> Planned:
+    """The first phases of a run (`run`'s arguments): which linters apply to each file, and
+    what the cache knows of its bytes."""
+    show = display or relative_to(str(project.cwd))
+    large = _too_large(files, project, show)
+    plans = _plans([p for p in files if show(p) not in large], project, show)
+    checker = Checker(project, enabled, warn_unmatched)
+    cache = CacheGuard(store, warn)
+    planner = Planner(project, enabled, checker, cache)
+    planner.plan(plans)
+    if cache.store is not None:
+        answer(planner, plans)
+    return Planned(plans, large, checker, cache)
+
+
+def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
+    """The (cache entry, stored findings) pairs of a worker's answer about the bytes the plan
+    was keyed on; none when it checked other bytes (changed meanwhile) or none at all."""
+    if done.digest is None or done.digest != plan.digest:
+        return []
+    decoding = Decoding(done.encoding, done.nolint_text is not None)
+    fresh: list[tuple[Any, list[Any]]] = [(plan.keys[ENCODING], store_decoding(decoding))]
+    fresh += [(plan.keys[n], store_outcome(o)) for n, o in done.outcomes.items() if n in plan.keys]
+    return fresh
 
 
 def _too_large(
@@ -146,11 +184,7 @@ def _merge(
             diagnostics = checker.diagnose(plan.display, plan.names, outcomes, d.nolint_text)
         cached = same and d.display in pending.answered and not d.errors
         results.append(FileResult(plan.display, diagnostics, plan.errors + d.errors, cached))
-        if not same:
-            continue
-        decoding = Decoding(d.encoding, d.nolint_text is not None)
-        fresh.append((plan.keys[ENCODING], store_decoding(decoding)))
-        fresh += [(plan.keys[n], store_outcome(o)) for n, o in d.outcomes.items() if n in plan.keys]
+        fresh += to_record(plan, d)
     return fresh
 
 
