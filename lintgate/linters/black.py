@@ -26,8 +26,16 @@ from typing import Any, Pattern
 
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
-from lintgate.linters.base import ParseError, Project, SettingsError
+from lintgate.linters.base import (
+    Capabilities,
+    LinterBase,
+    Outcome,
+    ParseError,
+    Project,
+    SettingsError,
+)
 from lintgate.linters.hunks import changed_hunks, describe
+from lintgate.source import Source
 
 NAME = "black"
 # "Cannot parse for target version Python 3.13: 3:7: def f(:" (black.parsing.InvalidInput)
@@ -361,3 +369,59 @@ def _sources(start: str) -> dict:
         sources["broken"] = broken
     _sources_of[start] = sources
     return sources
+
+
+class Black(LinterBase[Settings]):
+    """The `black` linter as a `Linter` (the module's functions above do the work); its parser
+    is the syntax judge."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="Code is formatted as black would.",
+        help_uri="https://black.readthedocs.io/",
+        parses=True,
+        judges_syntax=True,
+        fix="file",
+        config_files=("pyproject.toml",),
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Settings:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Settings) -> str:
+        return settings_digest(settings)
+
+    def config_digest(self, project: Project, directory: Path) -> str | None:
+        return config_digest(directory, project)
+
+    def excluded(self, path: Path, settings: Settings, project: Project) -> bool:
+        return is_excluded(path, settings, project)
+
+    def exclusion_inputs(self, path: Path, project: Project) -> bytes:
+        # a file named on the command line: only force-exclude applies (is_excluded)
+        return b"\0named" if str(path) in project.named else b"\0"
+
+    def check(self, path: Path, source: Source, settings: Settings) -> Outcome:
+        try:
+            return Outcome(check(source, settings))
+        except ParseError as e:
+            return Outcome.parse_error(e)
+
+    def parse(self, path: Path, source: Source, settings: Settings) -> Finding | None:
+        try:
+            parse_only(source, settings)
+        except ParseError as e:
+            return Outcome.parse_error(e).syntax
+        return None
+
+    def parse_digest(self, project: Project, directory: Path) -> str | None:
+        return parse_digest(directory, project)
+
+    def fix_file(self, path: Path, source: Source, settings: Settings) -> str:
+        return fix(source.text, source, settings)
+
+
+LINTER = Black()

@@ -16,10 +16,12 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from lintgate import __version__
 from lintgate.diagnostic import ERROR, WARNING, Finding
-from lintgate.linters.base import ParseError, Project
+from lintgate.linters.base import Capabilities, LinterBase, Outcome, ParseError, Project
+from lintgate.source import Source
 
 NAME = "imports"
 
@@ -277,3 +279,45 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
         return text
     except (RecursionError, MemoryError):  # nesting `ast` takes, too deep for libcst's tree
         return text
+
+
+class Imports(LinterBase[Settings]):
+    """The `imports` linter as a `Linter` (the module's functions above do the work)."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="No unused or duplicate imports, no misplaced __future__ import.",
+        parses=True,
+        fix="finding",
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Settings:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Settings) -> str:
+        return settings_digest(settings)
+
+    def check(self, path: Path, source: Source, settings: Settings) -> Outcome:
+        try:
+            return Outcome(check(source, settings))
+        except ParseError as e:
+            return Outcome.parse_error(e)
+
+    def fix_file(self, path: Path, source: Source, settings: Settings) -> str:
+        return fix(source.text, source, settings, package_init=_is_package_init(path))
+
+    def fix_findings(
+        self, path: Path, source: Source, settings: Settings, only: Sequence[Finding]
+    ) -> str:
+        return fix(source.text, source, settings, only=only, package_init=_is_package_init(path))
+
+
+def _is_package_init(path: Path) -> bool:
+    # a package's __init__.py (or its stub): unused imports are likely re-exports, left reported
+    return path.name in ("__init__.py", "__init__.pyi")
+
+
+LINTER = Imports()

@@ -16,10 +16,12 @@ import hashlib
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
-from lintgate.linters.base import Project, SettingsError
+from lintgate.linters.base import Capabilities, LinterBase, Outcome, Project, SettingsError
+from lintgate.source import Source
 from lintgate.linters.hunks import changed_hunks
 
 NAME = "isort"
@@ -230,3 +232,44 @@ def _has_ini_section(path: str) -> bool | None:
         return any(parser.has_section(s) and bool(parser.items(s)) for s in sections)
     except (OSError, UnicodeDecodeError, configparser.Error):
         return None
+
+
+class Isort(LinterBase[Any]):
+    """The `isort` linter as a `Linter` (the module's functions above do the work)."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="Imports are sorted and grouped as isort would.",
+        help_uri="https://pycqa.github.io/isort/",
+        fix="file",
+        config_files=_CONFIG_FILES,
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Any:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Any) -> str:
+        return settings_digest(settings)
+
+    def config_digest(self, project: Project, directory: Path) -> str | None:
+        return config_digest(directory, project)
+
+    def excluded(self, path: Path, settings: Any, project: Project) -> bool:
+        return is_excluded(path, settings, project)
+
+    def exclusion_inputs(self, path: Path, project: Project) -> bytes:
+        # isort makes its `skip` entries absolute against the working directory
+        # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
+        return b"\0" + os.getcwd().encode("utf-8", "surrogateescape")
+
+    def check(self, path: Path, source: Source, settings: Any) -> Outcome:
+        return Outcome(check(source, settings))
+
+    def fix_file(self, path: Path, source: Source, settings: Any) -> str:
+        return fix(source.text, source, settings)
+
+
+LINTER = Isort()
