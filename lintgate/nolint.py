@@ -172,9 +172,9 @@ def warn_unknown(path: str, text: str) -> list[Diagnostic]:
     you mean 'imports'?)`, worded as the config file's and the flags' errors. `path` as for
     `warn_unmatched`; `text` the decoded source."""
     from lintgate.config import REPORTING_ONLY, unknown_linter
-    from lintgate.linters import BUILTIN
+    from lintgate.linters import names
 
-    known = [*BUILTIN, *REPORTING_ONLY]
+    known = [*names(), *REPORTING_ONLY]
     return [
         Diagnostic(
             path,

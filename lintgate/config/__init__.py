@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from lintgate.config.duration import format_duration, parse_duration
 from lintgate.diagnostic import SEVERITIES
-from lintgate.linters import BUILTIN, DEFAULT_ENABLED
+from lintgate import linters
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
 # seconds one file may take on a worker before it is stopped and the file reported (generous:
@@ -50,7 +50,7 @@ class Config:
     file, or None.
     """
 
-    enabled: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_ENABLED))
+    enabled: list[str] = dataclasses.field(default_factory=linters.enabled_by_default)
     skip: list[str] = dataclasses.field(default_factory=list)
     vendor: bool = False
     exclude: list[str] = dataclasses.field(default_factory=list)
@@ -131,8 +131,8 @@ def _linter_names(value: Any, where: str) -> list[str]:
                 f"{where}: {name!r} is not a linter and cannot be enabled or disabled: "
                 f"{REPORTING_ONLY[name]}"
             )
-        if name not in BUILTIN:
-            raise ConfigError(f"{where}: {unknown_linter(name, list(BUILTIN))}")
+        if name not in linters.REGISTRY:
+            raise ConfigError(f"{where}: {unknown_linter(name, linters.names())}")
     return value
 
 
@@ -198,7 +198,7 @@ def _concurrency(value: Any, where: str) -> int:
 def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected an object such as {example}")
-    names = list(BUILTIN) + list(REPORTING_ONLY)
+    names = linters.names() + list(REPORTING_ONLY)
     for linter in value:
         if linter not in names:
             raise ConfigError(f"{where}: {unknown_linter(linter, names)}")
@@ -354,12 +354,12 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
     if keys.get("DisableAll"):
         enabled = []
     if keys.get("EnableAll"):
-        enabled = list(BUILTIN)
+        enabled = linters.names()
     if "Enable" in keys:
         base = enabled if ("DisableAll" in keys or "EnableAll" in keys) else []
         enabled = base + [n for n in keys["Enable"] if n not in base]
     enabled = [n for n in enabled if n not in keys.get("Disable", [])]
-    config.enabled = [n for n in BUILTIN if n in enabled]
+    config.enabled = [n for n in linters.names() if n in enabled]
     simple = {
         "Skip": "skip",
         "Vendor": "vendor",
@@ -393,14 +393,14 @@ def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) ->
         if name is not None:
             _linter_names([name], f"--{action}")
         if action == "enable_all":
-            enabled = set(BUILTIN)
+            enabled = set(linters.names())
         elif action == "disable_all":
             enabled = set()
         elif action == "enable":
             enabled.add(name)
         elif action == "disable":
             enabled.discard(name)
-    config.enabled = [n for n in BUILTIN if n in enabled]
+    config.enabled = [n for n in linters.names() if n in enabled]
 
 
 def effective_concurrency(config: Config) -> int:

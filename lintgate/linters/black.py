@@ -378,7 +378,6 @@ class Black(LinterBase[Settings]):
     capabilities = Capabilities(
         name=NAME,
         description="Code is formatted as black would.",
-        help_uri="https://black.readthedocs.io/",
         parses=True,
         judges_syntax=True,
         fix="file",

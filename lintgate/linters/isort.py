@@ -240,7 +240,6 @@ class Isort(LinterBase[Any]):
     capabilities = Capabilities(
         name=NAME,
         description="Imports are sorted and grouped as isort would.",
-        help_uri="https://pycqa.github.io/isort/",
         fix="file",
         config_files=_CONFIG_FILES,
     )
