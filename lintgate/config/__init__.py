@@ -386,8 +386,11 @@ def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) ->
     """Apply `--enable-all`, `--disable-all`, `-E NAME` and `-D NAME` in command-line order.
 
     `actions` holds ("enable_all", None), ("disable_all", None), ("enable", name) or
-    ("disable", name). Raises ConfigError for an unknown linter name.
+    ("disable", name). Raises ConfigError for an unknown linter name, or for a linter plugin
+    (LINTGATE_PLUGINS) that could not be imported.
     """
+    if linters.plugin_errors():
+        raise ConfigError(linters.plugin_errors()[0])
     enabled = set(config.enabled)
     for action, name in actions:
         if name is not None:

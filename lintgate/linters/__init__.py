@@ -58,6 +58,7 @@ __all__ = [
     "lookup",
     "names",
     "parsers",
+    "plugin_errors",
     "reads_config_file",
     "register",
     "syntax_judge",
@@ -228,12 +229,25 @@ def get(name: str) -> ModuleType | _ModuleView:
     return _ModuleView(REGISTRY[name])
 
 
-def _load_plugins() -> None:
+def _load_plugins() -> list[str]:
     """Import the modules named in LINTGATE_PLUGINS (comma-separated); each registers its
-    linters. An import error propagates (lintgate reports it as a configuration error)."""
+    linters. Returns one line per module that failed (`plugin_errors`)."""
+    failed = []
     for module in os.environ.get("LINTGATE_PLUGINS", "").split(","):
         if module.strip():
-            importlib.import_module(module.strip())
+            try:
+                importlib.import_module(module.strip())
+            except Exception as e:  # the user's input: one line, never a traceback
+                reason = (str(e).strip().splitlines() or [""])[0]
+                cause = f"{type(e).__name__}: {reason}" if reason else type(e).__name__
+                failed.append(f"LINTGATE_PLUGINS: cannot import {module.strip()!r}: {cause}")
+    return failed
 
 
-_load_plugins()
+_PLUGIN_ERRORS = tuple(_load_plugins())
+
+
+def plugin_errors() -> tuple[str, ...]:
+    """One line per LINTGATE_PLUGINS module that could not be imported (lintgate.config
+    makes the first a configuration error)."""
+    return _PLUGIN_ERRORS
