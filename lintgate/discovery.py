@@ -22,6 +22,11 @@ import subprocess
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
 
 # The union of isort's default `skip` and black's default `exclude`.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -73,7 +78,7 @@ class Discovered:
     errors: list[str] = field(default_factory=list)
 
 
-def skip_spec(patterns: list[str]):
+def skip_spec(patterns: list[str]) -> GitIgnoreSpec | None:
     """The pathspec.GitIgnoreSpec of the `Skip` patterns (gitignore lines), None when there
     are none. Raises ValueError naming the first pattern pathspec rejects, with why: a
     reversed range (`[z-a]`: a bad regular expression), a trailing `\\`, a lone `!`."""
@@ -180,7 +185,7 @@ def _pattern_line(line: str) -> str:
     return stripped
 
 
-def _gitignore_patterns(directory: Path, top: Path) -> tuple[list, list]:
+def _gitignore_patterns(directory: Path, top: Path) -> tuple[list[Pattern], list[Pattern]]:
     """The patterns of `directory/.gitignore`, rewritten relative to `top` (`directory` or a
     parent of it) and compiled by pathspec (`GitIgnoreSpecPattern`) twice: as written, to check
     files; with the trailing `/` of a directory-only pattern dropped, to check directories (the
@@ -194,7 +199,8 @@ def _gitignore_patterns(directory: Path, top: Path) -> tuple[list, list]:
         return [], []
     rel = directory.relative_to(top).as_posix()
     prefix = "" if rel == "." else GitIgnoreSpecPattern.escape(rel) + "/"
-    files, dirs = [], []
+    files: list[Pattern] = []
+    dirs: list[Pattern] = []
     for line in text.split("\n"):
         line = _pattern_line(line)
         if not line or line.startswith("#"):
@@ -237,7 +243,9 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
     seen_dirs: set[str] = set()
     top = root if directory == root or root in directory.parents else directory
 
-    def walk(d: Path, files: list, dirs: list, file_spec, dir_spec) -> None:
+    def walk(
+        d: Path, files: list[Pattern], dirs: list[Pattern], file_spec: Any, dir_spec: Any
+    ) -> None:
         real = os.path.realpath(d)
         if real in seen_dirs:
             return
@@ -267,7 +275,8 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
                 found.append(path)
 
     # the `.gitignore` files of `directory` and of its parents up to the root
-    files, dirs = [], []
+    files: list[Pattern] = []
+    dirs: list[Pattern] = []
     for base in (*reversed(directory.parents), directory):
         if base == root or root in base.parents:
             more_files, more_dirs = _gitignore_patterns(base, top)
@@ -298,7 +307,7 @@ def _not_a_file(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def _admit(path: Path, root: Path, notes: list[str], display) -> bool:
+def _admit(path: Path, root: Path, notes: list[str], display: Callable[[Path], str]) -> bool:
     """Whether a walked, possibly linked, file may be read: a regular file, not outside the root."""
     if not path.is_symlink():
         return True
@@ -341,7 +350,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
 
     def add(path: str, walked: bool, named: str = "", link: bool | None = None) -> None:
         key = os.path.abspath(path)  # a link and its target are both checked, each by its path
-        problem = None if walked else _not_a_file(path)
+        problem = None if walked else _not_a_file(Path(path))
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
             return

@@ -13,11 +13,14 @@ import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
+from lintgate import linters
 from lintgate.config.duration import format_duration, parse_duration
 from lintgate.diagnostic import SEVERITIES
-from lintgate import linters
+
+if TYPE_CHECKING:
+    from lintgate.filters import FilterOptions
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
 # seconds one file may take on a worker before it is stopped and the file reported (generous:
@@ -90,7 +93,7 @@ class Config:
             "CacheTrustedKeys": list(self.cache_trusted_keys),
         }
 
-    def filter_options(self):
+    def filter_options(self) -> FilterOptions:
         """The lintgate.filters.FilterOptions of this configuration."""
         from lintgate.filters import FilterOptions
 
@@ -164,7 +167,7 @@ def _regexes(value: Any, where: str) -> list[str]:
             compile_regex(pattern)
         except re.error as e:
             raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
-    return value
+    return cast("list[str]", value)
 
 
 def _bool(value: Any, where: str) -> bool:
@@ -209,7 +212,7 @@ def _severity(value: Any, where: str) -> dict[str, str]:
     for linter, sev in _per_linter(value, where, '{"black": "error"}').items():
         if sev not in SEVERITIES:
             raise ConfigError(f'{where}: {linter}: expected "warning" or "error", got {sev!r}')
-    return value
+    return cast("dict[str, str]", value)
 
 
 def _message_override(value: Any, where: str) -> dict[str, str]:
@@ -222,7 +225,7 @@ def _message_override(value: Any, where: str) -> dict[str, str]:
             compile_template(template)
         except ValueError as e:
             raise ConfigError(f"{where}: {linter}: {e}") from None
-    return value
+    return cast("dict[str, str]", value)
 
 
 def _sort(value: Any, where: str) -> list[str]:
@@ -239,7 +242,7 @@ def _sort(value: Any, where: str) -> list[str]:
         raise ConfigError(
             f"{where}: 'none' (keep the order found) cannot be combined with other keys"
         )
-    return value
+    return cast("list[str]", value)
 
 
 def _format(value: Any, where: str) -> str:
@@ -399,9 +402,9 @@ def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) ->
             enabled = set(linters.names())
         elif action == "disable_all":
             enabled = set()
-        elif action == "enable":
+        elif action == "enable" and name is not None:
             enabled.add(name)
-        elif action == "disable":
+        elif action == "disable" and name is not None:
             enabled.discard(name)
     config.enabled = [n for n in linters.names() if n in enabled]
 

@@ -84,7 +84,9 @@ _PSEUDO_DESCRIPTIONS = {
 # The names of the built-in linters and the default set, as before the registry (kept for the
 # callers that still use them; new code asks `names()` and `enabled_by_default()`).
 BUILTIN: dict[str, str] = {name: f"lintgate.linters.{name}" for name in REGISTRY}
-DEFAULT_ENABLED = tuple(n for n, linter in REGISTRY.items() if linter.capabilities.enabled_by_default)
+DEFAULT_ENABLED = tuple(
+    n for n, linter in REGISTRY.items() if linter.capabilities.enabled_by_default
+)
 
 
 def register(linter: Linter[Any]) -> None:

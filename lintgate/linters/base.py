@@ -209,9 +209,7 @@ class Linter(Protocol[S]):
         whatever the tool raises when it refuses (black's safety checks)."""
         ...
 
-    def fix_findings(
-        self, path: Path, source: Source, settings: S, only: Sequence[Finding]
-    ) -> str:
+    def fix_findings(self, path: Path, source: Source, settings: S, only: Sequence[Finding]) -> str:
         """The text of `source` with only the findings `only` repaired (each with the `line`
         and `col` of a finding of `check` on this text). Raises NotFixable unless
         Capabilities.fix is "finding"."""
@@ -248,8 +246,6 @@ class LinterBase(Generic[S]):
         """Raises NotFixable."""
         raise NotFixable(f"{self.capabilities.name} has no fixer")
 
-    def fix_findings(
-        self, path: Path, source: Source, settings: S, only: Sequence[Finding]
-    ) -> str:
+    def fix_findings(self, path: Path, source: Source, settings: S, only: Sequence[Finding]) -> str:
         """Raises NotFixable."""
         raise NotFixable(f"{self.capabilities.name} does not fix finding by finding")

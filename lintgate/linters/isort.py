@@ -16,18 +16,21 @@ import hashlib
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from lintgate.diagnostic import Finding
 from lintgate.linters import configs
 from lintgate.linters.base import Capabilities, LinterBase, Outcome, Project, SettingsError
 from lintgate.source import Source
+
+if TYPE_CHECKING:
+    from isort.settings import Config
 from lintgate.linters.hunks import changed_hunks
 
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
-_configs: dict[str, object] = {}
+_configs: dict[str, Config] = {}
 _config_errors: dict[str, str | None] = {}
 
 
@@ -45,7 +48,7 @@ def settings_path(project: Project) -> str:
     return str(project.settings_path or project.cwd)
 
 
-def settings_for(directory: Path, project: Project):
+def settings_for(directory: Path, project: Project) -> Config:
     """The isort `Config` of the run, the same for every `directory`: as `isort --check-only
     PATHS` builds one Config from its settings path (`settings_path`) for all the files it
     checks. Raises SettingsError when a config file on isort's search path does not parse."""
@@ -56,13 +59,14 @@ def settings_for(directory: Path, project: Project):
         with _unreadable_configs() as failed:
             _configs[key] = Config(settings_path=key)
         _config_errors[key] = failed[0] if failed else None
-    if _config_errors[key]:
-        raise SettingsError(_config_errors[key])
+    error = _config_errors[key]
+    if error:
+        raise SettingsError(error)
     return _configs[key]
 
 
 @contextlib.contextmanager
-def _unreadable_configs():
+def _unreadable_configs() -> Iterator[list[str]]:
     """Catches isort's "Failed to pull configuration information from PATH" warnings (isort
     goes on without the file); the list it yields gets, on exit, `PATH: cannot read isort's
     configuration: CAUSE` for each, the cause from isort's own reader. Other warnings pass on.
@@ -92,11 +96,11 @@ def _unreadable_configs():
         failed.append(f"{path}: cannot read isort's configuration: {cause}")
 
 
-def settings_digest(config) -> str:
+def settings_digest(config: Config) -> str:
     """sha256 hex of isort's effective settings (every field of its Config)."""
     import dataclasses
 
-    def norm(value):
+    def norm(value: object) -> object:
         if isinstance(value, (set, frozenset)):
             return sorted(map(repr, value))
         if isinstance(value, dict):
@@ -107,13 +111,13 @@ def settings_digest(config) -> str:
     return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
-def is_excluded(path: Path, config, project: Project) -> bool:
+def is_excluded(path: Path, config: Config, project: Project) -> bool:
     """True when isort's `skip`, `extend_skip`, `skip_glob` or `skip_gitignore` leave `path`
     out (as `isort --filter-files` does for named files)."""
-    return config.is_skipped(path)
+    return bool(config.is_skipped(path))
 
 
-def _sort(text: str, config, is_stub: bool) -> tuple[bool, str]:
+def _sort(text: str, config: Config, is_stub: bool) -> tuple[bool, str]:
     from isort.api import sort_stream
     from isort.exceptions import FileSkipComment
 
@@ -131,7 +135,7 @@ def _sort(text: str, config, is_stub: bool) -> tuple[bool, str]:
     return changed, out.getvalue()
 
 
-def check(source, config) -> list[Finding]:
+def check(source: Source, config: Config) -> list[Finding]:
     """One finding per hunk isort would change, at its first line, column 1."""
     changed, output = _sort(source.text, config, source.is_stub)
     if not changed:
@@ -140,7 +144,7 @@ def check(source, config) -> list[Finding]:
     return [Finding(first, 1, MESSAGE, end_line=last) for first, last in hunks]
 
 
-def fix(text: str, source, config) -> str:
+def fix(text: str, source: Source, config: Config) -> str:
     """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
     changed, output = _sort(text, config, source.is_stub)
     return output if changed else text
@@ -150,7 +154,8 @@ def fix(text: str, source, config) -> str:
 _CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
 _INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
 _INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
-_walks: dict[str, tuple] = {}
+_Candidate = tuple[Any, ...]  # (directory, name, what counts of it..., has an isort section)
+_walks: dict[str, tuple[_Candidate, ...]] = {}
 
 
 def config_digest(directory: Path, project: Project) -> str:
@@ -192,12 +197,12 @@ def _relative(path: str, root: str) -> str:
         return path
 
 
-def _walk(directory: str) -> tuple:
+def _walk(directory: str) -> tuple[_Candidate, ...]:
     """The candidate config files from `directory` up to the stop, in isort's search order:
     (directory, name, what counts of it..., whether it has an isort section: True, False or
     None when unsure). Memoized per directory."""
     if directory not in _walks:
-        own = []
+        own: list[_Candidate] = []
         for name in _CONFIG_FILES:
             path = os.path.join(directory, name)
             if not os.path.isfile(path):
@@ -234,7 +239,7 @@ def _has_ini_section(path: str) -> bool | None:
         return None
 
 
-class Isort(LinterBase[Any]):
+class Isort(LinterBase["Config"]):
     """The `isort` linter as a `Linter` (the module's functions above do the work)."""
 
     capabilities = Capabilities(
@@ -247,16 +252,16 @@ class Isort(LinterBase[Any]):
     def version(self) -> str:
         return version()
 
-    def settings(self, project: Project, directory: Path) -> Any:
+    def settings(self, project: Project, directory: Path) -> Config:
         return settings_for(directory, project)
 
-    def settings_digest(self, settings: Any) -> str:
+    def settings_digest(self, settings: Config) -> str:
         return settings_digest(settings)
 
     def config_digest(self, project: Project, directory: Path) -> str | None:
         return config_digest(directory, project)
 
-    def excluded(self, path: Path, settings: Any, project: Project) -> bool:
+    def excluded(self, path: Path, settings: Config, project: Project) -> bool:
         return is_excluded(path, settings, project)
 
     def exclusion_inputs(self, path: Path, project: Project) -> bytes:
@@ -264,10 +269,10 @@ class Isort(LinterBase[Any]):
         # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
         return b"\0" + os.getcwd().encode("utf-8", "surrogateescape")
 
-    def check(self, path: Path, source: Source, settings: Any) -> Outcome:
+    def check(self, path: Path, source: Source, settings: Config) -> Outcome:
         return Outcome(check(source, settings))
 
-    def fix_file(self, path: Path, source: Source, settings: Any) -> str:
+    def fix_file(self, path: Path, source: Source, settings: Config) -> str:
         return fix(source.text, source, settings)
 
 

@@ -24,8 +24,7 @@ SCHEMA_URI = (
 )
 
 
-
-def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
+def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict (see the module docstring for its shape)."""
     rule_ids = list(dict.fromkeys([*context.linters, *(d.linter for d in diagnostics)]))
     index = {rule: i for i, rule in enumerate(rule_ids)}
@@ -41,7 +40,7 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
         rules.append(entry)
     results = []
     for d in diagnostics:
-        region: dict = {"startLine": max(d.line, 1)}
+        region: dict[str, int] = {"startLine": max(d.line, 1)}
         if d.col:
             region["startColumn"] = d.col
         results.append(
