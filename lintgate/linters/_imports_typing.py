@@ -3,17 +3,17 @@ constructs that make a string a type outside annotations (`Union[int, "D"]`, `ca
 `X: TypeAlias = "A"`), with pyflakes' rules (its `_is_typing`, `SUBSCRIPT` and `CALL`) and
 builtin generics added (`list["X"]`).
 
-`TypingWalk` is a mixin of `_imports_scan._Walker`, which provides `expr`, `defer`, `calls`
-and `typing` (True while strings are types: see there).
+`TypingWalk` is a layer of the walker on `_imports_names.NameWalk` (`defer`, `read`, `calls`
+and `typing`, True while strings are types); `expr` comes from the layer above
+(`_imports_exprs`).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from lintgate.linters._imports_scan import Scope
+from lintgate.linters._imports_model import Scope
+from lintgate.linters._imports_names import NameWalk
 
 # Modules whose subscripted members hold types: typing's (pyflakes' rule) and collections.abc
 # (`Callable[["Request"], "Response"]`, PEP 585; lintgate's policy).
@@ -63,20 +63,10 @@ def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
     return thing[0] == "from" and not thing[1] and thing[2] in _TYPING_MODULES
 
 
-class TypingWalk:
-    """Methods of the walker for calls, subscripts and annotations (a mixin)."""
+class TypingWalk(NameWalk):
+    """The walker's methods for calls, subscripts and annotations."""
 
-    typing: bool
-    calls: int
-    postponed: bool  # annotations are never evaluated (PEP 563 future import, or a stub)
-
-    def expr(self, node: ast.AST, scope: Scope) -> None:  # pragma: no cover - the walker's
-        raise NotImplementedError
-
-    def defer(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
-        raise NotImplementedError
-
-    def read(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
+    def expr(self, node: ast.AST, scope: Scope) -> None:  # pragma: no cover - ExprWalk's
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> None:
