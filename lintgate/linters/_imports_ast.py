@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 # Fields of expression nodes that never hold a name (contexts and operators).
 _SKIP_FIELDS = {
@@ -17,7 +18,7 @@ _SKIP_FIELDS = {
     "is_async",
     "type_comment",
 }
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _COMPS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _TYPE_COMMENT = re.compile(r"#\s*type:\s*(?!ignore\b)(.+)$", re.M)
 
@@ -38,7 +39,7 @@ def _label(alias: ast.alias, module: str | None, level: int | None, is_from: boo
     return full
 
 
-def _fields(t: type) -> tuple[str, ...]:
+def _fields(t: type[ast.AST]) -> tuple[str, ...]:
     f = _FIELDS.get(t)
     if f is None:
         f = _FIELDS[t] = tuple(n for n in t._fields if n not in _SKIP_FIELDS)
@@ -52,7 +53,7 @@ def _is_future(s: ast.stmt) -> bool:
 def _strings(node: ast.expr) -> list[str]:
     """The string constants of a list/tuple literal, or of `[...] + (...)` sums of them."""
     out: list[str] = []
-    stack = [node]
+    stack: list[Any] = [node]  # nodes of any kind, told apart by their type
     while stack:  # iterative: a long sum is a deep tree
         n = stack.pop()
         if type(n) is ast.BinOp and type(n.op) is ast.Add:
@@ -62,7 +63,7 @@ def _strings(node: ast.expr) -> list[str]:
     return out
 
 
-def _target_names(node: ast.expr, out: set) -> None:
+def _target_names(node: Any, out: set[str]) -> None:
     t = type(node)
     if t is ast.Name:
         out.add(node.id)

@@ -7,16 +7,16 @@ import ast
 
 from lintgate.linters._imports_ast import _label
 from lintgate.linters._imports_exprs import ExprWalk
-from lintgate.linters._imports_model import _OTHER, MODULE, Binding, Scope, _plain
+from lintgate.linters._imports_model import _OTHER, MODULE, Binding, Scope, Thing, _plain
 
 
 class ImportWalk(ExprWalk):
     """Walks `import` and `from ... import` statements."""
 
-    def s_import(self, s: ast.stmt, scope: Scope) -> None:
+    def s_import(self, s: ast.Import | ast.ImportFrom, scope: Scope) -> None:
         is_from = type(s) is ast.ImportFrom
-        module = s.module if is_from else None
-        level = s.level if is_from else 0
+        module = s.module if isinstance(s, ast.ImportFrom) else None
+        level = s.level if isinstance(s, ast.ImportFrom) else 0
         future = is_from and module == "__future__" and not level
         if future and id(s) not in self.valid_futures:
             self.late_futures.append((s.lineno, s.col_offset + 1))
@@ -25,7 +25,7 @@ class ImportWalk(ExprWalk):
                 # Bound under pyflakes' name for it ('m.*', never an identifier): only a
                 # duplicate of itself, never unused.
                 name = "." * level + (module or "") + ".*"
-                thing: tuple = ("star", level, module)
+                thing: Thing = ("star", level, module)
                 label, keep = name, "star"
             elif is_from:
                 name = alias.asname or alias.name
@@ -79,7 +79,7 @@ class ImportWalk(ExprWalk):
             return "re-export"
         return "global" if name in scope.declared else ""
 
-    def redefines(self, b: Binding, live: tuple) -> None:
+    def redefines(self, b: Binding, live: tuple[Binding, ...]) -> None:
         """Mark what the new import `b` redefines among the `live` imports of its name.
 
         A duplicate: the same thing imported again where the first import surely still

@@ -4,6 +4,7 @@ targets, comprehensions, lambdas and function parameters."""
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from lintgate.linters._imports_ast import _COMPS, _fields, _target_names
 from lintgate.linters._imports_model import FUNCTION, Scope
@@ -17,9 +18,9 @@ class ExprWalk(TypingWalk):
         """Defaults are evaluated now, annotations maybe later."""
         for d in args.defaults:
             self.expr(d, scope)
-        for d in args.kw_defaults:
-            if d is not None:
-                self.expr(d, scope)
+        for kd in args.kw_defaults:
+            if kd is not None:
+                self.expr(kd, scope)
         for a in (
             *args.posonlyargs,
             *args.args,
@@ -42,7 +43,7 @@ class ExprWalk(TypingWalk):
             if a is not None:
                 fn.bound.add(a.arg)
 
-    def any(self, v, scope: Scope) -> None:
+    def any(self, v: object, scope: Scope) -> None:
         if isinstance(v, list):
             for x in v:
                 if isinstance(x, ast.AST):
@@ -50,14 +51,14 @@ class ExprWalk(TypingWalk):
         elif isinstance(v, ast.AST):
             self.expr(v, scope)
 
-    def expr(self, node: ast.AST, scope: Scope) -> None:
+    def expr(self, root: ast.AST, scope: Scope) -> None:
         """Walk an expression (or a keyword, slice, f-string part...) in evaluation order.
 
         Iterative over the nodes that keep the walker's context (operators, attributes,
         containers, plain calls and subscripts): a 6 KB `1+1+...+1` or a long call chain is
         thousands of levels deep, past Python's recursion limit (issue 11). Only the nodes that
         change the context (lambdas, comprehensions, typing constructs) recurse."""
-        stack = [node]
+        stack: list[Any] = [root]  # nodes of any kind, told apart by their type
         pop, push = stack.pop, stack.extend
         while stack:
             node = pop()
@@ -102,7 +103,7 @@ class ExprWalk(TypingWalk):
                 self.bind(node.target.id, scope)
                 self.comp_names = saved
             else:
-                children = []
+                children: list[ast.AST] = []
                 for f in _fields(t):
                     v = getattr(node, f)
                     if isinstance(v, list):
@@ -111,7 +112,7 @@ class ExprWalk(TypingWalk):
                         children.append(v)
                 push(reversed(children))
 
-    def target(self, node: ast.expr, scope: Scope) -> None:
+    def target(self, node: Any, scope: Scope) -> None:
         t = type(node)
         if t is ast.Name:
             self.bind(node.id, scope)
@@ -123,7 +124,7 @@ class ExprWalk(TypingWalk):
         else:
             self.expr(node, scope)
 
-    def comprehension(self, node: ast.AST, scope: Scope) -> None:
+    def comprehension(self, node: Any, scope: Scope) -> None:
         gens = node.generators
         self.expr(gens[0].iter, scope)  # evaluated in the enclosing scope
         names: set[str] = set()

@@ -4,8 +4,12 @@ bindings that reach a point merge (the lowest module of the analysis: every othe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 MODULE, CLASS, FUNCTION = "module", "class", "function"
+# What an import binds: ("import", dotted name, has `as`), ("from", level, module, name) or
+# ("star", level, module); equal things make a duplicate.
+Thing = tuple[Any, ...]
 
 
 @dataclass(eq=False)
@@ -28,18 +32,21 @@ class Binding:
 
     name: str
     label: str
-    thing: tuple
+    thing: Thing
     line: int
     col: int
     first_line: int
     keep: str
-    blocks: tuple
+    blocks: tuple[int, ...]
     scope_kind: str = MODULE
     used: str = ""
     dup_of: Binding | None = None
     shadowed_by: Binding | None = None
     calls: int = 0
 
+
+# The import bindings of each name that may reach a point of the walk.
+State = dict[str, tuple[Binding, ...]]
 
 # The state of a name rebound by something other than an import (assignment, def, del...).
 _OTHER = (Binding("", "", ("other",), 0, 0, 0, "other", ()),)
@@ -51,10 +58,12 @@ class Scope:
 
     kind: str
     parent: Scope | None
-    bindings: dict = field(default_factory=dict)  # name -> [Binding], every import of the scope
-    state: dict = field(default_factory=dict)  # name -> (Binding, ...) reaching the current point
-    bound: set = field(default_factory=set)  # every name bound in the scope
-    declared: dict = field(default_factory=dict)  # name -> "global" | "nonlocal"
+    # name -> [Binding], every import of the scope
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    # name -> (Binding, ...) reaching the current point
+    state: State = field(default_factory=dict)
+    bound: set[str] = field(default_factory=set)  # every name bound in the scope
+    declared: dict[str, str] = field(default_factory=dict)  # name -> "global" | "nonlocal"
     uses_locals: bool = False
 
 
@@ -63,12 +72,12 @@ class Result:
     """What `scan` found: every import binding (in source order), misplaced `__future__`
     statements (1-based line, 1-based col) and the names listed in `__all__`."""
 
-    bindings: list
-    late_futures: list
-    all_names: set
+    bindings: list[Binding]
+    late_futures: list[tuple[int, int]]
+    all_names: set[str]
 
 
-def _merge(a: dict, b: dict) -> dict:
+def _merge(a: State, b: State) -> State:
     """The import bindings that may reach a join point from two paths."""
     if a is b:
         return a
@@ -82,6 +91,6 @@ def _merge(a: dict, b: dict) -> dict:
     return out
 
 
-def _plain(thing: tuple) -> bool:
+def _plain(thing: Thing) -> bool:
     """`import a.b` (no `as`): binds `a`, with every submodule imported so."""
     return thing[0] == "import" and not thing[2]

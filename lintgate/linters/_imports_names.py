@@ -14,8 +14,8 @@ class NameWalk:
         self.bindings: list[Binding] = []
         self.deferred: list[tuple[Scope, str]] = []  # reads resolved after the walk
         self.scopes: list[Scope] = []
-        self.comp_names: list[set] = []  # names bound by the comprehensions being walked
-        self.loop_reads: list[set] = []  # names read in the loops being walked
+        self.comp_names: list[set[str]] = []  # names bound by the comprehensions being walked
+        self.loop_reads: list[set[str]] = []  # names read in the loops being walked
         self.module_binds: list[str] = []  # every module-level name bound, in order
         self.blocks: list[int] = []
         self.valid_futures: set[int] = set()
@@ -57,6 +57,8 @@ class NameWalk:
                 return
             if scope.kind == MODULE or name in scope.bound:
                 return
+            if scope.parent is None:  # pragma: no cover - a class body is in another scope
+                return
             scope = scope.parent  # a class body reads the enclosing scope as it is now
 
     def defer(self, name: str, scope: Scope) -> None:
@@ -75,7 +77,7 @@ class NameWalk:
         if name in scope.state:
             scope.state[name] = _OTHER
 
-    def fallbacks(self, imported: list, other_branches: list) -> None:
+    def fallbacks(self, imported: list[Binding], other_branches: list[set[str]]) -> None:
         """Module-level imports whose name another branch also defines (`try: from x import A`
         / `except ImportError: A = None`, or `import B as A`): the module defines the name either
         way, for its importers. `other_branches`: the names each other branch bound."""
@@ -88,7 +90,7 @@ class NameWalk:
         enclosing scope that binds it: the function may run at any time)."""
         module = self.scopes[0]
         for start, name in self.deferred:
-            scope = start
+            scope: Scope | None = start
             while scope is not None:
                 if scope is not start and scope.kind == CLASS:
                     scope = scope.parent

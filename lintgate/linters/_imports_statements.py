@@ -4,10 +4,11 @@ analysis), definitions, assignments and compound statements."""
 from __future__ import annotations
 
 import ast
+from typing import Any, Callable
 
 from lintgate.linters._imports_ast import _fields, _is_future, _strings
 from lintgate.linters._imports_bind import ImportWalk
-from lintgate.linters._imports_model import CLASS, FUNCTION, MODULE, Scope, _merge
+from lintgate.linters._imports_model import CLASS, FUNCTION, MODULE, Scope, State, _merge
 from lintgate.linters._imports_typing import last_name
 
 
@@ -16,7 +17,7 @@ class StatementWalk(ImportWalk):
 
     def module(self, tree: ast.Module) -> None:
         scope = self.new_scope(MODULE, None)
-        body = tree.body
+        body: list[Any] = tree.body  # statements of any kind, told apart by their type
         i = 0
         first = body[0].value if body and type(body[0]) is ast.Expr else None
         if type(first) is ast.Constant and isinstance(first.value, str):
@@ -30,7 +31,7 @@ class StatementWalk(ImportWalk):
         self.resolve()
         self.submodules()
 
-    def body(self, stmts: list, scope: Scope) -> None:
+    def body(self, stmts: list[ast.stmt], scope: Scope) -> None:
         self.blocks.append(id(stmts))
         for s in stmts:
             h = _STMT.get(type(s))
@@ -41,16 +42,16 @@ class StatementWalk(ImportWalk):
                 h(self, s, scope)
         self.blocks.pop()
 
-    def branches(self, bodies: list, scope: Scope, start: dict) -> dict:
+    def branches(self, bodies: list[list[ast.stmt]], scope: Scope, start: State) -> State:
         """Walk each of `bodies` from the state `start`; the merged state after them."""
-        out = None
+        out: State | None = None
         for b in bodies:
             scope.state = dict(start)
             self.body(b, scope)
             out = scope.state if out is None else _merge(out, scope.state)
         return out if out is not None else start
 
-    def loop(self, body: list, scope: Scope) -> None:
+    def loop(self, body: list[ast.stmt], scope: Scope) -> None:
         start = scope.state
         self.loop_reads.append(set())
         end = self.branches([body], scope, start)
@@ -66,7 +67,7 @@ class StatementWalk(ImportWalk):
                         b.used = b.used or "read"
         scope.state = _merge(start, end)
 
-    def s_def(self, s: ast.stmt, scope: Scope) -> None:
+    def s_def(self, s: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         self.calls += len(s.decorator_list)
         for d in s.decorator_list:
             self.expr(d, scope)
@@ -99,7 +100,7 @@ class StatementWalk(ImportWalk):
                 if v is not None:
                     self.annotation(v, scope)
 
-    def s_typealias(self, s: ast.stmt, scope: Scope) -> None:
+    def s_typealias(self, s: Any, scope: Scope) -> None:  # ast.TypeAlias (Python >= 3.12)
         self.type_params(s, scope)
         self.annotation(s.value, scope)  # evaluated lazily, like an annotation
         self.bind(s.name.id, scope)
@@ -227,7 +228,7 @@ class StatementWalk(ImportWalk):
             out = _merge(out, scope.state)
         scope.state = out
 
-    def pattern(self, p: ast.pattern, scope: Scope) -> None:
+    def pattern(self, p: Any, scope: Scope) -> None:  # an ast.pattern of any kind
         t = type(p)
         if t is ast.MatchValue:
             self.expr(p.value, scope)
@@ -251,7 +252,7 @@ class StatementWalk(ImportWalk):
             for q in p.patterns:
                 self.pattern(q, scope)
 
-    def s_declare(self, s: ast.stmt, scope: Scope) -> None:
+    def s_declare(self, s: ast.Global | ast.Nonlocal, scope: Scope) -> None:
         kind = "global" if type(s) is ast.Global else "nonlocal"
         for n in s.names:
             scope.declared[n] = kind
@@ -267,7 +268,8 @@ class StatementWalk(ImportWalk):
                 self.expr(t, scope)
 
 
-_STMT = {
+# statement type -> its handler; the others are walked field by field (`body`)
+_STMT: dict[type[ast.stmt], Callable[[StatementWalk, Any, Scope], None]] = {
     ast.Import: StatementWalk.s_import,
     ast.ImportFrom: StatementWalk.s_import,
     ast.FunctionDef: StatementWalk.s_def,

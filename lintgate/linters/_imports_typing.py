@@ -11,8 +11,9 @@ and `typing`, True while strings are types); `expr` comes from the layer above
 from __future__ import annotations
 
 import ast
+from typing import Any
 
-from lintgate.linters._imports_model import Scope
+from lintgate.linters._imports_model import Scope, Thing
 from lintgate.linters._imports_names import NameWalk
 
 # Modules whose subscripted members hold types: typing's (pyflakes' rule) and collections.abc
@@ -52,7 +53,7 @@ def _dotted(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
-def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
+def _typing_import(thing: Thing, kind: str, dotted: str = "") -> bool:
     """True when `thing` (a Binding's) is `import typing` read as `dotted` (`typing`,
     `t` after `import typing as t`, `collections.abc`; kind "import") or
     `from typing import X` (kind "from"), for each of _TYPING_MODULES."""
@@ -66,7 +67,7 @@ def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
 class TypingWalk(NameWalk):
     """The walker's methods for calls, subscripts and annotations."""
 
-    def expr(self, node: ast.AST, scope: Scope) -> None:  # pragma: no cover - ExprWalk's
+    def expr(self, root: ast.AST, scope: Scope) -> None:  # pragma: no cover - ExprWalk's
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> None:
@@ -94,12 +95,14 @@ class TypingWalk(NameWalk):
     def fields(self, node: ast.expr, scope: Scope) -> None:
         """The fields of `TypedDict("A", {"x": "T"})` or `NamedTuple("A", [("x", "T")])`:
         names are values, types are types."""
+        pairs: list[tuple[Any, Any]]  # (a name or None, its type or types)
         if type(node) is ast.Dict:
             pairs = [(k, v) for k, v in zip(node.keys, node.values)]
         elif type(node) in (ast.List, ast.Tuple):
+            elts: list[Any] = node.elts  # type: ignore[attr-defined]  # a List or a Tuple
             pairs = [
                 (e.elts[0], e.elts[1:]) if type(e) in (ast.List, ast.Tuple) and e.elts else (e, [])
-                for e in node.elts
+                for e in elts
             ]
         else:
             self.expr(node, scope)
@@ -169,13 +172,13 @@ class TypingWalk(NameWalk):
             s = s.parent
         return want == "from" and name in _BUILTIN_GENERICS
 
-    def annotation(self, node: ast.expr, scope: Scope, now: bool = False) -> None:
+    def annotation(self, root: ast.expr, scope: Scope, now: bool = False) -> None:
         """An annotation: its names may be read later (PEP 563/649), strings are code.
         `now`: Python evaluates it here too (a parameter or module-level annotation without
         `from __future__ import annotations`): its names are also read here, so that the
         import they read is not taken for one shadowed before any use. Iterative, as `expr`."""
         now = now and not self.postponed
-        stack = [node]
+        stack: list[Any] = [root]  # nodes of any kind, told apart by their type
         while stack:
             node = stack.pop()
             t = type(node)
