@@ -19,7 +19,19 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lintgate"
 # The packages that must import alone and be mypy --strict clean; the rest joins as it is cleaned.
-ACYCLIC = ("lintgate.cache", "lintgate.util")
+ACYCLIC = (
+    "lintgate.cache",
+    "lintgate.util",
+    "lintgate.linters",
+    "lintgate.report",
+    "lintgate.config",
+    "lintgate.nolint",
+    "lintgate.newcode",
+    "lintgate.filters",
+    "lintgate.discovery",
+    "lintgate.diagnostic",
+    "lintgate.source",
+)
 # The circles lintgate still has (outside ACYCLIC), to be broken by their modules' owners: a
 # new circle fails the test, and so does one of these once it is gone (delete it here).
 KNOWN_CYCLES: list[list[str]] = []

@@ -196,3 +196,27 @@ def test_a_plugin_is_fixed_per_file_and_per_finding(tmp_path):
     # the per-finding fixer removes only what the run reports
     assert (repo / "b.py").read_text() == 'print("b")  # nolint: prints\nz = 3\n'
     assert (proc.stdout, proc.returncode) == ("", 0)
+
+
+# The modules that still spell linter names, to be switched to the registry's capabilities by
+# their owner (engine-core): a new one fails the test, and so does one of these once it is clean
+# (delete it here).
+STILL_NAMING = {"lintgate.cli", "lintgate.fix", "lintgate.runner"}
+
+
+def test_nothing_outside_linters_names_a_linter():
+    import ast
+
+    from lintgate import linters
+
+    package = Path(linters.__file__).resolve().parent.parent
+    names = {*linters.names(), linters.SYNTAX}
+    naming = set()
+    for path in sorted(package.rglob("*.py")):
+        if "linters" in path.relative_to(package).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(n, ast.Constant) and n.value in names for n in ast.walk(tree)):
+            module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+            naming.add(module.removesuffix(".__init__"))
+    assert naming == STILL_NAMING
