@@ -40,12 +40,13 @@ class Identity(NamedTuple):
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def read_with_identity(path: Path) -> tuple[bytes, Identity]:
-    """The bytes of `path` and its Identity, taken from one open file; raises OSError, or
-    ChangedMeanwhile when the file changed while it was read."""
+def read_with_identity(path: Path, limit: int = 0) -> tuple[bytes, Identity]:
+    """The bytes of `path` (at most `limit` + 1 of them; 0: all, as lintgate.bounds.read_bounded)
+    and its Identity, taken from one open file; raises OSError, or ChangedMeanwhile when the
+    file changed while it was read."""
     with open(path, "rb") as f:
         before = Identity.of(os.fstat(f.fileno()))
-        data = f.read()
+        data = f.read(limit + 1) if limit else f.read()
         if Identity.of(os.fstat(f.fileno())) != before:
             raise ChangedMeanwhile()
     return data, before

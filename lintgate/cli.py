@@ -478,7 +478,15 @@ def _run(args, config: Config, root: Path, cwd: Path, outputs) -> int:
     found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
     # black's own project root and config are found from the paths given (see black.py)
     base = common_base(args.paths, cwd)
-    project = Project(root, cwd, settings_path, base, frozenset(found.named))
+    project = Project(
+        root,
+        cwd,
+        settings_path,
+        base,
+        frozenset(found.named),
+        config.max_file_size,
+        tuple(found.walks),
+    )
     if {"isort", "black"} & set(config.enabled):  # a broken pyproject.toml: a config error
         from lintgate.linters.configs import broken_pyprojects
 

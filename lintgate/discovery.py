@@ -6,8 +6,10 @@ In a git work tree: what git tracks plus the untracked files it does not ignore
 re-includes, the deepest file decides, nothing comes back from an excluded directory; matched
 by pathspec, see `_walk_files`). `Skip` patterns are pathspec's gitignore patterns. Always left
 out: the directories isort and black leave out by default, every `Skip` pattern, and with
-`Vendor` the `vendor/` and `third_party/` directories. Files named on the command line are taken
-whatever their suffix (as isort and black take them) but are still filtered by `Skip`.
+`Vendor` the `vendor/` and `third_party/` directories. In a directory, the files with one of
+`SUFFIXES` are found: Python (`.py`, `.pyi`) and Cython (for isort only). Files named on the
+command line are taken whatever their suffix (as isort and black take them) but are still
+filtered by `Skip`.
 Symbolic links are followed only to targets inside the project root, and never round a loop.
 """
 
@@ -23,6 +25,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
+
+from lintgate.gitignore import _gitignore_patterns
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -58,7 +62,11 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )
 VENDOR_DIRS = frozenset({"vendor", "third_party"})
-SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi")
+# Cython: isort checks `.pyx` and `.pxd` files by default (its CYTHON_EXTENSIONS), `.pxi` when
+# its `supported_extensions` name it; only isort runs on them (see lintgate.filesets).
+CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
+SUFFIXES = PYTHON_SUFFIXES + CYTHON_SUFFIXES
 
 
 @dataclass
@@ -69,11 +77,14 @@ class Discovered:
     stderr (dangling links, links out of the root); errors: one-line messages, `NAME: problem`,
     for paths named on the command line that cannot be read as files (missing, a dangling link
     or a loop, a FIFO, socket or device): an error, exit bit 2. named: the absolute paths of
-    the files named on the command line (not found in a directory).
+    the files named on the command line (not found in a directory). walks: the directories
+    named on the command line, each as (as given, absolute), in order: where isort's walk
+    starts (its directory-level `skip`, see linters/isort.py).
     """
 
     files: list[Path] = field(default_factory=list)
     named: set[str] = field(default_factory=set)
+    walks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -130,7 +141,7 @@ _GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATH
 
 
 def _git_files(directory: str) -> list[str]:
-    """Absolute paths of the `.py` and `.pyi` files git tracks under `directory`, plus the
+    """Absolute paths of the files with one of `SUFFIXES` git tracks under `directory`, plus the
     untracked ones it does not ignore; sorted. Raises OSError or CalledProcessError."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
@@ -143,86 +154,6 @@ def _git_files(directory: str) -> list[str]:
     )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
     return [os.path.join(directory, n) for n in names]
-
-
-# git's bracket classes (wildmatch) spelled as ranges, which pathspec (no classes) copies into a
-# regular expression: none starts with `!` (pathspec would read a negation) or holds `/` (pathspec
-# splits a pattern at `/` first; git never matches `/` with a bracket anyway).
-_CLASSES = {
-    "alnum": "a-zA-Z0-9",
-    "alpha": "a-zA-Z",
-    "blank": " \t",
-    "cntrl": "\x00-\x1f\x7f",
-    "digit": "0-9",
-    "graph": "0-~!-.",
-    "lower": "a-z",
-    "print": " -.0-~",
-    "punct": ":-@!-.[-`{-~",
-    "space": " \t\n\r\v\f",
-    "upper": "A-Z",
-    "xdigit": "0-9A-Fa-f",
-}
-# an escaped character, or a bracket expression (its classes, escapes and a leading `]` included;
-# a backslash only ever starts an escape, so a line without `]` fails fast)
-_BRACKET = re.compile(r"\\.|\[[!^]?\]?(?:\[:[a-z]+:\]|\\.|[^\]\\])*\]")
-_CLASS = re.compile(r"\[:([a-z]+):\]")
-
-
-def _pattern_line(line: str) -> str:
-    """One `.gitignore` line as pathspec should read it: git drops the CR of a CRLF line end and
-    trailing spaces unless the last one is escaped with `\\` (pathspec drops any trailing
-    whitespace, and an escaped space when more follow), and knows `[[:digit:]]`-style classes."""
-    line = line.removesuffix("\r")
-    stripped = line.rstrip(" ")
-    if stripped != line and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
-        stripped += " "
-    elif stripped != stripped.rstrip():  # a tab or second CR, which git keeps: as a bracket
-        stripped = stripped[:-1] + f"[{stripped[-1]}]"
-    if "[:" in stripped:  # classes inside a bracket, not the bracket `[:a:]` itself
-        stripped = _BRACKET.sub(
-            lambda m: m[0][0] + _CLASS.sub(lambda c: _CLASSES.get(c[1], c[0]), m[0][1:]), stripped
-        )
-    return stripped
-
-
-def _gitignore_patterns(directory: Path, top: Path) -> tuple[list[Pattern], list[Pattern]]:
-    """The patterns of `directory/.gitignore`, rewritten relative to `top` (`directory` or a
-    parent of it) and compiled by pathspec (`GitIgnoreSpecPattern`) twice: as written, to check
-    files; with the trailing `/` of a directory-only pattern dropped, to check directories (the
-    walk checks a directory's path without a trailing `/`, see `_walk_files`). ([], []) when
-    there is no such file or it cannot be read: then it ignores nothing, as in git."""
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    try:  # git splits lines at LF only (no universal newlines) and skips a byte order mark
-        text = (directory / ".gitignore").read_bytes().decode("utf-8-sig", "replace")
-    except OSError:
-        return [], []
-    rel = directory.relative_to(top).as_posix()
-    prefix = "" if rel == "." else GitIgnoreSpecPattern.escape(rel) + "/"
-    files: list[Pattern] = []
-    dirs: list[Pattern] = []
-    for line in text.split("\n"):
-        line = _pattern_line(line)
-        if not line or line.startswith("#"):
-            continue
-        negation = "!" if line.startswith("!") else ""
-        body = line[len(negation) :]
-        if prefix and body.strip("/"):
-            # a `/` before the end anchors a pattern to its file's directory; any other pattern
-            # matches at any depth below it
-            anchored = "/" in body[:-1]
-            body = prefix + (body.removeprefix("/") if anchored else "**/" + body)
-        # pathspec folds `x/**/` into `x/`, which matches `x` itself (so every file in it); to
-        # check files, `x/*/` matches the same: files in a directory below `x`
-        file_body = body[: -len("**/")] + "*/" if body.endswith("/**/") else body
-        for lines, pattern in ((files, file_body), (dirs, body.removesuffix("/"))):
-            try:
-                with warnings.catch_warnings():  # a stray `[[` in a bracket: Python warns
-                    warnings.simplefilter("ignore", FutureWarning)
-                    lines.append(GitIgnoreSpecPattern(negation + pattern))
-            except (ValueError, re.error):
-                pass  # a trailing `\`, a lone `!`: git matches nothing (`[z-a]`: see README)
-    return files, dirs
 
 
 def _walk_files(directory: Path, root: Path) -> list[Path]:
@@ -371,6 +302,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
             continue
         path = Path(os.path.abspath(cwd / arg))
         if path.is_dir():
+            result.walks.append((arg, str(path)))
             candidates = None
             if git_top(path) is not None:
                 try:

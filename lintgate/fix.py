@@ -20,7 +20,6 @@ A file with a `syntax` or `encoding` finding is never touched. Findings a fixer 
 from __future__ import annotations
 
 import ast
-import difflib
 import os
 import time
 import warnings
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from lintgate import linters
+from lintgate import filesets, linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
@@ -122,17 +121,41 @@ def unified_diff(old: bytes, new: bytes, path: str) -> bytes:
     """A unified diff from `old` to `new` that `git apply` and `patch -p1` accept:
     `diff --git a/PATH b/PATH`, `--- a/PATH`, `+++ b/PATH`, 3 lines of context, bytes as
     they are (CRLF kept in the lines) and `\\ No newline at end of file` after a last line
-    without one. `path` is relative and `/`-separated. Empty when nothing changed."""
+    without one. `path` is relative and `/`-separated. Empty when nothing changed. The hunks
+    are difflib's, within a bounded cost (lintgate.linediff)."""
     if old == new:
         return b""
+    from lintgate.linediff import grouped_opcodes
+
     name = os.fsencode(path)
-    body = difflib.diff_bytes(
-        difflib.unified_diff, _split(old), _split(new), b"a/" + name, b"b/" + name
-    )
+    a, b = _split(old), _split(new)
     out = [b"diff --git a/" + name + b" b/" + name + b"\n"]
-    for line in body:
-        out.append(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n")
+    out.append(b"--- a/" + name + b"\n+++ b/" + name + b"\n")
+    for group in grouped_opcodes(a, b, 3, autojunk=True):
+        first, last = group[0], group[-1]
+        old_range = _range(first[1], last[2])
+        new_range = _range(first[3], last[4])
+        out.append(b"@@ -" + old_range + b" +" + new_range + b" @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [b" " + _ended(line) for line in a[i1:i2]]
+                continue
+            out += [b"-" + _ended(line) for line in a[i1:i2]]
+            out += [b"+" + _ended(line) for line in b[j1:j2]]
     return b"".join(out)
+
+
+def _range(start: int, stop: int) -> bytes:
+    """A unified diff's range of lines [start, stop) (0-based): `first,count`, `first` alone
+    for one line, and the line before for none (POSIX diff's format)."""
+    count = stop - start
+    if count == 1:
+        return b"%d" % (start + 1)
+    return b"%d,%d" % (start + 1 if count else start, count)
+
+
+def _ended(line: bytes) -> bytes:
+    return line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n"
 
 
 @dataclass
@@ -201,8 +224,8 @@ class Fixer:
             checked = self.checker.check_file(path, display)
             result.diagnostics, result.errors = checked.diagnostics, checked.errors
             return result
-        try:
-            raw, identity = read_with_identity(target)
+        try:  # at most MaxFileSize + 1 bytes: the check reports a larger file, never fixed
+            raw, identity = read_with_identity(target, self.project.max_file_size)
         except ChangedMeanwhile:
             result.errors.append(f"{display}: changed while being fixed, left as it is now")
             return result
@@ -223,7 +246,11 @@ class Fixer:
             try:
                 text, ran = run_pipeline(text, steps)
                 changed_by += ran
-                # unchanged text keeps its bytes (mixed line endings are not "fixed" alone)
+                if not changed_by and "isort" in kept and b"\r" in raw:
+                    # isort's finding is then the mixed line endings (linters/isort.py): one
+                    # ending throughout, the first line's, satisfies isort and black
+                    changed_by = [s.name for s in steps if s.name == "isort"]
+                # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
                 after = self.checker.check_file(path, display, data) if data != raw else before
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
@@ -277,13 +304,15 @@ class Fixer:
                 settings = self.checker.settings(name, path.parent)
             except Exception:  # reported by the check already (once per directory)
                 continue
-            if not hasattr(module, "fix") or module.is_excluded(path, settings, self.project):
+            if not hasattr(module, "fix") or filesets.excluded(
+                name, path, settings, self.checker.settings, self.project
+            ):
                 continue
             counted = self._counter(name, module, settings, display, source.is_stub)
             # a package's __init__.py (or its stub): unused imports are likely re-exports,
             # left reported
             init = name == "imports" and path.name in ("__init__.py", "__init__.pyi")
-            fix = self._fixer(name, module, settings, source.is_stub, counted, init)
+            fix = self._fixer(name, module, settings, source.is_stub, counted, init, str(path))
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
@@ -304,9 +333,11 @@ class Fixer:
 
         return counted
 
-    def _fixer(self, name, module, settings, is_stub, counted, init) -> Callable[[str], str]:
+    def _fixer(self, name, module, settings, is_stub, counted, init, path) -> Callable[[str], str]:
         per_finding = name in PER_FINDING
-        extra = {"package_init": True} if init else {}
+        extra: dict = {"package_init": True} if init else {}
+        if name == "isort" and not filesets.is_python(path):  # isort sorts Cython by its suffix
+            extra["path"] = path
 
         def fix(text: str) -> str:
             source = _source(text, is_stub)

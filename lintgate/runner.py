@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lintgate import __version__ as LINTGATE_VERSION
-from lintgate import linters
+from lintgate import bounds, filesets, linters
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.executor import Lost, injected_fault
 from lintgate.linters.base import ParseError, Project, SettingsError
@@ -39,6 +39,12 @@ from lintgate.source import DecodeError, decode
 ENCODING = "encoding"
 SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
 _PARSERS = ("black", "imports")  # linters whose check parses the file
+_BOUNDED = frozenset((*_PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
+# the parsers other than black's that can reject a file, as a `syntax` message names them
+_OTHER_PARSERS = {
+    "imports": "Python's ast parser, for the imports linter",
+    "isort": "Python's compiler, for isort's atomic = true",
+}
 _PARSE_MARK = "\0"  # a cached parse error: one finding whose message starts with NUL
 # The `encoding` entry of a decodable text holding "nolint" (SOH: not a parse error's NUL).
 _NOLINT = Finding(0, 0, "\1nolint")
@@ -154,11 +160,16 @@ class Checker:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         errors: list[str] = []
         raw = work.raw
+        limit = self.project.max_file_size
         if raw is None:
             try:
-                raw = Path(work.path).read_bytes()
+                raw = bounds.read_bounded(work.path, limit)
             except OSError as e:
                 return Done(work.display, None, None, {}, [_unreadable(work.display, e)])
+        large = bounds.too_large(len(raw), limit)
+        if large is not None:  # read up to the limit only (--fix), or grew since measured
+            large = bounds.too_large(max(len(raw), file_size(work.path)), limit)
+            return Done(work.display, None, Finding(1, 1, large, ERROR), {}, [])
         digest = hashlib.sha256(raw).hexdigest()
         try:
             source = decode(raw, is_stub=work.path.endswith(".pyi"))
@@ -168,6 +179,8 @@ class Checker:
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
         broken = False
+        # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
+        refused = bounds.refusal(source.text) if set(work.names) & _BOUNDED else None
         for index, name in enumerate(work.names):
             if broken and name != "black":
                 # After a parse error only black's parser runs (the gate's syntax verdict is
@@ -177,10 +190,14 @@ class Checker:
                 continue
             module = linters.get("black" if name == SYNTAX else name)
             try:
+                if refused is not None and name in _BOUNDED:
+                    raise refused
                 settings = self.settings(module.NAME, directory)
                 if name == SYNTAX:
                     module.parse_only(source, settings)
                     outcomes[name] = Outcome([])
+                elif name == "isort":  # isort reads Cython too: by the file's suffix
+                    outcomes[name] = Outcome(module.check(source, settings, work.path))
                 else:
                     outcomes[name] = Outcome(module.check(source, settings))
             except ParseError as e:
@@ -206,13 +223,13 @@ class Checker:
         for name in self.enabled:
             try:
                 settings = self.settings(name, path.parent)
-                if not linters.get(name).is_excluded(path, settings, self.project):
+                if not filesets.excluded(name, path, settings, self.settings, self.project):
                     names.append(name)
             except _SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
             except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {_one_line(e)}")
-        if self.enabled and "black" not in self.enabled and not set(names) & set(_PARSERS):
+        if _needs_syntax(self.enabled, names, str(path)):
             names.append(SYNTAX)
         done = self.check(Work(str(path), display, raw, tuple(names)))
         result.errors += done.errors
@@ -249,6 +266,18 @@ class _SettingsFailure(Exception):
     pass
 
 
+def _needs_syntax(enabled: list[str], names: list[str], path: str) -> bool:
+    """Whether black's parser must judge a Python file that no enabled linter parses: isort does
+    not parse, so with black disabled black's parser still decides what is a syntax error (with
+    black enabled, black's own exclusion is respected; Cython is not black's to parse)."""
+    return (
+        bool(enabled)
+        and "black" not in enabled
+        and not any(n in _PARSERS for n in names)
+        and filesets.is_python(path)
+    )
+
+
 def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
@@ -264,8 +293,13 @@ def combine(display: str, names: list[str], outcomes: dict[str, Outcome]) -> lis
     gate's syntax verdict is black's), else every linter's findings."""
     broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
     if broken:
-        e = outcomes[next((n for n in broken if n in ("black", SYNTAX)), broken[0])].syntax
-        return [Diagnostic(display, e.line, e.col, SYNTAX, e.message, ERROR)]
+        parser = next((n for n in broken if n in ("black", SYNTAX)), broken[0])
+        e = outcomes[parser].syntax
+        message = e.message
+        if parser in _OTHER_PARSERS:  # not black's verdict: say whose it is
+            accepted = "; black parses it" if "black" in outcomes else ""
+            message = f"{message} (rejected by {_OTHER_PARSERS[parser]}{accepted})"
+        return [Diagnostic(display, e.line, e.col, SYNTAX, message, ERROR)]
     found: list[Diagnostic] = []
     for name in names:
         if name in outcomes:
@@ -395,6 +429,7 @@ class _Planner:
             cwd = os.getcwd()
             root = str(self.project.root)
             prefixes: dict[tuple[str, str], object] = {}  # (linter, config digest) -> hash state
+            walks = repr(self.project.walks)
             for i, job in enumerate(jobs):
                 path = job.spath.encode("utf-8", "surrogateescape")
                 for name in self.enabled:
@@ -423,9 +458,15 @@ class _Planner:
                         prefixes[name, cd] = prefix
                     h = prefix.copy()
                     h.update(path)
-                    if name == "isort":
-                        h.update(b"\0" + cwd.encode("utf-8", "surrogateescape"))
-                    elif name == "black" and job.spath in self.project.named:
+                    named = job.spath in self.project.named
+                    if name in ("isort", "imports"):  # isort's file set: walks, config, named
+                        follows = self.config_digest("isort", job.directory) or ""
+                        h.update(
+                            f"\0{cwd}\0{walks}\0{follows}\0{named}".encode(
+                                "utf-8", "surrogateescape"
+                            )
+                        )
+                    elif name == "black" and named:
                         h.update(b"\0named")
                     else:
                         h.update(b"\0")
@@ -448,7 +489,9 @@ class _Planner:
                     continue
                 try:
                     settings = self.checker.settings(name, job.path.parent)
-                    excluded = bool(linters.get(name).is_excluded(job.path, settings, self.project))
+                    excluded = filesets.excluded(
+                        name, job.path, settings, self.checker.settings, self.project
+                    )
                 except _SettingsFailure as e:
                     verdicts[i, name] = f"{name}: {e}"
                     continue
@@ -472,13 +515,7 @@ class _Planner:
                     job.errors.append(verdict)
                 elif not verdict:
                     job.names.append(name)
-            # isort does not parse: with black disabled, black's parser still decides what is
-            # a syntax error (with black enabled, black's own exclusion is respected).
-            if (
-                self.enabled
-                and "black" not in self.enabled
-                and not any(n in _PARSERS for n in job.names)
-            ):
+            if _needs_syntax(self.enabled, job.names, job.spath):
                 job.names.append(SYNTAX)
         if self.cache.store is not None:
             self._lookup(jobs)
@@ -500,16 +537,19 @@ class _Planner:
         for job in jobs:
             if job.digest is None:
                 continue
-            stub = job.spath.endswith(".pyi")
+            suffix = os.path.splitext(job.spath)[1]
             job.keys[ENCODING] = Entry(job.digest, ENCODING, _ENCODING_VERSION, "none")
             for name in job.names:
                 engine = "black" if name == SYNTAX else name
                 cd = self.config_digest(name, job.directory)
                 if cd is None:
                     continue
-                if stub:  # isort and black treat stubs differently: not the same result
-                    cd = hashlib.sha256(f"{cd}\0pyi".encode()).hexdigest()
-                job.keys[name] = Entry(job.digest, name, self.version(engine), cd)
+                if suffix != ".py":  # isort and black treat stubs (and isort Cython) differently
+                    cd = hashlib.sha256(f"{cd}\0{suffix.lstrip('.')}".encode()).hexdigest()
+                version = self.version(engine)
+                if name in _BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
+                    version += f"; bounds {bounds.VERSION}"
+                job.keys[name] = Entry(job.digest, name, version, cd)
         keyed = [(job, name, e.key) for job in jobs for name, e in job.keys.items()]
         hits = self.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
         for job, name, key in keyed:
@@ -596,15 +636,20 @@ def run(
     limit = start + deadline if deadline > 0 else None
     root = str(project.root).rstrip(os.sep) + os.sep
     jobs = []
+    results: list[FileResult] = []
     for p in files:
         path = str(p)
+        large = bounds.too_large(file_size(path), project.max_file_size)
+        if large is not None:  # measured, never read (nor hashed, nor cached)
+            d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
+            results.append(FileResult(d.path, [d]))
+            continue
         rel = path[len(root) :] if path.startswith(root) else path  # stat index: root-relative
         jobs.append(_Job(p, display(p), rel.replace(os.sep, "/")))
     checker = Checker(project, enabled, warn_unmatched)
     cache = _Guard(store, warn)
     _Planner(project, enabled, checker, cache).plan(jobs)
 
-    results: list[FileResult] = []
     cached = 0
     pending: dict[str, _Job] = {}
     items: list[Work] = []

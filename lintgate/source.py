@@ -44,7 +44,9 @@ class DecodeError(Exception):
 def decode(raw: bytes, is_stub: bool = False) -> Source:
     """Decode `raw` as black's `decode_bytes` and isort's `io.File.read` do.
 
-    Raises DecodeError for a bad coding cookie or bytes invalid in the encoding.
+    Raises DecodeError for a bad coding cookie (an unknown codec, one that is not a text
+    encoding, or one that fails: as black, which refuses all of these files) or bytes invalid
+    in the encoding. A codec's own failure is located on the line of the cookie.
     """
     buf = io.BytesIO(raw)
     try:
@@ -65,8 +67,14 @@ def decode(raw: bytes, is_stub: bool = False) -> Source:
         raise DecodeError(
             f"cannot decode as {encoding}: {e.reason} (byte 0x{raw[e.start]:02x})", line, col
         ) from None
-    except LookupError:  # pragma: no cover - detect_encoding already rejects unknown codecs
-        raise DecodeError(f"unknown encoding {encoding}") from None
+    except LookupError:  # a bytes-to-bytes codec (rot13, zlib_codec): not a text encoding
+        raise DecodeError(
+            f"cannot decode: {encoding!r} is not a text encoding", len(first)
+        ) from None
+    except Exception as e:  # noqa: BLE001 - a codec is arbitrary code (punycode: UnicodeError)
+        inner = e.__cause__ or e  # CPython wraps it: "decoding with 'X' codec failed (...)"
+        reason = str(inner).splitlines()[0] if str(inner) else type(inner).__name__
+        raise DecodeError(f"cannot decode as {encoding}: {reason}", len(first)) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:

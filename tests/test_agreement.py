@@ -9,8 +9,11 @@
 
 The default run takes a fixed sample of the running Python's standard library (every k-th file
 under 40 KB, plus the test suite's deliberately broken files) and the whole Django source
-distribution (downloaded from PyPI into the git-ignored `.downloads/`). `make agreement`
-(LINTGATE_AGREEMENT_FULL=1) takes every file of the standard library.
+distribution and waitress's (downloaded from PyPI into the git-ignored `.downloads/`; a test
+skips when it cannot download). `make agreement` (LINTGATE_AGREEMENT_FULL=1) takes every file of
+the standard library and adds black's, isort's and pyramid's source distributions, which
+configure isort and black themselves (`PROJECTS`); there the whole gate's `syntax` findings
+(the `imports` linter's parser included) must equal black's failures too.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sysconfig
 import tarfile
 from pathlib import Path
 
+import pytest
 from helpers import lintgate
 
 from lintgate.linters.hunks import changed_hunks
@@ -77,9 +81,10 @@ def verdicts_of_tools(root: Path, tmp: Path) -> tuple[set, set, set, Path]:
         )
     }
     black_bad = {rel(m, formatted) for m in re.findall(r"^reformatted (.+)$", black_stderr, re.M)}
-    black_err = {
-        rel(m, formatted) for m in re.findall(r"^error: cannot format (.+?): ", black_stderr, re.M)
-    }
+    # black 26 says "cannot parse: PATH:LINE:COL" for a file its parser rejects (lib2to3's test
+    # data), "cannot format PATH: ..." otherwise
+    failed = r"^error: cannot (?:format (.+?): |parse: (.+?):\d+:\d+$)"
+    black_err = {rel(a or b, formatted) for a, b in re.findall(failed, black_stderr, re.M)}
     assert black.returncode in (0, 123), black_stderr[-2000:]
     return isort_bad, black_bad, black_err, formatted
 
@@ -114,8 +119,26 @@ def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int, dict]:
     )
 
 
-def assert_agreement(root: Path, tmp: Path) -> int:
+def gate_syntax(root: Path) -> set[str]:
+    """The files with a `syntax` or `encoding` finding when every linter runs (the `imports`
+    linter parses the files isort checks, with Python's own parser)."""
+    proc = lintgate(root, "--format", "json")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    return {f["path"] for f in json.loads(proc.stdout) if f["linter"] in ("syntax", "encoding")}
+
+
+def assert_agreement(root: Path, tmp: Path, gate: bool = False) -> int:
+    """Assert lintgate agrees with isort and black on `root` (see the module doc); with `gate`,
+    also that the whole gate (every linter) finds syntax errors exactly where black does.
+    Returns the number of files lintgate checked."""
     isort_bad, black_bad, black_err, formatted = verdicts_of_tools(root, tmp)
+    if gate:
+        found = gate_syntax(root)
+        assert found == black_err, {
+            "lintgate only": sorted(found - black_err),
+            "black only": sorted(black_err - found),
+        }
     l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root)
     assert l_broken == black_err, {
         "lintgate only": sorted(l_broken - black_err),
@@ -154,30 +177,40 @@ def test_agreement_on_the_standard_library(tmp_path):
     assert checked >= SAMPLE
 
 
+def sdist(name: str, version: str) -> Path:
+    """The source distribution NAME==VERSION from PyPI, downloaded once into .downloads/ and
+    unpacked there; skips the test when it cannot be downloaded (offline)."""
+    found = [p for p in DOWNLOADS.glob("*-" + version) if _same(p.name, f"{name}-{version}")]
+    if found and found[0].is_dir():
+        return found[0]
+    DOWNLOADS.mkdir(exist_ok=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+        + [f"{name}=={version}", "-d", str(DOWNLOADS)],
+        capture_output=True,
+        text=True,
+    )
+    archives = [
+        p
+        for p in DOWNLOADS.glob(f"*-{version}.tar.gz")
+        if _same(p.name, f"{name}-{version}.tar.gz")
+    ]
+    if proc.returncode or not archives:
+        pytest.skip(f"cannot download {name}=={version} from PyPI: {proc.stderr.strip()[-200:]}")
+    with tarfile.open(archives[0]) as tar:
+        top = tar.getnames()[0].split("/")[0]
+        tar.extractall(DOWNLOADS, filter="data")
+    return DOWNLOADS / top
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two file names are the same but for case and `-`/`_` (sdist names vary)."""
+    return a.lower().replace("_", "-") == b.lower().replace("_", "-")
+
+
 def django_source() -> Path:
     """The Django source distribution, downloaded once into .downloads/ and unpacked there."""
-    target = DOWNLOADS / f"django-{DJANGO}"
-    if not target.is_dir():
-        DOWNLOADS.mkdir(exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                f"Django=={DJANGO}",
-                "-d",
-                str(DOWNLOADS),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        with tarfile.open(DOWNLOADS / f"django-{DJANGO}.tar.gz") as tar:
-            tar.extractall(DOWNLOADS, filter="data")
-    return target
+    return sdist("Django", DJANGO)
 
 
 def test_agreement_on_django(tmp_path):
@@ -186,3 +219,30 @@ def test_agreement_on_django(tmp_path):
     shutil.copytree(django_source(), root)
     checked = assert_agreement(root, tmp_path)
     assert checked > 2700
+
+
+# Projects whose source distributions configure isort and black themselves (their
+# pyproject.toml has [tool.isort] and [tool.black]): name, version, files lintgate checks.
+# black's sets `skip_glob = ["tests/data", "profiling"]` and `atomic = true` over test data of
+# invalid code; isort's skips a CRLF test file; pyramid's and waitress's skip `docs/*`.
+PROJECTS = [
+    ("black", "25.1.0", 274),
+    ("isort", "6.0.1", 113),
+    ("pyramid", "2.0.2", 557),
+]
+SMALL_PROJECT = ("waitress", "3.0.2", 46)  # in the default run
+
+
+@pytest.mark.parametrize(
+    "name,version,files",
+    [SMALL_PROJECT]
+    + [
+        pytest.param(*p, marks=pytest.mark.skipif(not FULL, reason="LINTGATE_AGREEMENT_FULL"))
+        for p in PROJECTS
+    ],
+    ids=lambda v: str(v),
+)
+def test_agreement_on_projects_configuring_isort_and_black(tmp_path, name, version, files):
+    root = tmp_path / name
+    shutil.copytree(sdist(name, version), root)
+    assert assert_agreement(root, tmp_path, gate=True) == files

@@ -29,6 +29,8 @@ ACYCLIC = (
     "lintgate.newcode",
     "lintgate.filters",
     "lintgate.discovery",
+    "lintgate.gitignore",
+    "lintgate.filesets",
     "lintgate.diagnostic",
     "lintgate.source",
 )

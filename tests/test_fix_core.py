@@ -170,11 +170,19 @@ def test_a_fixer_that_breaks_the_file_is_blamed(tmp_path, monkeypatch):
 
 
 def test_a_file_without_findings_is_not_rewritten(tmp_path):
-    fixer, path = fixer_on(tmp_path, b"import os\r\nimport sys\n\nx = (os, sys)\n")
+    fixer, path = fixer_on(tmp_path, b"import os\r\nimport sys\r\n\r\nx = (os, sys)\r\n")
     before = os.stat(path).st_mtime_ns
     result = fixer.fix(path, "a.py")
     assert (result.changed, result.diagnostics, result.errors) == (False, [], [])
     assert os.stat(path).st_mtime_ns == before
+
+
+def test_mixed_line_endings_isort_reports_are_fixed_as_the_first_line_ends(tmp_path):
+    # `isort --check-only` fails on them (tests/test_isort_fidelity.py); nothing else to fix
+    fixer, path = fixer_on(tmp_path, b"import os\r\nimport sys\n\nx = (os, sys)\n")
+    result = fixer.fix(path, "a.py")
+    assert (result.changed, result.diagnostics, result.errors) == (True, [], [])
+    assert path.read_bytes() == b"import os\r\nimport sys\r\n\r\nx = (os, sys)\r\n"
 
 
 def test_the_imports_fixer_removes_only_the_findings_the_run_keeps(tmp_path):

@@ -81,6 +81,7 @@ class Config:
     errors: bool = False
     warn_unmatched_directive: bool = False
     cache_trusted_keys: list[str] = dataclasses.field(default_factory=list)
+    max_file_size: int = 2 * 1024 * 1024  # bytes, 0 for no limit (lintgate.bounds)
     path: Path | None = None
 
     def to_file(self) -> dict[str, Any]:
@@ -103,6 +104,7 @@ class Config:
             "Errors": self.errors,
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
             "CacheTrustedKeys": list(self.cache_trusted_keys),
+            "MaxFileSize": self.max_file_size,
         }
 
     def filter_options(self) -> FilterOptions:
@@ -218,6 +220,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Errors": "errors",
         "WarnUnmatchedDirective": "warn_unmatched_directive",
         "CacheTrustedKeys": "cache_trusted_keys",
+        "MaxFileSize": "max_file_size",
     }
     for key, attr in simple.items():
         if key in keys:

@@ -113,6 +113,12 @@ def _concurrency(value: Any, where: str) -> int:
     return value
 
 
+def _size(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: expected a whole number of bytes >= 0 (0: no limit)")
+    return value
+
+
 def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected an object such as {example}")
@@ -193,4 +199,5 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Errors": _bool,
     "WarnUnmatchedDirective": _bool,
     "CacheTrustedKeys": _strings,
+    "MaxFileSize": _size,
 }

@@ -43,7 +43,11 @@ class Project(NamedTuple):
     directory when it is not a directory), None for `cwd` (no path argument).
     `base`: where black's project-root search starts (`common_base` of the paths given on the
     command line; None: `cwd`). `named`: the absolute paths of the files named on the command
-    line (black applies only `force-exclude` to them).
+    line (black applies only `force-exclude` to them). `max_file_size`: the size in bytes
+    beyond which a file is not read (lintgate.bounds.MAX_FILE_SIZE by default; 0: no limit).
+    `walks`: the directories named on the
+    command line (`.` for none), each as given and absolute: where isort's walk starts, which
+    never enters a directory its `skip` settings match (see isort.is_excluded).
     """
 
     root: Path
@@ -51,6 +55,8 @@ class Project(NamedTuple):
     settings_path: Path | None = None
     base: Path | None = None
     named: frozenset[str] = frozenset()
+    max_file_size: int = 2 * 1024 * 1024  # lintgate.bounds.MAX_FILE_SIZE (no import cycle)
+    walks: tuple[tuple[str, str], ...] = ()
 
 
 def common_base(paths: list[str], cwd: Path) -> Path:
@@ -105,6 +111,8 @@ class Capabilities:
     judges_syntax: its parser decides what is a syntax error (the `syntax` pseudo-linter:
         its parse error is the one reported, and its parser runs when it is disabled and no
         other parsing linter checks the file). At most one registered linter has it.
+    parser: how a `syntax` finding names this linter's parser when it, not the syntax judge,
+        rejected the file ("Python's ast parser, for the imports linter"); "" for the judge.
     fix: "none" (no fixer), "file" (`fix_file` rewrites the whole file) or "finding"
         (`fix_findings` repairs only the findings it is given).
     enabled_by_default: in the default set of enabled linters.
@@ -112,6 +120,10 @@ class Capabilities:
         `pyproject.toml` among them is a configuration error before the run).
     settings_per_directory: its settings may differ from one directory to another (else one
         settings object serves the whole run).
+    python_only: it reads only Python files (`.py`, `.pyi`); else also what its tool's own
+        settings take (isort: Cython).
+    follows: the name of another linter whose settings and exclusions decide this linter's
+        file set ("" for its own: `excluded`); lintgate.filesets.
     """
 
     name: str
@@ -119,10 +131,13 @@ class Capabilities:
     help_uri: str = ""
     parses: bool = False
     judges_syntax: bool = False
+    parser: str = ""
     fix: FixKind = "none"
     enabled_by_default: bool = True
     config_files: tuple[str, ...] = ()
     settings_per_directory: bool = False
+    python_only: bool = True
+    follows: str = ""
 
 
 class Outcome(NamedTuple):

@@ -11,14 +11,14 @@ def changed_hunks(before: str, after: str) -> list[tuple[int, int]]:
 
     Hunks are those of a unified diff with one line of context (`diff -U1`): changes at most
     two unchanged lines apart are one hunk; `first` and `last` are its first and last changed
-    lines (context excluded).
+    lines (context excluded). Computed as difflib's SequenceMatcher (no junk heuristic) does,
+    within a bounded cost (lintgate.linediff).
     """
-    import difflib  # not on a warm run, answered from the cache
+    from lintgate.linediff import grouped_opcodes  # not on a warm run, answered from the cache
 
     a, b = split_lines(before), split_lines(after)
     hunks = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for group in matcher.get_grouped_opcodes(1):
+    for group in grouped_opcodes(a, b, 1, autojunk=False):
         changes = [(i1, i2) for tag, i1, i2, _j1, _j2 in group if tag != "equal"]
         first = min(changes[0][0] + 1, max(len(a), 1))
         last = max(first, changes[-1][1])

@@ -305,7 +305,9 @@ class Imports(LinterBase[Settings]):
         name=NAME,
         description="No unused or duplicate imports, no misplaced __future__ import.",
         parses=True,
+        parser="Python's ast parser, for the imports linter",
         fix="finding",
+        follows="isort",  # it judges imports: it checks the files isort checks
     )
 
     def version(self) -> str:

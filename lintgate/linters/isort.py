@@ -15,23 +15,32 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from lintgate.diagnostic import Finding
-from lintgate.linters import configs
-from lintgate.linters.base import Capabilities, LinterBase, Outcome, Project, SettingsError
+from lintgate.linters._isort_digest import _CONFIG_FILES, config_digest, settings_path
+from lintgate.linters.base import (
+    Capabilities,
+    LinterBase,
+    Outcome,
+    ParseError,
+    Project,
+    SettingsError,
+)
+from lintgate.linters.hunks import changed_hunks
 from lintgate.source import Source
 
 if TYPE_CHECKING:
     from isort.settings import Config
-from lintgate.linters.hunks import changed_hunks
 
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
 _configs: dict[str, Config] = {}
 _config_errors: dict[str, str | None] = {}
+_skipped_dirs: dict[int, dict[str, bool]] = {}  # id of a Config in _configs -> directory -> skip?
 
 
 def version() -> str:
@@ -39,13 +48,6 @@ def version() -> str:
     from lintgate.linters.base import dist_version
 
     return dist_version("isort")
-
-
-def settings_path(project: Project) -> str:
-    """The directory isort's command line starts its config search from (isort/main.py,
-    `settings_path`): the first path argument, else the working directory; see
-    Project.settings_path. Absolute."""
-    return str(project.settings_path or project.cwd)
 
 
 def settings_for(directory: Path, project: Project) -> Config:
@@ -112,131 +114,149 @@ def settings_digest(config: Config) -> str:
 
 
 def is_excluded(path: Path, config: Config, project: Project) -> bool:
-    """True when isort's `skip`, `extend_skip`, `skip_glob` or `skip_gitignore` leave `path`
-    out (as `isort --filter-files` does for named files)."""
-    return bool(config.is_skipped(path))
+    """True when `isort --check-only PATHS` leaves `path` (absolute) out.
+
+    As isort/files.py `find`: its walk of each directory argument (`project.walks`) tests every
+    directory with `Config.is_skipped` (`skip`, `extend_skip`, `skip_glob`, `extend_skip_glob`,
+    `skip_gitignore`) and never enters a skipped one, then tests each file's name
+    (`is_supported_filetype`: `supported_extensions`, `.pyx`/`.pxd` by default) and its path.
+    A file named on the command line (in `project.named`) is taken whatever its name and only
+    its own path is tested (isort's `--filter-files`). A file found under several walks is
+    checked when one of them reaches it.
+    """
+    if config.is_skipped(path):
+        return True
+    if str(path) in project.named:
+        return False
+    if not config.is_supported_filetype(str(path)):
+        return True
+    tops = [(given, top) for given, top in project.walks if _below(str(path), top)]
+    return bool(tops) and all(_skipped_on_the_way(given, top, path, config) for given, top in tops)
 
 
-def _sort(text: str, config: Config, is_stub: bool) -> tuple[bool, str]:
+def _below(path: str, top: str) -> bool:
+    return path.startswith(os.path.join(top, ""))
+
+
+def _skipped_on_the_way(given: str, top: str, path: Path, config: Config) -> bool:
+    """Whether isort's walk from `top` (a directory argument, `given` as typed) skips one of the
+    directories between it and `path`. isort names each as the argument joined with the names
+    below it (os.walk), which is what `Config.is_skipped` matches `skip_glob` against when the
+    config's directory does not hold it; memoized per config and directory."""
+    names = os.path.relpath(str(path.parent), top).split(os.sep)
+    if names == ["."]:
+        return False
+    verdicts = _skipped_dirs.setdefault(id(config), {})
+    directory = given
+    for name in names:
+        directory = os.path.join(directory, name)
+        if directory not in verdicts:
+            verdicts[directory] = bool(config.is_skipped(Path(directory)))
+        if verdicts[directory]:
+            return True
+    return False
+
+
+def _extension(is_stub: bool, path: str) -> str:
+    """The extension isort sorts as: the file's own for Cython (`pyx`, `pxd`, `pxi`: isort lets
+    their syntax pass its `atomic` check), else `pyi` for a stub, `py`."""
+    suffix = os.path.splitext(path)[1].lstrip(".")
+    if suffix and suffix not in ("py", "pyi"):
+        return suffix
+    return "pyi" if is_stub else "py"
+
+
+def _sort(text: str, config: Config, extension: str) -> tuple[bool, str]:
+    """isort's `sort_stream` on `text`: (changed, output). With `atomic = true`, isort refuses
+    code that does not compile (ExistingSyntaxErrors): that is its verdict on the file, raised
+    here as ParseError with the compiler's message and position (see `_refused`)."""
     from isort.api import sort_stream
-    from isort.exceptions import FileSkipComment
+    from isort.exceptions import ExistingSyntaxErrors, FileSkipComment
 
     out = io.StringIO()
     try:
         changed = sort_stream(
             io.StringIO(text),
             out,
-            extension="pyi" if is_stub else "py",
+            extension=extension,
             config=config,
             disregard_skip=True,
         )
     except FileSkipComment:  # `# isort: skip_file`
         return False, text
+    except ExistingSyntaxErrors:
+        raise _refused(text) from None
     return changed, out.getvalue()
 
 
-def check(source: Source, config: Config) -> list[Finding]:
-    """One finding per hunk isort would change, at its first line, column 1."""
-    changed, output = _sort(source.text, config, source.is_stub)
+def _refused(text: str) -> ParseError:
+    """The ParseError for code isort's `atomic` check refused: isort compiles the text with
+    the running interpreter's `compile` and gives no detail, so compile it again for one."""
+    try:
+        compile(text, "<file>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        line = getattr(e, "lineno", None) or 1
+        col = getattr(e, "offset", None) or 1
+        reason = getattr(e, "msg", None) or str(e)
+        return ParseError(f"cannot compile: {reason}", line, col)
+    return ParseError("cannot compile")
+
+
+def check(source: Source, config: Config, path: str = "") -> list[Finding]:
+    """One finding per hunk isort would change, at its first line, column 1; `path`: the file's
+    (its suffix: how isort reads it). Raises ParseError when isort refuses the file (`atomic`).
+
+    isort reads the text with its line endings and writes its output with one ending: on a
+    file that mixes CRLF and LF its check fails although the LF-only text (`source.text`)
+    sorts unchanged; that gives one finding about the line endings (`_mixed_endings`)."""
+    extension = _extension(source.is_stub, path)
+    changed, output = _sort(source.text, config, extension)
     if not changed:
-        return []
+        return _mixed_endings(source, config, extension)
     hunks = changed_hunks(source.text, output) or [(1, 1)]
     return [Finding(first, 1, MESSAGE, end_line=last) for first, last in hunks]
 
 
-def fix(text: str, source: Source, config: Config) -> str:
-    """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check passes)."""
-    changed, output = _sort(text, config, source.is_stub)
+def fix(text: str, source: Source, config: Config, path: str = "") -> str:
+    """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check
+    passes). `path`: as for `check`."""
+    changed, output = _sort(text, config, _extension(source.is_stub, path))
     return output if changed else text
 
 
-# isort's CONFIG_SOURCES, in its search order, and the INI sections it reads (CONFIG_SECTIONS).
-_CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
-_INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
-_INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
-_Candidate = tuple[Any, ...]  # (directory, name, what counts of it..., has an isort section)
-_walks: dict[str, tuple[_Candidate, ...]] = {}
+_ENDING = re.compile(r"\r\n|\r|\n")
+_ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
 
-def config_digest(directory: Path, project: Project) -> str:
-    """sha256 hex of what the run's isort Config (settings_for) is made from, without isort;
-    the same for every `directory`.
-
-    isort's search (settings._find_config) goes up from the settings path (settings_path)
-    through the files in _CONFIG_FILES until one has an isort section, stopping at a `.git`
-    or `.hg` directory. This digests every candidate file on that walk (to the stop, so a
-    wrong guess about which one has a section can only make the digest change more often)
-    with its directory relative to the project root (isort resolves `src_paths`, its
-    first-party guess, against the config's directory): of `pyproject.toml` only the
-    `[tool.isort]` table (black's table shares the file and must not invalidate isort's
-    results), of the INI files their bytes.
-    When no candidate surely has an isort section, isort takes the working directory instead
-    (its `directory`, whose `src` and itself are the default `src_paths`), so the digest holds
-    the working directory too, relative to the project root. Which packages exist there is
-    not in the digest (README, "Not in the key"). Never raises.
-    """
-    walk = _walk(settings_path(project))
-    found = False
-    for *_, has_section in walk:
-        if has_section is not False:  # the config isort takes, or unsure: the cwd counts
-            found = bool(has_section)
+def _mixed_endings(source: Source, config: Config, extension: str) -> list[Finding]:
+    """isort's verdict on the file's own line endings, when they are mixed: its check reads
+    the text as it is (newline="") and compares its output with it, and it ends the lines it
+    writes (the import section's) with one ending (CRLF when there is one in the section). One
+    finding at the first line isort changes. [] when the endings are all the same or isort's
+    output keeps them (a file without imports)."""
+    if b"\r" not in source.raw:
+        return []
+    text = source.raw.decode(source.encoding).removeprefix("\ufeff")
+    endings = _ENDING.findall(text)
+    if len(set(endings)) < 2:
+        return []
+    changed, output = _sort(text, config, extension)
+    if not changed:
+        return []
+    line, before, after = 1, "", ""
+    for line, (before, after) in enumerate(zip(_lines(text), _lines(output)), start=1):
+        if before != after:
             break
-    root = str(project.root)
-    # relative to the project root: a checkout elsewhere with the same tree shares the results
-    where = [(_relative(directory, root), *rest) for directory, *rest in walk]
-    cwd = None if found else _relative(str(project.cwd), root)
-    return configs.digest([where, cwd])
+    kinds = " and ".join(_ENDING_NAMES[e] for e in dict.fromkeys(endings))
+    wanted = _ENDING.search(after)
+    message = f"{MESSAGE}: mixed line endings ({kinds})"
+    if wanted and before.rstrip("\r\n") == after.rstrip("\r\n"):
+        message += f"; isort ends this line with {_ENDING_NAMES[wanted[0]]}"
+    return [Finding(line, 1, message)]
 
 
-def _relative(path: str, root: str) -> str:
-    """`path` relative to `root` (both absolute), or `path` itself where there is no such
-    relative path (another drive on Windows)."""
-    try:
-        return os.path.relpath(path, root)
-    except ValueError:
-        return path
-
-
-def _walk(directory: str) -> tuple[_Candidate, ...]:
-    """The candidate config files from `directory` up to the stop, in isort's search order:
-    (directory, name, what counts of it..., whether it has an isort section: True, False or
-    None when unsure). Memoized per directory."""
-    if directory not in _walks:
-        own: list[_Candidate] = []
-        for name in _CONFIG_FILES:
-            path = os.path.join(directory, name)
-            if not os.path.isfile(path):
-                continue
-            if name == "pyproject.toml":
-                document, broken = configs.load_toml(path)
-                section = configs.table(document, "tool.isort") if document else None
-                if section is not None or broken:
-                    has = None if broken else bool(section)
-                    own.append((directory, name, section, broken, has))
-            else:
-                own.append((directory, name, configs.file_digest(path), _has_ini_section(path)))
-        parent = os.path.dirname(directory)
-        above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
-        _walks[directory] = (*own, *above)
-    return _walks[directory]
-
-
-def _has_ini_section(path: str) -> bool | None:
-    """Whether the INI file at `path` gives isort settings, read as isort reads it: one of
-    isort's sections, not empty. None when unsure (`.editorconfig`, whose sections isort
-    matches by pattern, or a file that does not parse)."""
-    import configparser
-
-    sections = _INI_SECTIONS.get(os.path.basename(path))
-    if sections is None:
-        return None
-    parser = configparser.ConfigParser(strict=False)
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-        return any(parser.has_section(s) and bool(parser.items(s)) for s in sections)
-    except (OSError, UnicodeDecodeError, configparser.Error):
-        return None
+def _lines(text: str) -> list[str]:
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
 class Isort(LinterBase["Config"]):
@@ -245,7 +265,9 @@ class Isort(LinterBase["Config"]):
     capabilities = Capabilities(
         name=NAME,
         description="Imports are sorted and grouped as isort would.",
+        parser="Python's compiler, for isort's atomic = true",
         fix="file",
+        python_only=False,
         config_files=_CONFIG_FILES,
     )
 
@@ -266,14 +288,20 @@ class Isort(LinterBase["Config"]):
 
     def exclusion_inputs(self, path: Path, project: Project) -> bytes:
         # isort makes its `skip` entries absolute against the working directory
-        # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
-        return b"\0" + os.getcwd().encode("utf-8", "surrogateescape")
+        # (Config.posix_skips); its walks skip directories (is_excluded); a named file is
+        # tested by its own path only
+        named = str(path) in project.named
+        parts = (os.getcwd(), repr(project.walks), config_digest(path.parent, project), named)
+        return "".join(f"\0{part}" for part in parts).encode("utf-8", "surrogateescape")
 
     def check(self, path: Path, source: Source, settings: Config) -> Outcome:
-        return Outcome(check(source, settings))
+        try:
+            return Outcome(check(source, settings, str(path)))
+        except ParseError as e:  # `atomic = true`: isort refuses code that does not compile
+            return Outcome.parse_error(e)
 
     def fix_file(self, path: Path, source: Source, settings: Config) -> str:
-        return fix(source.text, source, settings)
+        return fix(source.text, source, settings, str(path))
 
 
 LINTER = Isort()
