@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from contextvars import ContextVar
-from typing import Any, Callable, Iterator, TypeVar, cast
+from typing import Any, Callable, Generic, Iterator, ParamSpec, TypeVar, cast
 
 __all__ = [
     "RunContext",
@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+P = ParamSpec("P")
 
 
 class RunContext:
@@ -69,31 +72,31 @@ def run_scope(context: RunContext | None = None) -> Iterator[RunContext]:
         _ACTIVE.reset(token)
 
 
-class RunMemo:
+class RunMemo(Generic[K, V]):
     """A dict-like view of the active run's memo `name`: `key in memo`, `memo[key]`,
-    `memo[key] = value`, `memo.get(key)`. Holds no data itself, so a module may keep one at
-    module level without keeping state past a run."""
+    `memo[key] = value`, `memo.get(key)`, `memo.setdefault(key, value)`. Holds no data
+    itself, so a module may keep one at module level without keeping state past a run."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def _table(self) -> dict[Any, Any]:
+    def _table(self) -> dict[K, V]:
         return current().memo(self.name)
 
     def __contains__(self, key: object) -> bool:
         return key in self._table()
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: K) -> V:
         return self._table()[key]
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: K, value: V) -> None:
         self._table()[key] = value
 
-    def get(self, key: Any, default: Any = None) -> Any:
+    def get(self, key: K, default: V | None = None) -> V | None:
         """The value of `key` in the run's memo, else `default`."""
         return self._table().get(key, default)
 
-    def setdefault(self, key: Any, default: Any) -> Any:
+    def setdefault(self, key: K, default: V) -> V:
         """`dict.setdefault` on the run's memo."""
         return self._table().setdefault(key, default)
 
@@ -108,16 +111,19 @@ def forget_tool_memos(module: object, names: tuple[str, ...]) -> None:
             clear()
 
 
-def run_memoized(function: Callable[..., T]) -> Callable[..., T]:
+def run_memoized(function: Callable[P, T]) -> Callable[P, T]:
     """`function` memoized per run on its (hashable) positional arguments: what
-    `functools.lru_cache` gives, without the answers outliving the run."""
+    `functools.lru_cache` gives, without the answers outliving the run. Keyword arguments
+    are not memoized on (the call goes through)."""
     name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
-    def memoized(*args: Any) -> T:
+    def memoized(*args: P.args, **kwargs: P.kwargs) -> T:
+        if kwargs:
+            return function(*args, **kwargs)
         table = current().memo(name)
         if args not in table:
-            table[args] = function(*args)
+            table[args] = function(*args, **kwargs)
         return cast(T, table[args])
 
     return memoized

@@ -110,7 +110,7 @@ class Checker:
                 # on the broken text (isort on a NUL byte) would be a tool error on a cold run
                 # only, as a warm run stops at the cached parse error.
                 continue
-            module = linters.get("black" if name == SYNTAX else name)
+            module: Any = linters.get("black" if name == SYNTAX else name)
             try:
                 if refused is not None and name in BOUNDED:
                     raise refused
