@@ -91,9 +91,11 @@ def prepare(inv: Invocation) -> Prepared | int:
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
-    """Report each pyproject.toml isort or black would read and cannot parse (a config
-    error); whether there was one."""
-    if not {"isort", "black"} & set(config.enabled):
+    """Report each pyproject.toml an enabled linter's tool would read (isort's, black's) and
+    cannot parse (a config error); whether there was one."""
+    from lintgate import linters
+
+    if not linters.reads_config_file(config.enabled, "pyproject.toml"):
         return False
     from lintgate.linters.configs import broken_pyprojects
 

@@ -14,9 +14,9 @@ import os
 
 from lintgate import bounds
 from lintgate.diagnostic import ERROR, Diagnostic
-from lintgate.engine.check import combine
+from lintgate.engine.check import bounded_linters, combine
 from lintgate.engine.plan import FilePlan, Planner
-from lintgate.engine.records import BOUNDED, ENCODING, ENCODING_VERSION, SYNTAX, unreadable
+from lintgate.engine.records import ENCODING, ENCODING_VERSION, unreadable
 from lintgate.engine.stored import load_decoding, load_outcome
 
 
@@ -55,15 +55,15 @@ def _key(planner: Planner, plan: FilePlan, digest: str) -> None:
 
     suffix = os.path.splitext(plan.spath)[1]
     plan.keys[ENCODING] = Entry(digest, ENCODING, ENCODING_VERSION, "none")
+    bounded = bounded_linters()
     for name in plan.names:
-        engine = "black" if name == SYNTAX else name
         cd = planner.config_digest(name, plan.directory)
         if cd is None:
             continue
         if suffix != ".py":  # isort and black treat stubs (and isort Cython) differently
             cd = hashlib.sha256(f"{cd}\0{suffix.lstrip('.')}".encode()).hexdigest()
-        version = planner.version(engine)
-        if name in BOUNDED:  # their outcome is lintgate.bounds' verdict on a deep file
+        version = planner.version(name)
+        if name in bounded:  # their outcome is lintgate.bounds' verdict on a deep file
             version += f"; bounds {bounds.VERSION}"
         plan.keys[name] = Entry(digest, name, version, cd)
 

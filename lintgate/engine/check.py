@@ -16,16 +16,13 @@ from lintgate import bounds, filesets, linters
 from lintgate.context import current, run_scope
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
 from lintgate.engine.records import (
-    BOUNDED,
     ENCODING,
-    OTHER_PARSERS,
     SYNTAX,
     Done,
     FileResult,
     Outcome,
     SettingsFailure,
     Work,
-    PARSERS,
     one_line,
     unreadable,
 )
@@ -61,7 +58,8 @@ class Checker:
         if key not in self._settings:
             try:
                 with run_scope(self.context):
-                    self._settings[key] = linters.get(name).settings_for(directory, self.project)
+                    linter = linters.lookup(name)
+                    self._settings[key] = linter.settings(self.project, directory)
             except Exception as e:  # a bad tool config is the user's input: one line, no traceback
                 own = isinstance(e, SettingsError)  # names the file already
                 self._settings_errors[key] = str(e).splitlines()[0] if own else one_line(e)
@@ -101,38 +99,37 @@ class Checker:
         outcomes: dict[str, Outcome] = {}
         errors: list[str] = []
         broken = False
+        judge = linters.syntax_judge()
+        bounded = bounded_linters()
         # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
-        refused = bounds.refusal(source.text) if set(work.names) & BOUNDED else None
+        refused = bounds.refusal(source.text) if set(work.names) & bounded else None
         for index, name in enumerate(work.names):
-            if broken and name != "black":
-                # After a parse error only black's parser runs (the gate's syntax verdict is
-                # black's): another linter's result would not be reported, and one failing
+            if broken and name != judge:
+                # After a parse error only the judge's parser runs (the gate's syntax verdict
+                # is black's): another linter's result would not be reported, and one failing
                 # on the broken text (isort on a NUL byte) would be a tool error on a cold run
                 # only, as a warm run stops at the cached parse error.
                 continue
-            module: Any = linters.get("black" if name == SYNTAX else name)
             try:
-                if refused is not None and name in BOUNDED:
+                if refused is not None and name in bounded:
                     raise refused
-                settings = self.settings(module.NAME, directory)
-                if name == SYNTAX:
-                    module.parse_only(source, settings)
-                    outcomes[name] = Outcome([])
-                elif name == "isort":  # isort reads Cython too: by the file's suffix
-                    outcomes[name] = Outcome(module.check(source, settings, work.path))
-                else:
-                    outcomes[name] = Outcome(module.check(source, settings))
+                settings = self.settings(settings_owner(name), directory)
+                found = linters.lookup(name).check(Path(work.path), source, settings)
+                outcomes[name] = Outcome(found.findings, found.syntax)
             except ParseError as e:
                 outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
-                if "black" not in work.names[index + 1 :]:
-                    break  # a parse error is the file's only finding; black's, when it runs
-                broken = True
             except SettingsFailure as e:
                 if name != SYNTAX:
                     errors.append(f"{name}: {e}")
+                continue
             except Exception as e:  # never a traceback: name the file and the linter, go on
                 if name != SYNTAX:
                     errors.append(f"{work.display}: {name}: internal error: {one_line(e)}")
+                continue
+            if outcomes[name].syntax is not None:
+                if judge not in work.names[index + 1 :]:
+                    break  # a parse error is the file's only finding; the judge's, if it runs
+                broken = True
         return outcomes, errors
 
     def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
@@ -201,13 +198,15 @@ def combine(display: str, names: Sequence[str], outcomes: dict[str, Outcome]) ->
     gate's syntax verdict is black's), else every linter's findings."""
     broken = [n for n in names if n in outcomes and outcomes[n].syntax is not None]
     if broken:
-        parser = next((n for n in broken if n in ("black", SYNTAX)), broken[0])
+        judge = linters.syntax_judge()
+        parser = next((n for n in broken if n in (judge, SYNTAX)), broken[0])
         e = outcomes[parser].syntax
         assert e is not None  # `broken` holds only names with a parse error
         message = e.message
-        if parser in OTHER_PARSERS:  # not black's verdict: say whose it is
-            accepted = "; black parses it" if "black" in outcomes else ""
-            message = f"{message} (rejected by {OTHER_PARSERS[parser]}{accepted})"
+        whose = "" if parser == SYNTAX else linters.lookup(parser).capabilities.parser
+        if whose:  # not the judge's verdict: say whose it is
+            accepted = f"; {judge} parses it" if judge in outcomes else ""
+            message = f"{message} (rejected by {whose}{accepted})"
         return [Diagnostic(display, e.line, e.col, SYNTAX, message, ERROR)]
     found: list[Diagnostic] = []
     for name in names:
@@ -217,12 +216,26 @@ def combine(display: str, names: Sequence[str], outcomes: dict[str, Outcome]) ->
 
 
 def needs_syntax(enabled: Sequence[str], names: Sequence[str], path: str) -> bool:
-    """Whether black's parser must judge a Python file that no enabled linter parses: isort does
-    not parse, so with black disabled black's parser still decides what is a syntax error (with
-    black enabled, black's own exclusion is respected; Cython is not black's to parse)."""
+    """Whether the syntax judge's parser (black's) must judge a Python file that no enabled
+    linter parses: isort does not parse, so with black disabled black's parser still decides
+    what is a syntax error (with black enabled, black's own exclusion is respected; Cython is
+    not black's to parse)."""
+    judge = linters.syntax_judge()
+    parsers = linters.parsers()
     return (
         bool(enabled)
-        and "black" not in enabled
-        and not any(n in PARSERS for n in names)
+        and judge is not None
+        and judge not in enabled
+        and not any(n in parsers for n in names)
         and filesets.is_python(path)
     )
+
+
+def settings_owner(name: str) -> str:
+    """The linter whose settings `name` uses: the syntax judge's for SYNTAX, else its own."""
+    return (linters.syntax_judge() or name) if name == SYNTAX else name
+
+
+def bounded_linters() -> frozenset[str]:
+    """The linters given no file lintgate.bounds refuses: those that parse, and SYNTAX."""
+    return frozenset((*linters.parsers(), SYNTAX))

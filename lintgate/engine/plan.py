@@ -17,7 +17,7 @@ from typing import Any
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import filesets, linters
 from lintgate.engine.guard import CacheGuard
-from lintgate.engine.check import Checker, needs_syntax
+from lintgate.engine.check import Checker, needs_syntax, settings_owner
 from lintgate.engine.records import (
     SYNTAX,
     Decoding,
@@ -84,25 +84,24 @@ class Planner:
     def version(self, name: str) -> str:
         """The version of linter `name`'s engine, asked once per run."""
         if name not in self.versions:
-            self.versions[name] = linters.get(name).version()
+            self.versions[name] = linters.lookup(name).version()
         return self.versions[name]
 
     def config_digest(self, name: str, directory: str) -> str | None:
-        """The linter's config digest for `directory`: its module's `config_digest` (cheap,
-        engine-free; for SYNTAX black's `parse_digest`), else the digest of its built
-        settings; None if those fail to build."""
+        """The linter's config digest for `directory`: its cheap, engine-free `config_digest`
+        (for SYNTAX the judge's `parse_digest`), else the digest of its built settings; None
+        if those fail to build."""
         key = (name, directory)
         if key not in self._digests:
-            module = linters.get("black" if name == SYNTAX else name)
-            cheap = getattr(module, "parse_digest" if name == SYNTAX else "config_digest", None)
-            if cheap is not None:
-                self._digests[key] = cheap(Path(directory), self.project)
-            else:
+            linter = linters.lookup(name)
+            digest = linter.config_digest(self.project, Path(directory))
+            if digest is None:
                 try:
-                    settings = self.checker.settings(module.NAME, Path(directory))
-                    self._digests[key] = module.settings_digest(settings)
+                    settings = self.checker.settings(settings_owner(name), Path(directory))
+                    digest = linter.settings_digest(settings)
                 except SettingsFailure:
-                    self._digests[key] = None
+                    digest = None
+            self._digests[key] = digest
         return self._digests[key]
 
     def plan(self, plans: list[FilePlan]) -> None:
@@ -164,17 +163,14 @@ class Planner:
         "exclude", the linter, its version, lintgate's version (black's is_excluded is
         lintgate's own code), the config digest, the project root (black's digest places its
         root relative to it), the absolute path (isort matches `skip` against it, and against
-        the path relative to the config directory its own search finds) and, for isort, the
-        working directory, for isort and imports (isort's file set) the working directory,
-        the directory walks, isort's config digest and whether the file was named, for black
-        whether it was named (then only force-exclude applies), NUL-separated; one hash state
-        per config, copied."""
-        # isort makes its `skip` entries absolute against the working directory
-        # (Config.posix_skips): `skip = ["sub/a.py"]` skips sub/a.py from the root only.
-        cwd = os.getcwd()
+        the path relative to the config directory its own search finds) and what else the
+        linter's exclusion depends on (`exclusion_inputs` of the linter whose file set it
+        follows, else its own: for isort the working directory, the directory walks, its
+        config digest and whether the file was named; for black whether it was named),
+        NUL-separated; one hash state per config, copied."""
         root = str(self.project.root)
         prefixes: dict[tuple[str, str], Any] = {}  # (linter, config digest) -> hash state
-        walks = repr(self.project.walks)
+        deciders = {name: _decider(name) for name in self.enabled}
         keys: dict[Where, str] = {}
         for i, plan in enumerate(plans):
             path = plan.spath.encode("utf-8", "surrogateescape")
@@ -189,14 +185,13 @@ class Planner:
                     prefixes[name, cd] = prefix
                 h = prefix.copy()
                 h.update(path)
-                named = plan.spath in self.project.named
-                if name in ("isort", "imports"):  # isort's file set: walks, config, named
-                    follows = self.config_digest("isort", plan.directory) or ""
-                    tail = f"\0{cwd}\0{walks}\0{follows}\0{named}"
-                    h.update(tail.encode("utf-8", "surrogateescape"))
-                elif name == "black" and named:
-                    h.update(b"\0named")
-                else:
-                    h.update(b"\0")
+                h.update(deciders[name].exclusion_inputs(plan.path, self.project))
                 keys[i, name] = h.hexdigest()
         return keys
+
+
+def _decider(name: str) -> Any:
+    """The Linter whose exclusion decides linter `name`'s file set: the one it follows
+    (Capabilities.follows: `imports` follows isort), else itself."""
+    follows = linters.lookup(name).capabilities.follows
+    return linters.lookup(follows or name)

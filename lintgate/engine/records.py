@@ -9,16 +9,22 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lintgate.diagnostic import Diagnostic, Finding
+from lintgate.linters import ENCODING, SYNTAX
 
-ENCODING = "encoding"  # the pseudo-linter of a file that does not decode
-SYNTAX = "syntax"  # black's parse, run when black is disabled and nothing else parsed
-PARSERS = ("black", "imports")  # linters whose check parses the file
-BOUNDED = frozenset((*PARSERS, SYNTAX))  # linters given no file lintgate.bounds refuses
-# the parsers other than black's that can reject a file, as a `syntax` message names them
-OTHER_PARSERS = {
-    "imports": "Python's ast parser, for the imports linter",
-    "isort": "Python's compiler, for isort's atomic = true",
-}
+__all__ = [  # ENCODING and SYNTAX: the pseudo-linters (lintgate.linters), for the engine
+    "ENCODING",
+    "ENCODING_VERSION",
+    "SYNTAX",
+    "Decoding",
+    "Done",
+    "FileResult",
+    "Outcome",
+    "RunResult",
+    "SettingsFailure",
+    "Work",
+    "one_line",
+    "unreadable",
+]
 ENCODING_VERSION = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # codecs, tokenize
 
 
