@@ -26,6 +26,13 @@ def copy_repo(name: str, dest: Path, git: bool = True) -> Path:
     return dest
 
 
+def copy_tree(src: Path, dest: Path) -> Path:
+    """Copy the directory `src` to `dest` with new mtimes (copyfile, not copy2), as a fresh
+    checkout has them; returns `dest`."""
+    shutil.copytree(src, dest, copy_function=shutil.copyfile)
+    return dest
+
+
 def lintgate(
     cwd: Path, *args: str, env: dict | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess:
@@ -102,6 +109,27 @@ def summary(stderr: str) -> tuple[int, int, int]:
     )
     assert m, stderr
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+class ColdRun:
+    """A tree, the cache directory a cold run on it filled, and that run's output: `stdout`,
+    `stderr` (normalize_stderr'ed), the summary's `files` and `findings`, and `env`, which
+    points a run at that cache."""
+
+    def __init__(self, root: Path, cache: Path, proc: subprocess.CompletedProcess) -> None:
+        self.root = root
+        self.cache = cache
+        self.stdout = proc.stdout
+        self.stderr = normalize_stderr(proc.stderr)
+        self.files, self.findings, _ = summary(proc.stderr)
+        self.env = {"LINTGATE_CACHE_DIR": str(cache)}
+
+    def stderr_with(self, from_cache: int, findings: int | None = None) -> str:
+        """The cold run's stderr with another `N from cache` (and findings count)."""
+        text = self.stderr.replace(" 0 from cache", f" {from_cache} from cache")
+        if findings is not None:
+            text = text.replace(f" {self.findings} findings", f" {findings} findings")
+        return text
 
 
 # The layout of lintgate's first cache database (user_version 1): a stat index without ctime.

@@ -22,17 +22,14 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tarfile
 from pathlib import Path
 
+import pytest
 from helpers import lintgate
 
 from lintgate.linters.hunks import changed_hunks
 from lintgate.source import decode
 
-ROOT = Path(__file__).resolve().parent.parent
-DOWNLOADS = ROOT / ".downloads"
-DJANGO = "5.2.8"
 SAMPLE = 300
 FULL = bool(os.environ.get("LINTGATE_AGREEMENT_FULL"))
 BIN = Path(sys.executable).parent
@@ -89,10 +86,13 @@ def black_hunks(before: Path, after: Path) -> list[tuple[int, int]]:
     return changed_hunks(decode(before.read_bytes()).text, decode(after.read_bytes()).text)
 
 
-def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int, dict]:
+def verdicts_of_lintgate(root: Path, env: dict | None = None) -> tuple[set, set, set, int, dict]:
     """(files with isort findings, with black findings, with syntax or encoding findings), the
-    number of files checked, and {path: [(first, last) line range of each black finding]}."""
-    proc = lintgate(root, "--disable-all", "-E", "isort", "-E", "black", "--format", "json")
+    number of files checked, and {path: [(first, last) line range of each black finding]}.
+    `env`: as helpers.lintgate's (a LINTGATE_CACHE_DIR to answer from)."""
+    proc = lintgate(
+        root, "--disable-all", "-E", "isort", "-E", "black", "--format", "json", env=env
+    )
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     by_linter: dict[str, set] = {"isort": set(), "black": set(), "syntax": set(), "encoding": set()}
@@ -114,9 +114,9 @@ def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int, dict]:
     )
 
 
-def assert_agreement(root: Path, tmp: Path) -> int:
+def assert_agreement(root: Path, tmp: Path, env: dict | None = None) -> int:
     isort_bad, black_bad, black_err, formatted = verdicts_of_tools(root, tmp)
-    l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root)
+    l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root, env)
     assert l_broken == black_err, {
         "lintgate only": sorted(l_broken - black_err),
         "black only": sorted(black_err - l_broken),
@@ -154,35 +154,12 @@ def test_agreement_on_the_standard_library(tmp_path):
     assert checked >= SAMPLE
 
 
-def django_source() -> Path:
-    """The Django source distribution, downloaded once into .downloads/ and unpacked there."""
-    target = DOWNLOADS / f"django-{DJANGO}"
-    if not target.is_dir():
-        DOWNLOADS.mkdir(exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                f"Django=={DJANGO}",
-                "-d",
-                str(DOWNLOADS),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        with tarfile.open(DOWNLOADS / f"django-{DJANGO}.tar.gz") as tar:
-            tar.extractall(DOWNLOADS, filter="data")
-    return target
-
-
-def test_agreement_on_django(tmp_path):
-    # A copy outside this repository, where .downloads/ is git-ignored.
+@pytest.mark.slow
+def test_agreement_on_django(tmp_path, django_source, django_cold):
+    # A copy outside this repository, where .downloads/ is git-ignored. lintgate's verdicts
+    # come from a copy of the cache of the session's one cold run on Django (conftest.py).
     root = tmp_path / "django"
-    shutil.copytree(django_source(), root)
-    checked = assert_agreement(root, tmp_path)
-    assert checked > 2700
+    shutil.copytree(django_source, root)
+    cache = shutil.copytree(django_cold.cache, tmp_path / "cache")
+    checked = assert_agreement(root, tmp_path, env={"LINTGATE_CACHE_DIR": str(cache)})
+    assert checked == django_cold.files
