@@ -5,7 +5,7 @@ PYTHON ?= .venv/bin/python
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint lint-docker test agreement imports-agreement fix-stdlib bench
+.PHONY: venv lint lint-docker test test-slow test-all agreement imports-agreement fix-stdlib bench
 
 venv:
 	python3 -m venv .venv
@@ -18,8 +18,17 @@ lint:
 lint-docker:
 	DOCKER_BUILDKIT=1 docker build --progress=plain --target lint .
 
+# The fast set (README's test command): every test but those marked `slow` (pyproject.toml).
 test:
 	$(PYTHON) -m pytest -q
+
+# The slow tests alone: Django (one cold run shared by its tests), the standard library at size,
+# pre-commit and virtual environment builds.
+test-slow:
+	$(PYTHON) -m pytest -q -m slow
+
+# Everything CI runs: the fast set, then the slow one.
+test-all: test test-slow
 
 # Every file of the standard library and the whole Django source distribution, against the real
 # isort and black (about 10 minutes on 2 cores).
