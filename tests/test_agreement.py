@@ -21,11 +21,10 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
-from helpers import lintgate
+from helpers import STDLIB, copy_stdlib, lintgate, stdlib_files
 
 from lintgate.linters.hunks import changed_hunks
 from lintgate.source import decode
@@ -37,16 +36,11 @@ BIN = Path(sys.executable).parent
 
 def stdlib_sample() -> list[Path]:
     """Relative paths of the standard library files to copy (fixed for a given Python)."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    files = sorted(
-        p.relative_to(stdlib)
-        for p in stdlib.rglob("*.py")
-        if "site-packages" not in p.parts and "__pycache__" not in p.parts and p.is_file()
-    )
+    files = stdlib_files()
     if FULL:
         return files
     broken = [p for p in files if p.name.startswith(("bad", "badsyntax"))]
-    small = [p for p in files if (stdlib / p).stat().st_size < 40_000]
+    small = [p for p in files if (STDLIB / p).stat().st_size < 40_000]
     step = max(1, len(small) // SAMPLE)
     return sorted(set(small[::step]) | set(broken))
 
@@ -140,14 +134,8 @@ def assert_agreement(root: Path, tmp: Path, env: dict | None = None) -> int:
 
 
 def test_agreement_on_the_standard_library(tmp_path):
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    root = tmp_path / "stdlib"
     files = stdlib_sample()
-    for rel in files:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(stdlib / rel, root / rel)
-    (root / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = copy_stdlib(files, tmp_path / "stdlib")
     checked = assert_agreement(root, tmp_path)
     # Every copied file is checked, but those under directories both tools leave out (venv/).
     assert checked == sum(1 for rel in files if "venv" not in rel.parts)
