@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import REPOS, copy_repo
+from helpers import REPOS
 
 from lintgate import discovery, filters, runner
 from lintgate.cli import build_parser, load_config
@@ -178,9 +178,9 @@ def test_the_in_process_cases_are_most_of_the_fixture_repositories():
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_runner_in_process_prints_the_golden_output(name, tmp_path):
+def test_runner_in_process_prints_the_golden_output(name, fixture_repo):
     case = _case(name)
-    repo = copy_repo(case.get("repo", name), tmp_path / "repo", git=case.get("git", True))
+    repo = fixture_repo(case.get("repo", name), git=case.get("git", True))
     if "config" in case:
         (repo / "lintgate.json").write_text(json.dumps(case["config"]))
     stdout, summary, result = run_in_process(repo)
@@ -189,8 +189,8 @@ def test_runner_in_process_prints_the_golden_output(name, tmp_path):
     assert result.cached == 0
 
 
-def test_runner_result_of_one_repository_field_by_field(tmp_path):
-    repo = copy_repo("both", tmp_path / "repo")
+def test_runner_result_of_one_repository_field_by_field(fixture_repo):
+    repo = fixture_repo("both")
     _, _, result = run_in_process(repo)
     assert result.files == 1 and result.paths == ["app.py"]
     assert [(d.path, d.line, d.col, d.linter, d.message) for d in result.diagnostics] == [
