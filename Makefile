@@ -33,7 +33,7 @@ test-all: test test-slow
 # Every file of the standard library and the whole Django source distribution, against the real
 # isort and black (about 10 minutes on 2 cores).
 agreement:
-	LINTGATE_AGREEMENT_FULL=1 $(PYTHON) -m pytest -q tests/test_agreement.py
+	LINTGATE_AGREEMENT_FULL=1 $(PYTHON) -m pytest -q -m "" tests/test_agreement.py
 
 # The `imports` linter against pyflakes on the whole standard library and on the pinned sdists
 # of tests/imports_pyflakes.py (downloaded once into .downloads/); every difference must be one
@@ -45,14 +45,14 @@ imports-agreement:
 	  [ -d $$d ] || { $(PYTHON) -m pip download -q --no-deps --no-binary :all: $$pin -d .downloads \
 	    && tar xzf $$d.tar.gz -C .downloads; } || exit 1; \
 	done
-	LINTGATE_FULL=1 LINTGATE_IMPORTS_CORPORA=1 nice -n 10 $(PYTHON) -m pytest -q \
+	LINTGATE_FULL=1 LINTGATE_IMPORTS_CORPORA=1 nice -n 10 $(PYTHON) -m pytest -q -m "" \
 	  tests/test_imports_linter.py -k "pyflakes"
 
 # `lintgate --fix` and `--diff` on a copy of every file of the standard library: round trip,
 # nothing left but what --fix reported, isort and black agree, broken files untouched
 # (prints the numbers).
 fix-stdlib:
-	LINTGATE_FIX_FULL=1 $(PYTHON) -m pytest -q -s tests/test_fix_stdlib.py -k standard_library
+	LINTGATE_FIX_FULL=1 $(PYTHON) -m pytest -q -m "" -s tests/test_fix_stdlib.py -k standard_library
 
 # Side by side with isort, black, pre-commit and ruff (benchmarks/README.md): every scenario on
 # Django, then a cold run on the standard library (one run: black alone takes about 600 CPU

@@ -133,6 +133,7 @@ def assert_agreement(root: Path, tmp: Path, env: dict | None = None) -> int:
     return checked
 
 
+@pytest.mark.slow
 def test_agreement_on_the_standard_library(tmp_path):
     files = stdlib_sample()
     root = copy_stdlib(files, tmp_path / "stdlib")

@@ -32,6 +32,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for the process group")
 def test_fix_stopped_at_random_moments_leaves_every_file_whole(tmp_path):
     files = stdlib_files(200, 4000)

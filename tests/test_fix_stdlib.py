@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from helpers import copy_stdlib, lintgate
 from helpers import stdlib_sample as stdlib_files
 from test_fix import SCRIPT, run_bytes, tree
@@ -45,6 +46,7 @@ def by_linter(stdout: str) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_fix_and_diff_on_the_standard_library(tmp_path):
     files = stdlib_files(None if FULL else 40, 30_000)
     a = copy_stdlib(files, tmp_path / "a")
@@ -103,6 +105,7 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
             print(line)
 
 
+@pytest.mark.slow
 def test_killed_fix_leaves_each_file_original_or_fixed(tmp_path):
     files = stdlib_files(150, 3_000)
     reference = copy_stdlib(files, tmp_path / "reference")
