@@ -1,4 +1,6 @@
-"""Shared helpers for the tests: copy a fixture repository and run the real `lintgate`."""
+"""Shared helpers for the tests: copy a fixture repository, a tree or standard-library files,
+run the real `lintgate` (and read its summary), list the processes of a group, and age or
+damage a cache database. Fixtures built on them live in tests/conftest.py."""
 
 from __future__ import annotations
 

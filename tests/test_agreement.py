@@ -9,7 +9,8 @@
 
 The default run takes a fixed sample of the running Python's standard library (every k-th file
 under 40 KB, plus the test suite's deliberately broken files) and the whole Django source
-distribution (downloaded from PyPI into the git-ignored `.downloads/`). `make agreement`
+distribution (downloaded from PyPI into the git-ignored `.downloads/`, and linted once per test
+run: tests/conftest.py). Both are marked slow. `make agreement`
 (LINTGATE_AGREEMENT_FULL=1) takes every file of the standard library.
 """
 
