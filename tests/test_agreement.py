@@ -123,9 +123,7 @@ def gate_syntax(root: Path) -> set[str]:
     return {f["path"] for f in json.loads(proc.stdout) if f["linter"] in ("syntax", "encoding")}
 
 
-def assert_agreement(
-    root: Path, tmp: Path, gate: bool = False, env: dict | None = None
-) -> int:
+def assert_agreement(root: Path, tmp: Path, gate: bool = False, env: dict | None = None) -> int:
     """Assert lintgate agrees with isort and black on `root` (see the module doc); with `gate`,
     also that the whole gate (every linter) finds syntax errors exactly where black does. `env`: for lintgate's
     runs (a cache directory).
