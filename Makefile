@@ -5,7 +5,7 @@ PYTHON ?= .venv/bin/python
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint typecheck lint-docker test agreement imports-agreement fix-stdlib fuzz bench
+.PHONY: venv lint typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench
 
 venv:
 	python3 -m venv .venv
@@ -24,13 +24,22 @@ typecheck:
 lint-docker:
 	DOCKER_BUILDKIT=1 docker build --progress=plain --target lint .
 
+# The fast set (README's test command): every test but those marked `slow` (pyproject.toml).
 test:
 	$(PYTHON) -m pytest -q
+
+# The slow tests alone: Django (one cold run shared by its tests), the standard library at size,
+# pre-commit and virtual environment builds.
+test-slow:
+	$(PYTHON) -m pytest -q -m slow
+
+# Everything CI runs: the fast set, then the slow one.
+test-all: test test-slow
 
 # Every file of the standard library and the whole Django source distribution, against the real
 # isort and black (about 10 minutes on 2 cores).
 agreement:
-	LINTGATE_AGREEMENT_FULL=1 $(PYTHON) -m pytest -q tests/test_agreement.py
+	LINTGATE_AGREEMENT_FULL=1 $(PYTHON) -m pytest -q -m "" tests/test_agreement.py
 
 # The `imports` linter against pyflakes on the whole standard library and on the pinned sdists
 # of tests/imports_pyflakes.py (downloaded once into .downloads/); every difference must be one
@@ -42,14 +51,14 @@ imports-agreement:
 	  [ -d $$d ] || { $(PYTHON) -m pip download -q --no-deps --no-binary :all: $$pin -d .downloads \
 	    && tar xzf $$d.tar.gz -C .downloads; } || exit 1; \
 	done
-	LINTGATE_FULL=1 LINTGATE_IMPORTS_CORPORA=1 nice -n 10 $(PYTHON) -m pytest -q \
+	LINTGATE_FULL=1 LINTGATE_IMPORTS_CORPORA=1 nice -n 10 $(PYTHON) -m pytest -q -m "" \
 	  tests/test_imports_linter.py -k "pyflakes"
 
 # `lintgate --fix` and `--diff` on a copy of every file of the standard library: round trip,
 # nothing left but what --fix reported, isort and black agree, broken files untouched
 # (prints the numbers).
 fix-stdlib:
-	LINTGATE_FIX_FULL=1 $(PYTHON) -m pytest -q -s tests/test_fix_stdlib.py -k standard_library
+	LINTGATE_FIX_FULL=1 $(PYTHON) -m pytest -q -m "" -s tests/test_fix_stdlib.py -k standard_library
 
 # The fuzz test (tests/test_fuzz.py) on 10,000 random inputs instead of the default run's 300
 # fixed ones, and lines of 100,000 characters: mutated standard-library files and configs, cold,

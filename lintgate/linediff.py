@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from typing import Any, Hashable, Sequence
+from typing import Hashable, Sequence
 
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
 # work units (occurrences walked) allowed per line of input, and at least
@@ -39,12 +39,13 @@ class _Charged(difflib.SequenceMatcher[Hashable]):
     def find_longest_match(
         self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
     ) -> difflib.Match:  # noqa: D102 - difflib's
-        seen: Any = self  # difflib's attributes, untyped in typeshed
-        ahi = len(seen.a) if ahi is None else ahi
-        bhi = len(seen.b) if bhi is None else bhi
+        # a, b and b2j are difflib's own attributes, which typeshed does not declare
+        a: Sequence[Hashable] = self.a  # type: ignore[attr-defined]
+        ahi = len(a) if ahi is None else ahi
+        bhi = len(self.b) if bhi is None else bhi  # type: ignore[attr-defined]
         if self._cost is None:  # cumulative occurrences in b of a[:i], set once b2j is built
-            b2j = seen.b2j
-            counts = (len(b2j.get(line, ())) + 1 for line in seen.a)
+            b2j: dict[Hashable, list[int]] = self.b2j  # type: ignore[attr-defined]
+            counts = (len(b2j.get(line, ())) + 1 for line in a)
             self._cost = [0, *itertools.accumulate(counts)]
         self._budget -= self._cost[ahi] - self._cost[alo] + (bhi - blo)
         if self._budget < 0:

@@ -1,4 +1,6 @@
-"""Shared helpers for the tests: copy a fixture repository and run the real `lintgate`."""
+"""Shared helpers for the tests: copy a fixture repository, a tree or standard-library files,
+run the real `lintgate` (and read its summary), list the processes of a group, and age or
+damage a cache database. Fixtures built on them live in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOS = FIXTURES / "repos"
+STDLIB = Path(sysconfig.get_paths()["stdlib"])  # the running Python's standard library
 
 
 def copy_repo(name: str, dest: Path, git: bool = True) -> Path:
@@ -23,6 +27,60 @@ def copy_repo(name: str, dest: Path, git: bool = True) -> Path:
     shutil.copytree(REPOS / name / "repo", dest, symlinks=True)
     if git:
         subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    return dest
+
+
+def stdlib_files() -> list[Path]:
+    """Every .py file of the standard library (STDLIB; not site-packages, not __pycache__), as
+    paths relative to it, sorted."""
+    return sorted(
+        p.relative_to(STDLIB)
+        for p in STDLIB.rglob("*.py")
+        if "site-packages" not in p.parts and "__pycache__" not in p.parts and p.is_file()
+    )
+
+
+def stdlib_sample(count: int | None, max_size: int) -> list[Path]:
+    """Relative paths of `count` standard library files under `max_size` bytes, evenly spread
+    (fixed for a given Python), plus the tokenizer tests' deliberately broken files;
+    `count=None`: every file."""
+    files = stdlib_files()
+    if count is None:
+        return files
+    small = [p for p in files if (STDLIB / p).stat().st_size < max_size]
+    broken = [p for p in small if p.parent.name == "tokenizedata" and p.name.startswith("bad")]
+    step = max(1, len(small) // count)
+    return sorted(set(small[::step][:count]) | set(broken))
+
+
+def copy_stdlib(files: list[Path], root: Path) -> Path:
+    """Copy the standard library `files` (relative paths) under `root`, with a pyproject.toml
+    giving isort black's profile, and make `root` a git work tree; returns `root`."""
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STDLIB / rel, root / rel)
+    (root / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def stdlib_modules(dest: Path, count: int = 20) -> dict[str, bytes]:
+    """Copy `count` small top-level modules of the standard library (5-15 kB, most of which
+    black and isort would change) into the new directory `dest`; returns {name: original
+    bytes}."""
+    picked = sorted(p for p in STDLIB.glob("*.py") if 5000 <= p.stat().st_size <= 15000)[:count]
+    dest.mkdir()
+    originals = {}
+    for path in picked:
+        originals[path.name] = path.read_bytes()
+        (dest / path.name).write_bytes(originals[path.name])
+    return originals
+
+
+def copy_tree(src: Path, dest: Path) -> Path:
+    """Copy the directory `src` to `dest` with new mtimes (copyfile, not copy2), as a fresh
+    checkout has them; returns `dest`."""
+    shutil.copytree(src, dest, copy_function=shutil.copyfile)
     return dest
 
 
@@ -50,6 +108,40 @@ def lintgate(
             errors="surrogateescape",  # file names need not be UTF-8
             timeout=timeout,
         )
+
+
+def _live_processes() -> list[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the command name) of every process but the
+    zombies; a process that ends while it is read is left out."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if fields[0] != "Z":
+                found.append((int(entry.name), fields))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (read from /proc)."""
+    return [p for p, fields in _live_processes() if int(fields[1]) == pid]
+
+
+def process_group(pgid: int) -> list[int]:
+    """The live processes of process group `pgid` (read from /proc)."""
+    return [p for p, fields in _live_processes() if int(fields[2]) == pgid]
+
+
+def command_lines(pids: list[int]) -> list[str]:
+    """The command lines of `pids` (arguments joined by spaces), of those still running."""
+    found = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            found.append(Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " "))
+    return found
 
 
 def normalize_stderr(text: str) -> str:
@@ -112,6 +204,27 @@ def summary(stderr: str) -> tuple[int, int, int]:
     )
     assert m, stderr
     return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+class ColdRun:
+    """A tree, the cache directory a cold run on it filled, and that run's output: `stdout`,
+    `stderr` (normalize_stderr'ed), the summary's `files` and `findings`, and `env`, which
+    points a run at that cache."""
+
+    def __init__(self, root: Path, cache: Path, proc: subprocess.CompletedProcess) -> None:
+        self.root = root
+        self.cache = cache
+        self.stdout = proc.stdout
+        self.stderr = normalize_stderr(proc.stderr)
+        self.files, self.findings, _ = summary(proc.stderr)
+        self.env = {"LINTGATE_CACHE_DIR": str(cache)}
+
+    def stderr_with(self, from_cache: int, findings: int | None = None) -> str:
+        """The cold run's stderr with another `N from cache` (and findings count)."""
+        text = self.stderr.replace(" 0 from cache", f" {from_cache} from cache")
+        if findings is not None:
+            text = text.replace(f" {self.findings} findings", f" {findings} findings")
+        return text
 
 
 # The layout of lintgate's first cache database (user_version 1): a stat index without ctime.

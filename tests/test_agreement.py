@@ -9,11 +9,12 @@
 
 The default run takes a fixed sample of the running Python's standard library (every k-th file
 under 40 KB, plus the test suite's deliberately broken files) and the whole Django source
-distribution and waitress's (downloaded from PyPI into the git-ignored `.downloads/`; a test
-skips when it cannot download). `make agreement` (LINTGATE_AGREEMENT_FULL=1) takes every file of
-the standard library and adds black's, isort's and pyramid's source distributions, which
-configure isort and black themselves (`PROJECTS`); there the whole gate's `syntax` findings
-(the `imports` linter's parser included) must equal black's failures too.
+distribution (downloaded from PyPI into the git-ignored `.downloads/`, and linted once per test
+run: tests/conftest.py), and waitress's; a test skips when it cannot download. All are marked
+slow. `make agreement` (LINTGATE_AGREEMENT_FULL=1) takes every file of the standard library and
+adds black's, isort's and pyramid's source distributions, which configure isort and black
+themselves (`PROJECTS`); there, and on waitress, the whole gate's `syntax` findings (the
+`imports` linter's parser included) must equal black's failures too.
 """
 
 from __future__ import annotations
@@ -24,19 +25,15 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
-import tarfile
 from pathlib import Path
 
 import pytest
-from helpers import lintgate
+from conftest import download_sdist
+from helpers import STDLIB, copy_stdlib, lintgate, stdlib_files
 
 from lintgate.linters.hunks import changed_hunks
 from lintgate.source import decode
 
-ROOT = Path(__file__).resolve().parent.parent
-DOWNLOADS = ROOT / ".downloads"
-DJANGO = "5.2.8"
 SAMPLE = 300
 FULL = bool(os.environ.get("LINTGATE_AGREEMENT_FULL"))
 BIN = Path(sys.executable).parent
@@ -44,16 +41,11 @@ BIN = Path(sys.executable).parent
 
 def stdlib_sample() -> list[Path]:
     """Relative paths of the standard library files to copy (fixed for a given Python)."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    files = sorted(
-        p.relative_to(stdlib)
-        for p in stdlib.rglob("*.py")
-        if "site-packages" not in p.parts and "__pycache__" not in p.parts and p.is_file()
-    )
+    files = stdlib_files()
     if FULL:
         return files
     broken = [p for p in files if p.name.startswith(("bad", "badsyntax"))]
-    small = [p for p in files if (stdlib / p).stat().st_size < 40_000]
+    small = [p for p in files if (STDLIB / p).stat().st_size < 40_000]
     step = max(1, len(small) // SAMPLE)
     return sorted(set(small[::step]) | set(broken))
 
@@ -94,10 +86,13 @@ def black_hunks(before: Path, after: Path) -> list[tuple[int, int]]:
     return changed_hunks(decode(before.read_bytes()).text, decode(after.read_bytes()).text)
 
 
-def verdicts_of_lintgate(root: Path) -> tuple[set, set, set, int, dict]:
+def verdicts_of_lintgate(root: Path, env: dict | None = None) -> tuple[set, set, set, int, dict]:
     """(files with isort findings, with black findings, with syntax or encoding findings), the
-    number of files checked, and {path: [(first, last) line range of each black finding]}."""
-    proc = lintgate(root, "--disable-all", "-E", "isort", "-E", "black", "--format", "json")
+    number of files checked, and {path: [(first, last) line range of each black finding]}.
+    `env`: as helpers.lintgate's (a LINTGATE_CACHE_DIR to answer from)."""
+    proc = lintgate(
+        root, "--disable-all", "-E", "isort", "-E", "black", "--format", "json", env=env
+    )
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     by_linter: dict[str, set] = {"isort": set(), "black": set(), "syntax": set(), "encoding": set()}
@@ -128,9 +123,10 @@ def gate_syntax(root: Path) -> set[str]:
     return {f["path"] for f in json.loads(proc.stdout) if f["linter"] in ("syntax", "encoding")}
 
 
-def assert_agreement(root: Path, tmp: Path, gate: bool = False) -> int:
+def assert_agreement(root: Path, tmp: Path, gate: bool = False, env: dict | None = None) -> int:
     """Assert lintgate agrees with isort and black on `root` (see the module doc); with `gate`,
-    also that the whole gate (every linter) finds syntax errors exactly where black does.
+    also that the whole gate (every linter) finds syntax errors exactly where black does. `env`: for lintgate's
+    runs (a cache directory).
     Returns the number of files lintgate checked."""
     isort_bad, black_bad, black_err, formatted = verdicts_of_tools(root, tmp)
     if gate:
@@ -139,7 +135,7 @@ def assert_agreement(root: Path, tmp: Path, gate: bool = False) -> int:
             "lintgate only": sorted(found - black_err),
             "black only": sorted(black_err - found),
         }
-    l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root)
+    l_isort, l_black, l_broken, checked, ranges = verdicts_of_lintgate(root, env)
     assert l_broken == black_err, {
         "lintgate only": sorted(l_broken - black_err),
         "black only": sorted(black_err - l_broken),
@@ -162,63 +158,25 @@ def assert_agreement(root: Path, tmp: Path, gate: bool = False) -> int:
     return checked
 
 
+@pytest.mark.slow
 def test_agreement_on_the_standard_library(tmp_path):
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    root = tmp_path / "stdlib"
     files = stdlib_sample()
-    for rel in files:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(stdlib / rel, root / rel)
-    (root / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    root = copy_stdlib(files, tmp_path / "stdlib")
     checked = assert_agreement(root, tmp_path)
     # Every copied file is checked, but those under directories both tools leave out (venv/).
     assert checked == sum(1 for rel in files if "venv" not in rel.parts)
     assert checked >= SAMPLE
 
 
-def sdist(name: str, version: str) -> Path:
-    """The source distribution NAME==VERSION from PyPI, downloaded once into .downloads/ and
-    unpacked there; skips the test when it cannot be downloaded (offline)."""
-    found = [p for p in DOWNLOADS.glob("*-" + version) if _same(p.name, f"{name}-{version}")]
-    if found and found[0].is_dir():
-        return found[0]
-    DOWNLOADS.mkdir(exist_ok=True)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-        + [f"{name}=={version}", "-d", str(DOWNLOADS)],
-        capture_output=True,
-        text=True,
-    )
-    archives = [
-        p
-        for p in DOWNLOADS.glob(f"*-{version}.tar.gz")
-        if _same(p.name, f"{name}-{version}.tar.gz")
-    ]
-    if proc.returncode or not archives:
-        pytest.skip(f"cannot download {name}=={version} from PyPI: {proc.stderr.strip()[-200:]}")
-    with tarfile.open(archives[0]) as tar:
-        top = tar.getnames()[0].split("/")[0]
-        tar.extractall(DOWNLOADS, filter="data")
-    return DOWNLOADS / top
-
-
-def _same(a: str, b: str) -> bool:
-    """Whether two file names are the same but for case and `-`/`_` (sdist names vary)."""
-    return a.lower().replace("_", "-") == b.lower().replace("_", "-")
-
-
-def django_source() -> Path:
-    """The Django source distribution, downloaded once into .downloads/ and unpacked there."""
-    return sdist("Django", DJANGO)
-
-
-def test_agreement_on_django(tmp_path):
-    # A copy outside this repository, where .downloads/ is git-ignored.
+@pytest.mark.slow
+def test_agreement_on_django(tmp_path, django_source, django_cold):
+    # A copy outside this repository, where .downloads/ is git-ignored. lintgate's verdicts
+    # come from a copy of the cache of the session's one cold run on Django (conftest.py).
     root = tmp_path / "django"
-    shutil.copytree(django_source(), root)
-    checked = assert_agreement(root, tmp_path)
-    assert checked > 2700
+    shutil.copytree(django_source, root)
+    cache = shutil.copytree(django_cold.cache, tmp_path / "cache")
+    checked = assert_agreement(root, tmp_path, env={"LINTGATE_CACHE_DIR": str(cache)})
+    assert checked == django_cold.files
 
 
 # Projects whose source distributions configure isort and black themselves (their
@@ -233,6 +191,7 @@ PROJECTS = [
 SMALL_PROJECT = ("waitress", "3.0.2", 46)  # in the default run
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name,version,files",
     [SMALL_PROJECT]
@@ -244,5 +203,5 @@ SMALL_PROJECT = ("waitress", "3.0.2", 46)  # in the default run
 )
 def test_agreement_on_projects_configuring_isort_and_black(tmp_path, name, version, files):
     root = tmp_path / name
-    shutil.copytree(sdist(name, version), root)
+    shutil.copytree(download_sdist(name, version), root)
     assert assert_agreement(root, tmp_path, gate=True) == files

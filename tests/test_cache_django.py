@@ -20,8 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import lintgate, lintgate_traced, normalize_stderr, summary
-from test_agreement import django_source
+from helpers import ColdRun, copy_tree, lintgate, lintgate_traced, normalize_stderr, summary
 
 SMALL = [
     "django/contrib/sessions",
@@ -31,53 +30,21 @@ SMALL = [
 CONFIGS = ["pyproject.toml", "setup.cfg", "tox.ini"]
 
 
-def _copy(src: Path, dest: Path) -> Path:
-    # copyfile, not copy2: new mtimes, as in a fresh checkout.
-    shutil.copytree(src, dest, copy_function=shutil.copyfile)
-    return dest
-
-
-class Cold:
-    """A tree, the cache directory a cold run filled, and that run's output."""
-
-    def __init__(self, root: Path, cache: Path, proc: subprocess.CompletedProcess) -> None:
-        self.root = root
-        self.cache = cache
-        self.stdout = proc.stdout
-        self.stderr = normalize_stderr(proc.stderr)
-        self.files, self.findings, _ = summary(proc.stderr)
-        self.env = {"LINTGATE_CACHE_DIR": str(cache)}
-
-    def stderr_with(self, from_cache: int, findings: int | None = None) -> str:
-        """The cold run's stderr with another `N from cache` (and findings count)."""
-        text = self.stderr.replace(" 0 from cache", f" {from_cache} from cache")
-        if findings is not None:
-            text = text.replace(f" {self.findings} findings", f" {findings} findings")
-        return text
+_copy = copy_tree
 
 
 @pytest.fixture(scope="module")
-def django(tmp_path_factory):
-    base = tmp_path_factory.mktemp("django-cache")
-    root = _copy(django_source(), base / "django")
-    cache = base / "cache"
-    proc = lintgate(root, env={"LINTGATE_CACHE_DIR": str(cache)})
-    assert proc.returncode == 1, proc.stderr[-2000:]
-    cold = Cold(root, cache, proc)
-    assert cold.files > 2700 and cold.findings > 0
-    assert (
-        cold.stderr
-        == f"lintgate: {cold.files} files checked, {cold.findings} findings, 0 from cache, N.NNs\n"
-    )
-    return cold
+def django(django_cold):
+    """The session's one cold run on Django (tests/conftest.py)."""
+    return django_cold
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
+def small(tmp_path_factory, django_source):
     """A part of the distribution, with its own filled cache and the output of a run
     without the cache (what every run on it must print)."""
     base = tmp_path_factory.mktemp("django-small")
-    source = django_source()
+    source = django_source
     root = base / "small"
     for rel in SMALL:
         _copy(source / rel, root / rel)
@@ -87,9 +54,10 @@ def small(tmp_path_factory):
     assert reference.returncode == 1 and "Traceback" not in reference.stderr
     proc = lintgate(root, env={"LINTGATE_CACHE_DIR": str(base / "cache")})
     assert proc.stdout == reference.stdout
-    return Cold(root, base / "cache", proc)
+    return ColdRun(root, base / "cache", proc)
 
 
+@pytest.mark.slow
 def test_a_warm_run_prints_the_same_bytes_from_the_cache_alone(django):
     proc = lintgate_traced(django.root, env=django.env)
     assert proc.stdout == django.stdout
@@ -97,6 +65,7 @@ def test_a_warm_run_prints_the_same_bytes_from_the_cache_alone(django):
     assert proc.returncode == 1
 
 
+@pytest.mark.slow
 def test_changing_one_file_relints_exactly_that_file(django):
     rel = "django/contrib/auth/apps.py"
     target = django.root / rel
@@ -120,6 +89,7 @@ def test_changing_one_file_relints_exactly_that_file(django):
     )
 
 
+@pytest.mark.slow
 def test_export_import_round_trip_answers_a_fresh_copy(django, tmp_path):
     export = tmp_path / "export"
     proc = lintgate(django.root, "--export-cache", f"type=local,dest={export}", env=django.env)
@@ -132,7 +102,8 @@ def test_export_import_round_trip_answers_a_fresh_copy(django, tmp_path):
     assert normalize_stderr(proc.stderr) == django.stderr_with(django.files)
 
 
-def test_a_fresh_checkout_at_the_same_path_lints_nothing(django, tmp_path):
+@pytest.mark.slow
+def test_a_fresh_checkout_at_the_same_path_lints_nothing(django, django_source, tmp_path):
     # Issue 8's case: the tree checked out again where it was (new inodes, mtimes, ctimes),
     # an empty cache and the import. The imported exclusion verdicts are hints (docs/cache.md,
     # "Trust model: local store"): "not excluded" is taken, an "excluded" one is decided again
@@ -141,7 +112,7 @@ def test_a_fresh_checkout_at_the_same_path_lints_nothing(django, tmp_path):
     proc = lintgate(django.root, "--export-cache", f"type=local,dest={export}", env=django.env)
     assert proc.stdout == django.stdout
     shutil.rmtree(django.root)
-    _copy(django_source(), django.root)
+    _copy(django_source, django.root)
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "empty-cache")}
     proc = lintgate_traced(django.root, "--import-cache", f"type=local,src={export}", env=env)
     assert proc.stdout == django.stdout

@@ -7,12 +7,18 @@ import os
 import signal
 import subprocess
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
 import pytest
-from helpers import copy_repo, lintgate, normalize_stderr
+from helpers import (
+    command_lines,
+    copy_repo,
+    lintgate,
+    normalize_stderr,
+    process_group,
+    stdlib_modules,
+)
 
 # --- --output -------------------------------------------------------------------------------
 
@@ -82,33 +88,6 @@ def test_output_to_an_unwritable_place_fails_before_linting(tmp_path, value, mes
 # --- signals ----------------------------------------------------------------------------------
 
 
-def _stdlib_sample(dest: Path, count: int = 20) -> dict[str, bytes]:
-    """Copy `count` small modules of the standard library (5-15 kB, most of which black and
-    isort would change) into `dest`; returns {name: original bytes}."""
-    lib = Path(sysconfig.get_paths()["stdlib"])
-    picked = sorted(p for p in lib.glob("*.py") if 5000 <= p.stat().st_size <= 15000)[:count]
-    dest.mkdir()
-    originals = {}
-    for path in picked:
-        originals[path.name] = path.read_bytes()
-        (dest / path.name).write_bytes(originals[path.name])
-    return originals
-
-
-def _processes_in_group(pgid: int) -> list[str]:
-    """The command lines of the live processes of process group `pgid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                found.append((entry / "cmdline").read_text().replace("\0", " "))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for the process group")
 @pytest.mark.parametrize(
     "signum, group, status, message",
@@ -121,7 +100,7 @@ def test_a_stop_signal_ends_the_workers_and_leaves_every_file_whole(
     tmp_path, signum, group, status, message
 ):
     work = tmp_path / "work"
-    originals = _stdlib_sample(work)
+    originals = stdlib_modules(work)
     env = dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache"))
     script = Path(sys.executable).parent / "lintgate"
     proc = subprocess.Popen(
@@ -149,7 +128,7 @@ def test_a_stop_signal_ends_the_workers_and_leaves_every_file_whole(
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == status
     assert stderr.decode() == f"lintgate: {message}\n"
-    assert _processes_in_group(proc.pid) == []
+    assert command_lines(process_group(proc.pid)) == []
     assert sorted(p.name for p in work.iterdir()) == sorted(originals)  # no temporary file
     changed = [name for name, data in originals.items() if (work / name).read_bytes() != data]
     assert changed and len(changed) < len(originals)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import lintgate, normalize_stderr
+from helpers import children, lintgate, normalize_stderr, process_group
 
 from lintgate import executor
 from lintgate.executor import ForkPool, Lost, SerialExecutor
@@ -236,32 +236,6 @@ def test_file_deadline_is_a_config_key_with_a_generous_default(tmp_path):
 # --- signals and the parent's death ---------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def _group(pgid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                found.append(int(entry.name))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
 def _start(repo: Path, tmp_path: Path, *args: str, spec: str) -> subprocess.Popen:
     env = dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache"), **fault(spec))
     script = Path(sys.executable).parent / "lintgate"
@@ -278,7 +252,7 @@ def _start(repo: Path, tmp_path: Path, *args: str, spec: str) -> subprocess.Pope
 def _wait_for_worker(proc: subprocess.Popen) -> None:
     for _ in range(300):
         assert proc.poll() is None, proc.communicate()
-        if _children(proc.pid):
+        if children(proc.pid):
             time.sleep(0.3)  # it has taken its file by now
             return
         time.sleep(0.05)
@@ -302,7 +276,7 @@ def test_sigterm_stops_a_run_whose_worker_is_stuck(tmp_path, spec):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert (proc.returncode, stdout, stderr) == (143, b"", b"lintgate: terminated\n")
-    assert _group(proc.pid) == []
+    assert process_group(proc.pid) == []
 
 
 @NEEDS_PROC
@@ -314,12 +288,12 @@ def test_workers_die_with_their_parent(tmp_path):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         for _ in range(100):
-            if not _group(proc.pid):
+            if not process_group(proc.pid):
                 break
             time.sleep(0.05)
-        assert _group(proc.pid) == []
+        assert process_group(proc.pid) == []
     finally:
-        if proc.poll() is None or _group(proc.pid):
+        if proc.poll() is None or process_group(proc.pid):
             os.killpg(proc.pid, signal.SIGKILL)
     assert b"Traceback" not in proc.stderr.read()
     assert not [p for p in repo.iterdir() if not p.name.endswith(".py")]

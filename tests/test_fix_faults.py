@@ -15,27 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import lintgate
-from test_fix_stdlib import copy_stdlib, stdlib_files
+from helpers import copy_stdlib, lintgate, process_group
+from helpers import stdlib_sample as stdlib_files
 
 from lintgate.fix import TEMP_SUFFIX
 
 ROUNDS = 4
 SEED = 11  # the moments are random, but the same ones on every run
-
-
-def _group(pgid: int) -> list[int]:
-    """The live processes of process group `pgid` (read from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                found.append(int(entry.name))
-        except (OSError, ValueError):
-            continue
-    return found
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -46,6 +32,7 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for the process group")
 def test_fix_stopped_at_random_moments_leaves_every_file_whole(tmp_path):
     files = stdlib_files(200, 4000)
@@ -76,12 +63,12 @@ def test_fix_stopped_at_random_moments_leaves_every_file_whole(tmp_path):
             proc.send_signal(signum)  # lintgate alone, not its group
             _, stderr = proc.communicate(timeout=30)
             for _ in range(200):  # workers of a killed lintgate end with it (PDEATHSIG)
-                if not _group(proc.pid):
+                if not process_group(proc.pid):
                     break
                 time.sleep(0.05)
-            assert _group(proc.pid) == [], (round_, signum)
+            assert process_group(proc.pid) == [], (round_, signum)
         finally:
-            if _group(proc.pid):
+            if process_group(proc.pid):
                 os.killpg(proc.pid, signal.SIGKILL)
         if signum == signal.SIGTERM and proc.returncode != 0:  # 0: it had finished
             assert (proc.returncode, stderr) == (143, b"lintgate: terminated\n")

@@ -17,50 +17,23 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
-from helpers import lintgate
+import pytest
+from helpers import copy_stdlib, lintgate
+from helpers import stdlib_sample as stdlib_files
 from test_fix import SCRIPT, run_bytes, tree
 
 from lintgate.fix import TEMP_SUFFIX
 
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FULL = bool(os.environ.get("LINTGATE_FIX_FULL"))
 BIN = Path(sys.executable).parent
 TIMEOUT = 7200 if FULL else 600  # seconds for one lintgate run
 LINE = re.compile(r"^(.*?):\d+:\d*:(?:warning|error): .* \(([\w, ]+)\)$")
-
-
-def stdlib_files(count: int | None, max_size: int) -> list[Path]:
-    """Relative paths of `count` standard library files under `max_size` bytes, evenly spread
-    (fixed for a given Python), plus the tokenizer tests' deliberately broken files;
-    `count=None`: every file."""
-    files = sorted(
-        p.relative_to(STDLIB)
-        for p in STDLIB.rglob("*.py")
-        if "site-packages" not in p.parts and "__pycache__" not in p.parts and p.is_file()
-    )
-    if count is None:
-        return files
-    small = [p for p in files if (STDLIB / p).stat().st_size < max_size]
-    broken = [p for p in small if p.parent.name == "tokenizedata" and p.name.startswith("bad")]
-    step = max(1, len(small) // count)
-    return sorted(set(small[::step][:count]) | set(broken))
-
-
-def copy_stdlib(files: list[Path], root: Path) -> Path:
-    for rel in files:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STDLIB / rel, root / rel)
-    (root / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    return root
 
 
 def by_linter(stdout: str) -> dict[str, set[str]]:
@@ -73,6 +46,7 @@ def by_linter(stdout: str) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_fix_and_diff_on_the_standard_library(tmp_path):
     files = stdlib_files(None if FULL else 40, 30_000)
     a = copy_stdlib(files, tmp_path / "a")
@@ -131,6 +105,7 @@ def test_fix_and_diff_on_the_standard_library(tmp_path):
             print(line)
 
 
+@pytest.mark.slow
 def test_killed_fix_leaves_each_file_original_or_fixed(tmp_path):
     files = stdlib_files(150, 3_000)
     reference = copy_stdlib(files, tmp_path / "reference")

@@ -112,6 +112,7 @@ def _status(output: str, hook_name: str = "lintgate") -> str:
     return found[0]
 
 
+@pytest.mark.slow
 def test_precommit_hook_fails_on_bad_files_then_passes(hook_repo, precommit_home, tmp_path):
     repo, rev = hook_repo
     project = tmp_path / "project"
@@ -180,6 +181,7 @@ def test_make_lint_passes_on_this_repository():
     assert re.fullmatch(r"lintgate: \d+ files checked, 0 findings, .*\n", proc.stderr)
 
 
+@pytest.mark.slow
 def test_own_precommit_config_passes_on_this_repository(precommit_home):
     # The hook runs `make lint`; PYTHON from the environment overrides the Makefile's default
     # (.venv/bin/python), so this works from whichever environment runs the tests.
@@ -321,6 +323,7 @@ def _set_writable(root: Path, writable: bool) -> None:
         path.chmod(mode | 0o200 if writable else mode & ~0o222)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("git", [True, False], ids=["git-work-tree", "no-git"])
 def test_lint_stage_command_on_read_only_fixture_repository(image_venv, tmp_path, git):
     """`both` (one isort and one black finding) as the lint stage sees /src: read-only,

@@ -58,6 +58,16 @@ def pull_warnings(tmp_path: Path, addr: str, tag: str = "main") -> tuple[oci.Imp
     return result, warnings
 
 
+def pull_measured(tmp_path: Path, addr: str) -> tuple[oci.ImportResult, list, int]:
+    """pull_warnings, and the peak of the memory Python allocated meanwhile (bytes)."""
+    tracemalloc.start()
+    try:
+        result, warnings = pull_warnings(tmp_path, addr)
+        return result, warnings, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def sha(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
@@ -191,10 +201,7 @@ def test_an_endless_manifest_is_cut_at_the_limit(tmp_path):
             except OSError:
                 pass  # the client hung up: what it should do
 
-        tracemalloc.start()
-        result, warnings = pull_warnings(tmp_path, reg.addr)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        result, warnings, peak = pull_measured(tmp_path, reg.addr)
         assert warnings == [
             f"cache import: registry {reg.addr}: the manifest of main is larger than"
             " 4 MiB; going on without it"
@@ -211,10 +218,7 @@ def test_a_gzip_bomb_is_not_expanded(tmp_path):
         def encoded(h, m):
             h.answer(200, bomb, {"Content-Encoding": "gzip"})
 
-        tracemalloc.start()
-        result, warnings = pull_warnings(tmp_path, reg.addr)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        result, warnings, peak = pull_measured(tmp_path, reg.addr)
         assert warnings == [
             f"cache import: registry {reg.addr}: the manifest of main is larger than"
             " 4 MiB; going on without it"
@@ -432,10 +436,7 @@ def test_a_layer_of_many_tar_members_costs_one_header(tmp_path):
         _manifest_with_layer(
             reg, {"mediaType": oci.LAYER_MT, "digest": sha(layer), "size": len(layer)}
         )
-        tracemalloc.start()
-        result, warnings = pull_warnings(tmp_path, reg.addr)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        result, warnings, peak = pull_measured(tmp_path, reg.addr)
         assert warnings == [
             f"cache import from {reg.addr}/{REPO}:main: layer {sha(layer)}: not a results layer"
             f" (its first file is not {oci.LAYER_FILE}); not imported"

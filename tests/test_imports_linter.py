@@ -255,11 +255,13 @@ def _check_against_pyflakes(paths) -> None:
     )
 
 
+@pytest.mark.slow
 def test_differential_against_pyflakes():
     pytest.importorskip("pyflakes")
     _check_against_pyflakes(_stdlib_sample())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("LINTGATE_IMPORTS_CORPORA") != "1",
     reason="real projects from PyPI: `make imports-agreement` downloads and checks them",
