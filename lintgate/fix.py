@@ -28,8 +28,6 @@ from lintgate import filesets, linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
-from lintgate.executor import injected_fault, parent_alive
-from lintgate.linters.base import Project
 from lintgate.engine.check import Checker
 from lintgate.engine.fixcore import (
     Step,
@@ -41,6 +39,8 @@ from lintgate.engine.fixcore import (
     unified_diff,
 )
 from lintgate.engine.records import Done, FileResult
+from lintgate.executor import injected_fault, parent_alive
+from lintgate.linters.base import Project
 from lintgate.source import Source, decode
 
 __all__ = [

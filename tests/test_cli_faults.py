@@ -468,8 +468,7 @@ def test_fix_and_diff_export_and_import_the_cache(tmp_path):
     proc = lintgate(repo, "--fix", "--import-cache", f"type=local,src={dest}")
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n"
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file(s) fixed\n" "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert (repo / "app.py").read_text() == "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"
 
@@ -482,8 +481,7 @@ def test_fix_answers_the_files_it_leaves_from_the_cache(tmp_path):
     proc = lintgate(repo, "--fix", env=env)
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n"
-        "lintgate: 2 files checked, 0 findings, 1 from cache, N.NNs\n"
+        "lintgate: 1 file(s) fixed\n" "lintgate: 2 files checked, 0 findings, 1 from cache, N.NNs\n"
     )
 
 

@@ -254,5 +254,3 @@ def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
         path = existing.get((st.st_dev, st.st_ino))
         if path is not None:
             raise ConfigError(f"--output: {path}: is a file being checked; not overwriting it")
-
-

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from lintgate import bounds, filesets, linters
 from lintgate.context import current, run_scope
 from lintgate.diagnostic import ERROR, Diagnostic, Finding
+from lintgate.engine.dispatch import file_size
 from lintgate.engine.records import (
     ENCODING,
     SYNTAX,
@@ -27,7 +28,6 @@ from lintgate.engine.records import (
     unreadable,
 )
 from lintgate.executor import injected_fault
-from lintgate.engine.dispatch import file_size
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, Source, decode
 

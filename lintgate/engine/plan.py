@@ -16,8 +16,8 @@ from typing import Any
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import filesets, linters
-from lintgate.engine.guard import CacheGuard
 from lintgate.engine.check import Checker, needs_syntax, settings_owner
+from lintgate.engine.guard import CacheGuard
 from lintgate.engine.records import (
     SYNTAX,
     Decoding,

@@ -195,6 +195,4 @@ def _result(results: list[FileResult], pending: _Pending, start: float) -> RunRe
     paths = [r.path for r in results]
     seconds = time.monotonic() - start
     cached = sum(r.cached for r in results)
-    return RunResult(
-        len(results), paths, diagnostics, errors, unchecked, seconds, cached, results
-    )
+    return RunResult(len(results), paths, diagnostics, errors, unchecked, seconds, cached, results)
