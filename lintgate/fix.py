@@ -40,14 +40,12 @@ from lintgate.engine.fixcore import (
 )
 from lintgate.engine.records import Done, FileResult
 from lintgate.executor import injected_fault, parent_alive
-from lintgate.linters.base import Project
+from lintgate.linters.base import ParseError, Project
 from lintgate.source import Source, decode
 
 __all__ = [
     "BROKEN",
     "FIX",
-    "FIXERS",
-    "PER_FINDING",
     "TEMP_SUFFIX",
     "ChangedMeanwhile",
     "FileFix",
@@ -63,10 +61,8 @@ __all__ = [
 ]
 
 FIX = "fix"  # the linter name of the diagnostics that say why a file was not fixed
-FIXERS = ("imports", "isort", "black")  # the pipeline order
-# fixers that fix finding by finding (`fix(..., only=findings)`); the others rewrite whole files
-PER_FINDING = ("imports",)
-BROKEN = ("syntax", "encoding")
+# the pseudo-linters of a file never touched: it does not parse, or does not decode
+BROKEN = linters.PSEUDO
 # counted(text) -> (whether a `nolint` silenced a finding, the findings the run keeps)
 Counter = Callable[[str], tuple[bool, list[Diagnostic]]]
 ROUNDS = 3  # passes of the pipeline before linters that still disagree count as a fight
@@ -162,10 +158,11 @@ class Fixer:
             try:
                 text, ran = run_pipeline(text, steps)
                 changed_by += ran
-                if not changed_by and "isort" in kept and b"\r" in raw:
-                    # isort's finding is then the mixed line endings (linters/isort.py): one
-                    # ending throughout, the first line's, satisfies isort and black
-                    changed_by = [s.name for s in steps if s.name == "isort"]
+                if not changed_by and b"\r" in raw:
+                    # a whole-file fixer's finding on a text no fixer changes is then the mixed
+                    # line endings (isort's, linters/isort.py): one ending throughout, the
+                    # first line's, satisfies isort and black
+                    changed_by = [s.name for s in steps if s.name in kept and _whole_file(s.name)]
                 # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
                 after = self.checker.check_file(path, display, data) if data != raw else before
@@ -218,43 +215,40 @@ class Fixer:
         return True
 
     def _steps(self, path: Path, display: str, source: Source, kept: set[str]) -> list[Step]:
-        """The pipeline for `path`: the fixers of the enabled, registered linters that the
-        tool's own configuration does not exclude for the file, in FIXERS order."""
+        """The pipeline for `path`: the fixers of the enabled linters (Capabilities.fix) that
+        the tool's own configuration does not exclude for the file, in registry order."""
         steps = []
-        enabled = self.checker.enabled
-        for name in FIXERS:
-            if name not in enabled or name not in linters.BUILTIN:
-                continue
-            module = linters.get(name)
+        for name in linters.fixers(self.checker.enabled):
+            linter = linters.lookup(name)
             try:
                 settings = self.checker.settings(name, path.parent)
             except Exception:  # reported by the check already (once per directory)
                 continue
-            if not hasattr(module, "fix") or filesets.excluded(
-                name, path, settings, self.checker.settings, self.project
-            ):
+            if filesets.excluded(name, path, settings, self.checker.settings, self.project):
                 continue
-            counted = self._counter(name, module, settings, display, source.is_stub)
-            # a package's __init__.py (or its stub): unused imports are likely re-exports,
-            # left reported
-            init = name == "imports" and path.name in ("__init__.py", "__init__.pyi")
-            fix = self._fixer(name, module, settings, source.is_stub, counted, init, str(path))
+            # (a package's __init__.py: the imports adapter leaves likely re-exports, by path)
+            counted = self._counter(name, linter, settings, (path, display), source.is_stub)
+            fix = self._fixer(name, linter, settings, source.is_stub, counted, path)
             wanted = self._wants(name, source, kept, counted)
             steps.append(Step(name, fix, wanted))
         return steps
 
     def _counter(
-        self, name: str, module: Any, settings: Any, display: str, is_stub: bool
+        self, name: str, linter: Any, settings: Any, where: tuple[Path, str], is_stub: bool
     ) -> Counter:
         """`counted(text) -> (silenced, kept)`: whether a `nolint` directive silences a finding
         of linter `name` in `text`, and the findings the run keeps there after the directives
-        and the filters (Diagnostics)."""
+        and the filters (Diagnostics). `where`: the file's path and display path. Raises
+        ParseError when the linter cannot parse `text`."""
+        path, display = where
 
         def counted(text: str) -> tuple[bool, list[Diagnostic]]:
             source = text_source(text, is_stub)
-            found = [
-                Diagnostic.from_finding(display, name, f) for f in module.check(source, settings)
-            ]
+            outcome = linter.check(path, source, settings)
+            if outcome.syntax is not None:
+                e = outcome.syntax
+                raise ParseError(e.message, e.line, e.col)
+            found = [Diagnostic.from_finding(display, name, f) for f in outcome.findings]
             unsilenced = self.checker.suppress(found, text if "nolint" in text else None, display)
             unsilenced = [d for d in unsilenced if d.linter == name]
             return len(unsilenced) < len(found), self._kept(unsilenced)
@@ -262,19 +256,9 @@ class Fixer:
         return counted
 
     def _fixer(
-        self,
-        name: str,
-        module: Any,
-        settings: Any,
-        is_stub: bool,
-        counted: Counter,
-        init: bool,
-        path: str,
+        self, name: str, linter: Any, settings: Any, is_stub: bool, counted: Counter, path: Path
     ) -> Callable[[str], str]:
-        per_finding = name in PER_FINDING
-        extra: dict[str, Any] = {"package_init": True} if init else {}
-        if name == "isort" and not filesets.is_python(path):  # isort sorts Cython by its suffix
-            extra["path"] = path
+        per_finding = not _whole_file(name)
 
         def fix(text: str) -> str:
             source = text_source(text, is_stub)
@@ -282,15 +266,15 @@ class Fixer:
                 # only what the run reports goes: an import a `nolint` directive (any scope)
                 # or a filter leaves out stays, and the others are still removed
                 only = counted(text)[1]
-                return str(module.fix(text, source, settings, only=only, **extra))
-            return str(module.fix(text, source, settings, **extra))
+                return str(linter.fix_findings(path, source, settings, only))
+            return str(linter.fix_file(path, source, settings))
 
         return fix
 
     def _wants(
         self, name: str, original: Source, kept: set[str], counted: Counter
     ) -> Callable[[str], bool]:
-        per_finding = name in PER_FINDING
+        per_finding = not _whole_file(name)
 
         def wanted(text: str) -> bool:
             protected = "nolint" in text
@@ -343,3 +327,9 @@ class Fixer:
     @staticmethod
     def _diagnostic(display: str, message: str) -> Diagnostic:
         return Diagnostic(display, 1, 1, FIX, message, ERROR)  # 1-based: the first column
+
+
+def _whole_file(name: str) -> bool:
+    """Whether linter `name`'s fixer rewrites whole files (Capabilities.fix "file"), rather
+    than repairing the findings it is given ("finding")."""
+    return linters.lookup(name).capabilities.fix == "file"

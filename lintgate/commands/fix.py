@@ -119,11 +119,11 @@ def _settled(plans: list[Any], config: Config) -> dict[str, FileResult]:
     """The results the cache answers wholly with nothing to fix, by display path: no error,
     no finding the run keeps of an enabled linter that fixes (a file with a `syntax` or
     `encoding` finding is never touched: settled too)."""
-    from lintgate import filters, fix
+    from lintgate import filters, fix, linters
     from lintgate.engine.answer import resolved
 
     options = replace(filter_options(config), aggregate=False, sort=("none",))
-    fixers = set(fix.FIXERS) & set(config.enabled)
+    fixers = set(linters.fixers(config.enabled))
     settled = {}
     for plan in plans:
         if plan.unreadable or plan.errors:
