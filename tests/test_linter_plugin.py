@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from helpers import lintgate, summary
 
 # A whole-file fixer: `# TODO` comments become `# DONE`. Each check appends a line to
