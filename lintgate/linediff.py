@@ -26,7 +26,7 @@ class _OverBudget(Exception):
     pass
 
 
-class _Charged(difflib.SequenceMatcher):
+class _Charged(difflib.SequenceMatcher[Hashable]):
     """A SequenceMatcher whose longest-match searches draw on a budget of work units (one
     per candidate occurrence of a line they walk, plus the lines they scan); raises
     _OverBudget when it is spent."""
@@ -36,12 +36,16 @@ class _Charged(difflib.SequenceMatcher):
         self._cost: list[int] | None = None
         super().__init__(None, a, b, autojunk=autojunk)
 
-    def find_longest_match(self, alo=0, ahi=None, blo=0, bhi=None):  # noqa: D102 - difflib's
-        ahi = len(self.a) if ahi is None else ahi
-        bhi = len(self.b) if bhi is None else bhi
+    def find_longest_match(
+        self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
+    ) -> difflib.Match:  # noqa: D102 - difflib's
+        # a, b and b2j are difflib's own attributes, which typeshed does not declare
+        a: Sequence[Hashable] = self.a  # type: ignore[attr-defined]
+        ahi = len(a) if ahi is None else ahi
+        bhi = len(self.b) if bhi is None else bhi  # type: ignore[attr-defined]
         if self._cost is None:  # cumulative occurrences in b of a[:i], set once b2j is built
-            b2j = self.b2j
-            counts = (len(b2j.get(line, ())) + 1 for line in self.a)
+            b2j: dict[Hashable, list[int]] = self.b2j  # type: ignore[attr-defined]
+            counts = (len(b2j.get(line, ())) + 1 for line in a)
             self._cost = [0, *itertools.accumulate(counts)]
         self._budget -= self._cost[ahi] - self._cost[alo] + (bhi - blo)
         if self._budget < 0:
