@@ -24,6 +24,13 @@ import subprocess
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from lintgate.gitignore import _gitignore_patterns
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
 
 # The union of isort's default `skip` and black's default `exclude`.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -82,7 +89,7 @@ class Discovered:
     errors: list[str] = field(default_factory=list)
 
 
-def skip_spec(patterns: list[str]):
+def skip_spec(patterns: list[str]) -> GitIgnoreSpec | None:
     """The pathspec.GitIgnoreSpec of the `Skip` patterns (gitignore lines), None when there
     are none. Raises ValueError naming the first pattern pathspec rejects, with why: a
     reversed range (`[z-a]`: a bad regular expression), a trailing `\\`, a lone `!`."""
@@ -149,85 +156,6 @@ def _git_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) for n in names]
 
 
-# git's bracket classes (wildmatch) spelled as ranges, which pathspec (no classes) copies into a
-# regular expression: none starts with `!` (pathspec would read a negation) or holds `/` (pathspec
-# splits a pattern at `/` first; git never matches `/` with a bracket anyway).
-_CLASSES = {
-    "alnum": "a-zA-Z0-9",
-    "alpha": "a-zA-Z",
-    "blank": " \t",
-    "cntrl": "\x00-\x1f\x7f",
-    "digit": "0-9",
-    "graph": "0-~!-.",
-    "lower": "a-z",
-    "print": " -.0-~",
-    "punct": ":-@!-.[-`{-~",
-    "space": " \t\n\r\v\f",
-    "upper": "A-Z",
-    "xdigit": "0-9A-Fa-f",
-}
-# an escaped character, or a bracket expression (its classes, escapes and a leading `]` included;
-# a backslash only ever starts an escape, so a line without `]` fails fast)
-_BRACKET = re.compile(r"\\.|\[[!^]?\]?(?:\[:[a-z]+:\]|\\.|[^\]\\])*\]")
-_CLASS = re.compile(r"\[:([a-z]+):\]")
-
-
-def _pattern_line(line: str) -> str:
-    """One `.gitignore` line as pathspec should read it: git drops the CR of a CRLF line end and
-    trailing spaces unless the last one is escaped with `\\` (pathspec drops any trailing
-    whitespace, and an escaped space when more follow), and knows `[[:digit:]]`-style classes."""
-    line = line.removesuffix("\r")
-    stripped = line.rstrip(" ")
-    if stripped != line and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
-        stripped += " "
-    elif stripped != stripped.rstrip():  # a tab or second CR, which git keeps: as a bracket
-        stripped = stripped[:-1] + f"[{stripped[-1]}]"
-    if "[:" in stripped:  # classes inside a bracket, not the bracket `[:a:]` itself
-        stripped = _BRACKET.sub(
-            lambda m: m[0][0] + _CLASS.sub(lambda c: _CLASSES.get(c[1], c[0]), m[0][1:]), stripped
-        )
-    return stripped
-
-
-def _gitignore_patterns(directory: Path, top: Path) -> tuple[list, list]:
-    """The patterns of `directory/.gitignore`, rewritten relative to `top` (`directory` or a
-    parent of it) and compiled by pathspec (`GitIgnoreSpecPattern`) twice: as written, to check
-    files; with the trailing `/` of a directory-only pattern dropped, to check directories (the
-    walk checks a directory's path without a trailing `/`, see `_walk_files`). ([], []) when
-    there is no such file or it cannot be read: then it ignores nothing, as in git."""
-    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
-    try:  # git splits lines at LF only (no universal newlines) and skips a byte order mark
-        text = (directory / ".gitignore").read_bytes().decode("utf-8-sig", "replace")
-    except OSError:
-        return [], []
-    rel = directory.relative_to(top).as_posix()
-    prefix = "" if rel == "." else GitIgnoreSpecPattern.escape(rel) + "/"
-    files, dirs = [], []
-    for line in text.split("\n"):
-        line = _pattern_line(line)
-        if not line or line.startswith("#"):
-            continue
-        negation = "!" if line.startswith("!") else ""
-        body = line[len(negation) :]
-        if prefix and body.strip("/"):
-            # a `/` before the end anchors a pattern to its file's directory; any other pattern
-            # matches at any depth below it
-            anchored = "/" in body[:-1]
-            body = prefix + (body.removeprefix("/") if anchored else "**/" + body)
-        # pathspec folds `x/**/` into `x/`, which matches `x` itself (so every file in it); to
-        # check files, `x/*/` matches the same: files in a directory below `x`
-        file_body = body[: -len("**/")] + "*/" if body.endswith("/**/") else body
-        for lines, pattern in ((files, file_body), (dirs, body.removesuffix("/"))):
-            try:
-                with warnings.catch_warnings():  # a stray `[[` in a bracket: Python warns
-                    warnings.simplefilter("ignore", FutureWarning)
-                    lines.append(GitIgnoreSpecPattern(negation + pattern))
-            except (ValueError, re.error):
-                pass  # a trailing `\`, a lone `!`: git matches nothing (`[z-a]`: see README)
-    return files, dirs
-
-
 def _walk_files(directory: Path, root: Path) -> list[Path]:
     """Files under `directory` that git's ignore rules leave in.
 
@@ -246,7 +174,9 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
     seen_dirs: set[str] = set()
     top = root if directory == root or root in directory.parents else directory
 
-    def walk(d: Path, files: list, dirs: list, file_spec, dir_spec) -> None:
+    def walk(
+        d: Path, files: list[Pattern], dirs: list[Pattern], file_spec: Any, dir_spec: Any
+    ) -> None:
         real = os.path.realpath(d)
         if real in seen_dirs:
             return
@@ -276,7 +206,8 @@ def _walk_files(directory: Path, root: Path) -> list[Path]:
                 found.append(path)
 
     # the `.gitignore` files of `directory` and of its parents up to the root
-    files, dirs = [], []
+    files: list[Pattern] = []
+    dirs: list[Pattern] = []
     for base in (*reversed(directory.parents), directory):
         if base == root or root in base.parents:
             more_files, more_dirs = _gitignore_patterns(base, top)
@@ -307,7 +238,7 @@ def _not_a_file(path: Path) -> str | None:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
-def _admit(path: Path, root: Path, notes: list[str], display) -> bool:
+def _admit(path: Path, root: Path, notes: list[str], display: Callable[[Path], str]) -> bool:
     """Whether a walked, possibly linked, file may be read: a regular file, not outside the root."""
     if not path.is_symlink():
         return True
@@ -350,7 +281,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
 
     def add(path: str, walked: bool, named: str = "", link: bool | None = None) -> None:
         key = os.path.abspath(path)  # a link and its target are both checked, each by its path
-        problem = None if walked else _not_a_file(path)
+        problem = None if walked else _not_a_file(Path(path))
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
             return

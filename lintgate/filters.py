@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from lintgate.diagnostic import ERROR, SEVERITIES, Diagnostic, render_gometalinter
 from lintgate.report.template import compile_template
 
 if TYPE_CHECKING:
-    import regex
+    import regex  # type: ignore[import-untyped]  # no stubs on PyPI worth a dependency
 
 __all__ = [
     "SORT_KEYS",
@@ -111,7 +111,9 @@ def _compile(patterns: Iterable[str], key: str) -> list[regex.Pattern[str]]:
     return compiled
 
 
-def _matcher(patterns: Iterable[str], key: str, deadline: float | None):
+def _matcher(
+    patterns: Iterable[str], key: str, deadline: float | None
+) -> Callable[[Diagnostic], bool] | None:
     """A function from a diagnostic to True when its gometalinter line matches any of
     `patterns`, or None when there are none. It raises ValueError naming `key` and the
     expression once the matching has gone on past `deadline` (time.monotonic(); None: from

@@ -171,10 +171,10 @@ def warn_unknown(path: str, text: str) -> list[Diagnostic]:
     name at its directive's comment, `nolint directive names an unknown linter 'imprts' (did
     you mean 'imports'?)`, worded as the config file's and the flags' errors. `path` as for
     `warn_unmatched`; `text` the decoded source."""
-    from lintgate.config import REPORTING_ONLY, unknown_linter
-    from lintgate.linters import BUILTIN
+    from lintgate.config.keys import REPORTING_ONLY, unknown_linter
+    from lintgate.linters import names
 
-    known = [*BUILTIN, *REPORTING_ONLY]
+    known = [*names(), *REPORTING_ONLY]
     return [
         Diagnostic(
             path,

@@ -19,10 +19,24 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lintgate"
 # The packages that must import alone and be mypy --strict clean; the rest joins as it is cleaned.
-ACYCLIC = ("lintgate.cache", "lintgate.util")
+ACYCLIC = (
+    "lintgate.cache",
+    "lintgate.util",
+    "lintgate.linters",
+    "lintgate.report",
+    "lintgate.config",
+    "lintgate.nolint",
+    "lintgate.newcode",
+    "lintgate.filters",
+    "lintgate.discovery",
+    "lintgate.gitignore",
+    "lintgate.filesets",
+    "lintgate.diagnostic",
+    "lintgate.source",
+)
 # The circles lintgate still has (outside ACYCLIC), to be broken by their modules' owners: a
 # new circle fails the test, and so does one of these once it is gone (delete it here).
-KNOWN_CYCLES = [["lintgate.linters._imports_scan", "lintgate.linters._imports_typing"]]
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def module_names(root: Path = PACKAGE) -> dict[str, Path]:

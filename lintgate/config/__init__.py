@@ -13,28 +13,43 @@ import dataclasses
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from lintgate.config.duration import format_duration, parse_duration
-from lintgate.diagnostic import SEVERITIES
-from lintgate.linters import BUILTIN, DEFAULT_ENABLED
+from lintgate import linters
+from lintgate.config.duration import format_duration
+from lintgate.config.keys import (
+    KEYS,
+    MAX_CONCURRENCY,
+    REPORTING_ONLY,
+    ConfigError,
+    _linter_names,
+    _suggest,
+    unknown_linter,
+)
+
+__all__ = [
+    "CONFIG_NAMES",
+    "Config",
+    "ConfigError",
+    "KEYS",
+    "MAX_CONCURRENCY",
+    "REPORTING_ONLY",
+    "apply_file",
+    "apply_linter_flags",
+    "effective_concurrency",
+    "find_config_file",
+    "read_config_file",
+    "shadowed_config_files",
+    "unknown_linter",
+]
+
+if TYPE_CHECKING:
+    from lintgate.filters import FilterOptions
 
 CONFIG_NAMES = ("lintgate.json", ".lintgate.json")
 # seconds one file may take on a worker before it is stopped and the file reported (generous:
 # the slowest real files take seconds; this only catches a file that would hang the run)
 DEFAULT_FILE_DEADLINE = 120.0
-# Linters that report without being enabled: they may appear in Severity and MessageOverride,
-# not in Enable/Disable (as golangci-lint's `typecheck`); the value says when they report.
-REPORTING_ONLY = {
-    "syntax": "a file that does not parse is always reported",
-    "encoding": "a file that does not decode is always reported",
-    "nolint": "unmatched directives are reported with WarnUnmatchedDirective",
-    "fix": "files left unfixed are reported with --fix and --diff",
-}
-
-
-class ConfigError(Exception):
-    """Invalid configuration; `str(error)` is the one-line message, naming the file and key."""
 
 
 @dataclasses.dataclass
@@ -50,7 +65,7 @@ class Config:
     file, or None.
     """
 
-    enabled: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_ENABLED))
+    enabled: list[str] = dataclasses.field(default_factory=linters.enabled_by_default)
     skip: list[str] = dataclasses.field(default_factory=list)
     vendor: bool = False
     exclude: list[str] = dataclasses.field(default_factory=list)
@@ -92,7 +107,7 @@ class Config:
             "MaxFileSize": self.max_file_size,
         }
 
-    def filter_options(self):
+    def filter_options(self) -> FilterOptions:
         """The lintgate.filters.FilterOptions of this configuration."""
         from lintgate.filters import FilterOptions
 
@@ -105,186 +120,6 @@ class Config:
             aggregate=self.aggregate,
             errors=self.errors,
         )
-
-
-def _suggest(name: str, choices: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
-    if not close:
-        close = [c for c in choices if c.lower() == name.lower()]
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def unknown_linter(name: str, names: list[str]) -> str:
-    """The one-line complaint about a linter `name` not among `names`: `unknown linter 'NAME'`
-    with the nearest valid name (`did you mean`), or the valid names when none is near. Used
-    for the config file, the `-E`/`-D` flags and `nolint` directives alike."""
-    hint = _suggest(name, names) or f" (expected one of: {', '.join(names)})"
-    return f"unknown linter {name!r}{hint}"
-
-
-def _linter_names(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of linter names")
-    for name in value:
-        if name in REPORTING_ONLY:
-            raise ConfigError(
-                f"{where}: {name!r} is not a linter and cannot be enabled or disabled: "
-                f"{REPORTING_ONLY[name]}"
-            )
-        if name not in BUILTIN:
-            raise ConfigError(f"{where}: {unknown_linter(name, list(BUILTIN))}")
-    return value
-
-
-def _strings(value: Any, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of strings")
-    return value
-
-
-def _skip(value: Any, where: str) -> list[str]:
-    patterns = _strings(value, where)
-    if patterns:  # pathspec is imported only when there are patterns
-        from lintgate.discovery import skip_spec
-
-        try:
-            skip_spec(patterns)
-        except ValueError as e:
-            raise ConfigError(f"{where}: {e}") from None
-    return patterns
-
-
-def _regexes(value: Any, where: str) -> list[str]:
-    import re
-
-    from lintgate.filters import compile_regex
-
-    for pattern in _strings(value, where):
-        try:
-            compile_regex(pattern)
-        except re.error as e:
-            raise ConfigError(f"{where}: invalid regular expression {pattern!r}: {e}") from None
-    return value
-
-
-def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false")
-    return value
-
-
-def _deadline(value: Any, where: str) -> float:
-    if not isinstance(value, str):
-        raise ConfigError(f'{where}: expected a duration string such as "90s" or "8m"')
-    try:
-        return parse_duration(value)
-    except ValueError as e:
-        raise ConfigError(f"{where}: {e}") from None
-
-
-# The largest Concurrency accepted: a typo's 10**18 is refused; anything up to this is capped at
-# run time (lintgate.executor: never more workers than files, or 4 per CPU).
-MAX_CONCURRENCY = 1_000_000
-
-
-def _concurrency(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CONCURRENCY:
-        raise ConfigError(
-            f"{where}: expected a whole number from 0 to {MAX_CONCURRENCY} (0: one per CPU)"
-        )
-    return value
-
-
-def _size(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where}: expected a whole number of bytes >= 0 (0: no limit)")
-    return value
-
-
-def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected an object such as {example}")
-    names = list(BUILTIN) + list(REPORTING_ONLY)
-    for linter in value:
-        if linter not in names:
-            raise ConfigError(f"{where}: {unknown_linter(linter, names)}")
-    return value
-
-
-def _severity(value: Any, where: str) -> dict[str, str]:
-    for linter, sev in _per_linter(value, where, '{"black": "error"}').items():
-        if sev not in SEVERITIES:
-            raise ConfigError(f'{where}: {linter}: expected "warning" or "error", got {sev!r}')
-    return value
-
-
-def _message_override(value: Any, where: str) -> dict[str, str]:
-    from lintgate.report.template import compile_template
-
-    for linter, template in _per_linter(value, where, '{"black": "{message}"}').items():
-        if not isinstance(template, str):
-            raise ConfigError(f"{where}: {linter}: expected a template string")
-        try:
-            compile_template(template)
-        except ValueError as e:
-            raise ConfigError(f"{where}: {linter}: {e}") from None
-    return value
-
-
-def _sort(value: Any, where: str) -> list[str]:
-    from lintgate.filters import SORT_KEYS
-
-    keys = list(SORT_KEYS) + ["none"]
-    for key in _strings(value, where):
-        if key not in keys:
-            raise ConfigError(
-                f"{where}: unknown sort key {key!r}{_suggest(key, keys)}; "
-                f"expected some of {', '.join(keys)}"
-            )
-    if "none" in value and len(value) > 1:
-        raise ConfigError(
-            f"{where}: 'none' (keep the order found) cannot be combined with other keys"
-        )
-    return value
-
-
-def _format(value: Any, where: str) -> str:
-    from lintgate.report import get_renderer
-
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a format name or a template string")
-    try:
-        get_renderer(value)
-    except ValueError as e:
-        raise ConfigError(f"{where}: {e}") from None
-    return value
-
-
-# key -> validator(value, where) -> typed value
-KEYS: dict[str, Callable[[Any, str], Any]] = {
-    "Enable": _linter_names,
-    "Disable": _linter_names,
-    "EnableAll": _bool,
-    "DisableAll": _bool,
-    "Skip": _skip,
-    "Vendor": _bool,
-    "Exclude": _regexes,
-    "Include": _regexes,
-    "Deadline": _deadline,
-    "FileDeadline": _deadline,
-    "Concurrency": _concurrency,
-    "Severity": _severity,
-    "Format": _format,
-    "MessageOverride": _message_override,
-    "Sort": _sort,
-    "Aggregate": _bool,
-    "Errors": _bool,
-    "WarnUnmatchedDirective": _bool,
-    "CacheTrustedKeys": _strings,
-    "MaxFileSize": _size,
-}
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -363,12 +198,12 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
     if keys.get("DisableAll"):
         enabled = []
     if keys.get("EnableAll"):
-        enabled = list(BUILTIN)
+        enabled = linters.names()
     if "Enable" in keys:
         base = enabled if ("DisableAll" in keys or "EnableAll" in keys) else []
         enabled = base + [n for n in keys["Enable"] if n not in base]
     enabled = [n for n in enabled if n not in keys.get("Disable", [])]
-    config.enabled = [n for n in BUILTIN if n in enabled]
+    config.enabled = [n for n in linters.names() if n in enabled]
     simple = {
         "Skip": "skip",
         "Vendor": "vendor",
@@ -396,21 +231,24 @@ def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) ->
     """Apply `--enable-all`, `--disable-all`, `-E NAME` and `-D NAME` in command-line order.
 
     `actions` holds ("enable_all", None), ("disable_all", None), ("enable", name) or
-    ("disable", name). Raises ConfigError for an unknown linter name.
+    ("disable", name). Raises ConfigError for an unknown linter name, or for a linter plugin
+    (LINTGATE_PLUGINS) that could not be imported.
     """
+    if linters.plugin_errors():
+        raise ConfigError(linters.plugin_errors()[0])
     enabled = set(config.enabled)
     for action, name in actions:
         if name is not None:
             _linter_names([name], f"--{action}")
         if action == "enable_all":
-            enabled = set(BUILTIN)
+            enabled = set(linters.names())
         elif action == "disable_all":
             enabled = set()
-        elif action == "enable":
+        elif action == "enable" and name is not None:
             enabled.add(name)
-        elif action == "disable":
+        elif action == "disable" and name is not None:
             enabled.discard(name)
-    config.enabled = [n for n in BUILTIN if n in enabled]
+    config.enabled = [n for n in linters.names() if n in enabled]
 
 
 def effective_concurrency(config: Config) -> int:

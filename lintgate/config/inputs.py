@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from typing import TextIO
 
 __all__ = ["CONFIG_MAX_BYTES", "PATCH_MAX_BYTES", "open_report", "read_input"]
 
@@ -66,7 +67,7 @@ def read_input(path: str, limit: int) -> bytes:
     return data
 
 
-def open_report(path: str):
+def open_report(path: str) -> TextIO:
     """Open the report file `path` for writing text (UTF-8), created or truncated.
 
     A FIFO without a reader raises OSError(ENXIO, "no process reads this FIFO") at once

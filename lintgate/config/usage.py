@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 __all__ = ["OneLineParser", "UsageError"]
 
@@ -25,5 +26,5 @@ class OneLineParser(argparse.ArgumentParser):
     exiting; the caller prints `error.line()` and exits 2. Its subparsers are of this class
     too (argparse gives subparsers the class of their parent)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(self.prog, message)

@@ -19,6 +19,7 @@ rewritten expressions keep their newlines, so lines never move.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 
 def downgrade(text: str) -> str:
@@ -35,15 +36,17 @@ def downgrade(text: str) -> str:
         def code(self, node: cst.CSTNode) -> str:
             return self.empty.code_for_node(node)
 
-        def tuple_of(self, exprs: list, newlines: int, lazy: bool = False) -> cst.BaseExpression:
+        def tuple_of(
+            self, exprs: list[Any], newlines: int, lazy: bool = False
+        ) -> cst.BaseExpression:
             """`(e1, e2,)` (or `lambda: (...)`) padded to `newlines` line breaks."""
             body = "".join(self.code(e) + ", " for e in exprs)
             pad = "\n" * max(0, newlines - body.count("\n"))
             text = f"({body}{pad})"
             return cst.parse_expression(f"lambda: {text}" if lazy else text)
 
-        def fields(self, parts) -> list:
-            out = []
+        def fields(self, parts: Any) -> list[Any]:
+            out: list[Any] = []
             for p in parts:
                 if isinstance(p, (cst.FormattedStringExpression, cst.TemplatedStringExpression)):
                     out.append(p.expression)
@@ -53,18 +56,18 @@ def downgrade(text: str) -> str:
 
         # A string inside a concatenation stays (libcst accepts only strings there); the
         # outermost concatenation becomes the tuple of every field of its parts.
-        def visit_ConcatenatedString(self, node) -> None:
+        def visit_ConcatenatedString(self, node: Any) -> None:
             self.in_concat.update((id(node.left), id(node.right)))
 
-        def leave_FormattedString(self, orig, new):
+        def leave_FormattedString(self, orig: Any, new: Any) -> Any:
             if id(orig) in self.in_concat:
                 return new
             return self.tuple_of(self.fields(new.parts), self.code(orig).count("\n"))
 
-        def leave_TemplatedString(self, orig, new):
+        def leave_TemplatedString(self, orig: Any, new: Any) -> Any:
             return self.leave_FormattedString(orig, new)
 
-        def leave_ConcatenatedString(self, orig, new):
+        def leave_ConcatenatedString(self, orig: Any, new: Any) -> Any:
             if id(orig) in self.in_concat:
                 return new
             exprs = self.concat_fields(new)
@@ -72,7 +75,7 @@ def downgrade(text: str) -> str:
                 return new
             return self.tuple_of(exprs, self.code(orig).count("\n"))
 
-        def concat_fields(self, node) -> list | None:
+        def concat_fields(self, node: Any) -> list[Any] | None:
             if isinstance(node, cst.ConcatenatedString):
                 left, right = self.concat_fields(node.left), self.concat_fields(node.right)
                 return None if left is None and right is None else (left or []) + (right or [])
@@ -80,8 +83,8 @@ def downgrade(text: str) -> str:
                 return self.fields(node.parts)
             return None
 
-        def type_param_exprs(self, tps) -> tuple[list, int]:
-            exprs = []
+        def type_param_exprs(self, tps: Any) -> tuple[list[Any], int]:
+            exprs: list[Any] = []
             for tp in tps.params:
                 if getattr(tp.param, "bound", None) is not None:
                     exprs.append(tp.param.bound)
@@ -89,7 +92,7 @@ def downgrade(text: str) -> str:
                     exprs.append(tp.default)
             return exprs, self.code(tps).count("\n")
 
-        def leave_FunctionDef(self, orig, new):
+        def leave_FunctionDef(self, orig: Any, new: Any) -> Any:
             if new.type_parameters is None:
                 return new
             exprs, lines = self.type_param_exprs(new.type_parameters)
@@ -102,7 +105,7 @@ def downgrade(text: str) -> str:
                 returns=cst.Annotation(self.tuple_of(exprs, lines)),
             )
 
-        def leave_ClassDef(self, orig, new):
+        def leave_ClassDef(self, orig: Any, new: Any) -> Any:
             if new.type_parameters is None:
                 return new
             exprs, lines = self.type_param_exprs(new.type_parameters)
@@ -120,7 +123,7 @@ def downgrade(text: str) -> str:
                 rpar=cst.RightParen(),
             )
 
-        def leave_TypeAlias(self, orig, new):
+        def leave_TypeAlias(self, orig: Any, new: Any) -> Any:
             exprs, lines = (
                 ([], 0)
                 if new.type_parameters is None
@@ -133,13 +136,13 @@ def downgrade(text: str) -> str:
                 value=self.tuple_of(exprs, lines, lazy=True),
             )
 
-        def leave_ExceptHandler(self, orig, new):
+        def leave_ExceptHandler(self, orig: Any, new: Any) -> Any:
             return self.parenthesize(new)
 
-        def leave_ExceptStarHandler(self, orig, new):
+        def leave_ExceptStarHandler(self, orig: Any, new: Any) -> Any:
             return self.parenthesize(new)
 
-        def leave_TryStar(self, orig, new):
+        def leave_TryStar(self, orig: Any, new: Any) -> Any:
             # `try: ... except* E:` (3.11) for an older `ast`: the same names, plain handlers.
             handlers = [
                 cst.ExceptHandler(
@@ -162,7 +165,7 @@ def downgrade(text: str) -> str:
             )
 
         @staticmethod
-        def parenthesize(h):
+        def parenthesize(h: Any) -> Any:
             if isinstance(h.type, cst.Tuple) and not h.type.lpar:
                 return h.with_changes(
                     type=h.type.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]),

@@ -12,8 +12,13 @@ original text (libcst's own output of a whole module is not always byte-exact):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Sequence
 
-def remove(text: str, bindings: list) -> str:
+if TYPE_CHECKING:
+    from lintgate.linters._imports_model import Binding
+
+
+def remove(text: str, bindings: Sequence[Binding]) -> str:
     """`text` without the import aliases of `bindings` (`_imports_scan.Binding`s whose 1-based
     `line` and character `col` locate the alias). Aliases not found are left alone.
 
@@ -36,14 +41,16 @@ def remove(text: str, bindings: list) -> str:
         starts.append(starts[-1] + len(line) + 1)
     edits: list[tuple[int, int, str]] = []
 
-    def offset(p) -> int:
-        return starts[p.line - 1] + p.column
+    def offset(p: Any) -> int:  # a libcst CodePosition
+        line: int = p.line
+        column: int = p.column
+        return starts[line - 1] + column
 
-    def doomed(alias) -> bool:
+    def doomed(alias: cst.CSTNode) -> bool:
         start = pos[alias].start
         return (start.line, start.column + 1) in wanted
 
-    def prune(node):
+    def prune(node: Any) -> Any:
         """The import statement `node` without its doomed aliases; None when none is left."""
         if isinstance(node.names, cst.ImportStar):  # a duplicate star import goes whole
             return None if doomed(node.names) else node
@@ -58,7 +65,7 @@ def remove(text: str, bindings: list) -> str:
             return node.with_changes(names=keep)
         # The last alias goes: the new last one takes its ending.
         prev, removed = keep[-1], names[-1]
-        changes = {}
+        changes: dict[str, Any] = {}
         parens = getattr(node, "lpar", None) is not None
         ws = prev.comma.whitespace_after if isinstance(prev.comma, cst.Comma) else None
         if parens and isinstance(ws, cst.ParenthesizedWhitespace):
@@ -75,9 +82,10 @@ def remove(text: str, bindings: list) -> str:
         keep[-1] = prev.with_changes(comma=comma)
         return node.with_changes(names=keep, **changes)
 
-    def prune_line(smalls):
+    def prune_line(smalls: Sequence[Any]) -> list[Any] | None:
         """The small statements of a line after pruning; None when nothing changes."""
-        out, changed, new = [], False, None
+        out: list[Any] = []
+        changed, new = False, None
         for s in smalls:
             new = prune(s) if isinstance(s, (cst.Import, cst.ImportFrom)) else s
             changed = changed or new is not s
@@ -89,7 +97,7 @@ def remove(text: str, bindings: list) -> str:
             out[-1] = out[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return out
 
-    def replace(node, code: str, whole_lines: bool = False) -> None:
+    def replace(node: cst.CSTNode, code: str, whole_lines: bool = False) -> None:
         """Replace the text of `node` (from its first line's start when `whole_lines`: leading
         comment lines are not part of it) to the end of its line."""
         a = starts[pos[node].start.line - 1] if whole_lines else offset(wpos[node].start)
@@ -99,13 +107,13 @@ def remove(text: str, bindings: list) -> str:
         edits.append((a, b, code))
 
     class Finder(cst.CSTVisitor):
-        def visit_Module(self, node) -> None:
+        def visit_Module(self, node: cst.Module) -> None:
             self.block(node.body, need_pass=False)
 
-        def visit_IndentedBlock(self, node) -> None:
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
             self.block(node.body, need_pass=True)
 
-        def visit_SimpleStatementSuite(self, node) -> None:
+        def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
             new = prune_line(node.body)
             if new is not None:
                 replace(
@@ -114,8 +122,8 @@ def remove(text: str, bindings: list) -> str:
                 )
 
         @staticmethod
-        def block(body, need_pass: bool) -> None:
-            changed = []
+        def block(body: Sequence[Any], need_pass: bool) -> None:
+            changed: list[tuple[Any, list[Any]]] = []
             for stmt in body:
                 if isinstance(stmt, cst.SimpleStatementLine):
                     new = prune_line(stmt.body)

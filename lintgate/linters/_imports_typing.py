@@ -3,17 +3,18 @@ constructs that make a string a type outside annotations (`Union[int, "D"]`, `ca
 `X: TypeAlias = "A"`), with pyflakes' rules (its `_is_typing`, `SUBSCRIPT` and `CALL`) and
 builtin generics added (`list["X"]`).
 
-`TypingWalk` is a mixin of `_imports_scan._Walker`, which provides `expr`, `defer`, `calls`
-and `typing` (True while strings are types: see there).
+`TypingWalk` is a layer of the walker on `_imports_names.NameWalk` (`defer`, `read`, `calls`
+and `typing`, True while strings are types); `expr` comes from the layer above
+(`_imports_exprs`).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from lintgate.linters._imports_scan import Scope
+from lintgate.linters._imports_model import Scope, Thing
+from lintgate.linters._imports_names import NameWalk
 
 # Modules whose subscripted members hold types: typing's (pyflakes' rule) and collections.abc
 # (`Callable[["Request"], "Response"]`, PEP 585; lintgate's policy).
@@ -52,7 +53,7 @@ def _dotted(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
-def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
+def _typing_import(thing: Thing, kind: str, dotted: str = "") -> bool:
     """True when `thing` (a Binding's) is `import typing` read as `dotted` (`typing`,
     `t` after `import typing as t`, `collections.abc`; kind "import") or
     `from typing import X` (kind "from"), for each of _TYPING_MODULES."""
@@ -63,20 +64,10 @@ def _typing_import(thing: tuple, kind: str, dotted: str = "") -> bool:
     return thing[0] == "from" and not thing[1] and thing[2] in _TYPING_MODULES
 
 
-class TypingWalk:
-    """Methods of the walker for calls, subscripts and annotations (a mixin)."""
+class TypingWalk(NameWalk):
+    """The walker's methods for calls, subscripts and annotations."""
 
-    typing: bool
-    calls: int
-    postponed: bool  # annotations are never evaluated (PEP 563 future import, or a stub)
-
-    def expr(self, node: ast.AST, scope: Scope) -> None:  # pragma: no cover - the walker's
-        raise NotImplementedError
-
-    def defer(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
-        raise NotImplementedError
-
-    def read(self, name: str, scope: Scope) -> None:  # pragma: no cover - the walker's
+    def expr(self, root: ast.AST, scope: Scope) -> None:  # pragma: no cover - ExprWalk's
         raise NotImplementedError
 
     def call(self, node: ast.Call, scope: Scope) -> None:
@@ -104,12 +95,14 @@ class TypingWalk:
     def fields(self, node: ast.expr, scope: Scope) -> None:
         """The fields of `TypedDict("A", {"x": "T"})` or `NamedTuple("A", [("x", "T")])`:
         names are values, types are types."""
+        pairs: list[tuple[Any, Any]]  # (a name or None, its type or types)
         if type(node) is ast.Dict:
             pairs = [(k, v) for k, v in zip(node.keys, node.values)]
         elif type(node) in (ast.List, ast.Tuple):
+            elts: list[Any] = node.elts  # type: ignore[attr-defined]  # a List or a Tuple
             pairs = [
                 (e.elts[0], e.elts[1:]) if type(e) in (ast.List, ast.Tuple) and e.elts else (e, [])
-                for e in node.elts
+                for e in elts
             ]
         else:
             self.expr(node, scope)
@@ -179,13 +172,13 @@ class TypingWalk:
             s = s.parent
         return want == "from" and name in _BUILTIN_GENERICS
 
-    def annotation(self, node: ast.expr, scope: Scope, now: bool = False) -> None:
+    def annotation(self, root: ast.expr, scope: Scope, now: bool = False) -> None:
         """An annotation: its names may be read later (PEP 563/649), strings are code.
         `now`: Python evaluates it here too (a parameter or module-level annotation without
         `from __future__ import annotations`): its names are also read here, so that the
         import they read is not taken for one shadowed before any use. Iterative, as `expr`."""
         now = now and not self.postponed
-        stack = [node]
+        stack: list[Any] = [root]  # nodes of any kind, told apart by their type
         while stack:
             node = stack.pop()
             t = type(node)

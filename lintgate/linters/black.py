@@ -15,9 +15,7 @@ would change, black parses the source with the running Python's `ast` and, when 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
 import re
 import sys
 from dataclasses import dataclass, replace
@@ -25,9 +23,17 @@ from pathlib import Path
 from typing import Any, Pattern
 
 from lintgate.diagnostic import Finding
-from lintgate.linters import configs
-from lintgate.linters.base import ParseError, Project, SettingsError
+from lintgate.linters._black_digest import _start, config_digest, parse_digest  # noqa: F401
+from lintgate.linters.base import (
+    Capabilities,
+    LinterBase,
+    Outcome,
+    ParseError,
+    Project,
+    SettingsError,
+)
 from lintgate.linters.hunks import changed_hunks, describe
+from lintgate.source import Source
 
 NAME = "black"
 # "Cannot parse for target version Python 3.13: 3:7: def f(:" (black.parsing.InvalidInput)
@@ -63,11 +69,6 @@ def version() -> str:
     return f"{dist_version('black')}; python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _start(project: Project) -> str:
-    """Where black's project-root search starts: the common base of the paths given."""
-    return str(project.base or project.cwd)
-
-
 def settings_for(directory: Path, project: Project) -> Settings:
     """Black's settings for the run, found from the common base of the paths given to lintgate
     (`project.base`) as `black --check PATHS` finds them; the same object for every directory.
@@ -98,11 +99,12 @@ def settings_for(directory: Path, project: Project) -> Settings:
             params = black.main.make_context("black", ["--check", key]).params
     except click.ClickException as e:
         raise SettingsError(f"{where}: {e.format_message()}") from None
+    black_version: str = black.__version__  # type: ignore[attr-defined]
     required = params.get("required_version")
-    if required and required not in (black.__version__, black.__version__.split(".")[0]):
+    if required and required not in (black_version, black_version.split(".")[0]):
         raise SettingsError(
             f"{where}: The required version `{required}` does not match the running version"
-            f" `{black.__version__}`!"
+            f" `{black_version}`!"
         )
     features = set(params.get("enable_unstable_feature") or ())
     if features and not (params.get("preview") or params.get("unstable")):
@@ -122,7 +124,7 @@ def settings_for(directory: Path, project: Project) -> Settings:
     exclude = params.get("exclude")
     settings = Settings(
         mode=mode,
-        root=root,
+        root=root or Path(Path(key).anchor),  # black's None: no root found, the file system's
         config_file=config_file,
         include=params.get("include"),
         exclude=black.re_compile_maybe_verbose(DEFAULT_EXCLUDES) if exclude is None else exclude,
@@ -178,8 +180,9 @@ def _format(text: str, settings: Settings, is_stub: bool, fast: bool, once: bool
     and, but for rare trailing-comma cases, where.
     """
     import black
-    from black import NothingChanged, format_file_contents
+    from black import format_file_contents
     from black.parsing import InvalidInput
+    from black.report import NothingChanged
 
     mode = replace(settings.mode, is_pyi=True) if is_stub else settings.mode
     header = ""
@@ -215,7 +218,7 @@ def _parse_error(error: Exception, line_offset: int = 0) -> ParseError:
     return ParseError(message, line + line_offset, (col or 0) + 1)
 
 
-def check(source, settings: Settings) -> list[Finding]:
+def check(source: Source, settings: Settings) -> list[Finding]:
     """One finding per hunk black would change: `would reformat lines 12-15`, column 1.
 
     Raises ParseError (line and column of black's parser) when black cannot parse the file.
@@ -235,7 +238,7 @@ def check(source, settings: Settings) -> list[Finding]:
 _AST_LINE = re.compile(r"\(<unknown>, line (\d+)\)")
 
 
-def _safety_parse(text: str, output: str, mode) -> None:
+def _safety_parse(text: str, output: str, mode: Any) -> None:
     """Raise ParseError with black's message when black's safety check would fail on a file
     it changes, as far as parsing tells: the source does not parse with the running Python's
     `ast` (black.parsing.parse_ast; black: "cannot use --safe with this file"), or, when every
@@ -267,12 +270,12 @@ def _safety_parse(text: str, output: str, mode) -> None:
             ) from None
 
 
-def fix(text: str, source, settings: Settings) -> str:
+def fix(text: str, source: Source, settings: Settings) -> str:
     """`text` as `black FILE` writes it, with black's safety checks."""
     return _format(text, settings, source.is_stub, fast=False)
 
 
-def parse_only(source, settings: Settings) -> None:
+def parse_only(source: Source, settings: Settings) -> None:
     """Raise ParseError when black's parser rejects `source` (used when black is disabled)."""
     from black.parsing import InvalidInput, lib2to3_parse
 
@@ -282,82 +285,56 @@ def parse_only(source, settings: Settings) -> None:
         raise _parse_error(e) from None
 
 
-_sources_of: dict[str, dict] = {}
+class Black(LinterBase[Settings]):
+    """The `black` linter as a `Linter` (the module's functions above do the work); its parser
+    is the syntax judge."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="Code is formatted as black would.",
+        parses=True,
+        judges_syntax=True,
+        fix="file",
+        config_files=("pyproject.toml",),
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Settings:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Settings) -> str:
+        return settings_digest(settings)
+
+    def config_digest(self, project: Project, directory: Path) -> str | None:
+        return config_digest(directory, project)
+
+    def excluded(self, path: Path, settings: Settings, project: Project) -> bool:
+        return is_excluded(path, settings, project)
+
+    def exclusion_inputs(self, path: Path, project: Project) -> bytes:
+        # a file named on the command line: only force-exclude applies (is_excluded)
+        return b"\0named" if str(path) in project.named else b"\0"
+
+    def check(self, path: Path, source: Source, settings: Settings) -> Outcome:
+        try:
+            return Outcome(check(source, settings))
+        except ParseError as e:
+            return Outcome.parse_error(e)
+
+    def parse(self, path: Path, source: Source, settings: Settings) -> Finding | None:
+        try:
+            parse_only(source, settings)
+        except ParseError as e:
+            return Outcome.parse_error(e).syntax
+        return None
+
+    def parse_digest(self, project: Project, directory: Path) -> str | None:
+        return parse_digest(directory, project)
+
+    def fix_file(self, path: Path, source: Source, settings: Settings) -> str:
+        return fix(source.text, source, settings)
 
 
-def config_digest(directory: Path, project: Project) -> str:
-    """sha256 hex of what black's settings (settings_for) are made from, without black.
-
-    Mirrors black.files.find_project_root from the common base of the paths given
-    (`project.base`; the first directory upwards with a `.git`, a `.hg` directory or a
-    `pyproject.toml` with a `[tool.black]` table) and find_pyproject_toml (that root's
-    `pyproject.toml`, else the user-level `$XDG_CONFIG_HOME/black` or `~/.config/black`).
-    Digests the root's kind and where it is relative to lintgate's project root (the include
-    and exclude patterns match paths relative to it; relative, so that a checkout elsewhere
-    shares the results), the
-    config file's `[tool.black]` table and `[project] requires-python` (black infers the
-    target versions from it), and nothing else of the file: `[tool.isort]` changes do not
-    invalidate black's results. A file that does not parse is digested by its bytes.
-    The same for every directory. Never raises.
-    """
-    return _run_digest(project)
-
-
-@functools.lru_cache(maxsize=None)
-def _run_digest(project: Project) -> str:
-    # one digest per run (the planner asks once per directory)
-    return configs.digest(_located(project))
-
-
-def parse_digest(directory: Path, project: Project) -> str:
-    """Like config_digest, but of what `parse_only` depends on: the target versions
-    (`target-version`, else `requires-python`), not line-length and the rest of the Mode."""
-    sources = _located(project)
-    table = sources.pop("black")
-    if isinstance(table, dict):
-        sources["black"] = {
-            k: v for k, v in table.items() if k.replace("-", "_") == "target_version"
-        }
-    return configs.digest(sources)
-
-
-def _located(project: Project) -> dict:
-    """_sources of the run's start, with black's root relative to lintgate's project root."""
-    sources = dict(_sources(_start(project)))
-    where = sources.pop("at")
-    sources["at"] = None if where is None else os.path.relpath(where, project.root)
-    return sources
-
-
-def _sources(start: str) -> dict:
-    if start in _sources_of:
-        return _sources_of[start]
-    current, kind = start, "file system root"
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            kind = ".git"
-        elif os.path.isdir(os.path.join(current, ".hg")):
-            kind = ".hg"
-        elif os.path.isfile(os.path.join(current, "pyproject.toml")):
-            document, broken = configs.load_toml(os.path.join(current, "pyproject.toml"))
-            if broken or (document and "black" in (configs.table(document, "tool") or {})):
-                kind = "pyproject.toml"
-        parent = os.path.dirname(current)
-        if kind != "file system root" or parent == current:
-            break
-        current = parent
-    sources = {"root": kind, "at": current if kind != "file system root" else None}
-    config = os.path.join(current, "pyproject.toml")
-    if not os.path.isfile(config):
-        home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
-        config = os.path.join(os.path.expanduser(home), "black")
-        sources["user"] = True
-    sources["black"] = sources["requires-python"] = sources["broken"] = None
-    if os.path.isfile(config):
-        document, broken = configs.load_toml(config)
-        if document is not None:
-            sources["black"] = configs.table(document, "tool.black")
-            sources["requires-python"] = configs.table(document, "project.requires-python")
-        sources["broken"] = broken
-    _sources_of[start] = sources
-    return sources
+LINTER = Black()

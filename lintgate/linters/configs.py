@@ -16,12 +16,12 @@ import json
 import os
 import re
 import sys
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 _MISSING = object()
 
@@ -42,7 +42,7 @@ def file_digest(path: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
-def _read_toml(path: str) -> tuple[bytes | None, dict | Exception | None]:
+def _read_toml(path: str) -> tuple[bytes | None, dict[str, Any] | Exception | None]:
     # One read and one parse per file and run: the broken-config check, isort's and black's
     # config digests all ask for the same pyproject.toml.
     try:
@@ -56,7 +56,7 @@ def _read_toml(path: str) -> tuple[bytes | None, dict | Exception | None]:
         return data, e
 
 
-def load_toml(path: str) -> tuple[dict | None, str | None]:
+def load_toml(path: str) -> tuple[dict[str, Any] | None, str | None]:
     """(the parsed TOML document, None), or (None, sha256 of its bytes) when it does not parse,
     or (None, None) when it cannot be read. Read once per run (the document is shared: do not
     modify it)."""
@@ -68,7 +68,7 @@ def load_toml(path: str) -> tuple[dict | None, str | None]:
     return parsed, None
 
 
-def table(document: dict, dotted: str) -> object:
+def table(document: dict[str, Any], dotted: str) -> object:
     """The value at a dotted key (`"tool.isort"`), or None when absent."""
     value: object = document
     for key in dotted.split("."):
@@ -98,7 +98,7 @@ def toml_error(path: str, display: str) -> str | None:
     (or `DISPLAY: invalid TOML: MESSAGE` without a position), or None when it parses or cannot
     be read. `display`: how to name the file."""
     data, e = _read_toml(path)
-    if isinstance(e, UnicodeDecodeError):
+    if isinstance(e, UnicodeDecodeError) and data is not None:
         return f"{display}: invalid TOML: not UTF-8 (byte {data[e.start]:#04x} at offset {e.start})"
     if isinstance(e, tomllib.TOMLDecodeError):
         m = _TOML_POSITION.match(str(e))

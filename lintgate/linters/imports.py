@@ -16,10 +16,15 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 from lintgate import __version__
-from lintgate.diagnostic import ERROR, WARNING, Finding
-from lintgate.linters.base import ParseError, Project
+from lintgate.diagnostic import ERROR, WARNING, Diagnostic, Finding
+from lintgate.linters.base import Capabilities, LinterBase, Outcome, ParseError, Project
+from lintgate.source import Source
+
+if TYPE_CHECKING:
+    from lintgate.linters._imports_scan import Binding, Result
 
 NAME = "imports"
 
@@ -69,9 +74,9 @@ class Problem:
     that shadows an unused one (the first is dead, the second holds)."""
 
     kind: str
-    binding: object
+    binding: Binding | None
     finding: Finding
-    target: object = None  # the binding `fix` removes, when not `binding`
+    target: Binding | None = None  # the binding `fix` removes, when not `binding`
 
 
 def parse(text: str) -> ast.Module:
@@ -139,9 +144,10 @@ def _noqa(line: str, kind: str) -> bool:
     if "#" not in line:
         return False
     m = _NOQA.search(line)
-    return bool(m) and (
-        not m.group("codes") or _CODE[kind] in re.split(r"[,\s]+", m.group("codes").upper())
-    )
+    if m is None:
+        return False
+    codes = m.group("codes")
+    return not codes or _CODE[kind] in re.split(r"[,\s]+", codes.upper())
 
 
 def _nolint(line: str) -> bool:
@@ -149,10 +155,13 @@ def _nolint(line: str) -> bool:
     if "#" not in line:
         return False
     m = _NOLINT.search(line)
-    return bool(m) and (not m.group("names") or NAME in re.split(r"\s*,\s*", m.group("names")))
+    if m is None:
+        return False
+    names = m.group("names")
+    return not names or NAME in re.split(r"\s*,\s*", names)
 
 
-def analyze(source):
+def analyze(source: Source) -> Result:
     """The `_imports_scan.Result` of `source` (lintgate.source.Source): every import binding with
     why it counts as used (or not) and its duplicate status, before `# noqa`. Raises ParseError
     when the file does not parse."""
@@ -161,7 +170,7 @@ def analyze(source):
     return scan(parse(source.text), source.text, source.is_stub)
 
 
-def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:
+def problems(source: Source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:
     """Everything the linter reports in `source` (lintgate.source.Source), in source order,
     `# noqa` applied (on the line of the name or the first line of the statement) unless
     `suppress` is false. `# nolint` is the runner's (lintgate.nolint), not applied here.
@@ -213,7 +222,7 @@ def problems(source, settings: Settings = SETTINGS, suppress: bool = True) -> li
     return out
 
 
-def check(source, settings: Settings) -> list[Finding]:
+def check(source: Source, settings: Settings) -> list[Finding]:
     """Unused imports (`'os.path' imported but unused`), duplicate imports (`'json' imported
     again (first at line 3)`), both warnings, and misplaced `from __future__` imports (an
     error), with 1-based line and column of the imported name (of the statement for
@@ -224,7 +233,13 @@ def check(source, settings: Settings) -> list[Finding]:
     return [p.finding for p in problems(source, settings)]
 
 
-def fix(text: str, source, settings: Settings, only=None, package_init: bool = False) -> str:
+def fix(
+    text: str,
+    source: Source,
+    settings: Settings,
+    only: Sequence[Finding | Diagnostic] | None = None,
+    package_init: bool = False,
+) -> str:
     """`text` (decoded, LF-only) without the unused and duplicate imports the check reports,
     removed with libcst so that comments, parentheses and layout of the rest stay; a block
     left empty gets `pass`. `__future__` imports and re-exports are never removed, nor an
@@ -252,19 +267,23 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
         found = problems(current, settings)
     except ParseError:
         return text
-    found = [p for p in found if p.kind == "duplicate" or p.kind == "unused" and not package_init]
+    # (the finding, the binding reported, the binding to remove): "future" has no binding
+    removable = [
+        (p.finding, p.binding, p.target or p.binding)
+        for p in found
+        if p.binding is not None
+        and (p.kind == "duplicate" or p.kind == "unused" and not package_init)
+    ]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
-        doomed = [p.target or p.binding for p in found if (p.finding.line, p.finding.col) in wanted]
+        doomed = [target for f, _, target in removable if (f.line, f.col) in wanted]
     else:
         lines = text.split("\n")
         doomed = [
-            p.target or p.binding
-            for p in found
+            target
+            for _, binding, target in removable
             if not any(
-                _nolint(lines[n - 1])
-                for b in (p.binding, p.target or p.binding)
-                for n in (b.line, b.first_line)
+                _nolint(lines[n - 1]) for b in (binding, target) for n in (b.line, b.first_line)
             )
         ]
     if not doomed:
@@ -277,3 +296,47 @@ def fix(text: str, source, settings: Settings, only=None, package_init: bool = F
         return text
     except (RecursionError, MemoryError):  # nesting `ast` takes, too deep for libcst's tree
         return text
+
+
+class Imports(LinterBase[Settings]):
+    """The `imports` linter as a `Linter` (the module's functions above do the work)."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="No unused or duplicate imports, no misplaced __future__ import.",
+        parses=True,
+        parser="Python's ast parser, for the imports linter",
+        fix="finding",
+        follows="isort",  # it judges imports: it checks the files isort checks
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Settings:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Settings) -> str:
+        return settings_digest(settings)
+
+    def check(self, path: Path, source: Source, settings: Settings) -> Outcome:
+        try:
+            return Outcome(check(source, settings))
+        except ParseError as e:
+            return Outcome.parse_error(e)
+
+    def fix_file(self, path: Path, source: Source, settings: Settings) -> str:
+        return fix(source.text, source, settings, package_init=_is_package_init(path))
+
+    def fix_findings(
+        self, path: Path, source: Source, settings: Settings, only: Sequence[Finding]
+    ) -> str:
+        return fix(source.text, source, settings, only=only, package_init=_is_package_init(path))
+
+
+def _is_package_init(path: Path) -> bool:
+    # a package's __init__.py (or its stub): unused imports are likely re-exports, left reported
+    return path.name in ("__init__.py", "__init__.pyi")
+
+
+LINTER = Imports()

@@ -17,16 +17,28 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from lintgate.diagnostic import Finding
-from lintgate.linters import configs
-from lintgate.linters.base import ParseError, Project, SettingsError
+from lintgate.linters._isort_digest import _CONFIG_FILES, config_digest, settings_path
+from lintgate.linters.base import (
+    Capabilities,
+    LinterBase,
+    Outcome,
+    ParseError,
+    Project,
+    SettingsError,
+)
 from lintgate.linters.hunks import changed_hunks
+from lintgate.source import Source
+
+if TYPE_CHECKING:
+    from isort.settings import Config
 
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
-_configs: dict[str, object] = {}
+_configs: dict[str, Config] = {}
 _config_errors: dict[str, str | None] = {}
 _skipped_dirs: dict[int, dict[str, bool]] = {}  # id of a Config in _configs -> directory -> skip?
 
@@ -38,14 +50,7 @@ def version() -> str:
     return dist_version("isort")
 
 
-def settings_path(project: Project) -> str:
-    """The directory isort's command line starts its config search from (isort/main.py,
-    `settings_path`): the first path argument, else the working directory; see
-    Project.settings_path. Absolute."""
-    return str(project.settings_path or project.cwd)
-
-
-def settings_for(directory: Path, project: Project):
+def settings_for(directory: Path, project: Project) -> Config:
     """The isort `Config` of the run, the same for every `directory`: as `isort --check-only
     PATHS` builds one Config from its settings path (`settings_path`) for all the files it
     checks. Raises SettingsError when a config file on isort's search path does not parse."""
@@ -56,13 +61,14 @@ def settings_for(directory: Path, project: Project):
         with _unreadable_configs() as failed:
             _configs[key] = Config(settings_path=key)
         _config_errors[key] = failed[0] if failed else None
-    if _config_errors[key]:
-        raise SettingsError(_config_errors[key])
+    error = _config_errors[key]
+    if error:
+        raise SettingsError(error)
     return _configs[key]
 
 
 @contextlib.contextmanager
-def _unreadable_configs():
+def _unreadable_configs() -> Iterator[list[str]]:
     """Catches isort's "Failed to pull configuration information from PATH" warnings (isort
     goes on without the file); the list it yields gets, on exit, `PATH: cannot read isort's
     configuration: CAUSE` for each, the cause from isort's own reader. Other warnings pass on.
@@ -92,11 +98,11 @@ def _unreadable_configs():
         failed.append(f"{path}: cannot read isort's configuration: {cause}")
 
 
-def settings_digest(config) -> str:
+def settings_digest(config: Config) -> str:
     """sha256 hex of isort's effective settings (every field of its Config)."""
     import dataclasses
 
-    def norm(value):
+    def norm(value: object) -> object:
         if isinstance(value, (set, frozenset)):
             return sorted(map(repr, value))
         if isinstance(value, dict):
@@ -107,7 +113,7 @@ def settings_digest(config) -> str:
     return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
-def is_excluded(path: Path, config, project: Project) -> bool:
+def is_excluded(path: Path, config: Config, project: Project) -> bool:
     """True when `isort --check-only PATHS` leaves `path` (absolute) out.
 
     As isort/files.py `find`: its walk of each directory argument (`project.walks`) tests every
@@ -132,7 +138,7 @@ def _below(path: str, top: str) -> bool:
     return path.startswith(os.path.join(top, ""))
 
 
-def _skipped_on_the_way(given: str, top: str, path: Path, config) -> bool:
+def _skipped_on_the_way(given: str, top: str, path: Path, config: Config) -> bool:
     """Whether isort's walk from `top` (a directory argument, `given` as typed) skips one of the
     directories between it and `path`. isort names each as the argument joined with the names
     below it (os.walk), which is what `Config.is_skipped` matches `skip_glob` against when the
@@ -160,7 +166,7 @@ def _extension(is_stub: bool, path: str) -> str:
     return "pyi" if is_stub else "py"
 
 
-def _sort(text: str, config, extension: str) -> tuple[bool, str]:
+def _sort(text: str, config: Config, extension: str) -> tuple[bool, str]:
     """isort's `sort_stream` on `text`: (changed, output). With `atomic = true`, isort refuses
     code that does not compile (ExistingSyntaxErrors): that is its verdict on the file, raised
     here as ParseError with the compiler's message and position (see `_refused`)."""
@@ -196,7 +202,7 @@ def _refused(text: str) -> ParseError:
     return ParseError("cannot compile")
 
 
-def check(source, config, path: str = "") -> list[Finding]:
+def check(source: Source, config: Config, path: str = "") -> list[Finding]:
     """One finding per hunk isort would change, at its first line, column 1; `path`: the file's
     (its suffix: how isort reads it). Raises ParseError when isort refuses the file (`atomic`).
 
@@ -211,7 +217,7 @@ def check(source, config, path: str = "") -> list[Finding]:
     return [Finding(first, 1, MESSAGE, end_line=last) for first, last in hunks]
 
 
-def fix(text: str, source, config, path: str = "") -> str:
+def fix(text: str, source: Source, config: Config, path: str = "") -> str:
     """`text` with its imports sorted, as `isort FILE` writes it (unchanged if isort's check
     passes). `path`: as for `check`."""
     changed, output = _sort(text, config, _extension(source.is_stub, path))
@@ -222,7 +228,7 @@ _ENDING = re.compile(r"\r\n|\r|\n")
 _ENDING_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
 
 
-def _mixed_endings(source, config, extension: str) -> list[Finding]:
+def _mixed_endings(source: Source, config: Config, extension: str) -> list[Finding]:
     """isort's verdict on the file's own line endings, when they are mixed: its check reads
     the text as it is (newline="") and compares its output with it, and it ends the lines it
     writes (the import section's) with one ending (CRLF when there is one in the section). One
@@ -253,89 +259,49 @@ def _lines(text: str) -> list[str]:
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
 
 
-# isort's CONFIG_SOURCES, in its search order, and the INI sections it reads (CONFIG_SECTIONS).
-_CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".editorconfig")
-_INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
-_INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
-_walks: dict[str, tuple] = {}
+class Isort(LinterBase["Config"]):
+    """The `isort` linter as a `Linter` (the module's functions above do the work)."""
+
+    capabilities = Capabilities(
+        name=NAME,
+        description="Imports are sorted and grouped as isort would.",
+        parser="Python's compiler, for isort's atomic = true",
+        fix="file",
+        python_only=False,
+        config_files=_CONFIG_FILES,
+    )
+
+    def version(self) -> str:
+        return version()
+
+    def settings(self, project: Project, directory: Path) -> Config:
+        return settings_for(directory, project)
+
+    def settings_digest(self, settings: Config) -> str:
+        return settings_digest(settings)
+
+    def config_digest(self, project: Project, directory: Path) -> str | None:
+        return config_digest(directory, project)
+
+    def excluded(self, path: Path, settings: Config, project: Project) -> bool:
+        return is_excluded(path, settings, project)
+
+    def exclusion_inputs(self, path: Path, project: Project) -> bytes:
+        # isort makes its `skip` entries absolute against the working directory
+        # (Config.posix_skips); its walks skip directories (is_excluded); a named file is
+        # tested by its own path only
+        named = str(path) in project.named
+        parts = (os.getcwd(), repr(project.walks), config_digest(path.parent, project), named)
+        return "".join(f"\0{part}" for part in parts).encode("utf-8", "surrogateescape")
+
+    def check(self, path: Path, source: Source, settings: Config) -> Outcome:
+        try:
+            return Outcome(check(source, settings, str(path)))
+        except ParseError as e:  # `atomic = true`: isort refuses code that does not compile
+            return Outcome.parse_error(e)
+
+    def fix_file(self, path: Path, source: Source, settings: Config) -> str:
+        return fix(source.text, source, settings, str(path))
 
 
-def config_digest(directory: Path, project: Project) -> str:
-    """sha256 hex of what the run's isort Config (settings_for) is made from, without isort;
-    the same for every `directory`.
-
-    isort's search (settings._find_config) goes up from the settings path (settings_path)
-    through the files in _CONFIG_FILES until one has an isort section, stopping at a `.git`
-    or `.hg` directory. This digests every candidate file on that walk (to the stop, so a
-    wrong guess about which one has a section can only make the digest change more often)
-    with its directory relative to the project root (isort resolves `src_paths`, its
-    first-party guess, against the config's directory): of `pyproject.toml` only the
-    `[tool.isort]` table (black's table shares the file and must not invalidate isort's
-    results), of the INI files their bytes.
-    When no candidate surely has an isort section, isort takes the working directory instead
-    (its `directory`, whose `src` and itself are the default `src_paths`), so the digest holds
-    the working directory too, relative to the project root. Which packages exist there is
-    not in the digest (README, "Not in the key"). Never raises.
-    """
-    walk = _walk(settings_path(project))
-    found = False
-    for *_, has_section in walk:
-        if has_section is not False:  # the config isort takes, or unsure: the cwd counts
-            found = bool(has_section)
-            break
-    root = str(project.root)
-    # relative to the project root: a checkout elsewhere with the same tree shares the results
-    where = [(_relative(directory, root), *rest) for directory, *rest in walk]
-    cwd = None if found else _relative(str(project.cwd), root)
-    return configs.digest([where, cwd])
-
-
-def _relative(path: str, root: str) -> str:
-    """`path` relative to `root` (both absolute), or `path` itself where there is no such
-    relative path (another drive on Windows)."""
-    try:
-        return os.path.relpath(path, root)
-    except ValueError:
-        return path
-
-
-def _walk(directory: str) -> tuple:
-    """The candidate config files from `directory` up to the stop, in isort's search order:
-    (directory, name, what counts of it..., whether it has an isort section: True, False or
-    None when unsure). Memoized per directory."""
-    if directory not in _walks:
-        own = []
-        for name in _CONFIG_FILES:
-            path = os.path.join(directory, name)
-            if not os.path.isfile(path):
-                continue
-            if name == "pyproject.toml":
-                document, broken = configs.load_toml(path)
-                section = configs.table(document, "tool.isort") if document else None
-                if section is not None or broken:
-                    has = None if broken else bool(section)
-                    own.append((directory, name, section, broken, has))
-            else:
-                own.append((directory, name, configs.file_digest(path), _has_ini_section(path)))
-        parent = os.path.dirname(directory)
-        above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
-        _walks[directory] = (*own, *above)
-    return _walks[directory]
-
-
-def _has_ini_section(path: str) -> bool | None:
-    """Whether the INI file at `path` gives isort settings, read as isort reads it: one of
-    isort's sections, not empty. None when unsure (`.editorconfig`, whose sections isort
-    matches by pattern, or a file that does not parse)."""
-    import configparser
-
-    sections = _INI_SECTIONS.get(os.path.basename(path))
-    if sections is None:
-        return None
-    parser = configparser.ConfigParser(strict=False)
-    try:
-        with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-        return any(parser.has_section(s) and bool(parser.items(s)) for s in sections)
-    except (OSError, UnicodeDecodeError, configparser.Error):
-        return None
+LINTER = Isort()

@@ -83,4 +83,5 @@ def get_renderer(name_or_template: str) -> Renderer:
             f"unknown format {name_or_template!r}: {hint}valid formats are "
             f"{', '.join(FORMATS)}, or a template such as '{{path}}:{{line}}: {{message}}'"
         )
-    return importlib.import_module(f"lintgate.report.{module}").render
+    render: Renderer = importlib.import_module(f"lintgate.report.{module}").render
+    return render

@@ -2,7 +2,8 @@
 
 One run; `tool.driver` gives the name, version and information URI and one rule per linter
 (the enabled linters in the context's order, then any other linter that reported, such as
-`syntax` or `nolint`, in order of appearance). Each result has `ruleId`/`ruleIndex`, `level`
+`syntax` or `nolint`, in order of appearance), with the linter's description (and help URI,
+when it has one) from its Capabilities (lintgate.linters). Each result has `ruleId`/`ruleIndex`, `level`
 (`warning` or `error`), the message text, and one location: the path as a relative URI
 (percent-encoded, against `%SRCROOT%`) and a region with `startLine` and `startColumn`
 (left out when the column is unknown, 0). Columns count Unicode code points.
@@ -11,8 +12,10 @@ One run; `tool.driver` gives the name, version and information URI and one rule 
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import quote
 
+from lintgate import linters
 from lintgate.diagnostic import Diagnostic
 from lintgate.report import ReportContext
 
@@ -20,30 +23,24 @@ SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 
-# What each lintgate-defined linter checks, for the rule's shortDescription.
-DESCRIPTIONS = {
-    "isort": "Imports are sorted and grouped as isort would.",
-    "black": "Code is formatted as black would.",
-    "imports": "No unused or duplicate imports, no misplaced __future__ import.",
-    "syntax": "The file parses as Python.",
-    "encoding": "The file decodes in its declared encoding.",
-    "nolint": "Every nolint directive silences a finding.",
-}
 
-
-def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict:
+def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict (see the module docstring for its shape)."""
     rule_ids = list(dict.fromkeys([*context.linters, *(d.linter for d in diagnostics)]))
     index = {rule: i for i, rule in enumerate(rule_ids)}
     rules = []
     for rule in rule_ids:
-        entry: dict = {"id": rule}
-        if rule in DESCRIPTIONS:
-            entry["shortDescription"] = {"text": DESCRIPTIONS[rule]}
+        entry: dict[str, Any] = {"id": rule}
+        text = linters.description(rule)  # the linter's Capabilities, or a pseudo-linter's
+        if text is not None:
+            entry["shortDescription"] = {"text": text}
+        uri = linters.help_uri(rule)
+        if uri:
+            entry["helpUri"] = uri
         rules.append(entry)
     results = []
     for d in diagnostics:
-        region: dict = {"startLine": max(d.line, 1)}
+        region: dict[str, int] = {"startLine": max(d.line, 1)}
         if d.col:
             region["startColumn"] = d.col
         results.append(

@@ -44,7 +44,7 @@ class _Field(str):
     """A `{{.Field}}` action; the string is the Diagnostic attribute name."""
 
 
-class _If(tuple):
+class _If(tuple):  # type: ignore[type-arg]  # (str, list[_Node], list[_Node])
     """`{{if .Field}}then{{else}}otherwise{{end}}`: (attribute name, then nodes, else nodes)."""
 
 
@@ -168,7 +168,7 @@ def _compile_go(template: str) -> LineTemplate:
             if not stack:
                 raise bad("unexpected {{end}}")
             name, then, otherwise, _ = stack.pop()
-            current = stack[-1][2 if stack[-1][3] else 1] if stack else root
+            current = (stack[-1][2] if stack[-1][3] else stack[-1][1]) if stack else root
             current.append(_If((name, then, otherwise)))
         else:
             current.append(_Field(field(text)))
