@@ -272,12 +272,13 @@ def fix(text: str, source, settings: Settings) -> str:
     return _format(text, settings, source.is_stub, fast=False)
 
 
-def parse_only(source, settings: Settings) -> None:
-    """Raise ParseError when black's parser rejects `source` (used when black is disabled)."""
+def parse_only(source, settings: Settings | None) -> None:
+    """Raise ParseError when black's parser rejects `source` (used when black is disabled);
+    `settings` None: black's default target versions (its configuration is refused)."""
     from black.parsing import InvalidInput, lib2to3_parse
 
     try:
-        lib2to3_parse(source.text, settings.mode.target_versions)
+        lib2to3_parse(source.text, settings.mode.target_versions if settings else set())
     except InvalidInput as e:
         raise _parse_error(e) from None
 
