@@ -227,6 +227,7 @@ class Checker:
         `path`. `raw`: the bytes to check, None to read `path`."""
         result = FileResult(display)
         names: list[str] = []
+        failed = []  # linters whose settings or exclusion failed
         for name in self.enabled:
             try:
                 settings = self.settings(name, path.parent)
@@ -234,9 +235,12 @@ class Checker:
                     names.append(name)
             except _SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
+                failed.append(name)
             except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {_one_line(e)}")
-        if self.enabled and "black" not in self.enabled and not set(names) & set(_PARSERS):
+                failed.append(name)
+        without_black = "black" not in self.enabled or "black" in failed  # as _Planner.plan
+        if self.enabled and without_black and not set(names) & set(_PARSERS):
             names.append(SYNTAX)
         done = self.check(Work(str(path), display, raw, tuple(names)))
         result.errors += done.errors
@@ -496,11 +500,12 @@ class _Planner:
                     job.errors.append(verdict)
                 elif not verdict:
                     job.names.append(name)
-            # isort does not parse: with black disabled, black's parser still decides what is
-            # a syntax error (with black enabled, black's own exclusion is respected).
+            # isort does not parse: with black disabled, or refusing its configuration, black's
+            # parser still decides what is a syntax error (with black enabled, black's own
+            # exclusion is respected).
             if (
                 self.enabled
-                and "black" not in self.enabled
+                and ("black" not in self.enabled or isinstance(verdicts[i, "black"], str))
                 and not any(n in _PARSERS for n in job.names)
             ):
                 job.names.append(SYNTAX)

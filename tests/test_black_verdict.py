@@ -302,20 +302,24 @@ BROKEN_BLACK = {
 }
 
 
+@pytest.mark.parametrize("enable", [["isort"], ["isort", "black"]])
 @pytest.mark.parametrize("kind", sorted(BROKEN_BLACK))
 def test_syntax_check_with_a_config_black_refuses_is_an_error_and_still_guards_fix(
-    tmp_path, kind
+    tmp_path, kind, enable
 ):
-    """Black disabled: its parse (the `syntax` check) runs on black's defaults when black
-    refuses its [tool.black], which is one error (bit 2) on every run, cold and warm; --fix
-    leaves the unparsable file alone (fuzz reproducer fix-unparsable-black-config-broken)."""
+    """Black disabled, or enabled but refusing its [tool.black]: its parse (the `syntax`
+    check) runs on black's defaults, and the refusal is one error (bit 2) on every run, cold
+    and warm; --fix leaves the unparsable file alone (fuzz reproducer
+    fix-unparsable-black-config-broken)."""
+    import json
+
     import black
 
     setting, problem = BROKEN_BLACK[kind]
     broken = "for b in c:\nimport os, sys\n    x = 1\n"
     config = {
         "pyproject.toml": f"[tool.black]\n{setting}\n",
-        "lintgate.json": '{"Enable": ["isort"]}',
+        "lintgate.json": json.dumps({"Enable": enable}),
     }
     root = repo(tmp_path, {"a.py": broken, **config})
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
