@@ -172,7 +172,7 @@ def fstring_refusal(text: str) -> ParseError | None:
     string left open ends it (the verdict is then the parsers')."""
     if sum(1 for m in _STRING_START.finditer(text) if _is_fstring(m.group(1))) < MAX_FSTRINGS:
         return None
-    opened: list[list] = []  # per open f-string: [its quote, braces open in its field]
+    opened: list[tuple[str, int]] = []  # per open f-string: its quote, braces open in a field
     at = 0
     while True:
         if opened and opened[-1][1] == 0:  # an f-string's literal part
@@ -180,7 +180,7 @@ def fstring_refusal(text: str) -> ParseError | None:
             if m is None:
                 return None
             if m.group() == "{":
-                opened[-1][1] = 1
+                opened[-1] = (opened[-1][0], 1)
             elif m.group() == opened[-1][0]:
                 opened.pop()
             at = m.end()
@@ -194,13 +194,13 @@ def fstring_refusal(text: str) -> ParseError | None:
             continue
         if token in "{}":
             if opened:
-                opened[-1][1] += 1 if token == "{" else -1
+                opened[-1] = (opened[-1][0], opened[-1][1] + (1 if token == "{" else -1))
         elif _is_fstring(m.group(1)):
             if len(opened) + 1 >= MAX_FSTRINGS:
                 line = text.count("\n", 0, m.start()) + 1
                 col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
                 return ParseError("cannot parse: too many nested f-strings", line, col)
-            opened.append([m.group(2), 0])
+            opened.append((m.group(2), 0))
         else:  # a plain string: to its closing quote
             end = _literal_stop(m.group(2), plain=True).search(text, at)
             if end is None:
