@@ -295,10 +295,15 @@ def test_fix_named_script_as_black_writes_it(tmp_path):
 
 
 BROKEN_BLACK = {
-    "bad-regex": ('extend-exclude = "[z-a]"', "Invalid value for '--extend-exclude': Not a"
-                  " valid regular expression: bad character range z-a at position 1"),
-    "required-version": ('required-version = "24"', "The required version `24` does not match"
-                         " the running version `{version}`!"),
+    "bad-regex": (
+        'extend-exclude = "[z-a]"',
+        "Invalid value for '--extend-exclude': Not a"
+        " valid regular expression: bad character range z-a at position 1",
+    ),
+    "required-version": (
+        'required-version = "24"',
+        "The required version `24` does not match" " the running version `{version}`!",
+    ),
 }
 
 

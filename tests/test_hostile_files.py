@@ -265,7 +265,7 @@ def test_fstrings_nest_as_deep_as_cpython_allows(depth, refused):
     from lintgate.bounds import fstring_refusal
 
     # strings, escapes and comments holding braces and quotes do not count
-    noise = "y = '{' + \"\\\"{\" + f'{{' + f\"{z}\"  # f\"{\n"
+    noise = 'y = \'{\' + "\\"{" + f\'{{\' + f"{z}"  # f"{\n'
     error = fstring_refusal("x = " + 'f"{' * depth + "1" + '}"' * depth + "\n" + noise)
     assert (error and (error.line, error.col, error.message)) == (
         refused and (*refused, "cannot parse: too many nested f-strings")
