@@ -189,11 +189,15 @@ class Checker:
             try:
                 if refused is not None and name in _BOUNDED:
                     raise refused
+                settings = (
+                    self._parse_settings(directory, errors, uncached)
+                    if name == SYNTAX
+                    else self.settings(module.NAME, directory)
+                )
                 if name == SYNTAX:
-                    module.parse_only(source, self._parse_settings(directory, errors, uncached))
+                    module.parse_only(source, settings)
                     outcomes[name] = Outcome([])
                 else:
-                    settings = self.settings(module.NAME, directory)
                     outcomes[name] = Outcome(module.check(source, settings))
             except ParseError as e:
                 outcomes[name] = Outcome([], Finding(e.line, e.col, e.message, ERROR))
