@@ -120,6 +120,7 @@ class Done(NamedTuple):
     outcomes: dict[str, Outcome]
     errors: list[str]
     nolint_text: str | None = None
+    uncached: tuple[str, ...] = ()  # outcomes not to cache (the `syntax` on black's defaults)
 
 
 class Checker:
@@ -178,6 +179,7 @@ class Checker:
         nolint_text = source.text if "nolint" in source.text else None
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
+        uncached: list[str] = []
         broken = False
         # too deep for the parsers (libcst would crash): their outcome, as CPython refuses it
         refused = bounds.refusal(source.text) if set(work.names) & _BOUNDED else None
@@ -192,7 +194,11 @@ class Checker:
             try:
                 if refused is not None and name in _BOUNDED:
                     raise refused
-                settings = self.settings(module.NAME, directory)
+                settings = (
+                    self._parse_settings(directory, errors, uncached)
+                    if name == SYNTAX
+                    else self.settings(module.NAME, directory)
+                )
                 if name == SYNTAX:
                     module.parse_only(source, settings)
                     outcomes[name] = Outcome([])
@@ -212,7 +218,19 @@ class Checker:
             except Exception as e:  # never a traceback: name the file and the linter, go on
                 if name != SYNTAX:
                     errors.append(f"{work.display}: {name}: internal error: {_one_line(e)}")
-        return Done(work.display, digest, None, outcomes, errors, nolint_text)
+        return Done(work.display, digest, None, outcomes, errors, nolint_text, tuple(uncached))
+
+    def _parse_settings(self, directory: Path, errors: list[str], uncached: list[str]):
+        """black's settings for the `syntax` check; when black refuses its configuration,
+        its error (in `errors`, as with black enabled) and None: the parse goes on with
+        black's defaults, and its outcome is not cached (in `uncached`), so that a warm run
+        reports the error again."""
+        try:
+            return self.settings("black", directory)
+        except _SettingsFailure as e:
+            errors.append(f"black: {e}")
+            uncached.append(SYNTAX)
+            return None
 
     def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
         """Check one file now, without the cache (the fixer checks a result before writing
@@ -220,6 +238,7 @@ class Checker:
         `path`. `raw`: the bytes to check, None to read `path`."""
         result = FileResult(display)
         names: list[str] = []
+        failed = []  # linters whose settings or exclusion failed
         for name in self.enabled:
             try:
                 settings = self.settings(name, path.parent)
@@ -227,9 +246,12 @@ class Checker:
                     names.append(name)
             except _SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
+                failed.append(name)
             except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {_one_line(e)}")
-        if _needs_syntax(self.enabled, names, str(path)):
+                failed.append(name)
+        usable = [n for n in self.enabled if n != "black" or "black" not in failed]
+        if _needs_syntax(usable, names, str(path)):
             names.append(SYNTAX)
         done = self.check(Work(str(path), display, raw, tuple(names)))
         result.errors += done.errors
@@ -515,7 +537,11 @@ class _Planner:
                     job.errors.append(verdict)
                 elif not verdict:
                     job.names.append(name)
-            if _needs_syntax(self.enabled, job.names, job.spath):
+            # with black refusing its configuration, black's parser still judges syntax
+            usable = [
+                n for n in self.enabled if n != "black" or not isinstance(verdicts[i, "black"], str)
+            ]
+            if _needs_syntax(usable, job.names, job.spath):
                 job.names.append(SYNTAX)
         if self.cache.store is not None:
             self._lookup(jobs)
@@ -685,7 +711,11 @@ def run(
         if d.digest is not None and d.digest == job.digest:
             coding = [d.encoding] if d.encoding else [_NOLINT] if d.nolint_text else []
             fresh.append((job.keys[ENCODING], coding))
-            fresh += [(job.keys[n], o.to_cache()) for n, o in d.outcomes.items() if n in job.keys]
+            fresh += [
+                (job.keys[n], o.to_cache())
+                for n, o in d.outcomes.items()
+                if n in job.keys and n not in d.uncached
+            ]
     if fresh:
         cache(lambda store: store.put_many(fresh))
 
