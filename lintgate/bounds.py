@@ -13,7 +13,10 @@ parser refuses such files cheaply and safely: its tokenizer allows at most 200 n
 brackets ("too many nested parentheses") and its AST construction stops at about 3,000 levels
 ("maximum recursion depth exceeded during ast construction"); black then fails on them as
 well (its safety check parses with `ast`). lintgate refuses them the same way, before any
-linter runs: one `syntax` finding with CPython's message.
+linter runs: one `syntax` finding with CPython's message. So too f-strings nested in each
+other's replacement fields (PEP 701, Python 3.12) deeper than CPython's tokenizer allows
+(MAXFSTRINGLEVEL: "too many nested f-strings" at the 150th): black's parser takes them and
+its formatter then overflows the recursion limit, on any Python.
 
 The common file costs one linear scan of its brackets and newlines. Only a file whose brackets
 (counted crudely, in strings and comments too) nest deeper than CPython allows, or holding a
@@ -27,14 +30,22 @@ import tokenize  # loaded by lintgate.source already; `ast` only for a suspect f
 
 from lintgate.linters.base import ParseError
 
-VERSION = "1"  # part of the cache key of the parsing linters' outcomes: bump on a change
+VERSION = "2"  # part of the cache key of the parsing linters' outcomes: bump on a change
 MAX_FILE_SIZE = 2 * 1024 * 1024  # bytes: the default MaxFileSize (a 10 MB file took minutes)
 MAX_BRACKETS = 200  # CPython's tokenizer: MAXLEVEL, "too many nested parentheses" beyond it
 # `ast` refuses about 2,990 levels of `-x`, `a.b`, `f()`, `1+1` or `x if c else`: one
 # operator (or bracket, or keyword) each, so one character or more each. With a margin:
 LONG_STATEMENT = 2_500  # characters: a shorter statement cannot nest too deep
 LONG_CHAIN = 2_500  # operators (crudely counted) in a statement that may nest too deep
-_DEPTH_ERRORS = ("too many nested parentheses",)
+_DEPTH_ERRORS = (
+    "too many nested parentheses",
+    "too many nested f-strings",  # Python 3.12 and 3.13
+    "too many nested f-strings or t-strings",  # Python 3.14
+)
+MAX_FSTRINGS = 150  # CPython's tokenizer: MAXFSTRINGLEVEL, the 150th nested f-string fails
+# a string's start: its prefix (word characters before the quote) and its quote
+_STRING_START = re.compile(r"""(\w*)('''|\"\"\"|'|\")""")
+_CODE = re.compile(r"""#[^\n]*|[{}]|(\w*)('''|\"\"\"|'|\")""")
 MAX_CHAIN = 2_900  # operators in one expression: `ast` refuses about 2,990 levels
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 # what separates expressions (items, targets, annotations): each starts a new chain
@@ -88,7 +99,7 @@ def refusal(text: str) -> ParseError | None:
         pass
     else:
         return None
-    return token_refusal(text)
+    return fstring_refusal(text) or token_refusal(text)
 
 
 def crude_depth(text: str) -> tuple[int, int]:
@@ -151,6 +162,62 @@ def token_refusal(text: str) -> ParseError | None:
     except (tokenize.TokenError, SyntaxError):
         return None
     return None
+
+
+def fstring_refusal(text: str) -> ParseError | None:
+    """For a file `ast` refuses for another reason (before Python 3.12, any f-string holding
+    its own quote): a ParseError at the f-string that would be the MAX_FSTRINGS-th open at
+    once, as CPython 3.12's tokenizer nests them (PEP 701); else None. A crude scan: strings
+    and comments in code, `{`, `}` and the closing quote in an f-string's literal part; a
+    string left open ends it (the verdict is then the parsers')."""
+    if sum(1 for m in _STRING_START.finditer(text) if _is_fstring(m.group(1))) < MAX_FSTRINGS:
+        return None
+    opened: list[tuple[str, int]] = []  # per open f-string: its quote, braces open in a field
+    at = 0
+    while True:
+        if opened and opened[-1][1] == 0:  # an f-string's literal part
+            m = _literal_stop(opened[-1][0]).search(text, at)
+            if m is None:
+                return None
+            if m.group() == "{":
+                opened[-1] = (opened[-1][0], 1)
+            elif m.group() == opened[-1][0]:
+                opened.pop()
+            at = m.end()
+            continue
+        m = _CODE.search(text, at)
+        if m is None:
+            return None
+        at = m.end()
+        token = m.group()
+        if token[0] == "#":
+            continue
+        if token in "{}":
+            if opened:
+                opened[-1] = (opened[-1][0], opened[-1][1] + (1 if token == "{" else -1))
+        elif _is_fstring(m.group(1)):
+            if len(opened) + 1 >= MAX_FSTRINGS:
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                return ParseError("cannot parse: too many nested f-strings", line, col)
+            opened.append((m.group(2), 0))
+        else:  # a plain string: to its closing quote
+            end = _literal_stop(m.group(2), plain=True).search(text, at)
+            if end is None:
+                return None
+            at = end.end()
+
+
+def _is_fstring(prefix: str) -> bool:
+    prefix = prefix.lower()
+    return "f" in prefix and len(prefix) <= 2 and set(prefix) <= set("rf")
+
+
+def _literal_stop(quote: str, plain: bool = False) -> re.Pattern[str]:
+    """What ends a run of string text: an escape, a doubled or single brace (in an
+    f-string), the closing `quote`."""
+    braces = "" if plain else r"\{\{|\}\}|\{|"
+    return re.compile(r"\\.|" + braces + re.escape(quote), re.S)
 
 
 def _at(tok: tokenize.TokenInfo, reason: str) -> ParseError:

@@ -53,3 +53,10 @@ def excluded(
     except Exception:  # the followed linter's configuration error is its own to report
         return False
     return linters.REGISTRY[other].excluded(path, other_settings, project)
+
+
+def exclusion_inputs(name: str, path: Path, project: Project) -> bytes:
+    """What linter `name`'s exclusion verdict for `path` depends on beyond its settings' digest,
+    the path and the project root (the cache memo key's tail): that of the linter it follows
+    (Linter.exclusion_inputs)."""
+    return linters.REGISTRY[follows(name)].exclusion_inputs(path, project)

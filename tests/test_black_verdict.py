@@ -292,3 +292,48 @@ def test_fix_named_script_as_black_writes_it(tmp_path):
     proc = gate(root, "--fix", "script")
     assert (proc.stdout, proc.returncode) == ("", 0)
     assert (root / "script").read_bytes() == (root / "by_black").read_bytes() != text.encode()
+
+
+BROKEN_BLACK = {
+    "bad-regex": (
+        'extend-exclude = "[z-a]"',
+        "Invalid value for '--extend-exclude': Not a"
+        " valid regular expression: bad character range z-a at position 1",
+    ),
+    "required-version": (
+        'required-version = "24"',
+        "The required version `24` does not match" " the running version `{version}`!",
+    ),
+}
+
+
+@pytest.mark.parametrize("enable", [["isort"], ["isort", "black"]])
+@pytest.mark.parametrize("kind", sorted(BROKEN_BLACK))
+def test_syntax_check_with_a_config_black_refuses_is_an_error_and_still_guards_fix(
+    tmp_path, kind, enable
+):
+    """Black disabled, or enabled but refusing its [tool.black]: its parse (the `syntax`
+    check) runs on black's defaults, and the refusal is one error (bit 2) on every run, cold
+    and warm; --fix leaves the unparsable file alone (fuzz reproducer
+    fix-unparsable-black-config-broken)."""
+    import json
+
+    import black
+
+    setting, problem = BROKEN_BLACK[kind]
+    broken = "for b in c:\nimport os, sys\n    x = 1\n"
+    config = {
+        "pyproject.toml": f"[tool.black]\n{setting}\n",
+        "lintgate.json": json.dumps({"Enable": enable}),
+    }
+    root = repo(tmp_path, {"a.py": broken, **config})
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    error = f"lintgate: black: {root / 'pyproject.toml'}: {problem}\n".format(
+        version=black.__version__
+    )
+    for args in ((), (), ("--fix",)):
+        proc = lintgate(root, *args, env=env)
+        assert proc.stdout == "a.py:2:1: ❌ cannot parse: bad input (syntax)\n"
+        assert proc.stderr.startswith(("lintgate: 0 file(s) fixed\n" if args else "") + error)
+        assert proc.returncode == 3
+    assert (root / "a.py").read_text() == broken

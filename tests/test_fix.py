@@ -364,3 +364,37 @@ def test_a_package_stub_keeps_its_unused_imports(tmp_path):
         "pkg/__init__.pyi:3:16: ⚠️ '.m.a' imported but unused (imports)\n"
     )
     assert proc.returncode == 1
+
+
+def test_a_failed_black_safety_check_leaves_no_dump_and_a_stable_message(tmp_path):
+    """black fails its own AST safety check on a form feed starting a docstring line; its
+    dump of the failure ($TMPDIR/blk_*.log) is removed and not named in the message, which is
+    the same on every run (fuzz reproducer black-log-leak)."""
+    import black
+
+    source = 'def f():\n    """a\n\x0cb"""\n'
+    repo = tmp_path / "r"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "a.py").write_text(source)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    failed = (
+        "not fixed: black failed: ASTSafetyError: INTERNAL ERROR: Black"
+        f" {black.__version__} on Python (CPython) {sys.version_info[0]}.{sys.version_info[1]}"
+        f".{sys.version_info[2]} produced code that is not equivalent to the source.  Please"
+        " report a bug on https://github.com/psf/black/issues."
+    )
+    for _ in range(2):
+        proc = lintgate(repo, "--fix", env={"TMPDIR": str(tmp)})
+        assert proc.stdout == (
+            f"a.py:1:1: ❌ {failed} (fix)\na.py:3:1: ⚠️ would reformat line 3 (black)\n"
+        )
+        assert normalize_stderr(proc.stderr) == (
+            "lintgate: 0 file(s) fixed\n"
+            f"lintgate: a.py: {failed}\n"
+            "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+        )
+        assert proc.returncode == 3
+        assert list(tmp.iterdir()) == []
+    assert (repo / "a.py").read_text() == source

@@ -99,6 +99,12 @@ DEEP = {
         "x = " + "-" * 10000 + "1\n",
         "1:1:error: cannot parse: too deeply nested (the parser's stack overflowed)",
     ),
+    # PEP 701 f-strings in each other's fields: black's parser takes them, its formatter
+    # overflowed the recursion limit (an internal error cold, none warm: fuzz reproducer)
+    "fstrings": (
+        "x = " + 'f"{' * 300 + "1" + '}"' * 300 + "\n",
+        "1:452:error: cannot parse: too many nested f-strings",
+    ),
     # syntax newer than the running Python first: the tokens decide, not `ast`
     "parens_after_new_syntax": (
         "type X = int\nx = " + "(" * 2000 + ")" * 2000 + "\n",
@@ -115,7 +121,7 @@ DEEP = {
 # (imports disabled) and through the `syntax` pseudo-linter (black disabled too)
 CASES = [(kind, ()) for kind in sorted(DEEP)] + [
     (kind, args)
-    for kind in ("parens", "plus")
+    for kind in ("parens", "plus", "fstrings")
     for args in (("-D", "imports"), ("-D", "black,imports"))
 ]
 
@@ -252,3 +258,15 @@ def test_long_flat_expressions_are_not_refused():
         assert refusal(f"{head}x = [{items}]\n") is None
         assert refusal(f"{head}x = f(\n    {items},\n)\n") is None
         assert refusal(head + "x = '" + "(" * 5000 + "'  # " + ")" * 300 + "\n") is None
+
+
+@pytest.mark.parametrize("depth,refused", [(149, None), (150, (1, 452)), (400, (1, 452))])
+def test_fstrings_nest_as_deep_as_cpython_allows(depth, refused):
+    from lintgate.bounds import fstring_refusal
+
+    # strings, escapes and comments holding braces and quotes do not count
+    noise = 'y = \'{\' + "\\"{" + f\'{{\' + f"{z}"  # f"{\n'
+    error = fstring_refusal("x = " + 'f"{' * depth + "1" + '}"' * depth + "\n" + noise)
+    assert (error and (error.line, error.col, error.message)) == (
+        refused and (*refused, "cannot parse: too many nested f-strings")
+    )

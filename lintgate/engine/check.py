@@ -90,14 +90,18 @@ class Checker:
         except DecodeError as e:
             return Done(work.display, digest, Finding(e.line, e.col, str(e), ERROR), {}, [])
         nolint_text = source.text if "nolint" in source.text else None
-        outcomes, errors = self._lint(work, source)
-        return Done(work.display, digest, None, outcomes, errors, nolint_text)
+        outcomes, errors, uncached = self._lint(work, source)
+        return Done(work.display, digest, None, outcomes, errors, nolint_text, uncached)
 
-    def _lint(self, work: Work, source: Source) -> tuple[dict[str, Outcome], list[str]]:
-        """The outcomes of the linters `work.names` on `source`, and the error lines."""
+    def _lint(
+        self, work: Work, source: Source
+    ) -> tuple[dict[str, Outcome], list[str], tuple[str, ...]]:
+        """The outcomes of the linters `work.names` on `source`, the error lines, and the
+        outcomes not to cache."""
         directory = Path(work.path).parent
         outcomes: dict[str, Outcome] = {}
         errors: list[str] = []
+        uncached: list[str] = []
         broken = False
         judge = linters.syntax_judge()
         bounded = bounded_linters()
@@ -113,7 +117,11 @@ class Checker:
             try:
                 if refused is not None and name in bounded:
                     raise refused
-                settings = self.settings(settings_owner(name), directory)
+                settings = (
+                    self._parse_settings(directory, errors, uncached)
+                    if name == SYNTAX
+                    else self.settings(name, directory)
+                )
                 found = linters.lookup(name).check(Path(work.path), source, settings)
                 outcomes[name] = Outcome(found.findings, found.syntax)
             except ParseError as e:
@@ -130,7 +138,20 @@ class Checker:
                 if judge not in work.names[index + 1 :]:
                     break  # a parse error is the file's only finding; the judge's, if it runs
                 broken = True
-        return outcomes, errors
+        return outcomes, errors, tuple(uncached)
+
+    def _parse_settings(self, directory: Path, errors: list[str], uncached: list[str]) -> Any:
+        """The syntax judge's settings for the `syntax` check; when the judge (black) refuses
+        its configuration, its error (in `errors`, as with black enabled) and None: the parse
+        goes on with black's defaults, and its outcome is not cached (in `uncached`), so that
+        a warm run reports the error again."""
+        judge = settings_owner(SYNTAX)
+        try:
+            return self.settings(judge, directory)
+        except SettingsFailure as e:
+            errors.append(f"{judge}: {e}")
+            uncached.append(SYNTAX)
+            return None
 
     def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
         """Check one file now, without the cache (the fixer checks a result before writing
@@ -144,6 +165,7 @@ class Checker:
         """`check_file`, and the worker's answer it came from (to record in the cache)."""
         result = FileResult(display)
         names: list[str] = []
+        failed = []  # linters whose settings or exclusion failed
         for name in self.enabled:
             try:
                 settings = self.settings(name, path.parent)
@@ -151,9 +173,11 @@ class Checker:
                     names.append(name)
             except SettingsFailure as e:
                 result.errors.append(f"{name}: {e}")
+                failed.append(name)
             except Exception as e:
                 result.errors.append(f"{display}: {name}: internal error: {one_line(e)}")
-        if needs_syntax(self.enabled, names, str(path)):
+                failed.append(name)
+        if needs_syntax(usable(self.enabled, failed), names, str(path)):
             names.append(SYNTAX)
         done = self.check(Work(str(path), display, raw, tuple(names)))
         result.errors += done.errors
@@ -239,3 +263,10 @@ def settings_owner(name: str) -> str:
 def bounded_linters() -> frozenset[str]:
     """The linters given no file lintgate.bounds refuses: those that parse, and SYNTAX."""
     return frozenset((*linters.parsers(), SYNTAX))
+
+
+def usable(enabled: Sequence[str], failed: Sequence[str]) -> list[str]:
+    """The enabled linters less the syntax judge when its settings failed: with black refusing
+    its configuration, black's parser still judges syntax (on its defaults)."""
+    judge = linters.syntax_judge()
+    return [n for n in enabled if n != judge or n not in failed]

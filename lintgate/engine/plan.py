@@ -16,7 +16,7 @@ from typing import Any
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import filesets, linters
-from lintgate.engine.check import Checker, needs_syntax, settings_owner
+from lintgate.engine.check import Checker, needs_syntax, settings_owner, usable
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.records import (
     SYNTAX,
@@ -114,7 +114,8 @@ class Planner:
                     plan.errors.append(verdict)
                 elif not verdict:
                     plan.names.append(name)
-            if needs_syntax(self.enabled, plan.names, plan.spath):
+            failed = [n for n in self.enabled if isinstance(verdicts[i, n], str)]
+            if needs_syntax(usable(self.enabled, failed), plan.names, plan.spath):
                 plan.names.append(SYNTAX)
 
     def exclusions(self, plans: list[FilePlan]) -> dict[Where, bool | str]:

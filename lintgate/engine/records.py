@@ -95,6 +95,7 @@ class Done(NamedTuple):
     outcomes: dict[str, Outcome]
     errors: list[str]
     nolint_text: str | None = None
+    uncached: tuple[str, ...] = ()  # outcomes not to cache (the `syntax` on black's defaults)
 
 
 class SettingsFailure(Exception):

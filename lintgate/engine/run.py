@@ -115,7 +115,11 @@ def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
         return []
     decoding = Decoding(done.encoding, done.nolint_text is not None)
     fresh: list[tuple[Any, list[Any]]] = [(plan.keys[ENCODING], store_decoding(decoding))]
-    fresh += [(plan.keys[n], store_outcome(o)) for n, o in done.outcomes.items() if n in plan.keys]
+    fresh += [
+        (plan.keys[n], store_outcome(o))
+        for n, o in done.outcomes.items()
+        if n in plan.keys and n not in done.uncached
+    ]
     return fresh
 
 

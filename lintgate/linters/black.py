@@ -15,6 +15,8 @@ would change, black parses the source with the running Python's `ast` and, when 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import hashlib
 import re
 import sys
@@ -281,16 +283,54 @@ def _safety_parse(text: str, output: str, mode: Any) -> None:
 
 
 def fix(text: str, source: Source, settings: Settings) -> str:
-    """`text` as `black FILE` writes it, with black's safety checks."""
-    return _format(text, settings, source.is_stub, fast=False)
+    """`text` as `black FILE` writes it, with black's safety checks.
+
+    When a safety check fails, black dumps what would help its bug report to a temporary
+    file (black.output.dump_to_file, `$TMPDIR/blk_*.log`) and names it in its error: the
+    file is removed and the sentence naming it dropped, so that nothing is left behind and
+    the message is the same on every run. Raises what black raised (ParseError for black's
+    parse errors; black's ASTSafetyError or AssertionError for a failed safety check)."""
+    try:
+        return _format(text, settings, source.is_stub, fast=False)
+    except Exception as e:  # ASTSafetyError (black 24.1 onwards), else AssertionError
+        cleaned = _without_dump(str(e))
+        if cleaned is None:
+            raise
+        try:
+            again = type(e)(cleaned)
+        except Exception:  # an exception class that takes more than a message
+            again = RuntimeError(cleaned)
+        raise again from None
 
 
-def parse_only(source: Source, settings: Settings) -> None:
-    """Raise ParseError when black's parser rejects `source` (used when black is disabled)."""
+# black's safety checks: "...  This diff might be helpful: /tmp/blk_k2j3h4.log"
+_DUMP = re.compile(r"\s*This (?:diff|invalid output) might be helpful: (\S[^\n]*\.log)\s*$")
+
+
+def _without_dump(message: str) -> str | None:
+    """`message` without the sentence naming black's dump file, which is removed; None when
+    the message names none (in the temporary directory, named as black names it)."""
+    import tempfile
+
+    m = _DUMP.search(message)
+    if m is None:
+        return None
+    path = m.group(1)
+    name = os.path.basename(path)
+    if not name.startswith("blk_") or os.path.dirname(path) != tempfile.gettempdir():
+        return None
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    return message[: m.start()]
+
+
+def parse_only(source: Source, settings: Settings | None) -> None:
+    """Raise ParseError when black's parser rejects `source` (used when black is disabled);
+    `settings` None: black's default target versions (its configuration is refused)."""
     from black.parsing import InvalidInput, lib2to3_parse
 
     try:
-        lib2to3_parse(source.text, settings.mode.target_versions)
+        lib2to3_parse(source.text, settings.mode.target_versions if settings else set())
     except InvalidInput as e:
         raise _parse_error(e) from None
 
