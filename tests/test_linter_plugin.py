@@ -7,7 +7,6 @@ Capabilities say so, and fixed by --fix (per file and per finding).
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest

@@ -16,8 +16,8 @@ would change, black parses the source with the running Python's `ast` and, when 
 from __future__ import annotations
 
 import contextlib
-import os
 import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass, replace
