@@ -21,7 +21,8 @@ import time
 CHILD = r"""
 import functools, json, sys, time
 t0 = time.perf_counter()
-from lintgate import cli, discovery, runner
+from lintgate import cli, discovery
+from lintgate.engine import plan, run as engine_run
 imports = time.perf_counter() - t0
 phases = {"imports": imports}
 def wrap(owner, name, label):
@@ -35,9 +36,9 @@ def wrap(owner, name, label):
             phases[label] = phases.get(label, 0.0) + time.perf_counter() - s
     setattr(owner, name, timed)
 wrap(discovery, "discover", "discovery")
-wrap(runner, "run", "run")
-wrap(runner._Planner, "exclusions", "exclusion verdicts")
-wrap(runner._Planner, "_lookup", "result lookup")
+wrap(engine_run, "run", "run")
+wrap(plan.Planner, "exclusions", "exclusion verdicts")
+wrap(engine_run, "answer", "result lookup")
 s = time.perf_counter()
 status = cli.main([])
 phases["main"] = time.perf_counter() - s

@@ -16,7 +16,7 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 TEMP_SUFFIX = ".lintgate-tmp"  # temporary files: `.NAME.<random>.lintgate-tmp`, same directory
 
@@ -73,7 +73,7 @@ def write_atomic(
 
 
 @contextlib.contextmanager
-def _signals_held():
+def _signals_held() -> Iterator[None]:
     # A Python-level SIGTERM handler in pool workers can be swallowed (an exception raised in a
     # finalizer is ignored), leaving pool.terminate() waiting on a live worker forever; a mask
     # keeps the default disposition everywhere but in the write itself.

@@ -13,9 +13,17 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-__all__ = ["internal_error", "say", "tolerant_streams", "unusable_paths", "warn"]
+__all__ = [
+    "StdoutFailed",
+    "internal_error",
+    "say",
+    "stdout_writes",
+    "tolerant_streams",
+    "unusable_paths",
+    "warn",
+]
 
 
 # An internal error's message is cut to this many characters: it has to stay one line.
@@ -90,6 +98,7 @@ def unusable_paths(args: argparse.Namespace, cwd: Path) -> list[str]:
 
 
 def warn(message: str) -> None:
+    """Print `lintgate: warning: MESSAGE` to stderr (`say`)."""
     say(f"warning: {message}")
 
 
@@ -100,3 +109,19 @@ def say(message: str, prefix: str = "lintgate: ") -> None:
     from lintgate.report.terminal import escape_controls
 
     print(prefix + escape_controls(message), file=sys.stderr)
+
+
+class StdoutFailed(Exception):
+    """Writing to stdout failed (not a closed pipe); `str(error)` is the system's reason."""
+
+
+@contextlib.contextmanager
+def stdout_writes() -> Iterator[None]:
+    """Turn an OSError of the writes to stdout inside into StdoutFailed (a BrokenPipeError
+    goes on as it is: lintgate.cli.main ends quietly on it)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise StdoutFailed(e.strerror or str(e)) from None

@@ -16,7 +16,6 @@ Symbolic links are followed only to targets inside the project root, and never r
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import re
 import stat
@@ -31,6 +30,8 @@ from lintgate.gitignore import _gitignore_patterns
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
+
+from lintgate.context import run_memoized
 
 # The union of isort's default `skip` and black's default `exclude`.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -120,7 +121,7 @@ def git_top(directory: Path) -> Path | None:
     return None if top is None else Path(top)
 
 
-@functools.lru_cache(maxsize=None)
+@run_memoized
 def _git_top(directory: str) -> str | None:
     # asked by the CLI (project root) and by discovery (each named directory): one git call
     try:

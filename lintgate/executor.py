@@ -30,10 +30,12 @@ import struct
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Item_contra = TypeVar("Item_contra", contravariant=True)
+Result_co = TypeVar("Result_co", covariant=True)
 
 GRACE = 1.0  # seconds a stopping worker gets between SIGTERM and SIGKILL
 CPU_FACTOR = 4  # at most this many workers per CPU, whatever -j asks
@@ -49,12 +51,12 @@ class Lost(NamedTuple):
     cause: str
 
 
-class Executor(Protocol[Item, Result]):
+class Executor(Protocol[Item_contra, Result_co]):
     """Maps a function over items, yielding (index in items, result or Lost) as they finish."""
 
     def map_unordered(
-        self, items: Sequence[Item], deadline: float | None = None
-    ) -> Iterator[tuple[int, Result | Lost]]:
+        self, items: Sequence[Item_contra], deadline: float | None = None
+    ) -> Iterator[tuple[int, Result_co | Lost]]:
         """`deadline`: a time.monotonic() value after which no more results are yielded."""
         ...
 
@@ -71,7 +73,7 @@ def make_executor(
     processes: int,
     items: int,
     task_limit: float | None = None,
-) -> Executor:
+) -> Executor[Item, Result]:
     """The executor for a run of `items` items on `processes` requested workers: a ForkPool
     where fork exists (even for one worker: a parent stuck in native code could not honour
     SIGTERM, and a crash or a runaway file must not take the run down), else SerialExecutor."""
@@ -220,9 +222,10 @@ class ForkPool(Generic[Item, Result]):
         for worker in busy:
             index = worker.index
             assert index is not None
+            answer: Result | Lost
             if worker.conn in ready:
                 try:
-                    answer = _receive(worker.conn)
+                    answer = cast(Result, _receive(worker.conn))
                 except (EOFError, OSError, pickle.UnpicklingError):
                     answer = Lost(self._death(worker))
                 else:
@@ -307,7 +310,7 @@ class ForkPool(Generic[Item, Result]):
             work = self.make_worker()
             while True:
                 try:
-                    index = _receive(conn)
+                    index = cast(int, _receive(conn))
                 except EOFError:
                     break
                 try:

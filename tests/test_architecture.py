@@ -33,6 +33,19 @@ ACYCLIC = (
     "lintgate.filesets",
     "lintgate.diagnostic",
     "lintgate.source",
+    # the engine and the command line (issue 13)
+    "lintgate.cli",
+    "lintgate.commands",
+    "lintgate.engine",
+    "lintgate.context",
+    "lintgate.fix",
+    "lintgate.runner",
+    "lintgate.executor",
+    "lintgate.atomic",
+    "lintgate.console",
+    "lintgate.bounds",
+    "lintgate.linediff",
+    "lintgate.__main__",
 )
 # The circles lintgate still has (outside ACYCLIC), to be broken by their modules' owners: a
 # new circle fails the test, and so does one of these once it is gone (delete it here).

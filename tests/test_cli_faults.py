@@ -448,16 +448,41 @@ def test_an_export_with_the_cache_inside_the_tree_is_an_error(tmp_path):
     assert not dest.exists()
 
 
-def test_an_export_with_fix_is_an_error(tmp_path):
+def test_fix_and_diff_export_and_import_the_cache(tmp_path):
+    # --fix and --diff check through the same engine and cache as a plain run (issue 13)
     repo = copy_repo("both", tmp_path / "repo")
     dest = tmp_path / "export"
-    proc = lintgate(repo, "--fix", "--export-cache", f"type=local,dest={dest}")
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.startswith(
-        "lintgate: --export-cache: nothing exported: --fix and --diff do not use the cache\n"
+    proc = lintgate(repo, "--diff", "--export-cache", f"type=local,dest={dest}")
+    assert proc.returncode == 1, proc.stderr  # a diff
+    assert (dest / "index.json").is_file()
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 file(s) would be fixed\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
     )
-    assert not dest.exists()
+    # a fresh cache importing that export answers the check of the unchanged file
+    proc = lintgate(repo, "--import-cache", f"type=local,src={dest}")
+    assert (proc.returncode, proc.stdout) == (1, FINDINGS.format(w="\u26a0\ufe0f"))
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n"
+    )
+    proc = lintgate(repo, "--fix", "--import-cache", f"type=local,src={dest}")
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 file(s) fixed\n" "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
     assert (repo / "app.py").read_text() == "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"
+
+
+def test_fix_answers_the_files_it_leaves_from_the_cache(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "clean.py").write_text("import os\n\nprint(os.sep)\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    assert lintgate(repo, env=env).returncode == 1  # fills the cache
+    proc = lintgate(repo, "--fix", env=env)
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 file(s) fixed\n" "lintgate: 2 files checked, 0 findings, 1 from cache, N.NNs\n"
+    )
 
 
 def test_cache_usage_errors_are_one_line_too(tmp_path):

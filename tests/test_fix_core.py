@@ -160,7 +160,7 @@ def test_a_fixer_that_raises_leaves_the_file_and_says_which(tmp_path, monkeypatc
 
 
 def test_a_fixer_that_breaks_the_file_is_blamed(tmp_path, monkeypatch):
-    monkeypatch.setattr(isort_linter, "fix", lambda text, source, config: "def f(:\n")
+    monkeypatch.setattr(isort_linter, "fix", lambda text, source, config, path="": "def f(:\n")
     fixer, path = fixer_on(tmp_path)
     result = fixer.fix(path, "a.py")
     assert path.read_bytes() == UNSORTED

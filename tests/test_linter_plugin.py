@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from helpers import lintgate, summary
 
 # A whole-file fixer: `# TODO` comments become `# DONE`. Each check appends a line to
@@ -183,7 +182,6 @@ def test_a_broken_plugin_is_one_line(tmp_path):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="engine-core switches fix.py to capabilities")
 def test_a_plugin_is_fixed_per_file_and_per_finding(tmp_path):
     repo, env = _setup(tmp_path)
     (repo / "a.py").write_text("x = 1  # TODO later\n")
@@ -197,10 +195,8 @@ def test_a_plugin_is_fixed_per_file_and_per_finding(tmp_path):
     assert (proc.stdout, proc.returncode) == ("", 0)
 
 
-# The modules that still spell linter names, to be switched to the registry's capabilities by
-# their owner (engine-core): a new one fails the test, and so does one of these once it is clean
-# (delete it here).
-STILL_NAMING = {"lintgate.cli", "lintgate.fix", "lintgate.runner"}
+# The modules that still spell linter names (none now): a new one fails the test.
+STILL_NAMING: set[str] = set()
 
 
 def test_nothing_outside_linters_names_a_linter():

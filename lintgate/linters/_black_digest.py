@@ -3,13 +3,13 @@ a warm run, which must not import black): black's project-root search and its co
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Any
 
 Sources = dict[str, Any]  # what black's settings are made from (JSON-ready)
 
+from lintgate.context import RunMemo, run_memoized
 from lintgate.linters import configs
 from lintgate.linters.base import Project
 
@@ -19,7 +19,7 @@ def _start(project: Project) -> str:
     return str(project.base or project.cwd)
 
 
-_sources_of: dict[str, Sources] = {}
+_sources_of: RunMemo[str, Sources] = RunMemo("lintgate.linters.black.sources")  # per run
 
 
 def config_digest(directory: Path, project: Project) -> str:
@@ -40,7 +40,7 @@ def config_digest(directory: Path, project: Project) -> str:
     return _run_digest(project)
 
 
-@functools.lru_cache(maxsize=None)
+@run_memoized
 def _run_digest(project: Project) -> str:
     # one digest per run (the planner asks once per directory)
     return configs.digest(_located(project))

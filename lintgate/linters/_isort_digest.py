@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from lintgate.context import RunMemo
 from lintgate.linters import configs
 from lintgate.linters.base import Project
 
@@ -23,7 +24,7 @@ _CONFIG_FILES = (".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini", ".edito
 _INI_SECTIONS = {".isort.cfg": ("settings", "isort"), "setup.cfg": ("isort", "tool:isort")}
 _INI_SECTIONS["tox.ini"] = _INI_SECTIONS["setup.cfg"]
 _Candidate = tuple[Any, ...]  # (directory, name, what counts of it..., has an isort section)
-_walks: dict[str, tuple[_Candidate, ...]] = {}
+_walks: RunMemo[str, tuple[_Candidate, ...]] = RunMemo("lintgate.linters.isort.walks")  # per run
 
 
 def config_digest(directory: Path, project: Project) -> str:
@@ -69,7 +70,8 @@ def _walk(directory: str) -> tuple[_Candidate, ...]:
     """The candidate config files from `directory` up to the stop, in isort's search order:
     (directory, name, what counts of it..., whether it has an isort section: True, False or
     None when unsure). Memoized per directory."""
-    if directory not in _walks:
+    walk = _walks.get(directory)
+    if walk is None:
         own: list[_Candidate] = []
         for name in _CONFIG_FILES:
             path = os.path.join(directory, name)
@@ -85,8 +87,8 @@ def _walk(directory: str) -> tuple[_Candidate, ...]:
                 own.append((directory, name, configs.file_digest(path), _has_ini_section(path)))
         parent = os.path.dirname(directory)
         above = () if configs.is_stop_dir(directory) or parent == directory else _walk(parent)
-        _walks[directory] = (*own, *above)
-    return _walks[directory]
+        _walks[directory] = walk = (*own, *above)
+    return walk
 
 
 def _has_ini_section(path: str) -> bool | None:

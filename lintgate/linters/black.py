@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Pattern
 
+from lintgate.context import RunMemo, forget_tool_memos
 from lintgate.diagnostic import Finding
 from lintgate.linters._black_digest import _start, config_digest, parse_digest  # noqa: F401
 from lintgate.linters.base import (
@@ -60,7 +61,15 @@ class Settings:
     fast: bool = False
 
 
-_settings: dict[str, Settings] = {}
+_settings: RunMemo[str, Settings] = RunMemo("lintgate.linters.black.settings")  # per run
+# black's own process-wide memos of what it read from the file system
+TOOL_MEMOS = (
+    "_load_toml",
+    "_cached_resolve",
+    "_find_project_root_cached",
+    "find_user_pyproject_toml",
+    "get_gitignore",
+)
 
 
 def version() -> str:
@@ -92,6 +101,7 @@ def settings_for(directory: Path, project: Project) -> Settings:
     from black.const import DEFAULT_EXCLUDES
     from black.files import find_project_root, find_pyproject_toml
 
+    forget_tool_memos(black.files, TOOL_MEMOS)  # a new run: black reads its files again
     root, _ = find_project_root((key,))
     config_file = find_pyproject_toml((key,))
     where = config_file or "black"

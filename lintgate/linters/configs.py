@@ -10,13 +10,14 @@ file is digested by its bytes, and the tool itself reports it when the settings 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import re
 import sys
 from typing import Any, Callable, Iterable
+
+from lintgate.context import run_memoized
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,7 +42,7 @@ def file_digest(path: str) -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=None)
+@run_memoized
 def _read_toml(path: str) -> tuple[bytes | None, dict[str, Any] | Exception | None]:
     # One read and one parse per file and run: the broken-config check, isort's and black's
     # config digests all ask for the same pyproject.toml.

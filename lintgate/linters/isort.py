@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from lintgate.context import RunMemo, forget_tool_memos
 from lintgate.diagnostic import Finding
 from lintgate.linters._isort_digest import _CONFIG_FILES, config_digest, settings_path
 from lintgate.linters.base import (
@@ -38,9 +39,10 @@ if TYPE_CHECKING:
 NAME = "isort"
 MESSAGE = "imports are incorrectly sorted and/or formatted"
 
-_configs: dict[str, Config] = {}
-_config_errors: dict[str, str | None] = {}
-_skipped_dirs: dict[int, dict[str, bool]] = {}  # id of a Config in _configs -> directory -> skip?
+_configs: RunMemo[str, Config] = RunMemo("lintgate.linters.isort.configs")  # per run
+_config_errors: RunMemo[str, str | None] = RunMemo("lintgate.linters.isort.config_errors")
+# id of a Config in _configs -> directory -> skip?, per run
+_skipped_dirs: RunMemo[int, dict[str, bool]] = RunMemo("lintgate.linters.isort.skipped_dirs")
 
 
 def version() -> str:
@@ -57,14 +59,20 @@ def settings_for(directory: Path, project: Project) -> Config:
     from isort.settings import Config
 
     key = settings_path(project)
-    if key not in _configs:
+    config, error = _configs.get(key), _config_errors.get(key)
+    if config is None:
+        import isort.place
+        import isort.utils
+
+        # a new run: isort's process-wide memos of the file system are from another run
+        forget_tool_memos(isort.place, ("module_with_reason",))
+        forget_tool_memos(isort.utils, ("exists_case_sensitive",))
         with _unreadable_configs() as failed:
-            _configs[key] = Config(settings_path=key)
-        _config_errors[key] = failed[0] if failed else None
-    error = _config_errors[key]
+            _configs[key] = config = Config(settings_path=key)
+        _config_errors[key] = error = failed[0] if failed else None
     if error:
         raise SettingsError(error)
-    return _configs[key]
+    return config
 
 
 @contextlib.contextmanager

@@ -1,0 +1,157 @@
+"""The argument parser of `lintgate` (flags mirror the config keys, gometalinter style)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Sequence
+
+from lintgate import __version__
+from lintgate.config.usage import OneLineParser
+
+
+class _LinterAction(argparse.Action):
+    """Records -E/-D/--enable-all/--disable-all in command-line order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        actions = list(getattr(namespace, "linter_actions", None) or [])
+        names = values.split(",") if isinstance(values, str) else [None]
+        actions.extend((self.const, n.strip() if n else None) for n in names)
+        namespace.linter_actions = actions
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style).
+    Its usage errors raise UsageError."""
+    p = OneLineParser(
+        prog="lintgate",
+        description="Check a Python repository with isort and black (and more) in one run.",
+    )
+    p.add_argument("paths", nargs="*", help="files or directories (default: the working directory)")
+    p.add_argument("--version", action="version", version=f"lintgate {__version__}")
+    p.add_argument(
+        "--config", metavar="FILE", help="use this config file instead of discovering one"
+    )
+    p.add_argument("--no-config", action="store_true", help="use no config file")
+    _add_selection(p)
+    _add_reports(p)
+    from lintgate.cache.command import add_arguments as add_cache_arguments
+
+    add_cache_arguments(p)
+    # Repair (issue 4): lintgate.fix.
+    p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change, as a patch; write nothing",
+    )
+    p.set_defaults(linter_actions=[])
+    return p
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    """The flags that choose the files, the time and the workers (and the linters)."""
+    _add_linter_flags(p)
+    p.add_argument(
+        "--skip",
+        metavar="PATTERN",
+        action="append",
+        default=[],
+        help="skip a directory or glob, relative to the project root (repeatable)",
+    )
+    p.add_argument(
+        "--vendor",
+        action="store_true",
+        default=None,
+        help="skip vendor/ and third_party/ directories",
+    )
+    p.add_argument(
+        "--exclude",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="drop findings whose gometalinter line matches (repeatable)",
+    )
+    p.add_argument(
+        "--include",
+        metavar="REGEX",
+        action="append",
+        default=[],
+        help="keep only findings whose gometalinter line matches (repeatable)",
+    )
+    p.add_argument("--deadline", metavar="DURATION", help='stop after this long, e.g. "90s", "8m"')
+    p.add_argument(
+        "--file-deadline",
+        metavar="DURATION",
+        help='stop checking one file after this long, "0" for never (default "120s")',
+    )
+    p.add_argument(
+        "-j", "--concurrency", metavar="N", type=int, help="worker processes (default: CPUs)"
+    )
+
+
+def _add_reports(p: argparse.ArgumentParser) -> None:
+    """The flags of the reports and of what counts (issue 7)."""
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="text (default), gometalinter, json, checkstyle, sarif, github, junit, or a template",
+    )
+    p.add_argument(
+        "--output",
+        metavar="NAME[=PATH]",
+        action="append",
+        default=[],
+        help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
+    )
+    p.add_argument(
+        "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
+    )
+    p.add_argument("--aggregate", action="store_true", default=None, help="merge same findings")
+    p.add_argument("--errors", action="store_true", default=None, help="report only errors")
+    p.add_argument("--new-from-rev", metavar="REV", help="only findings on lines changed since REV")
+    p.add_argument(
+        "--new-from-patch", metavar="FILE", help="only findings on lines this patch adds"
+    )
+    p.add_argument(
+        "--print-config", action="store_true", help="print the effective configuration and exit"
+    )
+
+
+def _add_linter_flags(p: argparse.ArgumentParser) -> None:
+    """-E/-D/--enable-all/--disable-all, recorded in command-line order."""
+    p.add_argument(
+        "-E",
+        "--enable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="enable",
+        help="enable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "-D",
+        "--disable",
+        metavar="LINTER",
+        action=_LinterAction,
+        const="disable",
+        help="disable a linter (repeatable, or comma-separated)",
+    )
+    p.add_argument(
+        "--enable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="enable_all",
+        help="enable every linter",
+    )
+    p.add_argument(
+        "--disable-all",
+        nargs=0,
+        action=_LinterAction,
+        const="disable_all",
+        help="disable every linter (then -E picks some)",
+    )

@@ -1,0 +1,256 @@
+"""What the check and the fix commands share: the invocation, the preparation of a run
+(changed lines, discovery, the project, the config checks), the cache around it and the
+reports after it. Exit status bits: FINDINGS (1), FAILURE (2)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from lintgate.config import Config, ConfigError
+from lintgate.console import say, stdout_writes, unusable_paths, warn
+from lintgate.discovery import git_top
+from lintgate.engine.records import RunResult
+from lintgate.linters.base import Project
+
+FINDINGS = 1
+FAILURE = 2
+
+Outputs = list[tuple[str, str | None]]
+
+
+@dataclass
+class Invocation:
+    """A parsed command line: `args` (argparse), the effective `config`, the project `root`,
+    the working directory `cwd` and the reports to write (`outputs`: (format, path or None))."""
+
+    args: argparse.Namespace
+    config: Config
+    root: Path
+    cwd: Path
+    outputs: Outputs
+
+
+@dataclass
+class Prepared:
+    """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
+    `project`, and the `changes` --new-from-rev/-patch select (None: every line)."""
+
+    status: int
+    files: list[Path]
+    project: Project
+    changes: Any
+
+
+def prepare(inv: Invocation) -> Prepared | int:
+    """Find the files and build the project; report what is wrong (one line each). Returns
+    the Prepared run, or the exit status when nothing can run."""
+    args, config, root, cwd = inv.args, inv.config, inv.root, inv.cwd
+    try:
+        changes = new_code(args, cwd)
+    except ValueError as e:
+        say(str(e))
+        return FAILURE
+    status = 0
+    for message in unusable_paths(args, cwd):
+        say(message)
+        status |= FAILURE
+    if status and not args.paths:
+        return status
+    from lintgate import discovery
+    from lintgate.linters.base import common_base
+
+    settings_path = None
+    if args.paths:  # as isort/main.py: the first path, made absolute; a file's directory
+        first = os.path.abspath(os.path.join(cwd, args.paths[0]))
+        settings_path = Path(first if os.path.isdir(first) else os.path.dirname(first))
+    found = discovery.discover(args.paths, root, cwd, config.skip, config.vendor)
+    # black's own project root and config are found from the paths given (see black.py)
+    base = common_base(args.paths, cwd)
+    named = frozenset(found.named)
+    walks = tuple(found.walks)
+    project = Project(root, cwd, settings_path, base, named, config.max_file_size, walks)
+    if _broken_pyprojects(config, root, cwd, found.files):
+        return FAILURE
+    try:
+        check_reports_spare_sources(inv.outputs, found.files)
+    except ConfigError as e:
+        say(str(e))
+        return FAILURE
+    for note in found.notes:
+        say(str(note))
+    for error in found.errors:
+        say(str(error))
+        status |= FAILURE
+    return Prepared(status, found.files, project, changes)
+
+
+def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
+    """Report each pyproject.toml an enabled linter's tool would read (isort's, black's) and
+    cannot parse (a config error); whether there was one."""
+    from lintgate import linters
+
+    if not linters.reads_config_file(config.enabled, "pyproject.toml"):
+        return False
+    from lintgate.linters.configs import broken_pyprojects
+
+    dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in files)])
+    broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
+    for error in broken:
+        say(str(error))
+    return bool(broken)
+
+
+def open_cache(inv: Invocation) -> Any:
+    """The cache around the run (lintgate.cache.command.CacheRun): the imports done, the
+    store open (or None), the exports to do in `finish()`."""
+    from lintgate.cache.command import CacheRun
+
+    imports, exports, deprecations = inv.args.cache_specs
+    for message in deprecations:
+        warn(message)
+    trees = [inv.root] + [inv.cwd / p for p in inv.args.paths if (inv.cwd / p).is_dir()]
+    return CacheRun.open(
+        inv.args,
+        imports,
+        exports,
+        trees,
+        warn,
+        trusted_keys=inv.config.cache_trusted_keys,
+        root=inv.root,
+    )
+
+
+def finish_cache(cache: Any) -> int:
+    """Do the cache's exports and close it; FAILURE when one failed (each said), else 0."""
+    status = 0
+    for error in cache.finish():
+        say(str(error))
+        status |= FAILURE
+    return status
+
+
+def report(
+    inv: Invocation, prepared: Prepared, result: RunResult, report_to: TextIO, counts: bool
+) -> int:
+    """Filter the diagnostics of `result` (new code, Exclude/Include and the rest), write the
+    reports (those without a path to `report_to`), the errors, the files the deadline left
+    and the summary line; returns the exit status (`prepared.status` and what this adds;
+    FINDINGS for diagnostics only when `counts`)."""
+    from lintgate import filters, newcode
+    from lintgate.report import ReportContext
+
+    status = prepared.status
+    diagnostics = result.diagnostics
+    if prepared.changes is not None:
+        spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
+        diagnostics = newcode.keep_new(diagnostics, prepared.changes, spans)
+    try:
+        diagnostics = filters.apply(diagnostics, filter_options(inv.config))
+    except ValueError as e:  # an Exclude or Include expression that backtracks without end
+        say(str(e))
+        return status | FAILURE
+    unchecked = set(result.unchecked)
+    context = ReportContext(
+        files=tuple(sorted(p for p in result.paths if p not in unchecked)),
+        linters=tuple(inv.config.enabled),
+    )
+    errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
+    for error in errors:
+        say(str(error))
+    if errors:
+        status |= FAILURE
+    if result.unchecked:
+        say(
+            f"deadline passed after {result.seconds:.2f}s; "
+            f"{len(result.unchecked)} file(s) not checked:"
+        )
+        for path in result.unchecked:
+            say(f"  {path}", prefix="")
+        status |= FAILURE
+    if diagnostics and counts:
+        status |= FINDINGS
+    say(
+        f"{result.files} files checked, {len(diagnostics)} findings, "
+        f"{result.cached} from cache, {result.seconds:.2f}s"
+    )
+    return status
+
+
+def filter_options(config: Config) -> Any:
+    """The lintgate.filters.FilterOptions of `config` (through getattr: Config's method is
+    typed on the linters-contract branch, not yet here)."""
+    return getattr(config, "filter_options")()
+
+
+def new_code(args: argparse.Namespace, cwd: Path) -> Any:
+    """The changed lines that --new-from-rev / --new-from-patch select, or None.
+    Raises ValueError (one line) when git or the patch cannot be read."""
+    from lintgate import newcode
+
+    if args.new_from_rev:
+        return newcode.changes_from_rev(args.new_from_rev, cwd)
+    if args.new_from_patch:
+        try:  # git diff's paths are relative to the top of the work tree
+            return newcode.read_patch(Path(args.new_from_patch), top=git_top(cwd), cwd=cwd)
+        except ValueError as e:
+            raise ValueError(f"--new-from-patch: {e}") from None
+    return None
+
+
+def write_reports(
+    outputs: Outputs, diagnostics: list[Any], context: Any, stdout: TextIO | None = None
+) -> list[str]:
+    """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
+    returns one-line errors for report files that cannot be written."""
+    from lintgate.config.inputs import open_report
+    from lintgate.report import get_renderer
+    from lintgate.report.terminal import for_stream
+
+    errors = []
+    stdout = stdout or sys.stdout
+    to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
+    for name, path in outputs:
+        text = get_renderer(name)(diagnostics, context if path else to_stdout)
+        if path is None:
+            with stdout_writes():
+                stdout.write(for_stream(text, name, to_stdout.encoding))
+                stdout.flush()
+            continue
+        try:
+            with open_report(path) as f:
+                f.write(text)
+        except OSError as e:
+            errors.append(f"{path}: cannot write report: {e.strerror}")
+    return errors
+
+
+def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
+    """Raises ConfigError when a report file of `outputs` ((format, path or None) pairs) is
+    one of `files`, the files to check: writing it would replace a source file. Compared by
+    device and inode, so a symbolic or hard link to a checked file counts too; only a report
+    path that exists already costs a stat of each file."""
+    existing: dict[tuple[int, int], str] = {}
+    for _, path in outputs:
+        if path is None:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # not there yet (or unreadable): it cannot be a file to check
+        existing[(st.st_dev, st.st_ino)] = path
+    if not existing:
+        return
+    for file in files:
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        path = existing.get((st.st_dev, st.st_ino))
+        if path is not None:
+            raise ConfigError(f"--output: {path}: is a file being checked; not overwriting it")

@@ -1,0 +1,124 @@
+"""Dispatch: work items to the executor (lintgate.executor: the fork pool by default), under
+one concurrency limit, one deadline and a per-item limit; for the check and the fixer."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, Sequence
+
+from lintgate.engine.records import Done, Work
+from lintgate.executor import Lost
+
+
+def relative_to(cwd: str) -> Callable[[Any], str]:
+    """A function: absolute path (str or Path) -> its display path, relative to `cwd` (absolute)
+    and `/`-separated, as `os.path.relpath` gives it (a prefix cut for the files below `cwd`:
+    the common case, and the hot one on a warm run)."""
+    prefix = os.path.join(cwd, "")
+
+    def display(path: Any) -> str:
+        path = str(path)
+        rel = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, cwd)
+        return rel.replace(os.sep, "/")
+
+    return display
+
+
+def file_size(path: str) -> int:
+    """The size of the file at `path` in bytes, 0 when it cannot be stat'ed."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def lost_message(display: str, lost: Lost) -> str:
+    """The error line of a file no worker answered for (lintgate.executor.Lost)."""
+    return f"{display}: {lost.cause} while checking"
+
+
+def work_size(work: Work) -> int:
+    """What a work item costs, for the pool's order: its size in bytes."""
+    return len(work.raw) if work.raw is not None else file_size(work.path)
+
+
+def check_on_pool(
+    checker: Callable[[Work], Done],
+    items: list[Work],
+    concurrency: int,
+    limit: float | None,
+    file_limit: float,
+) -> list[Done]:
+    """The workers' answers for `items` that came before `limit` (a monotonic time, or None);
+    an item whose worker died or ran over `file_limit` seconds is answered with a Done holding
+    one error naming the file and the cause, and no digest (nothing cached). The forked
+    workers inherit `checker` (and the settings the parent built for exclusions)."""
+    deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
+    done = map_unordered(
+        lambda: checker,
+        (),
+        items,
+        concurrency,
+        deadline,
+        cost=work_size,
+        task_limit=file_limit,
+    )
+    return [
+        (
+            Done(items[i].display, None, None, {}, [lost_message(items[i].display, answer)])
+            if isinstance(answer, Lost)
+            else answer
+        )
+        for i, answer in done.items()
+    ]
+
+
+def map_unordered(
+    factory: Callable[..., Callable[[Any], Any]],
+    args: tuple[Any, ...],
+    items: Sequence[Any],
+    concurrency: int,
+    deadline: float = 0.0,
+    worker: Callable[[Any], Any] | None = None,
+    cost: Callable[[Any], int] | None = None,
+    task_limit: float = 0.0,
+) -> dict[int, Any]:
+    """Call `factory(*args)(item)` for every item of `items` on up to `concurrency` worker
+    processes (lintgate.executor.make_executor; capped by the items and the CPUs), one worker
+    object per process (so its memos last the whole run).
+    `cost`: item -> a number; the pool takes the costliest items first, so that a large file
+    does not end a run alone on one core while the others idle.
+
+    `worker`: such an object the caller already has; forked processes inherit it instead of
+    building their own. `deadline`: seconds for the whole run, 0 for none. `task_limit`:
+    seconds one item may take, 0 for none. Returns {index in items: result, or an
+    executor.Lost when its worker died, ran over `task_limit` or raised} for the items
+    answered before the deadline, in the order they finished.
+    """
+    from lintgate import executor
+
+    limit = time.monotonic() + deadline if deadline > 0 else None
+    order = list(range(len(items)))
+    if cost is not None:
+        order.sort(key=lambda i: cost(items[i]), reverse=True)
+    ordered = [items[i] for i in order]
+
+    def make_worker() -> Callable[[Any], Any]:
+        if worker is not None:
+            return worker
+        return factory(*args)
+
+    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
+    done: dict[int, Any] = {}
+    if not items:
+        return done
+    answers = pool.map_unordered(ordered, limit)
+    try:
+        for position, answer in answers:
+            done[order[position]] = answer
+    finally:  # ends the workers (the pool's generator's `finally`), at a deadline too
+        close = getattr(answers, "close", None)
+        if close is not None:
+            close()
+    return done

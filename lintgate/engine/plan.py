@@ -1,0 +1,198 @@
+"""Planning, in the parent: which enabled linters apply to each file (`FilePlan`), from the
+tools' own exclusions, kept in the store's memo table where there is a store.
+
+Exclusion verdicts are path-dependent, so they are memoized on the absolute path and the
+linter's config digest (exports carry them, so a fresh checkout at the same path with an
+imported cache needs no settings). A run answered wholly from the cache builds no settings,
+so it imports neither isort nor black.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from lintgate import __version__ as LINTGATE_VERSION
+from lintgate import filesets, linters
+from lintgate.engine.check import Checker, needs_syntax, settings_owner, usable
+from lintgate.engine.guard import CacheGuard
+from lintgate.engine.records import (
+    SYNTAX,
+    Decoding,
+    Outcome,
+    SettingsFailure,
+    one_line,
+)
+from lintgate.linters.base import Project
+
+Where = tuple[int, str]  # (index of the file's plan, linter name)
+
+
+class FilePlan:
+    """One file's plan: the linters that apply (`names`, pipeline order, maybe SYNTAX), the
+    cache keys of its decoding and of each of them (`keys`), what the cache answered
+    (`known`, `decoding`), the bytes read while hashing (`raw`) and why it is `unreadable`."""
+
+    __slots__ = (
+        "path",
+        "spath",
+        "directory",
+        "display",
+        "rel",
+        "names",
+        "errors",
+        "digest",
+        "keys",
+        "known",
+        "decoding",
+        "raw",
+        "unreadable",
+    )
+
+    def __init__(self, path: Path, display: str, rel: str) -> None:
+        self.path = path
+        self.spath = str(path)
+        self.directory = os.path.dirname(self.spath)
+        self.display = display
+        self.rel = rel
+        self.names: list[str] = []
+        self.errors: list[str] = []
+        self.digest: str | None = None
+        self.keys: dict[str, Any] = {}  # name (or ENCODING) -> cache Entry
+        self.known: dict[str, Outcome] = {}
+        self.decoding: Decoding | None = None  # the cached decoding, None when not known
+        self.raw: bytes | None = None
+        self.unreadable: str | None = None
+
+
+class Planner:
+    """Decides, in the parent, which linters apply to each file; with a store, builds the
+    cache keys from engine-free config digests and keeps exclusion verdicts in its memo."""
+
+    def __init__(
+        self, project: Project, enabled: list[str], checker: Checker, cache: CacheGuard
+    ) -> None:
+        self.project = project
+        self.enabled = enabled
+        self.checker = checker
+        self.cache = cache
+        self.versions: dict[str, str] = {}
+        self._digests: dict[tuple[str, str], str | None] = {}
+
+    def version(self, name: str) -> str:
+        """The version of linter `name`'s engine, asked once per run."""
+        if name not in self.versions:
+            self.versions[name] = linters.lookup(name).version()
+        return self.versions[name]
+
+    def config_digest(self, name: str, directory: str) -> str | None:
+        """The linter's config digest for `directory`: its cheap, engine-free `config_digest`
+        (for SYNTAX the judge's `parse_digest`), else the digest of its built settings; None
+        if those fail to build."""
+        key = (name, directory)
+        if key not in self._digests:
+            linter = linters.lookup(name)
+            digest = linter.config_digest(self.project, Path(directory))
+            if digest is None:
+                try:
+                    settings = self.checker.settings(settings_owner(name), Path(directory))
+                    digest = linter.settings_digest(settings)
+                except SettingsFailure:
+                    digest = None
+            self._digests[key] = digest
+        return self._digests[key]
+
+    def plan(self, plans: list[FilePlan]) -> None:
+        """Fill each plan's `names` and `errors`."""
+        verdicts = self.exclusions(plans)
+        for i, plan in enumerate(plans):
+            for name in self.enabled:
+                verdict = verdicts[i, name]
+                if isinstance(verdict, str):
+                    plan.errors.append(verdict)
+                elif not verdict:
+                    plan.names.append(name)
+            failed = [n for n in self.enabled if isinstance(verdicts[i, n], str)]
+            if needs_syntax(usable(self.enabled, failed), plan.names, plan.spath):
+                plan.names.append(SYNTAX)
+
+    def exclusions(self, plans: list[FilePlan]) -> dict[Where, bool | str]:
+        """{(plan index, linter): excluded?, or the settings error message} for every enabled
+        linter; from the store's memo where it has them, else by building the settings."""
+        memo_keys = self._memo_keys(plans) if self.cache.store is not None else {}
+        verdicts = self._remembered(memo_keys)
+        fresh: dict[str, str] = {}
+        for i, plan in enumerate(plans):
+            for name in self.enabled:
+                if (i, name) in verdicts:
+                    continue
+                verdicts[i, name] = verdict = self._decide(plan, name)
+                if (i, name) in memo_keys and not isinstance(verdict, str):
+                    fresh[memo_keys[i, name]] = "1" if verdict else "0"
+        if fresh:
+            self.cache(lambda store: store.memo_put_many(fresh))
+        return verdicts
+
+    def _decide(self, plan: FilePlan, name: str) -> bool | str:
+        """Whether linter `name` excludes the file, by its settings; or the error line."""
+        try:
+            settings = self.checker.settings(name, plan.path.parent)
+            return filesets.excluded(name, plan.path, settings, self.checker.settings, self.project)
+        except SettingsFailure as e:
+            return f"{name}: {e}"
+        except Exception as e:
+            return f"{plan.display}: {name}: internal error: {one_line(e)}"
+
+    def _remembered(self, memo_keys: dict[Where, str]) -> dict[Where, bool | str]:
+        """The verdicts the store's memo holds for `memo_keys`."""
+        if not memo_keys:
+            return {}
+        memo = self.cache(lambda store: store.memo_get_many(memo_keys.values())) or {}
+        missing = [key for key in memo_keys.values() if key not in memo]
+        if missing:  # imported verdicts are hints (docs/cache.md, "Trust model: local store"):
+            # "not excluded" hides nothing and is taken; "excluded" is decided here again
+            hints = self.cache(lambda store: store.memo_hints(missing)) or {}
+            taken = {key: value for key, value in hints.items() if value == "0"}
+            self.cache(lambda store: store.memo_used.update(taken))
+            memo.update(taken)
+        return {where: memo[key] == "1" for where, key in memo_keys.items() if key in memo}
+
+    def _memo_keys(self, plans: list[FilePlan]) -> dict[Where, str]:
+        """The memo key of each (plan, linter) whose config digest is known: sha256 of
+        "exclude", the linter, its version, lintgate's version (black's is_excluded is
+        lintgate's own code), the config digest, the project root (black's digest places its
+        root relative to it), the absolute path (isort matches `skip` against it, and against
+        the path relative to the config directory its own search finds) and what else the
+        linter's exclusion depends on (`exclusion_inputs` of the linter whose file set it
+        follows, else its own: for isort the working directory, the directory walks, its
+        config digest and whether the file was named; for black whether it was named),
+        NUL-separated; one hash state per config, copied."""
+        root = str(self.project.root)
+        prefixes: dict[tuple[str, str], Any] = {}  # (linter, config digest) -> hash state
+        deciders = {name: _decider(name) for name in self.enabled}
+        keys: dict[Where, str] = {}
+        for i, plan in enumerate(plans):
+            path = plan.spath.encode("utf-8", "surrogateescape")
+            for name in self.enabled:
+                cd = self.config_digest(name, plan.directory)
+                if cd is None:
+                    continue
+                prefix = prefixes.get((name, cd))
+                if prefix is None:
+                    parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd, root, "")
+                    prefix = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
+                    prefixes[name, cd] = prefix
+                h = prefix.copy()
+                h.update(path)
+                h.update(deciders[name].exclusion_inputs(plan.path, self.project))
+                keys[i, name] = h.hexdigest()
+        return keys
+
+
+def _decider(name: str) -> Any:
+    """The Linter whose exclusion decides linter `name`'s file set: the one it follows
+    (Capabilities.follows: `imports` follows isort), else itself."""
+    follows = linters.lookup(name).capabilities.follows
+    return linters.lookup(follows or name)

@@ -1,0 +1,202 @@
+"""A check run: plan -> answer from the cache -> dispatch -> merge -> record.
+
+The parent decides what each file needs (lintgate.engine.plan) and what the cache already
+knows about its bytes (lintgate.engine.answer); only the linters the cache could not answer
+run, on the executor (lintgate.engine.dispatch); each worker decodes a file once and gives
+the same text to every linter it runs (lintgate.engine.check). The answers are merged with
+what the cache knew, and what is new is recorded in the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+from lintgate import bounds
+from lintgate.context import run_scope
+from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.engine.answer import answer, missing, resolved
+from lintgate.engine.check import Checker
+from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
+from lintgate.engine.guard import CacheGuard
+from lintgate.engine.plan import FilePlan, Planner
+from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
+from lintgate.engine.stored import store_decoding, store_outcome
+from lintgate.linters.base import Project
+
+
+class _Pending:
+    """What the run sent to the workers: the `plans` by display path, the `items`, and the
+    display paths sent only to read `nolint` (`answered`: nothing left to lint)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, FilePlan] = {}
+        self.items: list[Work] = []
+        self.answered: set[str] = set()
+
+
+def run(
+    files: list[Path],
+    project: Project,
+    enabled: list[str],
+    concurrency: int,
+    deadline: float = 0.0,
+    display: Callable[[Any], str] | None = None,
+    warn_unmatched: bool = False,
+    store: Any = None,
+    warn: Callable[[str], None] | None = None,
+    file_deadline: float = 0.0,
+) -> RunResult:
+    """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
+
+    `deadline`: seconds for the whole run, 0 for none; when it passes, the files not yet
+    checked are listed in `unchecked` and the findings so far are kept.
+    `display(path) -> str` gives each file's output path.
+    `warn_unmatched`: report `nolint` directives that silenced nothing (WarnUnmatchedDirective).
+    `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
+    reports a cache failure (one line), after which the run goes on without the cache.
+    `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
+    Joins the active RunContext (lintgate.context), or makes one for the call.
+    """
+    with run_scope():
+        start = time.monotonic()
+        limit = start + deadline if deadline > 0 else None
+        planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
+        answered, pending = _answered(planned.plans)
+        results = [*planned.large.values(), *answered]
+        checker = planned.checker
+        done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
+        fresh = _merge(checker, pending, done, results)
+        if fresh:
+            planned.cache(lambda store: store.put_many(fresh))
+        return _result(results, pending, start)
+
+
+class Planned(NamedTuple):
+    """A run planned and answered from the cache: the `plans` of the files read, the results
+    of the files over MaxFileSize (`large`, by display path), the run's `checker` and
+    `cache`."""
+
+    plans: list[FilePlan]
+    large: dict[str, FileResult]
+    checker: Checker
+    cache: CacheGuard
+
+
+def plan_and_answer(
+    files: list[Path],
+    project: Project,
+    enabled: list[str],
+    warn_unmatched: bool,
+    store: Any,
+    warn: Callable[[str], None] | None,
+    display: Callable[[Any], str] | None = None,
+) -> Planned:
+    """The first phases of a run (`run`'s arguments): which linters apply to each file, and
+    what the cache knows of its bytes."""
+    show = display or relative_to(str(project.cwd))
+    large = _too_large(files, project, show)
+    plans = _plans([p for p in files if show(p) not in large], project, show)
+    checker = Checker(project, enabled, warn_unmatched)
+    cache = CacheGuard(store, warn)
+    planner = Planner(project, enabled, checker, cache)
+    planner.plan(plans)
+    if cache.store is not None:
+        answer(planner, plans)
+    return Planned(plans, large, checker, cache)
+
+
+def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
+    """The (cache entry, stored findings) pairs of a worker's answer about the bytes the plan
+    was keyed on; none when it checked other bytes (changed meanwhile) or none at all."""
+    if done.digest is None or done.digest != plan.digest:
+        return []
+    decoding = Decoding(done.encoding, done.nolint_text is not None)
+    fresh: list[tuple[Any, list[Any]]] = [(plan.keys[ENCODING], store_decoding(decoding))]
+    fresh += [
+        (plan.keys[n], store_outcome(o))
+        for n, o in done.outcomes.items()
+        if n in plan.keys and n not in done.uncached
+    ]
+    return fresh
+
+
+def _too_large(
+    files: list[Path], project: Project, display: Callable[[Any], str]
+) -> dict[str, FileResult]:
+    """The results of the files over MaxFileSize: measured, never read (nor hashed, nor
+    cached); by display path."""
+    results = {}
+    for p in files:
+        large = bounds.too_large(file_size(str(p)), project.max_file_size)
+        if large is not None:
+            d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
+            results[d.path] = FileResult(d.path, [d])
+    return results
+
+
+def _plans(files: list[Path], project: Project, display: Callable[[Any], str]) -> list[FilePlan]:
+    """A FilePlan per file, with its root-relative `/`-separated path (the stat index's)."""
+    root = str(project.root).rstrip(os.sep) + os.sep
+    plans = []
+    for p in files:
+        path = str(p)
+        rel = path[len(root) :] if path.startswith(root) else path
+        plans.append(FilePlan(p, display(p), rel.replace(os.sep, "/")))
+    return plans
+
+
+def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:
+    """The results of the files the plan settles (unreadable, answered by the cache), and the
+    work for the others."""
+    results: list[FileResult] = []
+    pending = _Pending()
+    for plan in plans:
+        if plan.unreadable:
+            results.append(FileResult(plan.display, [], [plan.unreadable]))
+            continue
+        diagnostics = resolved(plan)
+        if diagnostics is not None:
+            results.append(FileResult(plan.display, diagnostics, plan.errors, not plan.errors))
+            continue
+        pending.plans[plan.display] = plan
+        names = missing(plan)
+        pending.items.append(Work(plan.spath, plan.display, plan.raw, names))
+        if not names and plan.decoding is not None and not plan.errors:
+            pending.answered.add(plan.display)
+        plan.raw = None  # the worker has it now
+    return results, pending
+
+
+def _merge(
+    checker: Checker, pending: _Pending, done: list[Done], results: list[FileResult]
+) -> list[tuple[Any, list[Any]]]:
+    """Add the workers' answers to `results` (merged with what the cache knew of the same
+    bytes); returns the (cache entry, stored findings) pairs to record. The plans answered
+    leave `pending.plans`: what stays there the deadline left unchecked."""
+    fresh: list[tuple[Any, list[Any]]] = []
+    for d in done:
+        plan = pending.plans.pop(d.display)
+        same = d.digest is not None and d.digest == plan.digest
+        if d.encoding is not None:
+            e = d.encoding
+            diagnostics = [Diagnostic(plan.display, e.line, e.col, ENCODING, e.message, ERROR)]
+        else:
+            outcomes = {**plan.known, **d.outcomes} if same else d.outcomes
+            diagnostics = checker.diagnose(plan.display, plan.names, outcomes, d.nolint_text)
+        cached = same and d.display in pending.answered and not d.errors
+        results.append(FileResult(plan.display, diagnostics, plan.errors + d.errors, cached))
+        fresh += to_record(plan, d)
+    return fresh
+
+
+def _result(results: list[FileResult], pending: _Pending, start: float) -> RunResult:
+    diagnostics = sorted(d for r in results for d in r.diagnostics)
+    errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
+    unchecked = [w.display for w in pending.items if w.display in pending.plans]
+    paths = [r.path for r in results]
+    seconds = time.monotonic() - start
+    cached = sum(r.cached for r in results)
+    return RunResult(len(results), paths, diagnostics, errors, unchecked, seconds, cached, results)
