@@ -30,7 +30,9 @@ import struct
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import Generic, Protocol, TypeVar, cast
+
+from lintgate.workers import Lost, parent_alive
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,15 +42,7 @@ Result_co = TypeVar("Result_co", covariant=True)
 GRACE = 1.0  # seconds a stopping worker gets between SIGTERM and SIGKILL
 CPU_FACTOR = 4  # at most this many workers per CPU, whatever -j asks
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
-FAULT_ENV = "LINTGATE_TEST_FAULT"  # test-only fault injection, see `injected_fault`
 _HEADER = struct.Struct("!Q")  # the length of each pickled message
-
-
-class Lost(NamedTuple):
-    """An item no result came back for: `cause` is one line, e.g. "worker died (signal
-    SIGSEGV)", "took longer than 2s (FileDeadline)", "internal error: ValueError: ..."."""
-
-    cause: str
 
 
 class Executor(Protocol[Item_contra, Result_co]):
@@ -100,36 +94,6 @@ class SerialExecutor(Generic[Item, Result]):
                 yield index, worker(item)
             except Exception as e:
                 yield index, Lost(f"internal error: {_one_line(e)}")
-
-
-def parent_alive(parent: int) -> bool:
-    """Whether the process `parent` (a pid) is still this process's parent: a worker checks
-    before writing a file, where PR_SET_PDEATHSIG is not available."""
-    return os.getppid() == parent
-
-
-def injected_fault(name: str) -> None:
-    """Test-only: when the environment variable LINTGATE_TEST_FAULT is `ACTION:NAME` and
-    `name` (a display path) is NAME, do ACTION in this worker: `segv` (kill itself with
-    SIGSEGV), `kill` (SIGKILL), `hang` (sleep for an hour), `stubborn` (ignore SIGTERM, then
-    sleep), `raise` (RuntimeError)."""
-    spec = os.environ.get(FAULT_ENV)
-    if not spec or ":" not in spec:
-        return
-    action, _, target = spec.partition(":")
-    if target != name:
-        return
-    if action == "segv":
-        os.kill(os.getpid(), signal.SIGSEGV)
-    elif action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action == "hang":
-        time.sleep(3600)
-    elif action == "stubborn":  # deaf to SIGTERM, as a worker stuck in native code may seem
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        time.sleep(3600)
-    elif action == "raise":
-        raise RuntimeError("injected fault")
 
 
 class _Worker:

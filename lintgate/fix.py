@@ -39,7 +39,7 @@ from lintgate.engine.fixcore import (
     unified_diff,
 )
 from lintgate.engine.records import Done, FileResult
-from lintgate.executor import injected_fault, parent_alive
+from lintgate.workers import injected_fault, parent_alive
 from lintgate.linters.base import ParseError, Project
 from lintgate.source import Source, decode
 

@@ -1,6 +1,6 @@
 """The worker pool (lintgate.executor) and the run-level robustness it gives: the deadline on
 runs of any size, a dead or runaway worker costs one file, not the run, workers never outlive
-lintgate, -j is capped. Faults are injected with LINTGATE_TEST_FAULT (executor.injected_fault).
+lintgate, -j is capped. Faults are injected with LINTGATE_TEST_FAULT (lintgate.workers.injected_fault).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import children, lintgate, normalize_stderr, process_group
 
-from lintgate import executor
+from lintgate import executor, workers
 from lintgate.executor import ForkPool, Lost, SerialExecutor
 
 NEEDS_PROC = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc for processes")
@@ -38,7 +38,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def fault(spec: str) -> dict:
-    return {executor.FAULT_ENV: spec}
+    return {workers.FAULT_ENV: spec}
 
 
 # --- the executor itself --------------------------------------------------------------------

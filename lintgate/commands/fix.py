@@ -32,7 +32,7 @@ from lintgate.console import stdout_writes, warn
 from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
-from lintgate.executor import Lost
+from lintgate.workers import Lost
 from lintgate.linters.base import Project
 
 

@@ -27,7 +27,7 @@ from lintgate.engine.records import (
     one_line,
     unreadable,
 )
-from lintgate.executor import injected_fault
+from lintgate.workers import injected_fault
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, Source, decode
 

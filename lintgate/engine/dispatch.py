@@ -8,7 +8,7 @@ import time
 from typing import Any, Callable, Sequence
 
 from lintgate.engine.records import Done, Work
-from lintgate.executor import Lost
+from lintgate.workers import Lost
 
 
 def relative_to(cwd: str) -> Callable[[Any], str]:

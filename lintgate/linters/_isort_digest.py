@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lintgate.context import RunMemo
+from lintgate.context import RunMemo, run_memoized
 from lintgate.linters import configs
 from lintgate.linters.base import Project
 
@@ -44,6 +44,13 @@ def config_digest(directory: Path, project: Project) -> str:
     the working directory too, relative to the project root. Which packages exist there is
     not in the digest (README, "Not in the key"). Never raises.
     """
+    return _project_digest(project)
+
+
+@run_memoized
+def _project_digest(project: Project) -> str:
+    """config_digest's value, once per run and project (it does not depend on the directory;
+    a warm run asks for it once per file)."""
     walk = _walk(settings_path(project))
     found = False
     for *_, has_section in walk:
