@@ -75,12 +75,15 @@ class RunResult:
 
 class Work(NamedTuple):
     """A file for a worker: absolute `path`, `display` path, `raw` bytes when the parent read
-    them (else None), and the `names` of the linters (in pipeline order, maybe SYNTAX) to run."""
+    them (else None), and the `names` of the linters (in pipeline order, maybe SYNTAX) to run.
+    `bounded`: whether MaxFileSize applies; False for a fixer's result, which is checked in
+    memory (the limit bounds reading files from disk, not what a fixer makes of them)."""
 
     path: str
     display: str
     raw: bytes | None
     names: tuple[str, ...]
+    bounded: bool = True
 
 
 class Done(NamedTuple):
