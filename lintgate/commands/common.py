@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lintgate.config import Config, ConfigError
-from lintgate.console import say, stdout_writes, unusable_paths, warn
+from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
 from lintgate.discovery import git_top
 from lintgate.engine.records import RunResult
 from lintgate.linters.base import Project
@@ -219,8 +219,7 @@ def write_reports(
         text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
-                stdout.write(for_stream(text, name, to_stdout.encoding))
-                stdout.flush()
+                write_all(stdout, for_stream(text, name, to_stdout.encoding))
             continue
         try:
             with open_report(path) as f:

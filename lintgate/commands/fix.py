@@ -28,7 +28,7 @@ from lintgate.commands.common import (
     report,
 )
 from lintgate.config import Config, effective_concurrency
-from lintgate.console import stdout_writes, warn
+from lintgate.console import stdout_writes, warn, write_all
 from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
@@ -194,9 +194,7 @@ def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
     and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
     Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
     only source of bit 1: what would remain does not set it)."""
-    for diff in result.diffs:
-        stdout.write(diff)
-    stdout.flush()
+    write_all(stdout, b"".join(result.diffs))
     from lintgate.report.terminal import escape_controls  # a note may quote a linter's text
 
     for note in result.notes:
