@@ -224,6 +224,38 @@ def test_a_pipe_closed_in_a_large_output_ends_the_run_quietly_with_2(tmp_path, a
     )
 
 
+@pytest.mark.parametrize("flag", ["--deadline", "--file-deadline"])
+@pytest.mark.parametrize("value", ["-1s", "-.5h"])
+@pytest.mark.parametrize("joined", [True, False])
+def test_a_negative_duration_is_refused_in_one_line_either_form(tmp_path, flag, value, joined):
+    args = [f"{flag}={value}"] if joined else [flag, value]
+    proc = lintgate(tmp_path, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        f"lintgate: {flag}: invalid duration '{value}' " '(Go syntax, e.g. "90s", "8m", "1h30m")\n',
+        2,
+    )
+
+
+def test_only_a_negative_duration_is_joined_to_its_flag():
+    from lintgate.cli.parser import join_negative_durations
+
+    assert join_negative_durations(["--deadline", "-1s", "--file-deadline", "-2m", "a.py"]) == [
+        "--deadline=-1s",
+        "--file-deadline=-2m",
+        "a.py",
+    ]
+    assert join_negative_durations(["--deadline", "--fix"]) == ["--deadline", "--fix"]
+    assert join_negative_durations(["--deadline", "9s", "--", "--deadline", "-1s"]) == [
+        "--deadline",
+        "9s",
+        "--",
+        "--deadline",
+        "-1s",
+    ]
+    assert join_negative_durations(["-j", "-1", "--deadline"]) == ["-j", "-1", "--deadline"]
+
+
 def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
     repo = tmp_path / "repo"
     (repo / "pkg").mkdir(parents=True)
