@@ -97,13 +97,14 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
     results.sort(key=lambda r: r.path)
     fixed = [r for r in results if isinstance(r, fix.FileFix)]
     return FixRun(
-        files=len(results),
-        paths=[r.path for r in results],
+        files=sum(not r.lost for r in results),
+        paths=[r.path for r in results if not r.lost],
         diagnostics=sorted(d for r in results for d in r.diagnostics),
         errors=list(dict.fromkeys(e for r in results for e in r.errors)),
         unchecked=unchecked,
         seconds=0.0,
         cached=sum(r.cached for r in results),
+        lost=[r.path for r in results if r.lost],
         fixed=[r.path for r in fixed if r.changed],
         diffs=[r.diff for r in fixed if r.diff],
         notes=[n for r in fixed for n in r.notes],
@@ -179,11 +180,12 @@ def fix_files(
     for j, result in done.items():
         if isinstance(result, Lost):  # its worker died or ran over FileDeadline
             shown = items[order[j]][1]
-            result = fix.FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"])
+            result = fix.FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"], lost=True)
         results.append(result)
         for other in lead[order[j]]:
             shown = items[other][1]
-            results.append(fix.FileFix(shown, [d._replace(path=shown) for d in result.diagnostics]))
+            copied = [d._replace(path=shown) for d in result.diagnostics]
+            results.append(fix.FileFix(shown, copied, lost=result.lost))
             finished.add(other)
     unchecked = [shown for i, (_, shown) in enumerate(items) if i not in finished]
     return results, unchecked
