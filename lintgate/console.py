@@ -13,7 +13,7 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, AnyStr, Callable, Iterator
 
 __all__ = [
     "StdoutFailed",
@@ -23,6 +23,7 @@ __all__ = [
     "tolerant_streams",
     "unusable_paths",
     "warn",
+    "write_all",
 ]
 
 
@@ -125,3 +126,26 @@ def stdout_writes() -> Iterator[None]:
         raise
     except OSError as e:
         raise StdoutFailed(e.strerror or str(e)) from None
+
+
+def write_all(stream: IO[AnyStr], data: AnyStr) -> None:
+    """Write `data` (str for a text stream, bytes for a binary one) to `stream` and flush it.
+    On a stream with a file descriptor the bytes go out through os.write until all are
+    written: CPython's buffered writer can lose a partial write to a pipe its reader closed
+    (`lintgate | head`) without raising, whereas the next os.write raises BrokenPipeError
+    (lintgate.cli.main then ends quietly). Raises OSError as the writes do."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # a test's capture object: no descriptor
+        stream.write(data)
+        stream.flush()
+        return
+    stream.flush()  # what the stream holds goes first
+    if isinstance(data, str):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        raw = data.encode(encoding, getattr(stream, "errors", None) or "strict")
+    else:
+        raw = bytes(data)
+    view = memoryview(raw)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -165,7 +165,11 @@ class Fixer:
                     changed_by = [s.name for s in steps if s.name in kept and _whole_file(s.name)]
                 # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
-                after = self.checker.check_file(path, display, data) if data != raw else before
+                after = (  # the fixer's own output: MaxFileSize bounds reading, not this
+                    self.checker.check_file(path, display, data, bounded=False)
+                    if data != raw
+                    else before
+                )
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
                     parses(source.text) and not parses(text)
                 ):

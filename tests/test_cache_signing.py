@@ -184,6 +184,37 @@ def test_a_bad_signing_key_fails_the_export(tmp_path, monkeypatch, value, messag
     assert not out.exists()
 
 
+def test_a_key_files_path_in_the_signing_key_variable_is_named_as_the_mistake(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    (repo / "a.py").write_text("x = 1\n")
+    keygen = lintgate(repo, "cache", "keygen", "ci-key")
+    assert keygen.returncode == 0
+    key = repo / "ci-key"
+    out = tmp_path / "export"
+    env = {signing.ENV_KEY: str(key)}
+    proc = lintgate(repo, "--export-cache", f"type=local,dest={out}", env=env)
+    assert (proc.stdout, normalize_stderr(proc.stderr), proc.returncode) == (
+        "",
+        f"lintgate: --export-cache local {out}: {signing.ENV_KEY} holds the key's PEM text, "
+        "not a path; use sign-key=PATH for a key file\n"
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        2,
+    )
+    assert not out.exists()
+    env = {signing.ENV_KEY: key.read_text()}  # the PEM text: signed
+    proc = lintgate(repo, "--export-cache", f"type=local,dest={out}", env=env)
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    assert out.exists()
+    env = {signing.ENV_KEY: str(tmp_path / "no-such-key")}  # not a file: the usual line
+    proc = lintgate(repo, "--export-cache", f"type=local,dest={tmp_path / 'other'}", env=env)
+    assert proc.stderr.startswith(
+        f"lintgate: --export-cache local {tmp_path / 'other'}: {signing.ENV_KEY}: "
+        "not a PEM Ed25519 private key\n"
+    )
+
+
 def test_trusted_keys_from_files_and_bad_ones(tmp_path):
     _, public = keypair(tmp_path, "ci")
     (tmp_path / "keys").mkdir()

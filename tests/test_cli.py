@@ -188,6 +188,74 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path):
     assert b"Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("args", [(), ("--diff",)])
+def test_a_pipe_closed_in_a_large_output_ends_the_run_quietly_with_2(tmp_path, args):
+    # ~350 kB on stdout, far over a pipe's buffer: the reader closes it in the middle of a
+    # write (CPython's buffered writer lost that partial write without raising: exit 1 and
+    # the summary line)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".git").mkdir()
+    dirty = "".join(f"import module_{i}\n" for i in reversed(range(10)))
+    for n in range(600):
+        (repo / f"file_{n:03}.py").write_text(dirty)
+    script = os.path.join(os.path.dirname(sys.executable), "lintgate")
+    env = {**os.environ, "LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [script, "--no-cache", *args],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert (first, stderr, proc.wait(timeout=120)) == (
+        (
+            b"diff --git a/file_000.py b/file_000.py\n"
+            if args
+            else b"file_000.py:1:1: \xe2\x9a\xa0\xef\xb8\x8f imports are incorrectly sorted and/or "
+            b"formatted (isort)\n"
+        ),
+        b"",
+        2,
+    )
+
+
+@pytest.mark.parametrize("flag", ["--deadline", "--file-deadline"])
+@pytest.mark.parametrize("value", ["-1s", "-.5h"])
+@pytest.mark.parametrize("joined", [True, False])
+def test_a_negative_duration_is_refused_in_one_line_either_form(tmp_path, flag, value, joined):
+    args = [f"{flag}={value}"] if joined else [flag, value]
+    proc = lintgate(tmp_path, *args)
+    assert (proc.stdout, proc.stderr, proc.returncode) == (
+        "",
+        f"lintgate: {flag}: invalid duration '{value}' " '(Go syntax, e.g. "90s", "8m", "1h30m")\n',
+        2,
+    )
+
+
+def test_only_a_negative_duration_is_joined_to_its_flag():
+    from lintgate.cli.parser import join_negative_durations
+
+    assert join_negative_durations(["--deadline", "-1s", "--file-deadline", "-2m", "a.py"]) == [
+        "--deadline=-1s",
+        "--file-deadline=-2m",
+        "a.py",
+    ]
+    assert join_negative_durations(["--deadline", "--fix"]) == ["--deadline", "--fix"]
+    assert join_negative_durations(["--deadline", "9s", "--", "--deadline", "-1s"]) == [
+        "--deadline",
+        "9s",
+        "--",
+        "--deadline",
+        "-1s",
+    ]
+    assert join_negative_durations(["-j", "-1", "--deadline"]) == ["-j", "-1", "--deadline"]
+
+
 def test_a_broken_pyproject_toml_is_a_config_error_naming_the_file(tmp_path):
     repo = tmp_path / "repo"
     (repo / "pkg").mkdir(parents=True)

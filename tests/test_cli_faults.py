@@ -74,7 +74,7 @@ def test_a_long_internal_error_message_is_cut(tmp_path, monkeypatch, capsys):
     "args, message",
     [
         (["-j", "abc"], "argument -j/--concurrency: invalid int value: 'abc'"),
-        (["--deadline", "-5s"], "argument --deadline: expected one argument"),
+        (["--deadline", "--fix"], "argument --deadline: expected one argument"),
         (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     ],
 )

@@ -217,6 +217,37 @@ def test_a_lost_worker_costs_one_file_and_sets_bit_2(tmp_path, spec, cause, mode
         assert faulty == fixed
 
 
+@pytest.mark.parametrize("mode", ["check", "fix"])
+def test_a_file_over_file_deadline_is_not_counted_as_checked(tmp_path, mode):
+    repo = make_tree(tmp_path / "repo", 34)  # f0010, f0020, f0030 dirty
+    (repo / ".git").mkdir()
+    extra = ["--fix"] if mode == "fix" else []
+    proc = lintgate(
+        repo, "--no-config", "-j", "2", "--file-deadline", "1s", *extra, env=fault("hang:f0007.py")
+    )
+    verb = "checking" if mode == "check" else "fixing"
+    fixed = "lintgate: 3 file(s) fixed\n" if mode == "fix" else ""
+    findings = "0 findings" if mode == "fix" else "6 findings"
+    assert (normalize_stderr(proc.stderr), proc.returncode) == (
+        f"{fixed}lintgate: f0007.py: took longer than 1s (FileDeadline) while {verb}\n"
+        f"lintgate: 33 files checked, 1 not checked, {findings}, 0 from cache, N.NNs\n",
+        2 if mode == "fix" else 3,
+    )
+    report = lintgate(
+        repo,
+        "--no-config",
+        "-j",
+        "2",
+        "--file-deadline",
+        "1s",
+        "--format",
+        "junit",
+        env=fault("hang:f0007.py"),
+    )
+    assert 'name="f0006.py"' in report.stdout
+    assert "f0007.py" not in report.stdout  # no verdict: not reported as a clean file
+
+
 def test_file_deadline_is_a_config_key_with_a_generous_default(tmp_path):
     repo = make_tree(tmp_path / "repo", 2)
     shown = lintgate(repo, "--no-config", "--print-config")

@@ -238,6 +238,28 @@ def test_the_size_limit_is_a_config_key(tmp_path):
     assert proc.stdout == "hostile.py:1:1:warning: would reformat lines 1-100 (black)\n"
 
 
+def test_the_size_limit_does_not_apply_to_a_fixers_result(tmp_path):
+    # 34,895 bytes under a 40,000-byte limit; black's output (58,898 bytes) is over it but
+    # parses: it is written, not reported as "does not parse"
+    source = "x = [" + ", ".join(map(str, range(6000))) + "]\n"
+    fixed = "x = [\n" + "".join(f"    {i},\n" for i in range(6000)) + "]\n"
+    repo = _repo(tmp_path, {"longline.py": source.encode()})
+    (repo / "lintgate.json").write_text('{"MaxFileSize": 40000}')
+    proc = lintgate(repo, "--no-cache", "--fix", "longline.py")
+    assert (proc.stdout, proc.returncode) == ("", 0)
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 1 file(s) fixed\n" "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
+    assert (repo / "longline.py").read_text() == fixed
+    assert len(fixed) == 58898
+    check = lintgate(repo, "--format", "gometalinter", "longline.py")  # now over it on disk
+    assert (check.stdout, check.returncode) == (
+        "longline.py:1:1:error: not checked: 58898 bytes, over MaxFileSize (40000 bytes) "
+        "(encoding)\n",
+        1,
+    )
+
+
 @pytest.mark.parametrize("value", ["-1", '"2MiB"', "true", "1.5"])
 def test_a_bad_size_limit_is_a_config_error(tmp_path, value):
     repo = _repo(tmp_path, {})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from typing import Any, Sequence
 
 from lintgate import __version__
@@ -25,10 +27,51 @@ class _LinterAction(argparse.Action):
         namespace.linter_actions = actions
 
 
+# The flags taking a duration, and a value argparse would take for an option: a negative
+# duration (`-1s`, `-.5h`), which the duration parser then refuses in its own words.
+DURATION_FLAGS = ("--deadline", "--file-deadline")
+_NEGATIVE = re.compile(r"-[0-9.]")
+
+
+def join_negative_durations(argv: Sequence[str]) -> list[str]:
+    """`argv` with each `--deadline -1s` (a DURATION_FLAGS flag, then a value starting with a
+    minus sign and a digit or dot) joined as `--deadline=-1s`: argparse takes such a value for
+    an unknown option ("expected one argument"), the `=` form reaches the duration parser.
+    Nothing after `--` is touched."""
+    joined: list[str] = []
+    items = iter(argv)
+    for arg in items:
+        if arg == "--":
+            joined.append(arg)
+            joined.extend(items)
+            break
+        if arg in DURATION_FLAGS:
+            value = next(items, None)
+            if value is not None and _NEGATIVE.match(value):
+                joined.append(f"{arg}={value}")
+                continue
+            joined.append(arg)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(arg)
+    return joined
+
+
+class _Parser(OneLineParser):
+    """OneLineParser, with a negative duration after its flag taken as its value."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        args = join_negative_durations(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `lintgate` (flags mirror the config keys, gometalinter style).
     Its usage errors raise UsageError."""
-    p = OneLineParser(
+    p = _Parser(
         prog="lintgate",
         description="Check a Python repository with isort and black (and more) in one run.",
     )

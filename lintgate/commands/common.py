@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lintgate.config import Config, ConfigError
-from lintgate.console import say, stdout_writes, unusable_paths, warn
+from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
 from lintgate.discovery import git_top
 from lintgate.engine.records import RunResult
 from lintgate.linters.base import Project
@@ -155,7 +155,7 @@ def report(
     except ValueError as e:  # an Exclude or Include expression that backtracks without end
         say(str(e))
         return status | FAILURE
-    unchecked = set(result.unchecked)
+    unchecked = set(result.unchecked) | set(result.lost)
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
@@ -175,8 +175,11 @@ def report(
         status |= FAILURE
     if diagnostics and counts:
         status |= FINDINGS
+    # the files without a verdict (the deadline's, FileDeadline's, a dead worker's) are
+    # not among those checked: the summary says how many there are
+    missing = f"{len(unchecked)} not checked, " if unchecked else ""
     say(
-        f"{result.files} files checked, {len(diagnostics)} findings, "
+        f"{result.files} files checked, {missing}{len(diagnostics)} findings, "
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
@@ -219,8 +222,7 @@ def write_reports(
         text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
-                stdout.write(for_stream(text, name, to_stdout.encoding))
-                stdout.flush()
+                write_all(stdout, for_stream(text, name, to_stdout.encoding))
             continue
         try:
             with open_report(path) as f:

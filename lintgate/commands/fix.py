@@ -28,7 +28,7 @@ from lintgate.commands.common import (
     report,
 )
 from lintgate.config import Config, effective_concurrency
-from lintgate.console import stdout_writes, warn
+from lintgate.console import stdout_writes, warn, write_all
 from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
@@ -97,13 +97,14 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
     results.sort(key=lambda r: r.path)
     fixed = [r for r in results if isinstance(r, fix.FileFix)]
     return FixRun(
-        files=len(results),
-        paths=[r.path for r in results],
+        files=sum(not r.lost for r in results),
+        paths=[r.path for r in results if not r.lost],
         diagnostics=sorted(d for r in results for d in r.diagnostics),
         errors=list(dict.fromkeys(e for r in results for e in r.errors)),
         unchecked=unchecked,
         seconds=0.0,
         cached=sum(r.cached for r in results),
+        lost=[r.path for r in results if r.lost],
         fixed=[r.path for r in fixed if r.changed],
         diffs=[r.diff for r in fixed if r.diff],
         notes=[n for r in fixed for n in r.notes],
@@ -179,11 +180,12 @@ def fix_files(
     for j, result in done.items():
         if isinstance(result, Lost):  # its worker died or ran over FileDeadline
             shown = items[order[j]][1]
-            result = fix.FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"])
+            result = fix.FileFix(shown, errors=[f"{shown}: {result.cause} while fixing"], lost=True)
         results.append(result)
         for other in lead[order[j]]:
             shown = items[other][1]
-            results.append(fix.FileFix(shown, [d._replace(path=shown) for d in result.diagnostics]))
+            copied = [d._replace(path=shown) for d in result.diagnostics]
+            results.append(fix.FileFix(shown, copied, lost=result.lost))
             finished.add(other)
     unchecked = [shown for i, (_, shown) in enumerate(items) if i not in finished]
     return results, unchecked
@@ -194,9 +196,7 @@ def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
     and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
     Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
     only source of bit 1: what would remain does not set it)."""
-    for diff in result.diffs:
-        stdout.write(diff)
-    stdout.flush()
+    write_all(stdout, b"".join(result.diffs))
     from lintgate.report.terminal import escape_controls  # a note may quote a linter's text
 
     for note in result.notes:

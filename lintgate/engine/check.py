@@ -74,7 +74,7 @@ class Checker:
     def check(self, work: Work) -> Done:
         """Run the linters `work.names` on the file, in order, stopping at a parse error."""
         raw = work.raw
-        limit = self.project.max_file_size
+        limit = self.project.max_file_size if work.bounded else 0
         if raw is None:
             try:
                 raw = bounds.read_bounded(work.path, limit)
@@ -153,14 +153,17 @@ class Checker:
             uncached.append(SYNTAX)
             return None
 
-    def check_file(self, path: Path, display: str, raw: bytes | None = None) -> FileResult:
+    def check_file(
+        self, path: Path, display: str, raw: bytes | None = None, bounded: bool = True
+    ) -> FileResult:
         """Check one file now, without the cache (the fixer checks a result before writing
         it): the enabled linters that the tools' own configuration does not exclude for
-        `path`. `raw`: the bytes to check, None to read `path`."""
-        return self.check_file_done(path, display, raw)[0]
+        `path`. `raw`: the bytes to check, None to read `path`; `bounded`: whether MaxFileSize
+        applies (not to a fixer's result: the limit is on reading files from disk)."""
+        return self.check_file_done(path, display, raw, bounded)[0]
 
     def check_file_done(
-        self, path: Path, display: str, raw: bytes | None = None
+        self, path: Path, display: str, raw: bytes | None = None, bounded: bool = True
     ) -> tuple[FileResult, Done]:
         """`check_file`, and the worker's answer it came from (to record in the cache)."""
         result = FileResult(display)
@@ -179,7 +182,7 @@ class Checker:
                 failed.append(name)
         if needs_syntax(usable(self.enabled, failed), names, str(path)):
             names.append(SYNTAX)
-        done = self.check(Work(str(path), display, raw, tuple(names)))
+        done = self.check(Work(str(path), display, raw, tuple(names), bounded))
         result.errors += done.errors
         if done.encoding is not None:
             f = done.encoding

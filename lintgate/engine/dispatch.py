@@ -66,7 +66,14 @@ def check_on_pool(
     )
     return [
         (
-            Done(items[i].display, None, None, {}, [lost_message(items[i].display, answer)])
+            Done(
+                items[i].display,
+                None,
+                None,
+                {},
+                [lost_message(items[i].display, answer)],
+                lost=True,
+            )
             if isinstance(answer, Lost)
             else answer
         )

@@ -48,12 +48,14 @@ class Decoding(NamedTuple):
 @dataclass
 class FileResult:
     """What checking one file gave: `diagnostics` (unsorted), `errors` (one-line messages for
-    stderr, each setting exit bit 2), `cached`: every linter it needs answered from the cache."""
+    stderr, each setting exit bit 2), `cached`: every linter it needs answered from the cache;
+    `lost`: no verdict, its worker died or ran over FileDeadline (not counted as checked)."""
 
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     cached: bool = False
+    lost: bool = False
 
 
 @dataclass
@@ -61,7 +63,8 @@ class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
     (files all of whose enabled linters were answered from the cache); `paths`: the display
-    paths of the files checked; `results`: each file's FileResult, unordered."""
+    paths of the files checked; `results`: each file's FileResult, unordered; `lost`: display
+    paths whose worker died or ran over FileDeadline (named in `errors`, not in `files`)."""
 
     files: int
     paths: list[str]
@@ -71,16 +74,20 @@ class RunResult:
     seconds: float
     cached: int = 0
     results: list[FileResult] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
 
 
 class Work(NamedTuple):
     """A file for a worker: absolute `path`, `display` path, `raw` bytes when the parent read
-    them (else None), and the `names` of the linters (in pipeline order, maybe SYNTAX) to run."""
+    them (else None), and the `names` of the linters (in pipeline order, maybe SYNTAX) to run.
+    `bounded`: whether MaxFileSize applies; False for a fixer's result, which is checked in
+    memory (the limit bounds reading files from disk, not what a fixer makes of them)."""
 
     path: str
     display: str
     raw: bytes | None
     names: tuple[str, ...]
+    bounded: bool = True
 
 
 class Done(NamedTuple):
@@ -96,6 +103,7 @@ class Done(NamedTuple):
     errors: list[str]
     nolint_text: str | None = None
     uncached: tuple[str, ...] = ()  # outcomes not to cache (the `syntax` on black's defaults)
+    lost: bool = False  # no worker answered (executor.Lost): the file got no verdict
 
 
 class SettingsFailure(Exception):

@@ -187,7 +187,9 @@ def _merge(
             outcomes = {**plan.known, **d.outcomes} if same else d.outcomes
             diagnostics = checker.diagnose(plan.display, plan.names, outcomes, d.nolint_text)
         cached = same and d.display in pending.answered and not d.errors
-        results.append(FileResult(plan.display, diagnostics, plan.errors + d.errors, cached))
+        results.append(
+            FileResult(plan.display, diagnostics, plan.errors + d.errors, cached, d.lost)
+        )
         fresh += to_record(plan, d)
     return fresh
 
@@ -196,7 +198,10 @@ def _result(results: list[FileResult], pending: _Pending, start: float) -> RunRe
     diagnostics = sorted(d for r in results for d in r.diagnostics)
     errors = list(dict.fromkeys(e for r in sorted(results, key=lambda r: r.path) for e in r.errors))
     unchecked = [w.display for w in pending.items if w.display in pending.plans]
-    paths = [r.path for r in results]
+    lost = sorted(r.path for r in results if r.lost)
+    paths = [r.path for r in results if not r.lost]
     seconds = time.monotonic() - start
     cached = sum(r.cached for r in results)
-    return RunResult(len(results), paths, diagnostics, errors, unchecked, seconds, cached, results)
+    return RunResult(
+        len(paths), paths, diagnostics, errors, unchecked, seconds, cached, results, lost
+    )

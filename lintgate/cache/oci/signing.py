@@ -99,6 +99,17 @@ def load_trusted_keys(values: Sequence[str], root: Path) -> list[PublicKey]:
     return keys
 
 
+def _names_a_file(value: str) -> bool:
+    """Whether `value` (one line) is the path of an existing file: the mistake of putting a key
+    file's path in $LINTGATE_CACHE_SIGNING_KEY, which holds the PEM text itself."""
+    if "\n" in value or "\0" in value:
+        return False
+    try:
+        return os.path.isfile(value)
+    except (OSError, ValueError):
+        return False
+
+
 def export_signer(sign_key: str) -> Callable[[dict[str, Any]], None] | None:
     """The function that signs a manifest object in place (adding the two annotations) with
     the key at path `sign_key`, else the PEM in $LINTGATE_CACHE_SIGNING_KEY; None when
@@ -110,7 +121,12 @@ def export_signer(sign_key: str) -> Callable[[dict[str, Any]], None] | None:
             raise ValueError(f"sign-key={sign_key}: cannot read: {e.strerror or e}") from None
         key = load_private_key(pem, f"sign-key={sign_key}")
     elif os.environ.get(ENV_KEY, "").strip():
-        key = load_private_key(os.environ[ENV_KEY].encode(), ENV_KEY)
+        value = os.environ[ENV_KEY]
+        if "-----BEGIN" not in value and _names_a_file(value.strip()):
+            raise ValueError(
+                f"{ENV_KEY} holds the key's PEM text, not a path; use sign-key=PATH for a key file"
+            )
+        key = load_private_key(value.encode(), ENV_KEY)
     else:
         return None
     signer = key_id(key.public_key())
