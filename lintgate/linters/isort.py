@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from lintgate.context import RunMemo, forget_tool_memos
+from lintgate.context import RunMemo, forget_tool_memos, run_memoized
 from lintgate.diagnostic import Finding
 from lintgate.linters._isort_digest import _CONFIG_FILES, config_digest, settings_path
 from lintgate.linters.base import (
@@ -298,9 +298,7 @@ class Isort(LinterBase["Config"]):
         # isort makes its `skip` entries absolute against the working directory
         # (Config.posix_skips); its walks skip directories (is_excluded); a named file is
         # tested by its own path only
-        named = str(path) in project.named
-        parts = (os.getcwd(), repr(project.walks), config_digest(path.parent, project), named)
-        return "".join(f"\0{part}" for part in parts).encode("utf-8", "surrogateescape")
+        return _exclusion_tail(project, str(path) in project.named)
 
     def check(self, path: Path, source: Source, settings: Config) -> Outcome:
         try:
@@ -313,3 +311,11 @@ class Isort(LinterBase["Config"]):
 
 
 LINTER = Isort()
+
+
+@run_memoized
+def _exclusion_tail(project: Project, named: bool) -> bytes:
+    """IsortLinter.exclusion_inputs for every path of the run (the same but for `named`; the
+    config digest does not depend on the directory): computed twice per run, not per file."""
+    parts = (os.getcwd(), repr(project.walks), config_digest(project.root, project), named)
+    return "".join(f"\0{part}" for part in parts).encode("utf-8", "surrogateescape")
