@@ -39,9 +39,9 @@ from lintgate.engine.fixcore import (
     unified_diff,
 )
 from lintgate.engine.records import Done, FileResult
-from lintgate.workers import injected_fault, parent_alive
 from lintgate.linters.base import ParseError, Project
 from lintgate.source import Source, decode
+from lintgate.workers import injected_fault, parent_alive
 
 __all__ = [
     "BROKEN",

@@ -32,8 +32,8 @@ from lintgate.console import stdout_writes, warn, write_all
 from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
-from lintgate.workers import Lost
 from lintgate.linters.base import Project
+from lintgate.workers import Lost
 
 
 @dataclass

@@ -27,9 +27,9 @@ from lintgate.engine.records import (
     one_line,
     unreadable,
 )
-from lintgate.workers import injected_fault
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, Source, decode
+from lintgate.workers import injected_fault
 
 
 class Checker:
