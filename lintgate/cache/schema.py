@@ -168,9 +168,7 @@ def _upgrade(conn: sqlite3.Connection) -> str | None:
         if version not in (*MIGRATABLE, SCHEMA_VERSION):
             if version != 0 and note is None:  # 0: a new database (or sqlite's own)
                 note = f"has schema version {version} (another lintgate's); started it afresh"
-            for table in _TABLES:
-                conn.execute(f"DROP TABLE IF EXISTS {table}")
-            _create(conn)
+            _afresh(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -183,14 +181,19 @@ def _rebuild(conn: sqlite3.Connection) -> None:
     """Drop every table and create the current layout, in one write transaction."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for table in _TABLES:
-            conn.execute(f"DROP TABLE IF EXISTS {table}")
-        _create(conn)
+        _afresh(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def _afresh(conn: sqlite3.Connection) -> None:
+    """Drop every table and create the current layout (inside the caller's transaction)."""
+    for table in _TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    _create(conn)
 
 
 def _create(conn: sqlite3.Connection) -> None:
