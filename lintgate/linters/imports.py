@@ -233,6 +233,45 @@ def check(source: Source, settings: Settings) -> list[Finding]:
     return [p.finding for p in problems(source, settings)]
 
 
+_PROBE_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _probe_lines(text: str) -> frozenset[int]:
+    """The 1-based first lines of the import statements in the body of a `try` that has a
+    handler for ImportError or ModuleNotFoundError (alone, in a tuple, or as `builtins.X`):
+    imports that probe for a module or run it for its side effect. Empty when `text` does not
+    parse with `ast`."""
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+
+    def names(node: ast.expr | None) -> set[str]:
+        if isinstance(node, ast.Tuple):
+            return {n for e in node.elts for n in names(e)}
+        if isinstance(node, ast.Name):
+            return {node.id}
+        if isinstance(node, ast.Attribute):
+            return {node.attr}
+        return set()
+
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try) and type(node).__name__ != "TryStar":
+            continue
+        handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
+        if not any(names(h.type) & _PROBE_ERRORS for h in handlers):
+            continue
+        body: list[ast.stmt] = getattr(node, "body", [])
+        for stmt in body:
+            for inner in ast.walk(stmt):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    lines.add(inner.lineno)
+    return frozenset(lines)
+
+
 def fix(
     text: str,
     source: Source,
@@ -248,7 +287,10 @@ def fix(
     `package_init`: True for a package's `__init__.py`, whose unused imports are most often
     re-exports without `__all__` or `as` (`from .core import main` for `from pkg import
     main`): they are reported but not removed (ruff calls that fix unsafe); its duplicates
-    still go.
+    still go. Nor is an unused import in the body of a `try` whose handler catches
+    ImportError or ModuleNotFoundError (`try: import readline` / `except ImportError: pass`):
+    the import is there for its side effect or to probe that the module exists, and ruff's
+    F401 likewise flags it but offers no fix.
 
     `only`: None, or the findings to fix (each with the `line` and `col` of a finding of this
     check on `text`): the others stay. lintgate's fixer passes what the run keeps after the
@@ -268,11 +310,15 @@ def fix(
     except ParseError:
         return text
     # (the finding, the binding reported, the binding to remove): "future" has no binding
+    probes = _probe_lines(text) if any(p.kind == "unused" for p in found) else frozenset()
     removable = [
         (p.finding, p.binding, p.target or p.binding)
         for p in found
         if p.binding is not None
-        and (p.kind == "duplicate" or p.kind == "unused" and not package_init)
+        and (
+            p.kind == "duplicate"
+            or p.kind == "unused" and not package_init and p.binding.first_line not in probes
+        )
     ]
     if only is not None:
         wanted = {(f.line, f.col) for f in only}
