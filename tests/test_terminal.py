@@ -1,0 +1,111 @@
+"""Issue 16, terminal: the exit statuses of --exit-zero and --issues-exit-code, colour under a
+pseudo-terminal (NO_COLOR, FORCE_COLOR, --color), --statistics and the fixable count, -v, and
+signs a stream cannot encode."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from helpers import copy_repo, lintgate, normalize_stderr
+
+SCRIPT = Path(sys.executable).parent / "lintgate"
+BOTH = [
+    "app.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)",
+    "app.py:2:1: \u26a0\ufe0f would reformat line 2 (black)",
+]
+
+
+def on_pty(cwd: Path, *args: str, env: dict | None = None, stderr_pty: bool = True):
+    """Run `lintgate ARGS` in `cwd` with stdout (and stderr, with `stderr_pty`, else a pipe) on
+    the slave of a new pseudo-terminal; returns (exit status, what the master read: the bytes
+    of the terminal, `\\r\\n` line ends, the stderr pipe's bytes)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update({"TERM": "xterm"}, **(env or {}))
+    master, slave = pty.openpty()
+    with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:
+        full_env.setdefault("LINTGATE_CACHE_DIR", cache)
+        proc = subprocess.Popen(
+            [str(SCRIPT), *args],
+            cwd=cwd,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=slave if stderr_pty else subprocess.PIPE,
+        )
+        os.close(slave)
+        out = bytearray()
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the slave's last holder went away
+                break
+            if not chunk:
+                break
+            out += chunk
+        err = proc.stderr.read() if proc.stderr else b""
+        status = proc.wait(timeout=60)
+    os.close(master)
+    return status, bytes(out), err
+
+
+@pytest.fixture
+def both(tmp_path):
+    return copy_repo("both", tmp_path / "repo")
+
+
+# --exit-zero and --issues-exit-code
+
+
+@pytest.mark.parametrize(
+    "flags, status",
+    [([], 1), (["--exit-zero"], 0), (["--issues-exit-code", "4"], 4)],
+)
+def test_findings_exit_status(both, flags, status):
+    proc = lintgate(both, *flags)
+    assert proc.stdout.splitlines() == BOTH
+    assert proc.returncode == status
+
+
+@pytest.mark.parametrize(
+    "flags, status",
+    [([], 3), (["--exit-zero"], 2), (["--issues-exit-code", "4"], 6), (["--issues-exit-code", "0"], 2)],
+)
+def test_failure_keeps_bit_2(both, flags, status):
+    proc = lintgate(both, "app.py", "missing.py", *flags)
+    assert proc.stdout.splitlines() == BOTH
+    assert "lintgate: missing.py: no such file or directory\n" in proc.stderr
+    assert proc.returncode == status
+
+
+def test_clean_run_exits_0_whatever_the_issues_code(tmp_path):
+    repo = copy_repo("clean", tmp_path / "repo")
+    assert lintgate(repo, "--issues-exit-code", "4").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (
+            ["--issues-exit-code", "126"],
+            "lintgate: --issues-exit-code: 126 is not from 0 to 125 "
+            "(higher statuses are the shell's and the signals')\n",
+        ),
+        (
+            ["--exit-zero", "--issues-exit-code", "3"],
+            "lintgate: --exit-zero and --issues-exit-code cannot be used together\n",
+        ),
+    ],
+)
+def test_bad_exit_options_are_one_line(both, flags, message):
+    proc = lintgate(both, *flags)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)
