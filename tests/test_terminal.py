@@ -109,3 +109,61 @@ def test_clean_run_exits_0_whatever_the_issues_code(tmp_path):
 def test_bad_exit_options_are_one_line(both, flags, message):
     proc = lintgate(both, *flags)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)
+
+
+# colour
+
+ESC = "\033"
+COLOURED = [
+    f"{ESC}[1mapp.py{ESC}[0m:1:1: {ESC}[33m\u26a0\ufe0f{ESC}[0m imports are incorrectly sorted "
+    f"and/or formatted ({ESC}[36misort{ESC}[0m)",
+    f"{ESC}[1mapp.py{ESC}[0m:2:1: {ESC}[33m\u26a0\ufe0f{ESC}[0m would reformat line 2 "
+    f"({ESC}[36mblack{ESC}[0m)",
+]
+
+
+def terminal_lines(out: bytes) -> list[str]:
+    """The finding lines a terminal got (its `\\r\\n` ends undone, lintgate's stderr lines
+    left out)."""
+    text = out.decode("utf-8").replace("\r\n", "\n")
+    return [line for line in text.splitlines() if not line.startswith("lintgate: ")]
+
+
+@pytest.mark.parametrize(
+    "env, flags, coloured",
+    [
+        ({}, [], True),
+        ({"NO_COLOR": "1"}, [], False),
+        ({"NO_COLOR": ""}, [], True),  # no-color.org: an empty value does not count
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, [], False),
+        ({"TERM": "dumb"}, [], False),
+        ({}, ["--color", "never"], False),
+        ({"NO_COLOR": "1"}, ["--color", "always"], True),
+    ],
+)
+def test_colour_on_a_terminal(both, env, flags, coloured):
+    status, out, _ = on_pty(both, *flags, env=env)
+    assert status == 1
+    assert terminal_lines(out) == (COLOURED if coloured else BOTH)
+
+
+@pytest.mark.parametrize(
+    "env, flags, coloured",
+    [
+        ({}, [], False),
+        ({"FORCE_COLOR": "1"}, [], True),
+        ({"FORCE_COLOR": ""}, [], False),
+        ({}, ["--color", "always"], True),
+    ],
+)
+def test_colour_in_a_pipe(both, env, flags, coloured):
+    proc = lintgate(both, *flags, env={"NO_COLOR": "", "FORCE_COLOR": "", **env})
+    assert proc.stdout.splitlines() == (COLOURED if coloured else BOTH)
+    assert ESC not in proc.stderr
+
+
+def test_no_colour_in_report_files_or_other_formats(both):
+    status, out, _ = on_pty(both, "--format", "gometalinter", "--output", "text=report.txt")
+    assert status == 1
+    assert ESC not in out.decode()
+    assert (both / "report.txt").read_text().splitlines() == BOTH

@@ -144,6 +144,7 @@ def report(
     FINDINGS for diagnostics only when `counts`)."""
     from lintgate import filters, newcode
     from lintgate.report import ReportContext
+    from lintgate.report.colour import use_color
 
     status = prepared.status
     diagnostics = result.diagnostics
@@ -160,7 +161,8 @@ def report(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
     )
-    errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
+    color = use_color(inv.args.color, report_to)
+    errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to, color)
     for error in errors:
         say(str(error))
     if errors:
@@ -207,10 +209,15 @@ def new_code(args: argparse.Namespace, cwd: Path) -> Any:
 
 
 def write_reports(
-    outputs: Outputs, diagnostics: list[Any], context: Any, stdout: TextIO | None = None
+    outputs: Outputs,
+    diagnostics: list[Any],
+    context: Any,
+    stdout: TextIO | None = None,
+    color: bool = False,
 ) -> list[str]:
-    """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
-    returns one-line errors for report files that cannot be written."""
+    """Render every report (`stdout`: where the pathless ones go, default sys.stdout; the
+    text format there in colour with `color`: lintgate.report.colour); returns one-line
+    errors for report files that cannot be written."""
     from lintgate.config.inputs import open_report
     from lintgate.report import get_renderer
     from lintgate.report.terminal import for_stream
@@ -219,7 +226,12 @@ def write_reports(
     stdout = stdout or sys.stdout
     to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
     for name, path in outputs:
-        text = get_renderer(name)(diagnostics, context if path else to_stdout)
+        render = get_renderer(name)
+        if color and path is None and name == "text":
+            from lintgate.report import colour
+
+            render = colour.render
+        text = render(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
                 write_all(stdout, for_stream(text, name, to_stdout.encoding))
