@@ -167,3 +167,45 @@ def test_no_colour_in_report_files_or_other_formats(both):
     assert status == 1
     assert ESC not in out.decode()
     assert (both / "report.txt").read_text().splitlines() == BOTH
+
+
+# --statistics
+
+
+def mixed_repo(root: Path) -> Path:
+    root.mkdir()
+    (root / "app.py").write_text("import sys\nimport os\n\nprint(os, sys)\nx = ( 1)\n")
+    (root / "b.py").write_text("def f(:\n")
+    (root / "c.py").write_text("import sys\nimport os\nx=[1,\n2]\nz=1\nq=( 3)\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def test_statistics(tmp_path):
+    repo = mixed_repo(tmp_path / "repo")
+    plain = lintgate(repo)
+    proc = lintgate(repo, "--statistics")
+    assert proc.stdout == plain.stdout  # stdout stays the report
+    assert proc.returncode == plain.returncode == 1
+    assert normalize_stderr(proc.stderr) == (
+        "2  isort    [*] imports are incorrectly sorted and/or formatted\n"
+        "1  black    [*] would reformat line N\n"
+        "1  black    [*] would reformat lines N-N\n"
+        "1  imports  [*] 'os' imported but unused\n"
+        "1  imports  [*] 'sys' imported but unused\n"
+        "1  syntax       cannot parse: bad input\n"
+        "lintgate: 6 of 7 findings fixable with --fix ([*]), 1 not\n"
+        "lintgate: 3 files checked, 7 findings, 0 from cache, N.NNs\n"
+    )
+
+
+def test_statistics_with_a_linter_disabled_and_none_found(tmp_path):
+    repo = mixed_repo(tmp_path / "repo")
+    proc = lintgate(repo, "-D", "imports", "--statistics", "--format", "json")
+    assert normalize_stderr(proc.stderr).splitlines()[-2:] == [
+        "lintgate: 4 of 5 findings fixable with --fix ([*]), 1 not",
+        "lintgate: 3 files checked, 5 findings, 0 from cache, N.NNs",
+    ]
+    clean = copy_repo("clean", tmp_path / "clean")
+    proc = lintgate(clean, "--statistics")
+    assert normalize_stderr(proc.stderr) == "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"

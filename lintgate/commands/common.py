@@ -177,6 +177,8 @@ def report(
         status |= FAILURE
     if diagnostics and counts:
         status |= FINDINGS
+    if inv.args.statistics:
+        print_statistics(diagnostics, inv.config.enabled)
     # the files without a verdict (the deadline's, FileDeadline's, a dead worker's) are
     # not among those checked: the summary says how many there are
     missing = f"{len(unchecked)} not checked, " if unchecked else ""
@@ -185,6 +187,20 @@ def report(
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
+
+
+def print_statistics(diagnostics: list[Any], enabled: list[str]) -> None:
+    """--statistics: the lines of lintgate.report.statistics on stderr, then how many of the
+    findings the `enabled` linters' fixers can repair (nothing when there are none)."""
+    if not diagnostics:
+        return
+    from lintgate import linters
+    from lintgate.report.statistics import fixable_summary, statistics_lines
+
+    fixers = linters.fixers(enabled)
+    for line in statistics_lines(diagnostics, fixers):
+        say(line, prefix="")
+    say(fixable_summary(diagnostics, fixers))
 
 
 def filter_options(config: Config) -> Any:
