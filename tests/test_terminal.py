@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -209,3 +210,63 @@ def test_statistics_with_a_linter_disabled_and_none_found(tmp_path):
     clean = copy_repo("clean", tmp_path / "clean")
     proc = lintgate(clean, "--statistics")
     assert normalize_stderr(proc.stderr) == "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
+
+
+# -v
+
+
+def test_verbose_names_config_root_settings_versions_hits_and_timings(tmp_path):
+    from importlib.metadata import version
+
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "pyproject.toml").write_text(
+        '[tool.isort]\nprofile = "black"\n\n[tool.black]\nline-length = 100\n'
+    )
+    (repo / "lintgate.json").write_text('{"Enable": ["isort", "black"]}')
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    quiet = lintgate(repo)
+    runs = [lintgate(repo, "-v", env=env), lintgate(repo, "--verbose", env=env)]
+    root = os.path.realpath(repo)
+    for proc, hits in zip(runs, ("0/1", "1/1")):
+        assert proc.stdout == quiet.stdout  # -v never changes stdout
+        assert proc.returncode == quiet.returncode == 1
+        lines = proc.stderr.splitlines()
+        assert lines[:3] == [
+            f"lintgate: config: {root}/lintgate.json",
+            f"lintgate: project root: {root}",
+            f"lintgate: versions: lintgate {version('lintgate')}, isort {version('isort')}, "
+            f"black {version('black')}, libcst {version('libcst')}",
+        ]
+        assert lines[3].startswith("lintgate: isort: from black profile: ")
+        assert lines[4:9] == [
+            f"lintgate: isort: from {root}/pyproject.toml: profile='black'",
+            "lintgate: isort: effective: ensure_newline_before_comments=True, "
+            "include_trailing_comma=True, line_length=88, multi_line_output=3, "
+            "profile='black', split_on_trailing_comma=True, use_parentheses=True",
+            f"lintgate: black: project root: {root}",
+            f"lintgate: black: from {root}/pyproject.toml: line-length=100",
+            "lintgate: black: effective: line_length=100",
+        ]
+        assert normalize_stderr(lines[9]) == (
+            "lintgate: 1 files checked, 2 findings, " + hits[0] + " from cache, N.NNs"
+        )
+        assert lines[10] == f"lintgate: cache hits: isort {hits}, black {hits}"
+        assert re.fullmatch(
+            r"lintgate: timings: discovery \d+\.\d{3}s, cache import \d+\.\d{3}s, planning and "
+            r"cache \d+\.\d{3}s, linting \d+\.\d{3}s, cache export \d+\.\d{3}s, "
+            r"reporting \d+\.\d{3}s",
+            lines[11],
+        )
+        assert len(lines) == 12
+
+
+def test_verbose_without_config_and_with_fix(tmp_path):
+    repo = copy_repo("both", tmp_path / "repo")
+    (repo / "pyproject.toml").unlink()
+    proc = lintgate(repo, "-v", "--fix")
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "lintgate: config: none (defaults)"
+    assert "lintgate: isort: from isort's defaults (no config file)" in lines
+    assert "lintgate: black: from black's defaults (no pyproject.toml)" in lines
+    assert lines[-1].startswith("lintgate: timings: discovery ")
+    assert " fixing " in lines[-1]
