@@ -270,3 +270,61 @@ def test_verbose_without_config_and_with_fix(tmp_path):
     assert "lintgate: black: from black's defaults (no pyproject.toml)" in lines
     assert lines[-1].startswith("lintgate: timings: discovery ")
     assert " fixing " in lines[-1]
+
+
+# streams that cannot encode the signs
+
+FORMATS = ["text", "gometalinter", "json", "checkstyle", "sarif", "github", "junit", "{path}: {message}"]
+
+
+def encoding_repo(root: Path) -> Path:
+    """café.py (isort and black findings) and alpha.py (an unused import named α)."""
+    root.mkdir()
+    (root / "caf\u00e9.py").write_text("import sys\nimport os\nprint(os, sys)\nx = ( 1)\n")
+    (root / "alpha.py").write_text("from m import \u03b1\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_and_stderr_survive_a_narrow_encoding(tmp_path, encoding, fmt):
+    import json
+    import xml.etree.ElementTree as ET
+
+    repo = encoding_repo(tmp_path / "repo")
+    script = Path(sys.executable).parent / "lintgate"
+    proc = subprocess.run(
+        [str(script), "--format", fmt, "--statistics", "-v", ".", "na\u00efve.py"],
+        cwd=repo,
+        env={**os.environ, "PYTHONIOENCODING": encoding, "LINTGATE_CACHE_DIR": str(tmp_path / "c")},
+        capture_output=True,
+    )
+    assert proc.returncode == 3
+    out, err = proc.stdout.decode(encoding), proc.stderr.decode(encoding)
+    assert "Traceback" not in err and "internal error" not in err
+    missing = "na\\xefve.py" if encoding == "ascii" else "na\u00efve.py"
+    assert f"lintgate: {missing}: no such file or directory\n" in err
+    assert "1  imports  [*] 'm.\\u03b1' imported but unused\n" in err
+    cafe = "caf\\xe9.py" if encoding == "ascii" else "caf\u00e9.py"
+    if fmt == "text":
+        assert out.splitlines() == [
+            "alpha.py:1:15: warning: 'm.\\u03b1' imported but unused (imports)",
+            f"{cafe}:1:1: warning: imports are incorrectly sorted and/or formatted (isort)",
+            f"{cafe}:3:1: warning: would reformat lines 3-4 (black)",
+        ]
+    elif fmt in ("json", "sarif"):  # \u escapes: the document is still the same JSON
+        assert "'m.\u03b1' imported" in json.dumps(json.loads(out), ensure_ascii=False)
+    elif fmt in ("checkstyle", "junit"):  # character references: the same XML
+        assert "'m.\u03b1' imported" in ET.tostring(ET.fromstring(proc.stdout), encoding="unicode")
+    else:
+        assert f"{cafe}" in out and "\\u03b1" in out
+    assert "\u26a0" not in out and "\u274c" not in out
+
+
+def test_plain_signs_on_a_narrow_terminal_in_colour(both):
+    status, out, _ = on_pty(both, env={"PYTHONIOENCODING": "cp1252"})
+    assert status == 1
+    assert terminal_lines(out) == [
+        line.replace("\u26a0\ufe0f", "warning:") for line in COLOURED
+    ]
