@@ -328,3 +328,87 @@ def test_plain_signs_on_a_narrow_terminal_in_colour(both):
     assert terminal_lines(out) == [
         line.replace("\u26a0\ufe0f", "warning:") for line in COLOURED
     ]
+
+
+# --help and completion
+
+
+def test_help_lists_linters_formats_sort_keys_exit_statuses_and_commands(tmp_path):
+    from lintgate import linters
+    from lintgate.filters import SORT_KEYS
+    from lintgate.report import FORMATS
+
+    proc = lintgate(tmp_path, "--help")
+    assert proc.returncode == 0 and proc.stderr == ""
+    epilog = proc.stdout[proc.stdout.index("linters (-E/-D NAME):") :].splitlines()
+    names = linters.names()
+    assert [line.split()[0] for line in epilog[1 : 1 + len(names)]] == names
+    assert f"  {'isort':<{max(map(len, names))}}  {linters.description('isort')} (--fix repairs)" in epilog
+    assert f"  {', '.join(FORMATS)}, or a template such as '{{path}}:{{line}}: {{message}}'" in epilog
+    assert f"sort keys (--sort): {', '.join(SORT_KEYS)}, none" in epilog
+    assert "exit status (a bitmask): 0 clean; 1 findings (0 with --exit-zero, N with" in epilog
+    assert any(line.startswith("  lintgate cache status|prune|clean|keygen") for line in epilog)
+    assert any(line.startswith("  lintgate completion bash|zsh|fish") for line in epilog)
+    for flag in ("--verbose", "--color", "--statistics", "--exit-zero", "--issues-exit-code"):
+        assert flag in proc.stdout
+
+
+def completion_script(tmp_path: Path, shell: str) -> Path:
+    proc = lintgate(tmp_path, "completion", shell)
+    assert proc.returncode == 0 and proc.stderr == ""
+    path = tmp_path / f"lintgate.{shell}"
+    path.write_text(proc.stdout)
+    return path
+
+
+_BASH_COMPLETE = r"""
+source "$1"
+spec=$(complete -p lintgate) || exit 9
+fn=${spec#*-F }; fn=${fn%% *}
+shift
+COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 ))
+COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+COMPREPLY=()
+"$fn" lintgate "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+"""
+
+
+def bash_complete(script: Path, *words: str) -> list[str]:
+    proc = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", _BASH_COMPLETE, "bash", str(script), *words],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout.split()
+
+
+def test_bash_completion_parses_and_completes_options(tmp_path):
+    script = completion_script(tmp_path, "bash")
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    assert bash_complete(script, "lintgate", "--for") == ["--format"]
+    assert bash_complete(script, "lintgate", "--color", "") == ["auto", "always", "never"]
+    assert "--statistics" in bash_complete(script, "lintgate", "--st")
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_completion_parse(tmp_path, shell):
+    script = completion_script(tmp_path, shell)
+    assert "--issues-exit-code" in script.read_text()
+    import shutil
+
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed: the script is not parsed")
+    assert subprocess.run([shell, "-n", str(script)]).returncode == 0
+
+
+def test_completion_of_an_unknown_shell_is_one_line(tmp_path):
+    proc = lintgate(tmp_path, "completion", "tcsh")
+    assert proc.returncode == 2 and proc.stdout == ""
+    # the quoting of argparse's choices differs between Python versions
+    assert re.fullmatch(
+        r"lintgate completion: error: argument shell: invalid choice: '?tcsh'? \(choose from "
+        r"'?bash'?, '?zsh'?, '?fish'?\) \(see lintgate completion --help\)\n",
+        proc.stderr,
+    )

@@ -73,6 +73,10 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cache.command import cache_main
 
         return cache_main(argv[1:])
+    if argv[:1] == ["completion"]:
+        from lintgate.cli.helptext import completion_main
+
+        return completion_main(argv[1:], build_parser())
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:

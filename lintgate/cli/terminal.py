@@ -24,7 +24,12 @@ ISSUES_EXIT_CODE_MAX = 125
 
 
 def add_terminal_arguments(p: argparse.ArgumentParser) -> None:
-    """Add the terminal options to `p` (one block, so that merges stay simple)."""
+    """Add the terminal options to `p` (one block, so that merges stay simple), and the
+    epilog of --help (lintgate.cli.helptext)."""
+    from lintgate.cli.helptext import epilog
+
+    p.epilog = epilog()
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument(
         "-v",
         "--verbose",
