@@ -412,3 +412,107 @@ def test_completion_of_an_unknown_shell_is_one_line(tmp_path):
         r"'?bash'?, '?zsh'?, '?fish'?\) \(see lintgate completion --help\)\n",
         proc.stderr,
     )
+
+
+# --stdin-filename
+
+UNSORTED = "import sys, os\nprint(os.sep,sys.argv)\n"
+FIXED = "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"
+
+
+def from_stdin(cwd: Path, source: str | bytes, *args: str) -> subprocess.CompletedProcess:
+    data = source.encode() if isinstance(source, str) else source
+    with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:
+        return subprocess.run(
+            [str(SCRIPT), *args],
+            cwd=cwd,
+            input=data,
+            capture_output=True,
+            env={**os.environ, "LINTGATE_CACHE_DIR": cache},
+        )
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
+    }
+
+
+def test_stdin_filename_reports_as_the_file_would(both):
+    before = tree(both)
+    proc = from_stdin(both, UNSORTED, "--stdin-filename", "new/pkg/mod.py")
+    assert proc.stdout.decode().splitlines() == [
+        "new/pkg/mod.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)",
+        "new/pkg/mod.py:2:1: \u26a0\ufe0f would reformat line 2 (black)",
+    ]
+    assert normalize_stderr(proc.stderr.decode()) == (
+        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 1
+    assert tree(both) == before  # nothing written, the path need not exist
+    (both / "same.py").write_text(UNSORTED)
+    on_disk = lintgate(both, "same.py")
+    assert from_stdin(both, UNSORTED, "--stdin-filename", "same.py").stdout.decode() == on_disk.stdout
+
+
+def test_stdin_filename_takes_the_settings_of_its_directory(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "narrow").mkdir(parents=True)
+    (repo / "narrow" / "pyproject.toml").write_text("[tool.black]\nline-length = 20\n")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    source = "value = compute(first, second)\n"
+    wide = from_stdin(repo, source, "--stdin-filename", "wide.py")
+    narrow = from_stdin(repo, source, "--stdin-filename", "narrow/mod.py")
+    assert (wide.returncode, wide.stdout) == (0, b"")
+    assert narrow.stdout.decode() == "narrow/mod.py:1:1: \u26a0\ufe0f would reformat line 1 (black)\n"
+
+
+def test_stdin_filename_skip_and_exclude_apply_to_the_path(both):
+    (both / "lintgate.json").write_text('{"Skip": ["generated/"], "Exclude": ["\\\\(black\\\\)$"]}')
+    skipped = from_stdin(both, UNSORTED, "--stdin-filename", "generated/x.py")
+    assert (skipped.returncode, skipped.stdout) == (0, b"")
+    kept = from_stdin(both, UNSORTED, "--stdin-filename", "src/x.py")
+    assert kept.stdout.decode() == (
+        "src/x.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)\n"
+    )
+    fixed_skip = from_stdin(both, UNSORTED, "--stdin-filename", "generated/x.py", "--fix")
+    assert (fixed_skip.returncode, fixed_skip.stdout) == (0, UNSORTED.encode())
+
+
+def test_stdin_filename_fix_prints_the_fixed_source_and_writes_nothing(both):
+    before = tree(both)
+    proc = from_stdin(both, UNSORTED.replace("\n", "\r\n"), "--stdin-filename", "app.py", "--fix")
+    assert proc.stdout == FIXED.replace("\n", "\r\n").encode()  # its line endings kept
+    assert normalize_stderr(proc.stderr.decode()) == (
+        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
+    assert proc.returncode == 0
+    assert tree(both) == before
+    broken = from_stdin(both, "def f(:\n", "--stdin-filename", "app.py", "--fix")
+    assert broken.stdout == b"def f(:\n"  # what cannot be fixed comes back as it was
+    assert broken.stderr.decode().startswith("app.py:1:7: \u274c cannot parse: bad input (syntax)\n")
+    assert broken.returncode == 1
+
+
+def test_stdin_filename_diff(both):
+    proc = from_stdin(both, UNSORTED, "--stdin-filename", "x.py", "--diff")
+    assert proc.stdout.decode() == (
+        "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,4 @@\n"
+        "-import sys, os\n-print(os.sep,sys.argv)\n+import os\n+import sys\n+\n"
+        "+print(os.sep, sys.argv)\n"
+    )
+    assert proc.returncode == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--stdin-filename", "x.py", "app.py"], "lintgate: --stdin-filename: no paths may be given (the source is read from stdin)\n"),
+        (["--stdin-filename", ""], "lintgate: --stdin-filename: the path is empty\n"),
+    ],
+)
+def test_stdin_filename_usage_errors(both, args, message):
+    proc = from_stdin(both, UNSORTED, *args)
+    assert (proc.returncode, proc.stdout, proc.stderr.decode()) == (2, b"", message)

@@ -124,6 +124,10 @@ def _command(inv: Invocation) -> int:
     """Run the command the arguments ask for, ending it on SIGTERM and SIGINT."""
     previous = _stop_on_signals()
     try:
+        if inv.args.stdin_filename is not None:
+            from lintgate.commands.stdin import stdin_run
+
+            return exit_status(stdin_run(inv), issues_exit_code(inv.args))
         if inv.args.fix or inv.args.diff:
             from lintgate.commands.fix import fix
 

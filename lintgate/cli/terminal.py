@@ -115,6 +115,8 @@ def check_terminal_options(args: argparse.Namespace) -> None:
     news = args.new_from_rev or args.new_from_patch or args.new_from_merge_base
     if (args.fix or args.diff) and args.new_from_merge_base:
         raise ConfigError("--fix and --diff fix whole files: not with --new-from-merge-base")
+    if args.stdin_filename is not None and not args.stdin_filename.strip():
+        raise ConfigError("--stdin-filename: the path is empty")
     if args.whole_files and not news:
         raise ConfigError(
             "--whole-files needs --new-from-rev, --new-from-patch or --new-from-merge-base"
