@@ -516,3 +516,81 @@ def test_stdin_filename_diff(both):
 def test_stdin_filename_usage_errors(both, args, message):
     proc = from_stdin(both, UNSORTED, *args)
     assert (proc.returncode, proc.stdout, proc.stderr.decode()) == (2, b"", message)
+
+
+# --new-from-merge-base and --whole-files
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@t"
+    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+@pytest.fixture
+def branched(tmp_path):
+    """main: a.py (an isort finding on line 1), b.py (a black finding); then `feature` from
+    it adds a black finding to a.py (line 8), and main goes on to fix b.py. HEAD: feature."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "a.py").write_text("import sys, os\n\nprint(os, sys)\n\n\ndef f():\n    return 1\n")
+    (repo / "b.py").write_text("y = ( 1)\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "feature")
+    with open(repo / "a.py", "a") as f:
+        f.write("x = ( 1)\n")
+    git(repo, "commit", "-qam", "feature")
+    git(repo, "checkout", "-q", "main")
+    (repo / "b.py").write_text("y = 1\n")
+    git(repo, "commit", "-qam", "main fixes b")
+    git(repo, "checkout", "-q", "feature")
+    return repo
+
+
+A1 = "a.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)"
+A7 = "a.py:8:1: \u26a0\ufe0f would reformat line 8 (black)"
+B1 = "b.py:1:1: \u26a0\ufe0f would reformat line 1 (black)"
+
+
+@pytest.mark.parametrize(
+    "flags, lines",
+    [
+        ([], [A1, A7, B1]),
+        (["--new-from-rev", "main"], [A7, B1]),  # main's own fix of b.py reads as a change
+        (["--new-from-merge-base", "main"], [A7]),
+        (["--new-from-merge-base", "main", "--whole-files"], [A1, A7]),
+        (["--new-from-rev", "main", "--whole-files"], [A1, A7, B1]),
+    ],
+)
+def test_new_from_merge_base_and_whole_files(branched, flags, lines):
+    proc = lintgate(branched, "-E", "black,isort", *flags)
+    assert proc.stdout.splitlines() == lines
+    assert proc.returncode == 1
+
+
+def test_whole_files_with_a_patch(branched):
+    (branched / "a.patch").write_text(git(branched, "diff", "main~1", "feature", "--", "a.py"))
+    new = lintgate(branched, "--new-from-patch", "a.patch").stdout.splitlines()
+    whole = lintgate(branched, "--new-from-patch", "a.patch", "--whole-files").stdout.splitlines()
+    assert (new, whole) == ([A7], [A1, A7])
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--new-from-merge-base", "nope"], "lintgate: --new-from-merge-base: unknown revision 'nope'\n"),
+        (["--new-from-merge-base", "orphan"], "lintgate: --new-from-merge-base: orphan and HEAD have no common ancestor\n"),
+        (["--whole-files"], "lintgate: --whole-files needs --new-from-rev, --new-from-patch or --new-from-merge-base\n"),
+        (["--new-from-merge-base", "main", "--new-from-rev", "main"], "lintgate: --new-from-merge-base cannot be used with --new-from-rev or --new-from-patch\n"),
+        (["--new-from-merge-base", "main", "--fix"], "lintgate: --fix and --diff fix whole files: not with --new-from-merge-base\n"),
+    ],
+)
+def test_new_from_merge_base_errors(branched, flags, message):
+    git(branched, "checkout", "-q", "--orphan", "orphan")
+    git(branched, "commit", "-qm", "orphan")
+    git(branched, "checkout", "-q", "feature")
+    proc = lintgate(branched, *flags)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)

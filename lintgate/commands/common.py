@@ -210,12 +210,22 @@ def filter_options(config: Config) -> Any:
 
 
 def new_code(args: argparse.Namespace, cwd: Path) -> Any:
-    """The changed lines that --new-from-rev / --new-from-patch select, or None.
+    """The changed lines that --new-from-rev / --new-from-patch / --new-from-merge-base
+    select (every line of a changed file with --whole-files), or None.
     Raises ValueError (one line) when git or the patch cannot be read."""
+    changes = _changes(args, cwd)
+    if changes is not None and getattr(args, "whole_files", False):
+        return changes.whole_files()
+    return changes
+
+
+def _changes(args: argparse.Namespace, cwd: Path) -> Any:
     from lintgate import newcode
 
     if args.new_from_rev:
         return newcode.changes_from_rev(args.new_from_rev, cwd)
+    if getattr(args, "new_from_merge_base", None) is not None:
+        return newcode.changes_from_merge_base(args.new_from_merge_base, cwd)
     if args.new_from_patch:
         try:  # git diff's paths are relative to the top of the work tree
             return newcode.read_patch(Path(args.new_from_patch), top=git_top(cwd), cwd=cwd)
