@@ -79,7 +79,12 @@ def test_findings_exit_status(both, flags, status):
 
 @pytest.mark.parametrize(
     "flags, status",
-    [([], 3), (["--exit-zero"], 2), (["--issues-exit-code", "4"], 6), (["--issues-exit-code", "0"], 2)],
+    [
+        ([], 3),
+        (["--exit-zero"], 2),
+        (["--issues-exit-code", "4"], 6),
+        (["--issues-exit-code", "0"], 2),
+    ],
 )
 def test_failure_keeps_bit_2(both, flags, status):
     proc = lintgate(both, "app.py", "missing.py", *flags)
@@ -209,7 +214,10 @@ def test_statistics_with_a_linter_disabled_and_none_found(tmp_path):
     ]
     clean = copy_repo("clean", tmp_path / "clean")
     proc = lintgate(clean, "--statistics")
-    assert normalize_stderr(proc.stderr) == "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
+    assert (
+        normalize_stderr(proc.stderr)
+        == "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
 
 
 # -v
@@ -274,7 +282,16 @@ def test_verbose_without_config_and_with_fix(tmp_path):
 
 # streams that cannot encode the signs
 
-FORMATS = ["text", "gometalinter", "json", "checkstyle", "sarif", "github", "junit", "{path}: {message}"]
+FORMATS = [
+    "text",
+    "gometalinter",
+    "json",
+    "checkstyle",
+    "sarif",
+    "github",
+    "junit",
+    "{path}: {message}",
+]
 
 
 def encoding_repo(root: Path) -> Path:
@@ -325,9 +342,7 @@ def test_every_format_and_stderr_survive_a_narrow_encoding(tmp_path, encoding, f
 def test_plain_signs_on_a_narrow_terminal_in_colour(both):
     status, out, _ = on_pty(both, env={"PYTHONIOENCODING": "cp1252"})
     assert status == 1
-    assert terminal_lines(out) == [
-        line.replace("\u26a0\ufe0f", "warning:") for line in COLOURED
-    ]
+    assert terminal_lines(out) == [line.replace("\u26a0\ufe0f", "warning:") for line in COLOURED]
 
 
 # --help and completion
@@ -343,8 +358,13 @@ def test_help_lists_linters_formats_sort_keys_exit_statuses_and_commands(tmp_pat
     epilog = proc.stdout[proc.stdout.index("linters (-E/-D NAME):") :].splitlines()
     names = linters.names()
     assert [line.split()[0] for line in epilog[1 : 1 + len(names)]] == names
-    assert f"  {'isort':<{max(map(len, names))}}  {linters.description('isort')} (--fix repairs)" in epilog
-    assert f"  {', '.join(FORMATS)}, or a template such as '{{path}}:{{line}}: {{message}}'" in epilog
+    assert (
+        f"  {'isort':<{max(map(len, names))}}  {linters.description('isort')} (--fix repairs)"
+        in epilog
+    )
+    assert (
+        f"  {', '.join(FORMATS)}, or a template such as '{{path}}:{{line}}: {{message}}'" in epilog
+    )
     assert f"sort keys (--sort): {', '.join(SORT_KEYS)}, none" in epilog
     assert "exit status (a bitmask): 0 clean; 1 findings (0 with --exit-zero, N with" in epilog
     assert any(line.startswith("  lintgate cache status|prune|clean|keygen") for line in epilog)
@@ -454,7 +474,9 @@ def test_stdin_filename_reports_as_the_file_would(both):
     assert tree(both) == before  # nothing written, the path need not exist
     (both / "same.py").write_text(UNSORTED)
     on_disk = lintgate(both, "same.py")
-    assert from_stdin(both, UNSORTED, "--stdin-filename", "same.py").stdout.decode() == on_disk.stdout
+    assert (
+        from_stdin(both, UNSORTED, "--stdin-filename", "same.py").stdout.decode() == on_disk.stdout
+    )
 
 
 def test_stdin_filename_takes_the_settings_of_its_directory(tmp_path):
@@ -466,7 +488,9 @@ def test_stdin_filename_takes_the_settings_of_its_directory(tmp_path):
     wide = from_stdin(repo, source, "--stdin-filename", "wide.py")
     narrow = from_stdin(repo, source, "--stdin-filename", "narrow/mod.py")
     assert (wide.returncode, wide.stdout) == (0, b"")
-    assert narrow.stdout.decode() == "narrow/mod.py:1:1: \u26a0\ufe0f would reformat line 1 (black)\n"
+    assert (
+        narrow.stdout.decode() == "narrow/mod.py:1:1: \u26a0\ufe0f would reformat line 1 (black)\n"
+    )
 
 
 def test_stdin_filename_skip_and_exclude_apply_to_the_path(both):
@@ -492,7 +516,9 @@ def test_stdin_filename_fix_prints_the_fixed_source_and_writes_nothing(both):
     assert tree(both) == before
     broken = from_stdin(both, "def f(:\n", "--stdin-filename", "app.py", "--fix")
     assert broken.stdout == b"def f(:\n"  # what cannot be fixed comes back as it was
-    assert broken.stderr.decode().startswith("app.py:1:7: \u274c cannot parse: bad input (syntax)\n")
+    assert broken.stderr.decode().startswith(
+        "app.py:1:7: \u274c cannot parse: bad input (syntax)\n"
+    )
     assert broken.returncode == 1
 
 
@@ -509,7 +535,10 @@ def test_stdin_filename_diff(both):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--stdin-filename", "x.py", "app.py"], "lintgate: --stdin-filename: no paths may be given (the source is read from stdin)\n"),
+        (
+            ["--stdin-filename", "x.py", "app.py"],
+            "lintgate: --stdin-filename: no paths may be given (the source is read from stdin)\n",
+        ),
         (["--stdin-filename", ""], "lintgate: --stdin-filename: the path is empty\n"),
     ],
 )
@@ -522,9 +551,16 @@ def test_stdin_filename_usage_errors(both, args, message):
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+    }
     env["GIT_COMMITTER_EMAIL"] = "t@t"
-    done = subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout
 
 
@@ -581,11 +617,26 @@ def test_whole_files_with_a_patch(branched):
 @pytest.mark.parametrize(
     "flags, message",
     [
-        (["--new-from-merge-base", "nope"], "lintgate: --new-from-merge-base: unknown revision 'nope'\n"),
-        (["--new-from-merge-base", "orphan"], "lintgate: --new-from-merge-base: orphan and HEAD have no common ancestor\n"),
-        (["--whole-files"], "lintgate: --whole-files needs --new-from-rev, --new-from-patch or --new-from-merge-base\n"),
-        (["--new-from-merge-base", "main", "--new-from-rev", "main"], "lintgate: --new-from-merge-base cannot be used with --new-from-rev or --new-from-patch\n"),
-        (["--new-from-merge-base", "main", "--fix"], "lintgate: --fix and --diff fix whole files: not with --new-from-merge-base\n"),
+        (
+            ["--new-from-merge-base", "nope"],
+            "lintgate: --new-from-merge-base: unknown revision 'nope'\n",
+        ),
+        (
+            ["--new-from-merge-base", "orphan"],
+            "lintgate: --new-from-merge-base: orphan and HEAD have no common ancestor\n",
+        ),
+        (
+            ["--whole-files"],
+            "lintgate: --whole-files needs --new-from-rev, --new-from-patch or --new-from-merge-base\n",
+        ),
+        (
+            ["--new-from-merge-base", "main", "--new-from-rev", "main"],
+            "lintgate: --new-from-merge-base cannot be used with --new-from-rev or --new-from-patch\n",
+        ),
+        (
+            ["--new-from-merge-base", "main", "--fix"],
+            "lintgate: --fix and --diff fix whole files: not with --new-from-merge-base\n",
+        ),
     ],
 )
 def test_new_from_merge_base_errors(branched, flags, message):

@@ -89,4 +89,3 @@ def script(parser: argparse.ArgumentParser, shell: str) -> str:
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
     text: str = shtab.complete(parser, shell=shell)
     return text
-

@@ -47,4 +47,6 @@ def fixable_summary(diagnostics: list[Diagnostic], fixers: Iterable[str]) -> str
     fixing = set(fixers)
     fixable = sum(d.linter in fixing for d in diagnostics)
     rest = len(diagnostics) - fixable
-    return f"{fixable} of {len(diagnostics)} findings fixable with --fix ({FIXABLE_MARK}), {rest} not"
+    return (
+        f"{fixable} of {len(diagnostics)} findings fixable with --fix ({FIXABLE_MARK}), {rest} not"
+    )
