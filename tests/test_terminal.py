@@ -540,6 +540,7 @@ def test_stdin_filename_diff(both):
             "lintgate: --stdin-filename: no paths may be given (the source is read from stdin)\n",
         ),
         (["--stdin-filename", ""], "lintgate: --stdin-filename: the path is empty\n"),
+        (["--stdin-filename", "."], "lintgate: --stdin-filename: .: is a directory\n"),
     ],
 )
 def test_stdin_filename_usage_errors(both, args, message):

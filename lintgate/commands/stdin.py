@@ -1,7 +1,8 @@
 """`lintgate --stdin-filename PATH`: check the source read from stdin as if it were the file
 PATH, as ruff's and black's `--stdin-filename` do (for editors and pre-commit-like hooks).
 
-PATH need not exist. It decides everything a file's path decides: the isort and black
+PATH need not exist (a directory is an error). lintgate's own config is found as for any
+run (from the working directory). PATH decides everything a file's path decides: the isort and black
 settings (found from PATH's directory, as with `lintgate PATH`), their exclusions of PATH,
 lintgate's Skip and Vendor (a skipped PATH gets no findings), the Exclude/Include filters and
 the path printed in the findings. The result cache is not used (the source is not a file).
@@ -41,6 +42,9 @@ def stdin_run(inv: Invocation) -> int:
         say("--stdin-filename: no paths may be given (the source is read from stdin)")
         return FAILURE
     path = Path(os.path.abspath(os.path.join(cwd, args.stdin_filename)))
+    if path.is_dir():
+        say(f"--stdin-filename: {args.stdin_filename}: is a directory")
+        return FAILURE
     display = os.path.relpath(path, cwd).replace(os.sep, "/")
     try:
         changes = new_code(args, cwd)
