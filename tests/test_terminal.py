@@ -646,3 +646,19 @@ def test_new_from_merge_base_errors(branched, flags, message):
     git(branched, "checkout", "-q", "feature")
     proc = lintgate(branched, *flags)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", message)
+
+
+def test_terminal_items_together_on_a_pseudo_terminal(both):
+    status, out, err = on_pty(both, "-v", "--statistics", "--exit-zero", stderr_pty=False)
+    assert status == 0
+    assert terminal_lines(out) == COLOURED  # stdout: the report only, in colour
+    lines = err.decode().splitlines()  # stderr (a pipe here): no colour, -v and statistics
+    assert ESC not in err.decode()
+    assert lines[0] == "lintgate: config: none (defaults)"
+    assert "1  black  [*] would reformat line N" in lines
+    assert "lintgate: 2 of 2 findings fixable with --fix ([*]), 0 not" in lines
+    assert lines[-1].startswith("lintgate: timings: ")
+    status, out, _ = on_pty(both, "-v", "--statistics", "--exit-zero")
+    text = out.decode().replace("\r\n", "\n")
+    assert status == 0 and ESC + "[" in text
+    assert "\nlintgate: 2 of 2 findings fixable with --fix ([*]), 0 not\n" in text
