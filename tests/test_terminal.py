@@ -314,7 +314,12 @@ def test_every_format_and_stderr_survive_a_narrow_encoding(tmp_path, encoding, f
     proc = subprocess.run(
         [str(script), "--format", fmt, "--statistics", "-v", ".", "na\u00efve.py"],
         cwd=repo,
-        env={**os.environ, "PYTHONIOENCODING": encoding, "LINTGATE_CACHE_DIR": str(tmp_path / "c")},
+        env={
+            **os.environ,
+            "PYTHONIOENCODING": encoding,
+            "FORCE_COLOR": "",
+            "LINTGATE_CACHE_DIR": str(tmp_path / "c"),
+        },
         capture_output=True,
     )
     assert proc.returncode == 3
@@ -448,7 +453,7 @@ def from_stdin(cwd: Path, source: str | bytes, *args: str) -> subprocess.Complet
             cwd=cwd,
             input=data,
             capture_output=True,
-            env={**os.environ, "LINTGATE_CACHE_DIR": cache},
+            env={**os.environ, "LINTGATE_CACHE_DIR": cache, "FORCE_COLOR": ""},
         )
 
 
