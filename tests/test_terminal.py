@@ -667,3 +667,15 @@ def test_terminal_items_together_on_a_pseudo_terminal(both):
     text = out.decode().replace("\r\n", "\n")
     assert status == 0 and ESC + "[" in text
     assert "\nlintgate: 2 of 2 findings fixable with --fix ([*]), 0 not\n" in text
+
+
+def test_fish_completion_completes_options(tmp_path):
+    import shutil
+
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed")
+    script = completion_script(tmp_path, "fish")
+    code = f'source {script}; complete -C "lintgate --for"; complete -C "lintgate --color "'
+    done = subprocess.run(["fish", "-c", code], capture_output=True, text=True, check=True)
+    words = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert words == ["--format", "auto", "always", "never"]
