@@ -80,6 +80,7 @@ class FileFix(FileResult):
     changed: bool = False
     diff: bytes = b""
     checked: Done | None = None  # the check of the bytes read (the cache records it)
+    fixed: bytes | None = None  # the fixed bytes, when fix_bytes was told not to write them
 
 
 class Fixer:
@@ -144,6 +145,15 @@ class Fixer:
         except OSError as e:
             result.errors.append(f"{display}: cannot read: {e.strerror or e}")
             return result
+        return self.fix_bytes(path, display, raw, result, (target, identity))
+
+    def fix_bytes(
+        self, path: Path, display: str, raw: bytes, result: FileFix, place: Any = None
+    ) -> FileFix:
+        """Fix `raw`, the bytes of the file at `path` (absolute; it need not exist without
+        `place`), into `result`. `place`: (the file to write, the identity it was read with),
+        or None to write nothing and leave the fixed bytes in `result.fixed` (--stdin-filename,
+        as ruff's `--fix --stdin-filename`). Never raises for bad bytes."""
         before, result.checked = self.checker.check_file_done(path, display, raw)
         result.diagnostics, result.errors = before.diagnostics, before.errors
         if any(d.linter in BROKEN for d in before.diagnostics):
@@ -186,7 +196,11 @@ class Fixer:
         if fight:
             result.diagnostics = before.diagnostics + [self._diagnostic(display, fight)]
             return result
-        if data == raw or not self._deliver(path, target, (raw, data), identity, result):
+        if data == raw:
+            return result
+        if place is None:
+            result.fixed = data
+        elif not self._deliver(path, place[0], (raw, data), place[1], result):
             return result
         result.changed = True
         result.diagnostics, result.errors = after.diagnostics, before.errors + after.errors

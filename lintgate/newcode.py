@@ -1,4 +1,5 @@
-"""New code only: `--new-from-rev REV` and `--new-from-patch FILE`.
+"""New code only: `--new-from-rev REV`, `--new-from-patch FILE`, `--new-from-merge-base REF`
+(and `--whole-files`).
 
 A finding is new when its line, or for a finding that stands for a hunk (black, isort) any
 line of the hunk, was added or changed on the new side of a unified diff; every finding of an
@@ -19,6 +20,7 @@ from lintgate.diagnostic import Diagnostic
 __all__ = [
     "Changes",
     "HunkSpans",
+    "changes_from_merge_base",
     "changes_from_rev",
     "keep_new",
     "parse_diff",
@@ -58,6 +60,12 @@ class Changes(NamedTuple):
         if not changed:
             return False
         return any(line in changed for line in range(start, max(start, end or start) + 1))
+
+    def whole_files(self) -> Changes:
+        """These changes with every line of a changed file counted (`--whole-files`, as
+        golangci-lint's `whole-files`): a file in the diff, even one with deletions only,
+        keeps all its findings."""
+        return Changes({}, self.new_files | frozenset(self.lines))
 
 
 def _unquote(name: str) -> str:
@@ -170,9 +178,12 @@ def read_patch(
     return Changes(lines)
 
 
-def _git(cwd: Path, *args: str, unknown_rev: str | None = None) -> str:
+def _git(
+    cwd: Path, *args: str, unknown_rev: str | None = None, flag: str = "--new-from-rev"
+) -> str:
     """Run git in `cwd`; its stdout. Raises ValueError with git's first error line, or
-    "unknown revision" when `unknown_rev` is given and git failed silently (rev-parse --quiet).
+    "unknown revision" when `unknown_rev` is given and git failed silently (rev-parse --quiet);
+    the message starts with `flag`, the option that asked.
     """
     try:
         done = subprocess.run(
@@ -182,17 +193,17 @@ def _git(cwd: Path, *args: str, unknown_rev: str | None = None) -> str:
             check=False,
         )
     except FileNotFoundError:
-        raise ValueError("--new-from-rev: git not found on PATH") from None
+        raise ValueError(f"{flag}: git not found on PATH") from None
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         if not why and unknown_rev is not None:
-            raise ValueError(f"--new-from-rev: unknown revision {unknown_rev!r}")
+            raise ValueError(f"{flag}: unknown revision {unknown_rev!r}")
         first = why[0] if why else f"exit status {done.returncode}"
-        raise ValueError(f"--new-from-rev: git {args[0]}: {first}")
+        raise ValueError(f"{flag}: git {args[0]}: {first}")
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
-def changes_from_rev(rev: str, cwd: Path) -> Changes:
+def changes_from_rev(rev: str, cwd: Path, flag: str = "--new-from-rev") -> Changes:
     """What changed in the work tree since `rev` (`--new-from-rev`): `git diff REV` (staged and
     unstaged changes, renames followed), plus every untracked, not ignored file as new.
 
@@ -202,8 +213,8 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
     or a missing git.
     """
     if not rev or rev.startswith("-"):
-        raise ValueError(f"--new-from-rev: not a revision: {rev!r}")
-    _git(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", unknown_rev=rev)
+        raise ValueError(f"{flag}: not a revision: {rev!r}")
+    _git(cwd, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", unknown_rev=rev, flag=flag)
     diff = _git(
         cwd,
         "diff",
@@ -217,9 +228,28 @@ def changes_from_rev(rev: str, cwd: Path) -> Changes:
         "-U0",
         rev,
         "--",
+        flag=flag,
     )
-    untracked = _git(cwd, "ls-files", "--others", "--exclude-standard", "-z")
+    untracked = _git(cwd, "ls-files", "--others", "--exclude-standard", "-z", flag=flag)
     return Changes(parse_diff(diff, strip=1), frozenset(p for p in untracked.split("\0") if p))
+
+
+def changes_from_merge_base(ref: str, cwd: Path) -> Changes:
+    """What changed since the best common ancestor of `ref` and HEAD (`--new-from-merge-base`,
+    golangci-lint's `new-from-merge-base`): `git merge-base REF HEAD`, then as
+    `changes_from_rev` (the work tree against it, untracked files new). Raises ValueError
+    (one line) for an unknown `ref`, no common ancestor, or no git."""
+    flag = "--new-from-merge-base"
+    if not ref or ref.startswith("-"):
+        raise ValueError(f"{flag}: not a revision: {ref!r}")
+    _git(cwd, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", unknown_rev=ref, flag=flag)
+    try:
+        base = _git(cwd, "merge-base", ref, "HEAD", flag=flag).strip()
+    except ValueError as e:
+        if "exit status 1" not in str(e):
+            raise
+        raise ValueError(f"{flag}: {ref} and HEAD have no common ancestor") from None
+    return changes_from_rev(base, cwd, flag)
 
 
 def keep_new(

@@ -90,10 +90,12 @@ def lintgate(
     """Run the installed `lintgate` console script in `cwd` (not `python -m`, which would put
     `cwd` first on sys.path: a copy of the standard library there shadows the real one).
     Unless `env` names a LINTGATE_CACHE_DIR, the run gets a new, empty result cache of its own
-    (removed afterwards), so its output does not depend on earlier runs.
+    (removed afterwards), so its output does not depend on earlier runs; FORCE_COLOR is
+    dropped unless `env` sets it.
     Returns the completed process (text output)."""
     full_env = dict(os.environ)
     full_env.pop("LINTGATE_CACHE_DIR", None)
+    full_env.pop("FORCE_COLOR", None)  # a CI's FORCE_COLOR would colour the text reports
     full_env.update(env or {})
     script = Path(sys.executable).parent / "lintgate"
     with tempfile.TemporaryDirectory(prefix="lintgate-cache-") as cache:

@@ -20,6 +20,7 @@ from typing import Any
 
 from lintgate.cli.options import load_config, parse_outputs
 from lintgate.cli.parser import build_parser
+from lintgate.cli.terminal import check_terminal_options, exit_status, issues_exit_code
 from lintgate.commands.common import FAILURE, FINDINGS, Invocation, check_reports_spare_sources
 from lintgate.config import ConfigError, shadowed_config_files
 from lintgate.config.usage import UsageError
@@ -72,6 +73,10 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cache.command import cache_main
 
         return cache_main(argv[1:])
+    if argv[:1] == ["completion"]:
+        from lintgate.cli.helptext import completion_main
+
+        return completion_main(argv[1:], build_parser())
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -111,6 +116,7 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
         raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")
     if (args.fix or args.diff) and (args.new_from_rev or args.new_from_patch):
         raise ConfigError("--fix and --diff fix whole files: not with --new-from-rev/-patch")
+    check_terminal_options(args)
     return Invocation(args, config, root, cwd, outputs)
 
 
@@ -118,13 +124,17 @@ def _command(inv: Invocation) -> int:
     """Run the command the arguments ask for, ending it on SIGTERM and SIGINT."""
     previous = _stop_on_signals()
     try:
+        if inv.args.stdin_filename is not None:
+            from lintgate.commands.stdin import stdin_run
+
+            return exit_status(stdin_run(inv), issues_exit_code(inv.args))
         if inv.args.fix or inv.args.diff:
             from lintgate.commands.fix import fix
 
-            return fix(inv)
+            return exit_status(fix(inv), issues_exit_code(inv.args))
         from lintgate.commands.check import check
 
-        return check(inv)
+        return exit_status(check(inv), issues_exit_code(inv.args))
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
         word = "terminated" if signum == signal.SIGTERM else "interrupted"

@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print what --fix would change, as a patch; write nothing",
     )
+    # Terminal (issue 16): -v, colour, statistics, exit statuses, stdin, merge base.
+    from lintgate.cli.terminal import add_terminal_arguments
+
+    add_terminal_arguments(p)
     p.set_defaults(linter_actions=[])
     return p
 

@@ -15,6 +15,7 @@ from lintgate.commands.common import (
 from lintgate.config import effective_concurrency
 from lintgate.console import warn
 from lintgate.engine.records import RunResult
+from lintgate.verbose import Verbose
 
 
 def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult:
@@ -37,11 +38,22 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
 
 
 def check(inv: Invocation) -> int:
-    """Run the check; returns the exit status (FINDINGS | FAILURE bits)."""
-    prepared = prepare(inv)
+    """Run the check; returns the exit status (FINDINGS | FAILURE bits). With -v, what it
+    used and its timings go to stderr too (lintgate.verbose)."""
+    trace = Verbose(inv.args.verbose)
+    trace.describe_run(inv.config.path, inv.root, inv.cwd)
+    with trace.phase("discovery"):
+        prepared = prepare(inv)
     if isinstance(prepared, int):
         return prepared
-    cache = open_cache(inv)
+    trace.describe_settings(inv.config.enabled, prepared.project)
+    with trace.phase("cache import"):
+        cache = open_cache(inv)
     result = check_files(inv, prepared, cache)
-    prepared.status |= finish_cache(cache)
-    return report(inv, prepared, result, sys.stdout, counts=True)
+    trace.phases.update(result.phases)
+    with trace.phase("cache export"):
+        prepared.status |= finish_cache(cache)
+    with trace.phase("reporting"):
+        status = report(inv, prepared, result, sys.stdout, counts=True)
+    trace.describe_result(result.cache_hits)
+    return status

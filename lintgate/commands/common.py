@@ -144,6 +144,7 @@ def report(
     FINDINGS for diagnostics only when `counts`)."""
     from lintgate import filters, newcode
     from lintgate.report import ReportContext
+    from lintgate.report.colour import use_color
 
     status = prepared.status
     diagnostics = result.diagnostics
@@ -160,7 +161,8 @@ def report(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
     )
-    errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
+    color = use_color(inv.args.color, report_to)
+    errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to, color)
     for error in errors:
         say(str(error))
     if errors:
@@ -175,6 +177,8 @@ def report(
         status |= FAILURE
     if diagnostics and counts:
         status |= FINDINGS
+    if inv.args.statistics:
+        print_statistics(diagnostics, inv.config.enabled)
     # the files without a verdict (the deadline's, FileDeadline's, a dead worker's) are
     # not among those checked: the summary says how many there are
     missing = f"{len(unchecked)} not checked, " if unchecked else ""
@@ -185,6 +189,20 @@ def report(
     return status
 
 
+def print_statistics(diagnostics: list[Any], enabled: list[str]) -> None:
+    """--statistics: the lines of lintgate.report.statistics on stderr, then how many of the
+    findings the `enabled` linters' fixers can repair (nothing when there are none)."""
+    if not diagnostics:
+        return
+    from lintgate import linters
+    from lintgate.report.statistics import fixable_summary, statistics_lines
+
+    fixers = linters.fixers(enabled)
+    for line in statistics_lines(diagnostics, fixers):
+        say(line, prefix="")
+    say(fixable_summary(diagnostics, fixers))
+
+
 def filter_options(config: Config) -> Any:
     """The lintgate.filters.FilterOptions of `config` (through getattr: Config's method is
     typed on the linters-contract branch, not yet here)."""
@@ -192,12 +210,22 @@ def filter_options(config: Config) -> Any:
 
 
 def new_code(args: argparse.Namespace, cwd: Path) -> Any:
-    """The changed lines that --new-from-rev / --new-from-patch select, or None.
+    """The changed lines that --new-from-rev / --new-from-patch / --new-from-merge-base
+    select (every line of a changed file with --whole-files), or None.
     Raises ValueError (one line) when git or the patch cannot be read."""
+    changes = _changes(args, cwd)
+    if changes is not None and getattr(args, "whole_files", False):
+        return changes.whole_files()
+    return changes
+
+
+def _changes(args: argparse.Namespace, cwd: Path) -> Any:
     from lintgate import newcode
 
     if args.new_from_rev:
         return newcode.changes_from_rev(args.new_from_rev, cwd)
+    if getattr(args, "new_from_merge_base", None) is not None:
+        return newcode.changes_from_merge_base(args.new_from_merge_base, cwd)
     if args.new_from_patch:
         try:  # git diff's paths are relative to the top of the work tree
             return newcode.read_patch(Path(args.new_from_patch), top=git_top(cwd), cwd=cwd)
@@ -207,10 +235,15 @@ def new_code(args: argparse.Namespace, cwd: Path) -> Any:
 
 
 def write_reports(
-    outputs: Outputs, diagnostics: list[Any], context: Any, stdout: TextIO | None = None
+    outputs: Outputs,
+    diagnostics: list[Any],
+    context: Any,
+    stdout: TextIO | None = None,
+    color: bool = False,
 ) -> list[str]:
-    """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
-    returns one-line errors for report files that cannot be written."""
+    """Render every report (`stdout`: where the pathless ones go, default sys.stdout; the
+    text format there in colour with `color`: lintgate.report.colour); returns one-line
+    errors for report files that cannot be written."""
     from lintgate.config.inputs import open_report
     from lintgate.report import get_renderer
     from lintgate.report.terminal import for_stream
@@ -219,7 +252,12 @@ def write_reports(
     stdout = stdout or sys.stdout
     to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
     for name, path in outputs:
-        text = get_renderer(name)(diagnostics, context if path else to_stdout)
+        render = get_renderer(name)
+        if color and path is None and name == "text":
+            from lintgate.report import colour
+
+            render = colour.render
+        text = render(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
                 write_all(stdout, for_stream(text, name, to_stdout.encoding))

@@ -33,6 +33,7 @@ from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
 from lintgate.linters.base import Project
+from lintgate.verbose import Verbose
 from lintgate.workers import Lost
 
 
@@ -49,21 +50,32 @@ class FixRun(RunResult):
 
 
 def fix(inv: Invocation) -> int:
-    """Run --fix (or --diff: compute, write nothing); returns the exit status."""
-    prepared = prepare(inv)
+    """Run --fix (or --diff: compute, write nothing); returns the exit status. With -v, what
+    it used and its timings go to stderr too (lintgate.verbose)."""
+    trace = Verbose(inv.args.verbose)
+    trace.describe_run(inv.config.path, inv.root, inv.cwd)
+    with trace.phase("discovery"):
+        prepared = prepare(inv)
     if isinstance(prepared, int):
         return prepared
+    trace.describe_settings(inv.config.enabled, prepared.project)
     start = time.monotonic()
-    cache = open_cache(inv)
+    with trace.phase("cache import"):
+        cache = open_cache(inv)
     store = getattr(cache, "store", None)
-    result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
+    with trace.phase("fixing"):
+        result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
     result.seconds = time.monotonic() - start
     with stdout_writes():  # what remains is reported as usual; --diff owns stdout
         prepared.status |= emit(result, sys.stdout.buffer, sys.stderr)
-    prepared.status |= finish_cache(cache)
+    with trace.phase("cache export"):
+        prepared.status |= finish_cache(cache)
     report_to = sys.stderr if inv.args.diff else sys.stdout
     # --diff: bit 1 means "there is a diff" (emit)
-    return report(inv, prepared, result, report_to, counts=not inv.args.diff)
+    with trace.phase("reporting"):
+        status = report(inv, prepared, result, report_to, counts=not inv.args.diff)
+    trace.describe_result({})
+    return status
 
 
 def fix_run(files: list[Path], project: Project, config: Config, store: Any, write: bool) -> FixRun:

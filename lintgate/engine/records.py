@@ -75,6 +75,10 @@ class RunResult:
     cached: int = 0
     results: list[FileResult] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    # -v (lintgate.verbose): linter -> (files answered by the cache, files it applies to),
+    # and seconds per phase of the engine
+    cache_hits: dict[str, tuple[int, int]] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 class Work(NamedTuple):

@@ -64,6 +64,7 @@ def run(
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
+        answered_at = time.monotonic()
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
         checker = planned.checker
@@ -71,7 +72,22 @@ def run(
         fresh = _merge(checker, pending, done, results)
         if fresh:
             planned.cache(lambda store: store.put_many(fresh))
-        return _result(results, pending, start)
+        result = _result(results, pending, start)
+        result.cache_hits = cache_hits(planned.plans)
+        result.phases = {"planning and cache": answered_at - start}
+        result.phases["linting"] = time.monotonic() - answered_at
+        return result
+
+
+def cache_hits(plans: list[FilePlan]) -> dict[str, tuple[int, int]]:
+    """Per linter (pipeline order): (files the cache answered, files it applies to)."""
+    hits: dict[str, list[int]] = {}
+    for plan in plans:
+        for name in plan.names:
+            counts = hits.setdefault(name, [0, 0])
+            counts[0] += name in plan.known
+            counts[1] += 1
+    return {name: (hit, total) for name, (hit, total) in hits.items()}
 
 
 class Planned(NamedTuple):

@@ -130,8 +130,12 @@ def is_excluded(path: Path, config: Config, project: Project) -> bool:
     (`is_supported_filetype`: `supported_extensions`, `.pyx`/`.pxd` by default) and its path.
     A file named on the command line (in `project.named`) is taken whatever its name and only
     its own path is tested (isort's `--filter-files`). A file found under several walks is
-    checked when one of them reaches it.
+    checked when one of them reaches it. A named path that does not exist (only
+    `--stdin-filename` names one) is taken: isort's `is_skipped` says True for any missing
+    path, and `isort --filename PATH -` does not ask it (without --filter-files).
     """
+    if str(path) in project.named and not os.path.lexists(path):
+        return False
     if config.is_skipped(path):
         return True
     if str(path) in project.named:
