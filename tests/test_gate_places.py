@@ -289,14 +289,16 @@ def _copy_sources(stage: list[dict], dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def image_venv(tmp_path_factory) -> Path:
     """A fresh virtual environment with lintgate installed from exactly the files the
-    Dockerfile's base stage copies (as its RUN does: pip install of that directory); returns
-    its bin directory."""
+    Dockerfile's base stage copies (as its RUN does: pip install of that directory, with the
+    tool versions of the constraints.txt it copies; tests/test_install.py checks that RUN);
+    returns its bin directory."""
     work = tmp_path_factory.mktemp("image")
     package_dir = _copy_sources(_stages()["base"], work / "root")
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     proc = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(package_dir)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+        + ["-c", str(package_dir / "constraints.txt"), str(package_dir)],
         capture_output=True,
         text=True,
         env=_clean_env(),
