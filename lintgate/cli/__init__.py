@@ -22,6 +22,7 @@ from lintgate.cli.options import load_config, parse_outputs
 from lintgate.cli.parser import build_parser
 from lintgate.commands.common import FAILURE, FINDINGS, Invocation, check_reports_spare_sources
 from lintgate.config import ConfigError, shadowed_config_files
+from lintgate.config.pyproject import label as config_label
 from lintgate.config.usage import UsageError
 from lintgate.console import StdoutFailed, internal_error, say, stdout_writes, tolerant_streams
 from lintgate.console import warn as _warn
@@ -103,7 +104,8 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
     if config.path is not None and not args.config:
         for other in shadowed_config_files(config.path):
             used = os.path.relpath(config.path, cwd)
-            _warn(f"{used} and {os.path.relpath(other, cwd)} both exist; using {used}")
+            shadowed = config_label(other, os.path.relpath(other, cwd))
+            _warn(f"{used} and {shadowed} both exist; using {used}")
     if not config.enabled:  # a run that checks nothing would pass every file
         raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
     outputs = parse_outputs(args.output, config.format)
