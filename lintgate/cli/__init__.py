@@ -42,8 +42,8 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     """Run lintgate; returns the exit status (never raises for bad input).
 
-    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
-    `cache` is given as `./cache`.
+    `lintgate cache ...` (a first argument `cache`) manages the result cache, `lintgate config
+    ...` checks a config file; a path named `cache` or `config` is given as `./cache`.
     """
     restore = tolerant_streams()
     try:
@@ -73,6 +73,10 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cache.command import cache_main
 
         return cache_main(argv[1:])
+    if argv[:1] == ["config"]:
+        from lintgate.config.command import config_main
+
+        return config_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
