@@ -382,3 +382,37 @@ def test_ci_examples_run_the_gate_with_flags_lintgate_accepts():
     for words in gh_commands + gl_commands:
         args = build_parser().parse_args(words[1:])  # SystemExit(2) on an unknown flag or value
         assert args.paths == []
+
+
+@pytest.mark.slow
+def test_installed_package_has_the_schema_and_the_pinned_tools(image_venv, tmp_path):
+    """What the image installs (a wheel built from the copied files, with constraints.txt):
+    the JSON Schema is package data, and --version names the pinned versions."""
+    schema = ROOT / "lintgate" / "config" / "lintgate.schema.json"
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "config", "schema"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    assert (proc.stdout, proc.stderr, proc.returncode) == (schema.read_text(), "", 0)
+    (tmp_path / "lintgate.json").write_text('{"$schema": "x", "Skip": ["generated"]}')
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "config", "verify"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    # no jsonschema in the image: the loader alone, and a warning that says so
+    assert (proc.stdout, proc.returncode) == ("lintgate.json: valid\n", 0), proc.stderr
+    pins = [
+        line.replace("==", " ")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "--version"], capture_output=True, text=True
+    )
+    assert f"({', '.join(pins)}; Python " in proc.stdout
