@@ -416,3 +416,45 @@ def test_installed_package_has_the_schema_and_the_pinned_tools(image_venv, tmp_p
         [str(image_venv / "lintgate"), "--version"], capture_output=True, text=True
     )
     assert f"({', '.join(pins)}; Python " in proc.stdout
+
+
+@pytest.mark.slow
+def test_quick_start_install_form_from_a_git_repository(hook_repo, tmp_path):
+    """The README's install command, with the placeholder URL replaced by a git repository
+    holding this working tree (a file:// URL at a commit, as a user pins one): the `pinned`
+    extra installs the tested isort, black and libcst, and lintgate runs."""
+    from test_install import INSTALL
+
+    repo, rev = hook_repo
+    spec = INSTALL.split(" install ", 1)[1].strip('"')
+    # file://localhost/...: an older pip (23.2) wants a host in a VCS URL, as https has
+    spec = spec.replace("https://github.com/OWNER/lintgate", f"file://localhost{repo}") + f"@{rev}"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", spec],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pins = [
+        line.replace("==", " ")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    proc = subprocess.run(
+        [str(venv / "bin" / "lintgate"), "--version"], capture_output=True, text=True
+    )
+    assert f"({', '.join(pins)}; Python " in proc.stdout, proc.stdout + proc.stderr
+    src = copy_repo("both", tmp_path / "src")
+    proc = subprocess.run(
+        [str(venv / "bin" / "lintgate")],
+        cwd=src,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_clean_env(LINTGATE_CACHE_DIR=str(tmp_path / "cache")),
+    )
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text(encoding="utf-8")
+    assert proc.returncode == 1

@@ -86,3 +86,37 @@ def test_dockerfile_pins_base_image_and_installs_with_constraints():
     assert re.sub(r"^(--mount=\S+\s+)*", "", install[0]) == (
         "pip install -c /tmp/lintgate/constraints.txt /tmp/lintgate && rm -rf /tmp/lintgate"
     )
+
+
+# The install command of the Quick start: the form the README, docs/install.md and the CI
+# examples use (OWNER/lintgate: a placeholder for the repository lintgate comes from).
+INSTALL = 'python -m pip install "lintgate[pinned] @ git+https://github.com/OWNER/lintgate"'
+# `pip install lintgate` (or pipx), bare or with extras: a name on PyPI that is not ours.
+_NAME = r"lintgate(?:\[[^\]]*\])?"
+_PYPI_NAME = re.compile(
+    rf"pipx?\s+install\s+(?:-\S+\s+)*(?:\"{_NAME}\"|'{_NAME}'|{_NAME})(?=\s|$|`)"
+)
+
+
+def test_quick_start_installs_from_the_repository_never_by_the_pypi_name():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme[readme.index("## Quick start") : readme.index("## Pinning the tools")]
+    assert f"\n    {INSTALL}\n    lintgate\n" in quick
+    assert (
+        '\n    pipx install "lintgate[pinned] @ git+https://github.com/OWNER/lintgate"\n' in quick
+    )
+    assert "OWNER/lintgate` stands for the repository you got lintgate from" in quick
+    # the two commands of a clone: set up and run the gate; run the tests (with the pins)
+    assert (
+        "\n    python3 -m venv .venv && .venv/bin/pip install -c constraints.txt -e . && " in quick
+    )
+    assert "-c constraints.txt -e '.[test]' && .venv/bin/python -m pytest -q\n" in quick
+    texts = {"README.md": readme, "Dockerfile": (ROOT / "Dockerfile").read_text()}
+    texts.update({str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "docs").glob("*.md")})
+    for name, text in texts.items():
+        for line in text.splitlines():
+            if "never" not in line:  # the warning itself names the command
+                assert not _PYPI_NAME.search(line), f"{name}: {line}"
+    assert _PYPI_NAME.search("python -m pip install lintgate")
+    assert _PYPI_NAME.search("pipx install 'lintgate[pinned]'")
+    assert not _PYPI_NAME.search(INSTALL)
