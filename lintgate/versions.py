@@ -28,7 +28,13 @@ def dist_version(name: str) -> str:
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        found = [n for n in names if n.lower().startswith(prefix)]
+        # only metadata directories: the console scripts' directory, first on sys.path when
+        # a script runs, holds `isort-identify-imports`
+        found = [
+            n
+            for n in names
+            if n.lower().startswith(prefix) and n.endswith((".dist-info", ".egg-info"))
+        ]
         if not found:
             continue
         if len(found) == 1 and found[0].endswith(".dist-info"):

@@ -152,8 +152,11 @@ def test_version_is_printed(tmp_path):
     assert (proc.stdout, proc.stderr, proc.returncode) == (line, "", 0)
     # answered before the CLI's own imports (issue 8: --version within 0.1 s), and without
     # importlib.metadata (the dist-info directories' names give the versions)
+    # sys.path[0] as for the console script: its directory, which holds other scripts
+    # (isort-identify-imports) whose names start like the distributions'
     code = (
-        "import sys; from lintgate.__main__ import main; main(['--version']); "
+        "import os, sys; sys.path[0] = os.path.dirname(sys.executable); "
+        "from lintgate.__main__ import main; main(['--version']); "
         "print([m for m in ('argparse', 'lintgate.cli', 'lintgate.config', 'importlib.metadata')"
         " if m in sys.modules])"
     )
