@@ -144,6 +144,12 @@ SAME_ERRORS = [
     ('{"Sort": ["none", "path"]}', 'Sort = ["none", "path"]', None),
     ('{"Exclude": ["("]}', "Exclude = ['(']", None),
     ('{"MaxFileSize": -1}', "MaxFileSize = -1", None),
+    # more than 18 digits: text for the JSON reader, and so for TOML's
+    (
+        '{"MaxFileSize": 1000000000000000000}',
+        "MaxFileSize = 1000000000000000000",
+        "MaxFileSize: expected a whole number of bytes >= 0 (0: no limit)",
+    ),
 ]
 
 

@@ -93,18 +93,24 @@ def read_table(path: Path, display: str) -> tuple[dict[str, Any], str]:
         raise ConfigError(f"{display}: tool.lintgate: expected a table ({TABLE})")
     where = label(path, display)
     try:
-        _check_ints(table, where)
+        table = _as_json_ints(table, where)
     except RecursionError:
         raise ConfigError(f"{where}: invalid TOML: nested too deeply") from None
     return table, where
 
 
-def _check_ints(value: Any, where: str) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT_RANGE:
-        raise ConfigError(f"{where}: invalid TOML: an integer out of the 64-bit range")
+def _as_json_ints(value: Any, where: str) -> Any:
+    """`value` with its integers as lintgate.json's reader gives them (one of more than 18
+    digits stays text, which no key takes), so that both files get the same verdicts; raises
+    ConfigError for an integer out of TOML's 64-bit range."""
+    from lintgate.config import _json_int  # the JSON reader's rule (no import cycle at runtime)
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value not in _INT_RANGE:
+            raise ConfigError(f"{where}: invalid TOML: an integer out of the 64-bit range")
+        return _json_int(str(value))
     if isinstance(value, dict):
-        for item in value.values():
-            _check_ints(item, where)
-    elif isinstance(value, list):
-        for item in value:
-            _check_ints(item, where)
+        return {k: _as_json_ints(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json_ints(v, where) for v in value]
+    return value
