@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lintgate import linters
 from lintgate.config.duration import format_duration
+from lintgate.config.integers import config_int
 from lintgate.config.keys import (
     KEYS,
     MAX_CONCURRENCY,
@@ -182,7 +183,7 @@ def read_raw(path: Path, display: str | None = None) -> tuple[dict[str, Any], st
     except (ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{where}: cannot read: {e}") from None
     try:
-        data = json.loads(text, parse_int=_json_int)
+        data = json.loads(text, parse_int=config_int)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{where}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
     except RecursionError:  # json's decoder recurses once per `[` or `{`
@@ -201,18 +202,6 @@ def validate_keys(data: dict[str, Any], where: str) -> dict[str, Any]:
             raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, list(KEYS))}")
         typed[key] = KEYS[key](value, f"{where}: {key}")
     return typed
-
-
-class _HugeInt(str):
-    """A JSON integer of more than _INT_DIGITS digits, kept as its text: no key takes one,
-    and converting it would cost time (Python refuses more than 4300 digits)."""
-
-
-_INT_DIGITS = 18
-
-
-def _json_int(text: str) -> int | _HugeInt:
-    return _HugeInt(text) if len(text.lstrip("-")) > _INT_DIGITS else int(text)
 
 
 def apply_file(config: Config, keys: dict[str, Any]) -> None:

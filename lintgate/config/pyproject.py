@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lintgate.config.integers import config_int
 from lintgate.config.keys import ConfigError
 
 __all__ = ["PYPROJECT", "has_lintgate_table", "is_toml", "label", "read_table"]
@@ -103,12 +104,10 @@ def _as_json_ints(value: Any, where: str) -> Any:
     """`value` with its integers as lintgate.json's reader gives them (one of more than 18
     digits stays text, which no key takes), so that both files get the same verdicts; raises
     ConfigError for an integer out of TOML's 64-bit range."""
-    from lintgate.config import _json_int  # the JSON reader's rule (no import cycle at runtime)
-
     if isinstance(value, int) and not isinstance(value, bool):
         if value not in _INT_RANGE:
             raise ConfigError(f"{where}: invalid TOML: an integer out of the 64-bit range")
-        return _json_int(str(value))
+        return config_int(str(value))
     if isinstance(value, dict):
         return {k: _as_json_ints(v, where) for k, v in value.items()}
     if isinstance(value, list):
