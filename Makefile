@@ -9,7 +9,7 @@ LINT_CMD = lintgate
 
 venv:
 	python3 -m venv .venv
-	.venv/bin/pip install -e '.[test]'
+	.venv/bin/pip install -c constraints.txt -e '.[test]'
 
 lint:
 	$(dir $(PYTHON))$(LINT_CMD)

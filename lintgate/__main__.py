@@ -1,7 +1,8 @@
 """The `lintgate` console script and `python -m lintgate`.
 
 `lintgate --version` is answered here, before argparse, the config and discovery are imported
-(issue 8: at most 0.1 s); everything else goes to lintgate.cli.main.
+(issue 8: at most 0.1 s), naming the versions of isort, black and libcst (issue 16);
+everything else goes to lintgate.cli.main.
 """
 
 import sys
@@ -11,9 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run lintgate with `argv` (default: sys.argv[1:]); returns the exit status."""
     args = sys.argv[1:] if argv is None else list(argv)
     if args == ["--version"]:
-        from lintgate import __version__
+        from lintgate.versions import version_line
 
-        sys.stdout.write(f"lintgate {__version__}\n")
+        sys.stdout.write(version_line() + "\n")
         return 0
     from lintgate.cli import main as cli_main
 

@@ -137,17 +137,44 @@ def test_new_from_rev_keeps_new_and_changed_findings_only(tmp_path):
 
 
 def test_version_is_printed(tmp_path):
+    from importlib.metadata import version
+
     from lintgate import __version__
 
+    # The versions of the tools that decide the verdicts (issue 16), as pip sees them.
+    tools = ", ".join(f"{name} {version(name)}" for name in ("isort", "black", "libcst"))
+    python = ".".join(map(str, sys.version_info[:3]))
+    line = f"lintgate {__version__} ({tools}; Python {python})\n"
     proc = lintgate(tmp_path, "--version")
-    assert (proc.stdout, proc.stderr, proc.returncode) == (f"lintgate {__version__}\n", "", 0)
-    # answered before the CLI's own imports (issue 8: --version within 0.1 s)
+    assert (proc.stdout, proc.stderr, proc.returncode) == (line, "", 0)
+    # among other arguments, argparse answers it: the same line
+    proc = lintgate(tmp_path, "--no-config", "--version")
+    assert (proc.stdout, proc.stderr, proc.returncode) == (line, "", 0)
+    # answered before the CLI's own imports (issue 8: --version within 0.1 s), and without
+    # importlib.metadata (the dist-info directories' names give the versions)
+    # sys.path[0] as for the console script: its directory, which holds other scripts
+    # (isort-identify-imports) whose names start like the distributions'
     code = (
-        "import sys; from lintgate.__main__ import main; main(['--version']); "
-        "print([m for m in ('argparse', 'lintgate.cli', 'lintgate.config') if m in sys.modules])"
+        "import os, sys; sys.path[0] = os.path.dirname(sys.executable); "
+        "from lintgate.__main__ import main; main(['--version']); "
+        "print([m for m in ('argparse', 'lintgate.cli', 'lintgate.config', 'importlib.metadata')"
+        " if m in sys.modules])"
     )
     probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert probe.stdout == f"lintgate {__version__}\n[]\n", probe.stderr
+    assert probe.stdout == line + "[]\n", probe.stderr
+
+
+def test_version_says_when_a_tool_is_missing(tmp_path):
+    # A distribution that is not installed is named so, never a traceback.
+    code = (
+        "import lintgate.versions as v; v.TOOLS = ('isort', 'no-such-dist-lintgate'); "
+        "print(v.tool_versions())"
+    )
+    probe = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    from importlib.metadata import version
+
+    expected = {"isort": version("isort"), "no-such-dist-lintgate": "not installed"}
+    assert probe.stdout == f"{expected}\n", probe.stderr
 
 
 def test_a_file_name_that_is_not_utf8_is_checked_in_every_format(tmp_path):

@@ -289,14 +289,16 @@ def _copy_sources(stage: list[dict], dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def image_venv(tmp_path_factory) -> Path:
     """A fresh virtual environment with lintgate installed from exactly the files the
-    Dockerfile's base stage copies (as its RUN does: pip install of that directory); returns
-    its bin directory."""
+    Dockerfile's base stage copies (as its RUN does: pip install of that directory, with the
+    tool versions of the constraints.txt it copies; tests/test_install.py checks that RUN);
+    returns its bin directory."""
     work = tmp_path_factory.mktemp("image")
     package_dir = _copy_sources(_stages()["base"], work / "root")
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     proc = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(package_dir)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+        + ["-c", str(package_dir / "constraints.txt"), str(package_dir)],
         capture_output=True,
         text=True,
         env=_clean_env(),
@@ -380,3 +382,79 @@ def test_ci_examples_run_the_gate_with_flags_lintgate_accepts():
     for words in gh_commands + gl_commands:
         args = build_parser().parse_args(words[1:])  # SystemExit(2) on an unknown flag or value
         assert args.paths == []
+
+
+@pytest.mark.slow
+def test_installed_package_has_the_schema_and_the_pinned_tools(image_venv, tmp_path):
+    """What the image installs (a wheel built from the copied files, with constraints.txt):
+    the JSON Schema is package data, and --version names the pinned versions."""
+    schema = ROOT / "lintgate" / "config" / "lintgate.schema.json"
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "config", "schema"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    assert (proc.stdout, proc.stderr, proc.returncode) == (schema.read_text(), "", 0)
+    (tmp_path / "lintgate.json").write_text('{"$schema": "x", "Skip": ["generated"]}')
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "config", "verify"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    # no jsonschema in the image: the loader alone, and a warning that says so
+    assert (proc.stdout, proc.returncode) == ("lintgate.json: valid\n", 0), proc.stderr
+    pins = [
+        line.replace("==", " ")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    proc = subprocess.run(
+        [str(image_venv / "lintgate"), "--version"], capture_output=True, text=True
+    )
+    assert f"({', '.join(pins)}; Python " in proc.stdout
+
+
+@pytest.mark.slow
+def test_quick_start_install_form_from_a_git_repository(hook_repo, tmp_path):
+    """The README's install command, with the placeholder URL replaced by a git repository
+    holding this working tree (a file:// URL at a commit, as a user pins one): the `pinned`
+    extra installs the tested isort, black and libcst, and lintgate runs."""
+    from test_install import INSTALL
+
+    repo, rev = hook_repo
+    spec = INSTALL.split(" install ", 1)[1].strip('"')
+    # file://localhost/...: an older pip (23.2) wants a host in a VCS URL, as https has
+    spec = spec.replace("https://github.com/OWNER/lintgate", f"file://localhost{repo}") + f"@{rev}"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    proc = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", spec],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    pins = [
+        line.replace("==", " ")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    proc = subprocess.run(
+        [str(venv / "bin" / "lintgate"), "--version"], capture_output=True, text=True
+    )
+    assert f"({', '.join(pins)}; Python " in proc.stdout, proc.stdout + proc.stderr
+    src = copy_repo("both", tmp_path / "src")
+    proc = subprocess.run(
+        [str(venv / "bin" / "lintgate")],
+        cwd=src,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_clean_env(LINTGATE_CACHE_DIR=str(tmp_path / "cache")),
+    )
+    assert proc.stdout == (REPOS / "both" / "expected.stdout").read_text(encoding="utf-8")
+    assert proc.returncode == 1

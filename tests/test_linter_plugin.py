@@ -197,6 +197,12 @@ def test_a_plugin_is_fixed_per_file_and_per_finding(tmp_path):
 
 # The modules that still spell linter names (none now): a new one fails the test.
 STILL_NAMING: set[str] = set()
+# Modules whose strings equal linter names but name something else, and what.
+SAME_SPELLING = {
+    # --version names the installed distributions isort, black and libcst (pip's names), read
+    # without importing the linters (lintgate --version within 0.1 s)
+    "lintgate.versions": "distribution names",
+}
 
 
 def test_nothing_outside_linters_names_a_linter():
@@ -214,4 +220,4 @@ def test_nothing_outside_linters_names_a_linter():
         if any(isinstance(n, ast.Constant) and n.value in names for n in ast.walk(tree)):
             module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
             naming.add(module.removesuffix(".__init__"))
-    assert naming == STILL_NAMING
+    assert naming - set(SAME_SPELLING) == STILL_NAMING

@@ -23,6 +23,7 @@ from lintgate.cli.parser import build_parser
 from lintgate.cli.terminal import check_terminal_options, exit_status, issues_exit_code
 from lintgate.commands.common import FAILURE, FINDINGS, Invocation, check_reports_spare_sources
 from lintgate.config import ConfigError, shadowed_config_files
+from lintgate.config.pyproject import label as config_label
 from lintgate.config.usage import UsageError
 from lintgate.console import StdoutFailed, internal_error, say, stdout_writes, tolerant_streams
 from lintgate.console import warn as _warn
@@ -42,8 +43,8 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     """Run lintgate; returns the exit status (never raises for bad input).
 
-    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
-    `cache` is given as `./cache`.
+    `lintgate cache ...` (a first argument `cache`) manages the result cache, `lintgate config
+    ...` checks a config file; a path named `cache` or `config` is given as `./cache`.
     """
     restore = tolerant_streams()
     try:
@@ -77,6 +78,10 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cli.helptext import completion_main
 
         return completion_main(argv[1:], build_parser())
+    if argv[:1] == ["config"]:
+        from lintgate.config.command import config_main
+
+        return config_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -108,7 +113,8 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
     if config.path is not None and not args.config:
         for other in shadowed_config_files(config.path):
             used = os.path.relpath(config.path, cwd)
-            _warn(f"{used} and {os.path.relpath(other, cwd)} both exist; using {used}")
+            shadowed = config_label(other, os.path.relpath(other, cwd))
+            _warn(f"{used} and {shadowed} both exist; using {used}")
     if not config.enabled:  # a run that checks nothing would pass every file
         raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
     outputs = parse_outputs(args.output, config.format)

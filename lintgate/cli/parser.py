@@ -7,7 +7,6 @@ import re
 import sys
 from typing import Any, Sequence
 
-from lintgate import __version__
 from lintgate.config.usage import OneLineParser
 
 
@@ -25,6 +24,24 @@ class _LinterAction(argparse.Action):
         names = values.split(",") if isinstance(values, str) else [None]
         actions.extend((self.const, n.strip() if n else None) for n in names)
         namespace.linter_actions = actions
+
+
+class _VersionAction(argparse.Action):
+    """`--version` among other arguments (alone, lintgate.__main__ answers it first): the line
+    of lintgate.versions.version_line, computed only when asked for."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from lintgate.versions import version_line
+
+        sys.stdout.write(version_line() + "\n")
+        sys.stdout.flush()
+        parser.exit(0)
 
 
 # The flags taking a duration, and a value argparse would take for an option: a negative
@@ -76,7 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a Python repository with isort and black (and more) in one run.",
     )
     p.add_argument("paths", nargs="*", help="files or directories (default: the working directory)")
-    p.add_argument("--version", action="version", version=f"lintgate {__version__}")
+    p.add_argument(
+        "--version",
+        nargs=0,
+        action=_VersionAction,
+        help="print lintgate's version and those of isort, black and libcst, and exit",
+    )
     p.add_argument(
         "--config", metavar="FILE", help="use this config file instead of discovering one"
     )

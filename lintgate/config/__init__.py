@@ -1,4 +1,4 @@
-"""lintgate.json: discovery, validation, defaults, and how flags combine with the file.
+"""lintgate.json (or pyproject.toml's [tool.lintgate]): discovery, validation, defaults, and how flags combine with the file.
 
 The keys are gometalinter's where the idea is the same. Unlike gometalinter, an unknown key or
 linter name is an error that names the file and the key and suggests the nearest valid name.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from lintgate import linters
 from lintgate.config.duration import format_duration
+from lintgate.config.integers import config_int
 from lintgate.config.keys import (
     KEYS,
     MAX_CONCURRENCY,
@@ -26,6 +27,7 @@ from lintgate.config.keys import (
     _suggest,
     unknown_linter,
 )
+from lintgate.config.pyproject import PYPROJECT, has_lintgate_table, is_toml, read_table
 
 __all__ = [
     "CONFIG_NAMES",
@@ -39,6 +41,8 @@ __all__ = [
     "effective_concurrency",
     "find_config_file",
     "read_config_file",
+    "read_raw",
+    "validate_keys",
     "shadowed_config_files",
     "unknown_linter",
 ]
@@ -122,69 +126,82 @@ class Config:
         )
 
 
+def _config_files(directory: Path) -> list[Path]:
+    """The config files in `directory`, first the one that is used: CONFIG_NAMES in that
+    order, then a pyproject.toml that has a `[tool.lintgate]` table."""
+    found = [directory / name for name in CONFIG_NAMES if (directory / name).is_file()]
+    pyproject = directory / PYPROJECT
+    if pyproject.is_file() and has_lintgate_table(pyproject):
+        found.append(pyproject)
+    return found
+
+
 def find_config_file(start: Path) -> Path | None:
-    """The first `lintgate.json` or `.lintgate.json` from `start` (a directory) upwards,
-    stopping at the repository root (a directory holding `.git` or `.hg`)."""
+    """The first config file from `start` (a directory) upwards, stopping at the repository
+    root (a directory holding `.git` or `.hg`): in each directory `lintgate.json`, else
+    `.lintgate.json`, else a `pyproject.toml` with a `[tool.lintgate]` table (one without it
+    is passed over, as ruff and black do)."""
     for directory in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return candidate
+        found = _config_files(directory)
+        if found:
+            return found[0]
         if (directory / ".git").exists() or (directory / ".hg").is_dir():
             return None
     return None
 
 
 def shadowed_config_files(found: Path) -> list[Path]:
-    """The other config files (CONFIG_NAMES) in the directory of `found`, the one
-    find_config_file chose: they are not read, which deserves a warning (golangci-lint picks
-    one of several silently, and users then edit the wrong file)."""
-    return [
-        found.parent / name
-        for name in CONFIG_NAMES
-        if name != found.name and (found.parent / name).is_file()
-    ]
+    """The other config files in the directory of `found`, the one find_config_file chose
+    (CONFIG_NAMES, a pyproject.toml with `[tool.lintgate]`): they are not read, which
+    deserves a warning (golangci-lint picks one of several silently, and users then edit the
+    wrong file)."""
+    return [path for path in _config_files(found.parent) if path.name != found.name]
 
 
 def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
-    """The validated, typed keys of the config file at `path`.
+    """The validated, typed keys of the config file at `path`: a JSON object, or the
+    `[tool.lintgate]` table of a `.toml` file (lintgate.config.pyproject).
 
     Raises ConfigError naming the file (as `display`, default the path) for unreadable files,
-    invalid JSON, an unknown key (with the nearest valid one), or a value of the wrong type.
+    invalid JSON or TOML, an unknown key (with the nearest valid one), or a value of the wrong
+    type.
     """
+    return validate_keys(*read_raw(path, display))
+
+
+def read_raw(path: Path, display: str | None = None) -> tuple[dict[str, Any], str]:
+    """The keys of the config file at `path` as parsed, not validated, and how errors name
+    the file (`display`, default the path; with ` [tool.lintgate]` for a TOML file). Raises
+    ConfigError for an unreadable file, invalid JSON or TOML, or no object/table."""
     from lintgate.config.inputs import CONFIG_MAX_BYTES, read_input
 
     where = display or str(path)
+    if is_toml(path):
+        return read_table(path, where)
     try:
         text = read_input(str(path), CONFIG_MAX_BYTES).decode("utf-8")
     except (ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{where}: cannot read: {e}") from None
     try:
-        data = json.loads(text, parse_int=_json_int)
+        data = json.loads(text, parse_int=config_int)
     except json.JSONDecodeError as e:
         raise ConfigError(f"{where}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
     except RecursionError:  # json's decoder recurses once per `[` or `{`
         raise ConfigError(f"{where}: invalid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a JSON object at the top level")
+    return data, where
+
+
+def validate_keys(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The typed values of the config keys `data`, checked by their KEYS validators; raises
+    ConfigError naming `where` (the file) and the key."""
     typed = {}
     for key, value in data.items():
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, list(KEYS))}")
         typed[key] = KEYS[key](value, f"{where}: {key}")
     return typed
-
-
-class _HugeInt(str):
-    """A JSON integer of more than _INT_DIGITS digits, kept as its text: no key takes one,
-    and converting it would cost time (Python refuses more than 4300 digits)."""
-
-
-_INT_DIGITS = 18
-
-
-def _json_int(text: str) -> int | _HugeInt:
-    return _HugeInt(text) if len(text.lstrip("-")) > _INT_DIGITS else int(text)
 
 
 def apply_file(config: Config, keys: dict[str, Any]) -> None:

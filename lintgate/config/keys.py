@@ -178,6 +178,12 @@ def _format(value: Any, where: str) -> str:
     return value
 
 
+def _schema_reference(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected the path or URL of a JSON Schema")
+    return value
+
+
 # key -> validator(value, where) -> typed value
 KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Enable": _linter_names,
@@ -200,4 +206,6 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "WarnUnmatchedDirective": _bool,
     "CacheTrustedKeys": _strings,
     "MaxFileSize": _size,
+    # the JSON Schema this file follows, for editors (issue 16); read by no run
+    "$schema": _schema_reference,
 }

@@ -4,13 +4,14 @@ the parse and settings errors, the project it runs in."""
 from __future__ import annotations
 
 import os
-import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, Protocol, Sequence, TypeVar
 
 from lintgate.diagnostic import ERROR, Finding
+
+# linters import dist_version from here (an explicit re-export for mypy)
+from lintgate.versions import dist_version as dist_version  # noqa: F401
 
 if TYPE_CHECKING:
     from lintgate.source import Source
@@ -66,31 +67,6 @@ def common_base(paths: list[str], cwd: Path) -> Path:
     resolved = [Path(os.path.realpath(os.path.join(cwd, p))) for p in paths or ["."]]
     chains = [set(p.parents) | ({p} if p.is_dir() else set()) for p in resolved]
     return max(set.intersection(*chains), key=lambda d: len(d.parts))
-
-
-def dist_version(name: str) -> str:
-    """The installed version of the distribution `name` (e.g. "black" -> "26.10.1"), as
-    `importlib.metadata.version` gives it: read from the name of its `NAME-VERSION.dist-info`
-    directory in the first `sys.path` entry that holds one, which spares a warm run (answered
-    from the cache, yet keyed by the linters' versions) the import of importlib.metadata and
-    the email package. Anything less plain (several candidates in one entry, an `.egg-info`)
-    is left to importlib.metadata. Raises importlib.metadata.PackageNotFoundError.
-    """
-    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found = [n for n in names if n.lower().startswith(prefix)]
-        if not found:
-            continue
-        if len(found) == 1 and found[0].endswith(".dist-info"):
-            return found[0][len(prefix) : -len(".dist-info")]
-        break
-    from importlib.metadata import version
-
-    return version(name)
 
 
 # --- the linter contract ------------------------------------------------------------------
