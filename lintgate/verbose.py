@@ -12,7 +12,6 @@ summary does. Like ruff's and black's `-v`, it adds to stderr only.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -58,17 +57,20 @@ class Verbose:
         self.say("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
 
     def describe_settings(self, enabled: list[str], project: Any) -> None:
-        """isort's and black's effective settings (those that differ from the tool's
-        defaults) and where they came from, for those of them `enabled`."""
+        """Each `enabled` in-process linter's effective settings for the project root and
+        where they came from, as its `explain` gives them (isort's and black's: those that
+        differ from the tool's defaults; a linter with nothing to say prints nothing)."""
         if not self.enabled:
             return
+        from lintgate import linters
         from lintgate.linters.base import SettingsError
 
-        for name, describe in (("isort", _isort_lines), ("black", _black_lines)):
-            if name not in enabled:
+        for name in enabled:
+            if name not in linters.names():
                 continue
+            linter = linters.lookup(name)
             try:
-                lines = describe(project)
+                lines = linter.explain(linter.settings(project, project.root))
             except SettingsError as e:
                 lines = [f"settings: {e}"]
             for line in lines:
@@ -83,71 +85,3 @@ class Verbose:
             self.say(f"cache hits: {hits}")
         timings = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in self.phases.items())
         self.say(f"timings: {timings}")
-
-
-def _settings(name: str, project: Any) -> Any:
-    from lintgate import linters
-
-    return linters.lookup(name).settings(project, project.root)
-
-
-def _pairs(values: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={_show(v)}" for k, v in sorted(values.items())) or "(none)"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, (set, frozenset)):
-        return repr(sorted(value, key=str))
-    if isinstance(value, Path):
-        return str(value)
-    return repr(value) if not isinstance(value, (int, float)) else str(value)
-
-
-def _isort_lines(project: Any) -> list[str]:
-    """Where isort's settings came from (its Config's `sources`, the defaults left out) and
-    the effective settings that differ from isort's defaults."""
-    from isort.settings import _DEFAULT_SETTINGS
-
-    config = _settings("isort", project)
-    lines = []
-    for source in config.sources:
-        origin = source.get("source", "?")
-        if origin == "defaults":
-            continue
-        lines.append(f"from {origin}: {_pairs({k: v for k, v in source.items() if k != 'source'})}")
-    if not lines:
-        lines.append("from isort's defaults (no config file)")
-    skip = {"source", "sources", "src_paths", "directory"}
-    changed = {
-        k: v
-        for k, v in vars(config).items()
-        if k not in skip and not k.startswith("_") and _DEFAULT_SETTINGS.get(k) != v
-    }
-    lines.append(f"effective: {_pairs(changed)}")
-    return lines
-
-
-def _black_lines(project: Any) -> list[str]:
-    """black's project root, its pyproject.toml and what `[tool.black]` sets, and the mode's
-    settings that differ from black's defaults."""
-    import black
-
-    from lintgate.linters.configs import load_toml, table
-
-    settings = _settings("black", project)
-    lines = [f"project root: {settings.root}"]
-    if settings.config_file:
-        document, _ = load_toml(settings.config_file)
-        values = table(document or {}, "tool.black")
-        keys = values if isinstance(values, dict) else {}
-        lines.append(f"from {settings.config_file}: {_pairs(keys)}")
-    else:
-        lines.append("from black's defaults (no pyproject.toml)")
-    default = black.Mode()
-    changed = {
-        f.name: getattr(settings.mode, f.name)
-        for f in dataclasses.fields(settings.mode)
-        if getattr(settings.mode, f.name) != getattr(default, f.name)
-    }
-    lines.append(f"effective: {_pairs(changed)}")
-    return lines

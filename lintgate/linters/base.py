@@ -206,6 +206,11 @@ class Linter(Protocol[S]):
         Capabilities.fix is "finding"."""
         ...
 
+    def explain(self, settings: S) -> list[str]:
+        """Lines for `-v`: where `settings` came from and what they set (no prefix, no
+        newline); [] when there is nothing worth saying."""
+        ...
+
 
 class LinterBase(Generic[S]):
     """The optional parts of the Linter contract, for adapters to inherit: no cheap digests,
@@ -240,3 +245,7 @@ class LinterBase(Generic[S]):
     def fix_findings(self, path: Path, source: Source, settings: S, only: Sequence[Finding]) -> str:
         """Raises NotFixable."""
         raise NotFixable(f"{self.capabilities.name} does not fix finding by finding")
+
+    def explain(self, settings: S) -> list[str]:
+        """Nothing to say."""
+        return []

@@ -383,6 +383,11 @@ class Black(LinterBase[Settings]):
     def parse_digest(self, project: Project, directory: Path) -> str | None:
         return parse_digest(directory, project)
 
+    def explain(self, settings: Settings) -> list[str]:
+        from lintgate.linters._explain import black_lines
+
+        return black_lines(settings)
+
     def fix_file(self, path: Path, source: Source, settings: Settings) -> str:
         return fix(source.text, source, settings)
 

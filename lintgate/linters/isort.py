@@ -310,6 +310,11 @@ class Isort(LinterBase["Config"]):
         except ParseError as e:  # `atomic = true`: isort refuses code that does not compile
             return Outcome.parse_error(e)
 
+    def explain(self, settings: Config) -> list[str]:
+        from lintgate.linters._explain import isort_lines
+
+        return isort_lines(settings)
+
     def fix_file(self, path: Path, source: Source, settings: Config) -> str:
         return fix(source.text, source, settings, str(path))
 
