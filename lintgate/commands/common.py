@@ -156,9 +156,14 @@ def report(
         say(str(e))
         return status | FAILURE
     unchecked = set(result.unchecked) | set(result.lost)
+    deadline = (
+        f"deadline passed after {result.seconds:.2f}s; "
+        f"{len(result.unchecked)} file(s) not checked:"
+    )
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
+        **ci_context(inv, diagnostics, [*result.errors, *([deadline] if result.unchecked else [])]),
     )
     errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
     for error in errors:
@@ -166,10 +171,7 @@ def report(
     if errors:
         status |= FAILURE
     if result.unchecked:
-        say(
-            f"deadline passed after {result.seconds:.2f}s; "
-            f"{len(result.unchecked)} file(s) not checked:"
-        )
+        say(deadline)
         for path in result.unchecked:
             say(f"  {path}", prefix="")
         status |= FAILURE
@@ -183,6 +185,22 @@ def report(
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
+
+
+def ci_context(inv: Invocation, diagnostics: list[Any], errors: list[str]) -> dict[str, Any]:
+    """The ReportContext fields the CI formats need (issue 16): the path prefix of
+    --path-mode/--path-prefix, the text of the lines with findings (for fingerprints, read only
+    when a sarif or gitlab report is written) and the run's `errors`."""
+    from lintgate.report.fingerprint import read_lines
+    from lintgate.report.paths import path_prefix
+
+    config = inv.config
+    fingerprinted = any(name in ("sarif", "gitlab") for name, _ in inv.outputs)
+    return {
+        "path_prefix": path_prefix(config.path_mode, config.path_prefix, inv.cwd, inv.root),
+        "lines": read_lines(diagnostics, inv.cwd) if fingerprinted else {},
+        "errors": tuple(str(e) for e in errors),
+    }
 
 
 def filter_options(config: Config) -> Any:
@@ -212,13 +230,19 @@ def write_reports(
     """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
     returns one-line errors for report files that cannot be written."""
     from lintgate.config.inputs import open_report
-    from lintgate.report import get_renderer
+    from lintgate.report import STDERR, get_renderer
     from lintgate.report.terminal import for_stream
 
     errors = []
     stdout = stdout or sys.stdout
     to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
+    to_stderr = dataclasses.replace(context, encoding=getattr(sys.stderr, "encoding", None))
     for name, path in outputs:
+        if path == STDERR:  # `--output text=stderr`: beside the annotations, in a CI log
+            text = get_renderer(name)(diagnostics, to_stderr)
+            sys.stderr.write(for_stream(text, name, to_stderr.encoding))
+            sys.stderr.flush()
+            continue
         text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
@@ -238,8 +262,10 @@ def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
     device and inode, so a symbolic or hard link to a checked file counts too; only a report
     path that exists already costs a stat of each file."""
     existing: dict[tuple[int, int], str] = {}
+    from lintgate.report import STDERR
+
     for _, path in outputs:
-        if path is None:
+        if path is None or path == STDERR:
             continue
         try:
             st = os.stat(path)

@@ -75,6 +75,8 @@ class Config:
     concurrency: int = 0
     severity: dict[str, str] = dataclasses.field(default_factory=dict)
     format: str = "text"
+    path_mode: str = "gitroot"  # lintgate.report.paths: where the CI formats' paths start
+    path_prefix: str = ""
     message_override: dict[str, str] = dataclasses.field(default_factory=dict)
     sort: list[str] = dataclasses.field(default_factory=list)
     aggregate: bool = False
@@ -98,6 +100,8 @@ class Config:
             "Concurrency": self.concurrency,
             "Severity": dict(self.severity),
             "Format": self.format,
+            "PathMode": self.path_mode,
+            "PathPrefix": self.path_prefix,
             "MessageOverride": dict(self.message_override),
             "Sort": list(self.sort),
             "Aggregate": self.aggregate,
@@ -214,6 +218,8 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Concurrency": "concurrency",
         "Severity": "severity",
         "Format": "format",
+        "PathMode": "path_mode",
+        "PathPrefix": "path_prefix",
         "MessageOverride": "message_override",
         "Sort": "sort",
         "Aggregate": "aggregate",
