@@ -184,7 +184,9 @@ def test_checkstyle_is_xml_with_one_error_per_finding():
             e.get("severity"),
         )
         for name, e in errors
-    ] == [d._replace(end_line=0) for d in diagnostics]  # checkstyle has no end line
+    ] == [
+        d._replace(end_line=0) for d in diagnostics
+    ]  # checkstyle has no end line
     # one file element per path, in order of first appearance
     assert [f.get("name") for f in root.iter("file")] == list(
         dict.fromkeys(d.path for d in diagnostics)

@@ -74,7 +74,9 @@ def test_json_round_trips_with_gometalinter_field_names():
     assert [
         Diagnostic(i["path"], i["line"], i["col"], i["linter"], i["message"], i["severity"])
         for i in items
-    ] == [d._replace(end_line=0) for d in diagnostics]  # gometalinter's fields have no end
+    ] == [
+        d._replace(end_line=0) for d in diagnostics
+    ]  # gometalinter's fields have no end
 
 
 def test_go_template_with_gometalinter_default_is_the_gometalinter_format():

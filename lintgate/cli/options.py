@@ -87,7 +87,7 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
     or it is a directory (checked now, so that a run does not end on it).
     """
     outputs = []
-    claimed: dict[str, str] = {}  # where -> the format that writes there
+    claimed: dict[tuple[str, str], str] = {}  # where -> the format that writes there
     for value in values:
         name, sep, path = value.rpartition("=")
         if not sep or "{" in path or "}" in path:
@@ -99,10 +99,12 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
             path = STDERR
         elif path:
             _check_report_place(path)
-        where = "stderr" if path == STDERR else os.path.normpath(path) if path else "stdout"
+        # a stream is keyed apart from a file of its name (`./stdout`, `./stderr`)
+        where = ("stream", "stderr") if path == STDERR else ("file", os.path.normpath(path))
+        where = where if path else ("stream", "stdout")
         if where in claimed:
             raise ConfigError(
-                f"--output: {claimed[where]} and {name} both write to {where}; "
+                f"--output: {claimed[where]} and {name} both write to {where[1]}; "
                 "give each report its own place (NAME=PATH)"
             )
         claimed[where] = name

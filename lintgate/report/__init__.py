@@ -15,7 +15,15 @@ from typing import Callable, Mapping
 from lintgate import __version__
 from lintgate.diagnostic import Diagnostic
 
-__all__ = ["ANCHORED", "FORMATS", "STDERR", "ReportContext", "Renderer", "get_renderer", "is_template"]
+__all__ = [
+    "ANCHORED",
+    "FORMATS",
+    "STDERR",
+    "ReportContext",
+    "Renderer",
+    "get_renderer",
+    "is_template",
+]
 
 # The report place (`--output NAME=stderr`) that is standard error: no file can have this name.
 STDERR = "\0stderr"
