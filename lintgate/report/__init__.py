@@ -30,9 +30,6 @@ STDERR = "\0stderr"
 
 # Where SARIF's tool.driver.informationUri points: the package's page on PyPI.
 INFORMATION_URI = "https://pypi.org/project/lintgate/"
-# Where a SARIF rule's helpUri points when the linter names no page of its own: the linter's
-# section of docs/linters.md (`#NAME`) in the project's repository.
-DOCS_URI = "https://github.com/lintgate/lintgate/blob/main/docs/linters.md"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ One run. `tool.driver` gives the name, version and information URI and one rule 
 (`lintgate.linters.description`, `help_uri`, `fixers`: each linter's Capabilities, whatever
 the linter): `shortDescription` and `fullDescription` (its description), `help` (text and
 Markdown: the description, whether `lintgate --fix` repairs it, the link) and `helpUri` (the
-linter's own, else its section of docs/linters.md). Each result has `ruleId`/`ruleIndex`,
+linter's own, else for lintgate's linters their section of docs/linters.md; none for a plugin
+that names no page). Each result has `ruleId`/`ruleIndex`,
 `level` (`warning` or `error`), the message text, one location (the path as a relative,
 percent-encoded URI against `%SRCROOT%`, ReportContext.place's; a region with `startLine`,
 `startColumn` when known and `endLine` for a hunk; columns count Unicode code points) and
@@ -23,7 +24,7 @@ from urllib.parse import quote
 
 from lintgate import linters
 from lintgate.diagnostic import Diagnostic
-from lintgate.report import DOCS_URI, ReportContext
+from lintgate.report import ReportContext
 from lintgate.report.fingerprint import fingerprints
 
 SCHEMA_URI = (
@@ -38,16 +39,17 @@ def rule(name: str) -> dict[str, Any]:
     """The reportingDescriptor of linter (or pseudo-linter) `name`, from the registry."""
     entry: dict[str, Any] = {"id": name}
     text = linters.description(name)  # the linter's Capabilities, or a pseudo-linter's
-    uri = linters.help_uri(name) or f"{DOCS_URI}#{name}"
+    uri = linters.help_uri(name)
     if text is not None:
         entry["shortDescription"] = {"text": text}
         entry["fullDescription"] = {"text": text}
         fix = " `lintgate --fix` repairs it." if name in linters.fixers() else ""
         entry["help"] = {
-            "text": f"{text}{fix.replace('`', '')} See {uri}",
-            "markdown": f"{text}{fix} See [{name}]({uri}).",
+            "text": f"{text}{fix.replace('`', '')}" + (f" See {uri}" if uri else ""),
+            "markdown": f"{text}{fix}" + (f" See [{name}]({uri})." if uri else ""),
         }
-    entry["helpUri"] = uri
+    if uri:
+        entry["helpUri"] = uri
     return entry
 
 
