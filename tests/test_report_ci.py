@@ -329,3 +329,20 @@ def test_two_reports_to_stderr_are_a_usage_error(tmp_path):
         2,
         "lintgate: --output: text and json both write to stderr; give each report its own place (NAME=PATH)\n",
     )
+
+
+def test_sarif_of_a_run_with_an_error_says_it_did_not_succeed(tmp_path):
+    (tmp_path / "a.py").write_text("import os\n")
+    proc = lintgate(tmp_path, "a.py", "missing.py", "--output", "sarif=out.sarif")
+    assert proc.returncode == 3  # findings and an error
+    log = json.loads((tmp_path / "out.sarif").read_text("utf-8"))
+    assert list(sarif_validator().iter_errors(log)) == []
+    assert log["runs"][0]["invocations"] == [
+        {
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": "missing.py: no such file or directory"}}
+            ],
+        }
+    ]
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["imports"]

@@ -39,12 +39,14 @@ class Invocation:
 @dataclass
 class Prepared:
     """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
-    `project`, and the `changes` --new-from-rev/-patch select (None: every line)."""
+    `project`, the `changes` --new-from-rev/-patch select (None: every line), and the
+    `errors` found so far (said already; the sarif report carries them)."""
 
     status: int
     files: list[Path]
     project: Project
     changes: Any
+    errors: list[str] = dataclasses.field(default_factory=list)  # said already; for sarif
 
 
 def prepare(inv: Invocation) -> Prepared | int:
@@ -57,7 +59,8 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(e))
         return FAILURE
     status = 0
-    for message in unusable_paths(args, cwd):
+    errors = list(unusable_paths(args, cwd))
+    for message in errors:
         say(message)
         status |= FAILURE
     if status and not args.paths:
@@ -86,8 +89,9 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(note))
     for error in found.errors:
         say(str(error))
+        errors.append(str(error))
         status |= FAILURE
-    return Prepared(status, found.files, project, changes)
+    return Prepared(status, found.files, project, changes, errors)
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
@@ -163,7 +167,11 @@ def report(
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
-        **ci_context(inv, diagnostics, [*result.errors, *([deadline] if result.unchecked else [])]),
+        **ci_context(
+            inv,
+            diagnostics,
+            [*prepared.errors, *result.errors, *([deadline] if result.unchecked else [])],
+        ),
     )
     errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
     for error in errors:
