@@ -199,13 +199,21 @@ def ci_context(inv: Invocation, diagnostics: list[Any], errors: list[str]) -> di
     """The ReportContext fields the CI formats need (issue 16): the path prefix of
     --path-mode/--path-prefix, the text of the lines with findings (for fingerprints, read only
     when a sarif or gitlab report is written) and the run's `errors`."""
+    from lintgate.report import ANCHORED
     from lintgate.report.fingerprint import read_lines
     from lintgate.report.paths import path_prefix
 
     config = inv.config
-    fingerprinted = any(name in ("sarif", "gitlab") for name, _ in inv.outputs)
+    names = {name for name, _ in inv.outputs}
+    fingerprinted = bool(names & {"sarif", "gitlab"})
+    # asked only for a CI format: gitroot may cost a `git rev-parse`
+    prefix = (
+        path_prefix(config.path_mode, config.path_prefix, inv.cwd, inv.root)
+        if names & ANCHORED
+        else ""
+    )
     return {
-        "path_prefix": path_prefix(config.path_mode, config.path_prefix, inv.cwd, inv.root),
+        "path_prefix": prefix,
         "lines": read_lines(diagnostics, inv.cwd) if fingerprinted else {},
         "errors": tuple(str(e) for e in errors),
     }
