@@ -346,3 +346,32 @@ def test_sarif_of_a_run_with_an_error_says_it_did_not_succeed(tmp_path):
         }
     ]
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["imports"]
+
+
+def test_sarif_keeps_within_githubs_result_limit_errors_first(monkeypatch):
+    from lintgate.report import sarif
+
+    assert sarif.MAX_RESULTS == 25_000  # GitHub rejects a run of more results
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    many = [Diagnostic(f"m{i}.py", 1, 1, "black", "would reformat") for i in range(4)]
+    error = Diagnostic("z.py", 1, 1, "syntax", "invalid syntax", "error")
+    log = json.loads(get_renderer("sarif")([*many, error], ReportContext(linters=("black",))))
+    run = log["runs"][0]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in run["results"]
+    ] == [("syntax", "z.py"), ("black", "m0.py"), ("black", "m1.py")]
+    assert run["invocations"] == [
+        {
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [
+                {
+                    "level": "warning",
+                    "message": {
+                        "text": "2 of 5 findings left out: GitHub code scanning rejects a run "
+                        "of more than 3 results (the other reports hold them all)"
+                    },
+                }
+            ],
+        }
+    ]

@@ -13,7 +13,8 @@ percent-encoded URI against `%SRCROOT%`, ReportContext.place's; a region with `s
 `startColumn` when known and `endLine` for a hunk; columns count Unicode code points) and
 `partialFingerprints` {"lintgate/v1": "HASH:N"} (lintgate.report.fingerprint). One
 invocation says whether the run did its job (`executionSuccessful`) and carries each error
-of the run (exit bit 2) as a `toolExecutionNotifications` entry.
+of the run (exit bit 2) as a `toolExecutionNotifications` entry. Past MAX_RESULTS findings
+(GitHub's limit) the log keeps the errors first and says how many it left out.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ SCHEMA_URI = (
 # The key of lintgate's own fingerprint in partialFingerprints (versioned: a new hashing
 # would be a new key). GitHub's upload-sarif adds its `primaryLocationLineHash` beside it.
 FINGERPRINT_KEY = "lintgate/v1"
+# GitHub code scanning rejects a run of more results than this (and shows the 5,000 most
+# severe); a larger log keeps the errors first and says how many findings it leaves out.
+MAX_RESULTS = 25_000
 
 
 def rule(name: str) -> dict[str, Any]:
@@ -89,6 +93,16 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict[str, An
         _result(d, place, index[d.linter], f"{digest}:{n}")
         for d, place, (digest, n) in zip(diagnostics, places, prints)
     ]
+    notes = [{"level": "error", "message": {"text": error}} for error in context.errors]
+    if len(results) > MAX_RESULTS:
+        results.sort(key=lambda r: r["level"] != "error")  # stable: the order kept otherwise
+        left = len(results) - MAX_RESULTS
+        del results[MAX_RESULTS:]
+        text = (
+            f"{left} of {left + MAX_RESULTS} findings left out: GitHub code scanning rejects "
+            f"a run of more than {MAX_RESULTS} results (the other reports hold them all)"
+        )
+        notes.append({"level": "warning", "message": {"text": text}})
     driver = {
         "name": context.tool_name,
         "version": context.tool_version,
@@ -96,10 +110,8 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> dict[str, An
         "rules": [rule(name) for name in rule_ids],
     }
     invocation: dict[str, Any] = {"executionSuccessful": not context.errors}
-    if context.errors:
-        invocation["toolExecutionNotifications"] = [
-            {"level": "error", "message": {"text": error}} for error in context.errors
-        ]
+    if notes:
+        invocation["toolExecutionNotifications"] = notes
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
