@@ -100,8 +100,12 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
         elif path:
             _check_report_place(path)
         # a stream is keyed apart from a file of its name (`./stdout`, `./stderr`)
-        where = ("stream", "stderr") if path == STDERR else ("file", os.path.normpath(path))
-        where = where if path else ("stream", "stdout")
+        if path == STDERR:
+            where = ("stream", "stderr")
+        elif path:
+            where = ("file", os.path.normpath(path))
+        else:
+            where = ("stream", "stdout")
         if where in claimed:
             raise ConfigError(
                 f"--output: {claimed[where]} and {name} both write to {where[1]}; "

@@ -277,9 +277,9 @@ def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
     one of `files`, the files to check: writing it would replace a source file. Compared by
     device and inode, so a symbolic or hard link to a checked file counts too; only a report
     path that exists already costs a stat of each file."""
-    existing: dict[tuple[int, int], str] = {}
     from lintgate.report import STDERR
 
+    existing: dict[tuple[int, int], str] = {}
     for _, path in outputs:
         if path is None or path == STDERR:
             continue

@@ -61,7 +61,8 @@ class Config:
     deadline: seconds, 0 for none; file_deadline: seconds one file may take on a worker, 0
     for none; concurrency: worker processes, 0 for the CPUs this process
     may use; severity: linter -> "warning" | "error"; cache_trusted_keys: PEM public keys
-    or their paths relative to the project root (lintgate.cache.oci.signing); path: the config
+    or their paths relative to the project root (lintgate.cache.oci.signing); path_mode and
+    path_prefix: where the CI formats' paths start (lintgate.report.paths); path: the config
     file, or None.
     """
 
