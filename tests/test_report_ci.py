@@ -70,7 +70,7 @@ def test_gitlab_report_passes_gitlabs_schema_and_reads_back():
             d.line,
             d.end_line,
             d.linter,
-            d.message,
+            f"{d.message} ({d.linter})",
             "major" if d.severity == "error" else "minor",
         )
         for d in diagnostics

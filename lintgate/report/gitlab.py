@@ -1,6 +1,8 @@
 """`gitlab`: GitLab Code Quality, the subset of the Code Climate issue format GitLab reads.
 
-A JSON array, one object per finding: `description` (the message), `check_name` (the linter),
+A JSON array, one object per finding: `description` (the message and, as in the text format,
+the linter in parentheses: GitLab's merge request widget shows the description alone),
+`check_name` (the linter),
 `fingerprint` (lintgate.report.fingerprint: 32 hex digits, unique in the report, kept when
 lines move), `severity` (`major` for an error, `minor` for a warning, of GitLab's info, minor,
 major, critical, blocker) and `location` with `path` (ReportContext.place: relative to the
@@ -35,7 +37,7 @@ def build(diagnostics: list[Diagnostic], context: ReportContext) -> list[dict[st
         issues.append(
             {
                 "type": "issue",
-                "description": d.message,
+                "description": f"{d.message} ({d.linter})",
                 "check_name": d.linter,
                 "fingerprint": _unique(digest, n),
                 "severity": SEVERITY.get(d.severity, "minor"),
