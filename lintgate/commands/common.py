@@ -148,6 +148,7 @@ def report(
     FINDINGS for diagnostics only when `counts`)."""
     from lintgate import filters, newcode
     from lintgate.report import ReportContext
+    from lintgate.report.ci import ci_fields
 
     status = prepared.status
     diagnostics = result.diagnostics
@@ -167,8 +168,10 @@ def report(
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
-        **ci_context(
-            inv,
+        **ci_fields(
+            inv.outputs,
+            inv.config,
+            (inv.cwd, inv.root),
             diagnostics,
             [*prepared.errors, *result.errors, *([deadline] if result.unchecked else [])],
         ),
@@ -193,30 +196,6 @@ def report(
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
-
-
-def ci_context(inv: Invocation, diagnostics: list[Any], errors: list[str]) -> dict[str, Any]:
-    """The ReportContext fields the CI formats need (issue 16): the path prefix of
-    --path-mode/--path-prefix, the text of the lines with findings (for fingerprints, read only
-    when a sarif or gitlab report is written) and the run's `errors`."""
-    from lintgate.report import ANCHORED
-    from lintgate.report.fingerprint import read_lines
-    from lintgate.report.paths import path_prefix
-
-    config = inv.config
-    names = {name for name, _ in inv.outputs}
-    fingerprinted = bool(names & {"sarif", "gitlab"})
-    # asked only for a CI format: gitroot may cost a `git rev-parse`
-    prefix = (
-        path_prefix(config.path_mode, config.path_prefix, inv.cwd, inv.root)
-        if names & ANCHORED
-        else ""
-    )
-    return {
-        "path_prefix": prefix,
-        "lines": read_lines(diagnostics, inv.cwd) if fingerprinted else {},
-        "errors": tuple(str(e) for e in errors),
-    }
 
 
 def filter_options(config: Config) -> Any:
@@ -246,19 +225,14 @@ def write_reports(
     """Render every report (`stdout`: where the pathless ones go, default sys.stdout);
     returns one-line errors for report files that cannot be written."""
     from lintgate.config.inputs import open_report
-    from lintgate.report import STDERR, get_renderer
+    from lintgate.report import get_renderer
     from lintgate.report.terminal import for_stream
 
+    outputs = write_stderr_reports(outputs, diagnostics, context)
     errors = []
     stdout = stdout or sys.stdout
     to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
-    to_stderr = dataclasses.replace(context, encoding=getattr(sys.stderr, "encoding", None))
     for name, path in outputs:
-        if path == STDERR:  # `--output text=stderr`: beside the annotations, in a CI log
-            text = get_renderer(name)(diagnostics, to_stderr)
-            sys.stderr.write(for_stream(text, name, to_stderr.encoding))
-            sys.stderr.flush()
-            continue
         text = get_renderer(name)(diagnostics, context if path else to_stdout)
         if path is None:
             with stdout_writes():
@@ -270,6 +244,21 @@ def write_reports(
         except OSError as e:
             errors.append(f"{path}: cannot write report: {e.strerror}")
     return errors
+
+
+def write_stderr_reports(outputs: Outputs, diagnostics: list[Any], context: Any) -> Outputs:
+    """Write the reports of `outputs` bound for stderr (`--output text=stderr`: readable lines
+    in a CI log beside the annotations); returns the others."""
+    from lintgate.report import STDERR, get_renderer
+    from lintgate.report.terminal import for_stream
+
+    to_stderr = dataclasses.replace(context, encoding=getattr(sys.stderr, "encoding", None))
+    for name, path in outputs:
+        if path == STDERR:
+            text = get_renderer(name)(diagnostics, to_stderr)
+            sys.stderr.write(for_stream(text, name, to_stderr.encoding))
+            sys.stderr.flush()
+    return [(name, path) for name, path in outputs if path != STDERR]
 
 
 def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
