@@ -17,6 +17,7 @@ from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
 from lintgate.discovery import git_top
 from lintgate.engine.records import RunResult
 from lintgate.linters.base import Project
+from lintgate.report.ci import ci_fields
 
 FINDINGS = 1
 FAILURE = 2
@@ -148,7 +149,6 @@ def report(
     FINDINGS for diagnostics only when `counts`)."""
     from lintgate import filters, newcode
     from lintgate.report import ReportContext
-    from lintgate.report.ci import ci_fields
 
     status = prepared.status
     diagnostics = result.diagnostics
