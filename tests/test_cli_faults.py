@@ -143,7 +143,10 @@ HOSTILE = "\n::error ::x\x1b[2J"
         ("gometalinter", "app.py:2:1:warning: \\n::error ::x\\033[2J (black)\n"),
         ("{path}|{message}", "app.py|\\n::error ::x\\033[2J\n"),
         ("{{.Path}}|{{.Message}}", "app.py|\\n::error ::x\\033[2J\n"),
-        ("github", "::warning file=app.py,line=2,col=1,title=black::%0A::error ::x\\033[2J\n"),
+        (
+            "github",
+            "::warning file=app.py,line=2,col=1,title=black (app.py%3A2)::%0A::error ::x\\033[2J\n",
+        ),
     ],
 )
 def test_control_characters_in_messages_are_escaped(tmp_path, fmt, line):

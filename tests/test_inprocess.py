@@ -88,7 +88,7 @@ def test_the_file_enable_list_replaces_the_default_set():
         (
             '{"Format": "sarf"}',
             "lintgate.json: Format: unknown format 'sarf': did you mean 'sarif'? valid formats "
-            "are text, gometalinter, json, checkstyle, sarif, github, junit, or a template "
+            "are text, gometalinter, json, checkstyle, sarif, github, junit, gitlab, or a template "
             "such as '{path}:{line}: {message}'",
         ),
         ('{"Enabel": []}', "lintgate.json: unknown key 'Enabel' (did you mean 'Enable'?)"),

@@ -154,13 +154,28 @@ def test_a_plugin_has_a_sarif_rule_with_its_description(tmp_path):
     proc = lintgate(repo, "-E", "todo", "--format", "sarif", env=env)
     assert proc.returncode == 1, proc.stderr
     rules = json.loads(proc.stdout)["runs"][0]["tool"]["driver"]["rules"]
+    # the rule data is the plugin's Capabilities: description, fixer, help URI (none: no link)
     assert rules[-2:] == [
         {
             "id": "todo",
             "shortDescription": {"text": "No TODO comment is left."},
+            "fullDescription": {"text": "No TODO comment is left."},
+            "help": {
+                "text": "No TODO comment is left. lintgate --fix repairs it. See https://example.org/todo",
+                "markdown": "No TODO comment is left. `lintgate --fix` repairs it. "
+                "See [todo](https://example.org/todo).",
+            },
             "helpUri": "https://example.org/todo",
         },
-        {"id": "prints", "shortDescription": {"text": "No print call."}},
+        {
+            "id": "prints",
+            "shortDescription": {"text": "No print call."},
+            "fullDescription": {"text": "No print call."},
+            "help": {
+                "text": "No print call. lintgate --fix repairs it.",
+                "markdown": "No print call. `lintgate --fix` repairs it.",
+            },
+        },
     ]
 
 

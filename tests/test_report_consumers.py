@@ -19,13 +19,25 @@ from lintgate.report import ReportContext, get_renderer
 from lintgate.report.github import escape_data, escape_property
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
-# the shared folder next to the checkout (sarif_validator skips when it is missing)
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif/sarif-schema-2.1.0.json"
+# the shared folder beside the checkout, or beside a directory above it (a worktree's);
+# sarif_validator skips when there is none
+SARIF_SCHEMA = next(
+    (
+        parent / "shared/schemas/sarif/sarif-schema-2.1.0.json"
+        for parent in Path(__file__).resolve().parents[2:]
+        if (parent / "shared/schemas/sarif/sarif-schema-2.1.0.json").is_file()
+    ),
+    Path(__file__).resolve().parents[2] / "shared/schemas/sarif/sarif-schema-2.1.0.json",
+)
 
 
 def load_findings() -> tuple[list[Diagnostic], ReportContext]:
     data = json.loads((FIXTURES / "findings.json").read_text("utf-8"))
-    context = ReportContext(files=tuple(data["files"]), linters=tuple(data["linters"]))
+    context = ReportContext(
+        files=tuple(data["files"]),
+        linters=tuple(data["linters"]),
+        lines={(path, line): text for path, line, text in data["lines"]},
+    )
     return [Diagnostic(*row) for row in data["diagnostics"]], context
 
 
@@ -86,6 +98,7 @@ def test_sarif_rules_results_and_locations():
                 result["ruleId"],
                 result["message"]["text"],
                 result["level"],
+                region.get("endLine", 0),
             )
         )
     assert read_back == diagnostics
@@ -171,7 +184,9 @@ def test_checkstyle_is_xml_with_one_error_per_finding():
             e.get("severity"),
         )
         for name, e in errors
-    ] == diagnostics
+    ] == [
+        d._replace(end_line=0) for d in diagnostics
+    ]  # checkstyle has no end line
     # one file element per path, in order of first appearance
     assert [f.get("name") for f in root.iter("file")] == list(
         dict.fromkeys(d.path for d in diagnostics)
@@ -225,14 +240,20 @@ def test_github_escaping_decodes_back():
     d = Diagnostic("dir,with:odd %/a.py", 12, 3, "flake8", tricky, "error")
     out = get_renderer("github")([d], ReportContext())
     assert out == (
-        "::error file=dir%2Cwith%3Aodd %25/a.py,line=12,col=3,title=flake8::"
+        "::error file=dir%2Cwith%3Aodd %25/a.py,line=12,col=3,"
+        "title=flake8 (dir%2Cwith%3Aodd %25/a.py%3A12)::"
         "50%25 done: a, b%0D%0Anext line %250A literal\n"
     )
     lines = out.split("\n")
     assert lines[1:] == [""]  # one command, one line
     assert parse_command(lines[0]) == (
         "error",
-        {"file": "dir,with:odd %/a.py", "line": "12", "col": "3", "title": "flake8"},
+        {
+            "file": "dir,with:odd %/a.py",
+            "line": "12",
+            "col": "3",
+            "title": "flake8 (dir,with:odd %/a.py:12)",
+        },
         tricky,
     )
 
@@ -243,10 +264,12 @@ def test_github_fixture_decodes_back_to_every_finding():
     assert len(lines) == len(diagnostics)
     for line, d in zip(lines, diagnostics):
         kind, props, message = parse_command(line)
+        span = f"{d.line}-{d.end_line}" if d.end_line else str(d.line)
         assert (
             kind,
             props["file"],
             int(props["line"]),
+            int(props.get("endLine", 0)),
             int(props.get("col", 0)),
             props["title"],
             message,
@@ -254,8 +277,9 @@ def test_github_fixture_decodes_back_to_every_finding():
             d.severity,
             d.path,
             d.line,
+            d.end_line,
             d.col,
-            d.linter,
+            f"{d.linter} ({d.path}:{span})",
             d.message,
         )
 

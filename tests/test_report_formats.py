@@ -20,6 +20,7 @@ GOLDEN = {
     "sarif": "sarif.sarif",
     "github": "github.txt",
     "junit": "junit.xml",
+    "gitlab": "gitlab.json",
 }
 GOMETALINTER_TEMPLATE = (
     "{{.Path}}:{{.Line}}:{{if .Col}}{{.Col}}{{end}}:{{.Severity}}: {{.Message}} ({{.Linter}})"
@@ -28,7 +29,11 @@ GOMETALINTER_TEMPLATE = (
 
 def load_findings() -> tuple[list[Diagnostic], ReportContext]:
     data = json.loads((FIXTURES / "findings.json").read_text("utf-8"))
-    context = ReportContext(files=tuple(data["files"]), linters=tuple(data["linters"]))
+    context = ReportContext(
+        files=tuple(data["files"]),
+        linters=tuple(data["linters"]),
+        lines={(path, line): text for path, line, text in data["lines"]},
+    )
     return [Diagnostic(*row) for row in data["diagnostics"]], context
 
 
@@ -69,7 +74,9 @@ def test_json_round_trips_with_gometalinter_field_names():
     assert [
         Diagnostic(i["path"], i["line"], i["col"], i["linter"], i["message"], i["severity"])
         for i in items
-    ] == diagnostics
+    ] == [
+        d._replace(end_line=0) for d in diagnostics
+    ]  # gometalinter's fields have no end
 
 
 def test_go_template_with_gometalinter_default_is_the_gometalinter_format():
@@ -120,11 +127,11 @@ def test_go_template_if_true_branch():
     [
         (
             "txt",
-            "unknown format 'txt': did you mean 'text'? valid formats are text, gometalinter, json, checkstyle, sarif, github, junit, or a template such as '{path}:{line}: {message}'",
+            "unknown format 'txt': did you mean 'text'? valid formats are text, gometalinter, json, checkstyle, sarif, github, junit, gitlab, or a template such as '{path}:{line}: {message}'",
         ),
         (
             "xml",
-            "unknown format 'xml': valid formats are text, gometalinter, json, checkstyle, sarif, github, junit, or a template such as '{path}:{line}: {message}'",
+            "unknown format 'xml': valid formats are text, gometalinter, json, checkstyle, sarif, github, junit, gitlab, or a template such as '{path}:{line}: {message}'",
         ),
         (
             "{{.File}}",

@@ -18,6 +18,7 @@ from lintgate.config import (
 )
 from lintgate.config.duration import parse_duration
 from lintgate.discovery import git_top
+from lintgate.report import STDERR
 
 
 def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
@@ -62,6 +63,10 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         config.concurrency = KEYS["Concurrency"](args.concurrency, "--concurrency")
     if args.format is not None:
         config.format = KEYS["Format"](args.format, "--format")
+    if args.path_mode is not None:
+        config.path_mode = KEYS["PathMode"](args.path_mode, "--path-mode")
+    if args.path_prefix is not None:
+        config.path_prefix = KEYS["PathPrefix"](args.path_prefix, "--path-prefix")
     if args.sort:
         config.sort = KEYS["Sort"](args.sort, "--sort")
     if args.aggregate is not None:
@@ -74,14 +79,15 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
 def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
-    (then the whole value is a template), and `-` is stdout (as for most tools). stdout gets
+    (then the whole value is a template), `-` is stdout (as for most tools) and `stderr` is
+    standard error (lintgate.report.STDERR; a file of that name is `./stderr`). stdout gets
     `default_format` unless an `--output` without a path claims it. Raises ConfigError for an
     unknown format or a bad template, for two reports to one place (stdout, or the same file),
     which would interleave, and for a PATH that cannot be written: its directory is missing,
     or it is a directory (checked now, so that a run does not end on it).
     """
     outputs = []
-    claimed: dict[str, str] = {}  # where -> the format that writes there
+    claimed: dict[tuple[str, str], str] = {}  # where -> the format that writes there
     for value in values:
         name, sep, path = value.rpartition("=")
         if not sep or "{" in path or "}" in path:
@@ -89,12 +95,20 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
         KEYS["Format"](name, "--output")
         if path == "-":
             path = ""
-        if path:
+        if path == "stderr":
+            path = STDERR
+        elif path:
             _check_report_place(path)
-        where = os.path.normpath(path) if path else "stdout"
+        # a stream is keyed apart from a file of its name (`./stdout`, `./stderr`)
+        if path == STDERR:
+            where = ("stream", "stderr")
+        elif path:
+            where = ("file", os.path.normpath(path))
+        else:
+            where = ("stream", "stdout")
         if where in claimed:
             raise ConfigError(
-                f"--output: {claimed[where]} and {name} both write to {where}; "
+                f"--output: {claimed[where]} and {name} both write to {where[1]}; "
                 "give each report its own place (NAME=PATH)"
             )
         claimed[where] = name

@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-config", action="store_true", help="use no config file")
     _add_selection(p)
     _add_reports(p)
+    _add_ci_report_paths(p)
     from lintgate.cache.command import add_arguments as add_cache_arguments
 
     add_cache_arguments(p)
@@ -169,14 +170,15 @@ def _add_reports(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         metavar="NAME",
-        help="text (default), gometalinter, json, checkstyle, sarif, github, junit, or a template",
+        help="text (default), gometalinter, json, checkstyle, sarif, github, junit, gitlab, "
+        "or a template",
     )
     p.add_argument(
         "--output",
         metavar="NAME[=PATH]",
         action="append",
         default=[],
-        help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
+        help="also write this format, to PATH, stdout (no PATH, or -) or stderr (repeatable)",
     )
     p.add_argument(
         "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"
@@ -189,6 +191,23 @@ def _add_reports(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--print-config", action="store_true", help="print the effective configuration and exit"
+    )
+
+
+def _add_ci_report_paths(p: argparse.ArgumentParser) -> None:
+    """Where the CI formats' paths start (issue 16, lintgate.report.paths): golangci-lint's
+    --path-prefix and relative-path-mode."""
+    p.add_argument(
+        "--path-mode",
+        metavar="MODE",
+        help="paths in github, sarif, gitlab, junit and checkstyle reports are relative to: "
+        "gitroot (default: the top of the git work tree), root (the project root) or wd "
+        "(the working directory)",
+    )
+    p.add_argument(
+        "--path-prefix",
+        metavar="PREFIX",
+        help="put PREFIX before every path of those reports (after --path-mode)",
     )
 
 

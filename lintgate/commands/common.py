@@ -17,6 +17,7 @@ from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
 from lintgate.discovery import git_top
 from lintgate.engine.records import RunResult
 from lintgate.linters.base import Project
+from lintgate.report.ci import ci_fields
 
 FINDINGS = 1
 FAILURE = 2
@@ -39,12 +40,14 @@ class Invocation:
 @dataclass
 class Prepared:
     """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
-    `project`, and the `changes` --new-from-rev/-patch select (None: every line)."""
+    `project`, the `changes` --new-from-rev/-patch select (None: every line), and the
+    `errors` found so far (said already; the sarif report carries them)."""
 
     status: int
     files: list[Path]
     project: Project
     changes: Any
+    errors: list[str] = dataclasses.field(default_factory=list)  # said already; for sarif
 
 
 def prepare(inv: Invocation) -> Prepared | int:
@@ -57,7 +60,8 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(e))
         return FAILURE
     status = 0
-    for message in unusable_paths(args, cwd):
+    errors = list(unusable_paths(args, cwd))
+    for message in errors:
         say(message)
         status |= FAILURE
     if status and not args.paths:
@@ -86,8 +90,9 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(note))
     for error in found.errors:
         say(str(error))
+        errors.append(str(error))
         status |= FAILURE
-    return Prepared(status, found.files, project, changes)
+    return Prepared(status, found.files, project, changes, errors)
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
@@ -157,9 +162,20 @@ def report(
         say(str(e))
         return status | FAILURE
     unchecked = set(result.unchecked) | set(result.lost)
+    deadline = (
+        f"deadline passed after {result.seconds:.2f}s; "
+        f"{len(result.unchecked)} file(s) not checked:"
+    )
     context = ReportContext(
         files=tuple(sorted(p for p in result.paths if p not in unchecked)),
         linters=tuple(inv.config.enabled),
+        **ci_fields(
+            inv.outputs,
+            inv.config,
+            (inv.cwd, inv.root),
+            diagnostics,
+            [*prepared.errors, *result.errors, *([deadline] if result.unchecked else [])],
+        ),
     )
     color = use_color(inv.args.color, report_to)
     errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to, color)
@@ -168,10 +184,7 @@ def report(
     if errors:
         status |= FAILURE
     if result.unchecked:
-        say(
-            f"deadline passed after {result.seconds:.2f}s; "
-            f"{len(result.unchecked)} file(s) not checked:"
-        )
+        say(deadline)
         for path in result.unchecked:
             say(f"  {path}", prefix="")
         status |= FAILURE
@@ -248,6 +261,7 @@ def write_reports(
     from lintgate.report import get_renderer
     from lintgate.report.terminal import for_stream
 
+    outputs = write_stderr_reports(outputs, diagnostics, context)
     errors = []
     stdout = stdout or sys.stdout
     to_stdout = dataclasses.replace(context, encoding=getattr(stdout, "encoding", None))
@@ -270,14 +284,31 @@ def write_reports(
     return errors
 
 
+def write_stderr_reports(outputs: Outputs, diagnostics: list[Any], context: Any) -> Outputs:
+    """Write the reports of `outputs` bound for stderr (`--output text=stderr`: readable lines
+    in a CI log beside the annotations); returns the others."""
+    from lintgate.report import STDERR, get_renderer
+    from lintgate.report.terminal import for_stream
+
+    to_stderr = dataclasses.replace(context, encoding=getattr(sys.stderr, "encoding", None))
+    for name, path in outputs:
+        if path == STDERR:
+            text = get_renderer(name)(diagnostics, to_stderr)
+            sys.stderr.write(for_stream(text, name, to_stderr.encoding))
+            sys.stderr.flush()
+    return [(name, path) for name, path in outputs if path != STDERR]
+
+
 def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
     """Raises ConfigError when a report file of `outputs` ((format, path or None) pairs) is
     one of `files`, the files to check: writing it would replace a source file. Compared by
     device and inode, so a symbolic or hard link to a checked file counts too; only a report
     path that exists already costs a stat of each file."""
+    from lintgate.report import STDERR
+
     existing: dict[tuple[int, int], str] = {}
     for _, path in outputs:
-        if path is None:
+        if path is None or path == STDERR:
             continue
         try:
             st = os.stat(path)

@@ -65,7 +65,8 @@ class Config:
     deadline: seconds, 0 for none; file_deadline: seconds one file may take on a worker, 0
     for none; concurrency: worker processes, 0 for the CPUs this process
     may use; severity: linter -> "warning" | "error"; cache_trusted_keys: PEM public keys
-    or their paths relative to the project root (lintgate.cache.oci.signing); path: the config
+    or their paths relative to the project root (lintgate.cache.oci.signing); path_mode and
+    path_prefix: where the CI formats' paths start (lintgate.report.paths); path: the config
     file, or None.
     """
 
@@ -79,6 +80,8 @@ class Config:
     concurrency: int = 0
     severity: dict[str, str] = dataclasses.field(default_factory=dict)
     format: str = "text"
+    path_mode: str = "gitroot"  # lintgate.report.paths: where the CI formats' paths start
+    path_prefix: str = ""
     message_override: dict[str, str] = dataclasses.field(default_factory=dict)
     sort: list[str] = dataclasses.field(default_factory=list)
     aggregate: bool = False
@@ -102,6 +105,8 @@ class Config:
             "Concurrency": self.concurrency,
             "Severity": dict(self.severity),
             "Format": self.format,
+            "PathMode": self.path_mode,
+            "PathPrefix": self.path_prefix,
             "MessageOverride": dict(self.message_override),
             "Sort": list(self.sort),
             "Aggregate": self.aggregate,
@@ -231,6 +236,8 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "Concurrency": "concurrency",
         "Severity": "severity",
         "Format": "format",
+        "PathMode": "path_mode",
+        "PathPrefix": "path_prefix",
         "MessageOverride": "message_override",
         "Sort": "sort",
         "Aggregate": "aggregate",

@@ -184,6 +184,23 @@ def _schema_reference(value: Any, where: str) -> str:
     return value
 
 
+def _path_mode(value: Any, where: str) -> str:
+    from lintgate.report.paths import PATH_MODES
+
+    if value not in PATH_MODES:
+        hint = _suggest(value, list(PATH_MODES)) if isinstance(value, str) else ""
+        raise ConfigError(f"{where}: expected one of {', '.join(PATH_MODES)}, got {value!r}{hint}")
+    return cast(str, value)
+
+
+def _path_prefix(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: expected a path string such as "services/api"')
+    if any(c < " " or c == "\x7f" for c in value):
+        raise ConfigError(f"{where}: a path prefix cannot hold a control character")
+    return value
+
+
 # key -> validator(value, where) -> typed value
 KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Enable": _linter_names,
@@ -199,6 +216,8 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Concurrency": _concurrency,
     "Severity": _severity,
     "Format": _format,
+    "PathMode": _path_mode,
+    "PathPrefix": _path_prefix,
     "MessageOverride": _message_override,
     "Sort": _sort,
     "Aggregate": _bool,

@@ -143,9 +143,22 @@ def description(name: str) -> str | None:
     return _PSEUDO_DESCRIPTIONS.get(name)
 
 
+# The linters' page of lintgate's documentation (docs/linters.md): a section per linter of
+# lintgate.linters and per pseudo-linter, whose anchor is its name.
+DOCS_URI = "https://github.com/lintgate/lintgate/blob/main/docs/linters.md"
+
+
 def help_uri(name: str) -> str:
-    """Where a report links for linter `name` ("" when nowhere)."""
-    return REGISTRY[name].capabilities.help_uri if name in REGISTRY else ""
+    """Where a report links for linter `name`: its Capabilities' `help_uri`, else, for a
+    linter defined in this package or a pseudo-linter, its section of docs/linters.md
+    (DOCS_URI#NAME); "" when nowhere (a plugin that names no page)."""
+    if name in REGISTRY:
+        linter = REGISTRY[name]
+        if linter.capabilities.help_uri:
+            return linter.capabilities.help_uri
+        documented = type(linter).__module__.startswith(f"{__name__}.")
+        return f"{DOCS_URI}#{name}" if documented else ""
+    return f"{DOCS_URI}#{name}" if name in _PSEUDO_DESCRIPTIONS else ""
 
 
 class SyntaxCheck(LinterBase[Any]):

@@ -8,13 +8,25 @@ A renderer is pure: the diagnostics (already filtered and in their final order) 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Callable
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
 from lintgate import __version__
 from lintgate.diagnostic import Diagnostic
 
-__all__ = ["FORMATS", "ReportContext", "Renderer", "get_renderer", "is_template"]
+__all__ = [
+    "ANCHORED",
+    "FORMATS",
+    "STDERR",
+    "ReportContext",
+    "Renderer",
+    "get_renderer",
+    "is_template",
+]
+
+# The report place (`--output NAME=stderr`) that is standard error: no file can have this name.
+STDERR = "\0stderr"
 
 # Where SARIF's tool.driver.informationUri points: the package's page on PyPI.
 INFORMATION_URI = "https://pypi.org/project/lintgate/"
@@ -31,6 +43,13 @@ class ReportContext:
         junit's suite name);
     encoding: the encoding of the stream the report goes to, None for UTF-8 (a file): the
         text format prints plain words for the signs it cannot encode (report.terminal).
+    path_prefix: what the CI formats (ANCHORED) put before every path (`place`): `--path-prefix`
+        joined with the working directory relative to the `--path-mode` directory
+        (lintgate.report.paths), "" for none;
+    lines: (path, line) -> the text of that line, for the fingerprints of sarif and gitlab
+        (lintgate.report.fingerprint); a missing line counts as empty;
+    errors: the one-line errors of the run (exit bit 2: a file not checked, a linter that
+        failed, the deadline), which sarif reports as tool execution notifications.
     """
 
     files: tuple[str, ...] = ()
@@ -39,6 +58,17 @@ class ReportContext:
     tool_version: str = __version__
     information_uri: str = INFORMATION_URI
     encoding: str | None = None
+    path_prefix: str = ""
+    lines: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+
+    def place(self, path: str) -> str:
+        """`path` (relative to the working directory, `/`-separated) as the CI formats print
+        it: after `path_prefix`, normalised (`sub/../a.py` is `a.py`), as golangci-lint's
+        `filepath.Join(prefix, path)`."""
+        if not self.path_prefix:
+            return path
+        return posixpath.normpath(posixpath.join(self.path_prefix, path))
 
 
 Renderer = Callable[[list[Diagnostic], ReportContext], str]
@@ -52,7 +82,12 @@ FORMATS: dict[str, str] = {
     "sarif": "sarif",
     "github": "github",
     "junit": "junit",
+    "gitlab": "gitlab",
 }
+# The formats CI systems read against the repository: their paths go through
+# ReportContext.place (--path-prefix, --path-mode); the others stay relative to the
+# working directory, where a terminal and an editor resolve them.
+ANCHORED = frozenset({"checkstyle", "sarif", "github", "junit", "gitlab"})
 
 
 def is_template(name_or_template: str) -> bool:

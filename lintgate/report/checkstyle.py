@@ -1,7 +1,8 @@
 """`checkstyle`: checkstyle 5.0 XML as gometalinter writes it.
 
 `<checkstyle version="5.0">`, one `<file name="...">` per path (in order of first appearance),
-one `<error column line message severity source>` per diagnostic, `source` the linter name.
+one `<error column line message severity source>` per diagnostic, `source` the linter name;
+the paths are ReportContext.place's (--path-mode, --path-prefix).
 The bytes mirror Go's `encoding/xml` as gometalinter's checkstyle.go uses it: the XML header
 line, then the document on one line with attributes in that order, empty elements written as
 `<error ...></error>`, Go's attribute escaping; a final newline.
@@ -40,7 +41,7 @@ def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
     left out (as gometalinter does)."""
     by_path: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
-        by_path.setdefault(d.path, []).append(d)
+        by_path.setdefault(context.place(d.path), []).append(d)
     out = ['<checkstyle version="5.0">']
     for path, ds in by_path.items():
         out.append(f'<file name="{escape(path)}">')

@@ -21,9 +21,11 @@ _XML_KEEPS = "\t\n\r"
 
 def render(diagnostics: list[Diagnostic], context: ReportContext) -> str:
     """The JUnit document: files in context order, then any other path that has findings."""
-    by_path: dict[str, list[Diagnostic]] = {path: [] for path in context.files}
+    # paths as ReportContext.place prints them (--path-mode, --path-prefix)
+    by_path: dict[str, list[Diagnostic]] = {context.place(path): [] for path in context.files}
     for d in diagnostics:
-        by_path.setdefault(d.path, []).append(d)
+        place = context.place(d.path)
+        by_path.setdefault(place, []).append(d._replace(path=place))
     counts = {
         "tests": str(len(by_path)),
         "failures": str(len(diagnostics)),

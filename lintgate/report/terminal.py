@@ -93,7 +93,7 @@ def register_output_errors() -> None:
 
 
 # Formats whose text is data for a program: escaped in their own syntax, never by backslashes.
-_JSON_FORMATS = ("json", "sarif")
+_JSON_FORMATS = ("json", "sarif", "gitlab")
 _XML_FORMATS = ("checkstyle", "junit")
 
 
