@@ -187,7 +187,7 @@ def _schema_reference(value: Any, where: str) -> str:
 def _path_mode(value: Any, where: str) -> str:
     from lintgate.report.paths import PATH_MODES
 
-    if value not in PATH_MODES:
+    if not isinstance(value, str) or value not in PATH_MODES:
         hint = _suggest(value, list(PATH_MODES)) if isinstance(value, str) else ""
         raise ConfigError(f"{where}: expected one of {', '.join(PATH_MODES)}, got {value!r}{hint}")
     return cast(str, value)
