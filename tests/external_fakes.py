@@ -57,11 +57,14 @@ sys.exit(1 if found else 0)
 
 
 def install_tool(directory: Path, name: str = "todo") -> Path:
-    """Write the fake tool as the executable `directory/name`; returns its path."""
+    """Write the fake tool as the executable `directory/name` (unless it is there already);
+    returns its path."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / name
-    path.write_text(f"#!{sys.executable}\n{TOOL}")
-    path.chmod(0o755)
+    text = f"#!{sys.executable}\n{TOOL}"
+    if not path.exists() or path.read_text() != text:  # a new mtime is a new program
+        path.write_text(text)
+        path.chmod(0o755)
     return path
 
 
