@@ -26,7 +26,8 @@ def run(repo: Path, tmp_path: Path, config: dict | None, *args: str):
         (repo / "lintgate.json").write_text(json.dumps(config))
     bin_dir = tmp_path / "bin"
     install_tool(bin_dir)
-    return lintgate(repo, "-D", "imports,isort,black", *args, env=tool_env(bin_dir, tmp_path / "log"))
+    env = tool_env(bin_dir, tmp_path / "log")
+    return lintgate(repo, "-D", "imports,isort,black", "-j", "1", *args, env=env)
 
 
 TODO = "pkg/a.py:1:10: ⚠️ found a TODO (todo)\n"

@@ -11,9 +11,7 @@ from lintgate.external.builtin import BUILTIN
 from lintgate.external.definition import ExternalDefinition
 
 _MEMO = "lintgate.external.registry"
-# The names of the in-process linters an external definition may not take (lintgate.linters
-# checks its registry too; these are fixed so that this module stays below it).
-RESERVED = ("imports", "isort", "black", "syntax", "encoding", "nolint", "fix")
+# (a definition may not take an in-process linter's name: lintgate.config.keys checks it)
 
 
 def _defined() -> dict[str, ExternalDefinition]:
