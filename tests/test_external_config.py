@@ -128,3 +128,13 @@ def test_a_flag_overlays_the_files_definition_field_by_field(repo, tmp_path):
     config = {"Linters": {"todo": {"Command": "nothere", "Pattern": "PATH:LINE:MESSAGE", "Severity": "error"}}}
     proc = run(repo, tmp_path, config, "--linter", "todo:todo:PATH:LINE:COL:MESSAGE", "-E", "todo")
     assert proc.stdout == "pkg/a.py:1:10: ❌ found a TODO (todo)\n", proc.stderr
+
+
+def test_print_config_gives_the_definitions_back(repo, tmp_path):
+    printed = run(repo, tmp_path, None, "--linter", "todo:todo:PATH:LINE:COL:MESSAGE", "-E", "todo", "--print-config")
+    config = json.loads(printed.stdout)
+    assert config["Linters"]["todo"]["Command"] == "todo"
+    assert config["Enable"] == ["todo"]
+    (tmp_path / "printed.json").write_text(printed.stdout)
+    proc = run(repo, tmp_path, None, "--config", str(tmp_path / "printed.json"))
+    assert (proc.returncode, proc.stdout) == (1, TODO), proc.stderr

@@ -30,6 +30,11 @@ def define(definition: ExternalDefinition) -> None:
     _defined()[definition.name] = definition
 
 
+def defined() -> dict[str, ExternalDefinition]:
+    """The definitions this run's configuration made (not the built-in ones it left alone)."""
+    return dict(_defined())
+
+
 def names() -> list[str]:
     """The names of this run's external linters (see `definitions`)."""
     return list(definitions())
