@@ -216,3 +216,28 @@ def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path)
     )
     assert (cold.stdout, warm.stdout) == (expected, expected), cold.stderr
     assert len(starts(tmp_path / "log")) == 2
+
+
+def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    (repo / "lintgate.json").write_text(
+        json.dumps({"DisableAll": True, "Enable": ["todo"], "Linters": {"todo": "todo --hang:PATH:LINE:COL:MESSAGE"}})
+    )
+    install_tool(tmp_path / "bin")
+    env = {**os.environ, **tool_env(tmp_path / "bin", tmp_path / "log", tmp_path / "cache")}
+    script = Path(sys.executable).parent / "lintgate"
+    proc = subprocess.Popen([str(script)], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(200):  # the tool has started (its log names the files)
+        if len(starts(tmp_path / "log")) >= 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    time.sleep(0.5)
+    hanging = [p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)]
+    assert hanging == []

@@ -3,13 +3,14 @@ parent, batches on threads, their outcomes merged into the files' results."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, Callable
 
 from lintgate.engine.check import Checker, combine
-from lintgate.engine.external_batch import BatchResult, Target, collect, start_batches
+from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan
 from lintgate.engine.records import Done, FileResult, Outcome, RunResult
@@ -57,7 +58,7 @@ class External:
         self.unchecked: list[str] = []
         self.misses: dict[str, tuple[ExternalDefinition, list[str], dict[str, str]]] = {}
         self.futures: list[Future[BatchResult]] = []
-        self.pool: ThreadPoolExecutor | None = None
+        self.running: Batches | None = None
         self.results: list[BatchResult] = []
         self.record: list[tuple[Any, list[Any]]] = []
         self.unmatched: dict[str, int] = {}  # name -> lines its pattern did not match
@@ -138,19 +139,21 @@ class External:
         if not batches:
             return concurrency
         jobs = max(1, max(slots, 1) // len(batches))
+        running = Batches(self.root, jobs, self.limit)
         if slots == 0:  # one slot for both kinds of work: the batches first
-            self.results = collect(start_batches(None, batches, self.root, jobs, self.limit))
+            self.results = collect(running.start(batches, 0))
             return concurrency
-        self.pool = ThreadPoolExecutor(max_workers=min(slots, len(batches)))
-        self.futures = start_batches(self.pool, batches, self.root, jobs, self.limit)
+        self.running = running
+        self.futures = running.start(batches, slots)
+        atexit.register(running.kill)  # interrupted: the tools must not outlive lintgate
         return max(concurrency - slots, 1)
 
     def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None:
         """Wait for the batches, parse what they printed, and give each worker's answer the
         external outcomes of its file (so that its `nolint` directives apply to them)."""
-        if self.pool is not None:
+        if self.running is not None:
             self.results = collect(self.futures)
-            self.pool.shutdown()
+            atexit.unregister(self.running.kill)
         self._read_results()
         for d in done:
             extra = self.outcomes.get(d.display)
