@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-TOOL = r'''
+TOOL = r"""
 import os, subprocess, sys, time
 args = sys.argv[1:]
 log = os.environ.get("FAKE_LOG")
@@ -60,7 +60,7 @@ if "--garbage" in flags:
 if "--noisy" in flags:
     sys.stderr.write("a warning on stderr\n")
 sys.exit(1 if found else 0)
-'''
+"""
 
 
 def install_tool(directory: Path, name: str = "todo") -> Path:

@@ -78,7 +78,9 @@ def test_linters_lists_every_linter(repo, tmp_path):
 
 
 def test_linters_json_and_flags(repo, tmp_path):
-    proc = lintgate(repo, "linters", "--json", "--linter", "extra:extra -q:PATH:LINE:MESSAGE", env=env(tmp_path))
+    proc = lintgate(
+        repo, "linters", "--json", "--linter", "extra:extra -q:PATH:LINE:MESSAGE", env=env(tmp_path)
+    )
     rows = json.loads(proc.stdout)
     assert rows[3] == {
         "name": "extra",

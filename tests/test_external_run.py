@@ -60,7 +60,11 @@ def test_a_changed_file_reruns_only_that_file(repo, tmp_path):
 
 def test_a_changed_config_file_reruns_the_tool(repo, tmp_path):
     cache = tmp_path / "cache"
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "ConfigFiles": ["todo.ini"]}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "ConfigFiles": ["todo.ini"],
+    }
     run(repo, tmp_path, definition, cache=cache)
     run(repo, tmp_path, definition, cache=cache)
     assert len(starts(tmp_path / "log")) == 2
@@ -71,7 +75,12 @@ def test_a_changed_config_file_reruns_the_tool(repo, tmp_path):
 
 def test_whole_program_tool_reruns_on_every_file_when_one_changes(repo, tmp_path):
     cache = tmp_path / "cache"
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "FileLocal": False, "PartitionStrategy": "project"}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "FileLocal": False,
+        "PartitionStrategy": "project",
+    }
     assert run(repo, tmp_path, definition, cache=cache).stdout == BOTH
     assert run(repo, tmp_path, definition, cache=cache).stdout == BOTH
     assert starts(tmp_path / "log") == ["--version", "c.py pkg/a.py pkg/b.py"]
@@ -81,7 +90,11 @@ def test_whole_program_tool_reruns_on_every_file_when_one_changes(repo, tmp_path
 
 
 def test_directories_partition_gives_each_directory_once(repo, tmp_path):
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "PartitionStrategy": "directories"}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "PartitionStrategy": "directories",
+    }
     proc = run(repo, tmp_path, definition, "-j", "1")
     assert proc.stdout == BOTH, proc.stderr
     assert starts(tmp_path / "log") == ["--version", ".", "pkg"]
@@ -114,7 +127,11 @@ def test_jobs_flag_holds_the_tool_to_its_share(repo, tmp_path):
 
 
 def test_missing_executable_is_one_error_naming_the_linter_and_the_install(repo, tmp_path):
-    definition = {"Command": "nosuchtool --x", "Pattern": "PATH:LINE:MESSAGE", "InstallHint": "pip install nosuchtool"}
+    definition = {
+        "Command": "nosuchtool --x",
+        "Pattern": "PATH:LINE:MESSAGE",
+        "InstallHint": "pip install nosuchtool",
+    }
     proc = run(repo, tmp_path, definition)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert normalize_stderr(proc.stderr) == (
@@ -168,7 +185,8 @@ def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):
     assert lines[1:4] == ["  c.py", "  pkg/a.py", "  pkg/b.py"]
     time.sleep(0.5)
     leftovers = [
-        pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+        pid
+        for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
         if _cmdline(pid).endswith("import time; time.sleep(60)")
     ]
     assert leftovers == [] or all(process_group(p) == [] for p in leftovers)
@@ -203,7 +221,9 @@ def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path)
     cache = tmp_path / "cache"
     (repo / "pkg" / "a.py").write_text("import os\nx = 1  # TODO fix\n")
     (repo / "lintgate.json").write_text(
-        json.dumps({"Enable": ["imports", "todo"], "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"}})
+        json.dumps(
+            {"Enable": ["imports", "todo"], "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"}}
+        )
     )
     install_tool(tmp_path / "bin")
     env = tool_env(tmp_path / "bin", tmp_path / "log", cache)
@@ -224,12 +244,20 @@ def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
     import sys
 
     (repo / "lintgate.json").write_text(
-        json.dumps({"DisableAll": True, "Enable": ["todo"], "Linters": {"todo": "todo --hang:PATH:LINE:COL:MESSAGE"}})
+        json.dumps(
+            {
+                "DisableAll": True,
+                "Enable": ["todo"],
+                "Linters": {"todo": "todo --hang:PATH:LINE:COL:MESSAGE"},
+            }
+        )
     )
     install_tool(tmp_path / "bin")
     env = {**os.environ, **tool_env(tmp_path / "bin", tmp_path / "log", tmp_path / "cache")}
     script = Path(sys.executable).parent / "lintgate"
-    proc = subprocess.Popen([str(script)], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(script)], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     for _ in range(200):  # the tool has started (its log names the files)
         if len(starts(tmp_path / "log")) >= 2:
             break
@@ -239,5 +267,7 @@ def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
     time.sleep(0.5)
-    hanging = [p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)]
+    hanging = [
+        p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)
+    ]
     assert hanging == []
