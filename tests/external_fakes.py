@@ -32,6 +32,10 @@ if "--crash" in flags:
     sys.exit(2)
 if "--hang" in flags:
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+if os.environ.get("FAKE_EDIT"):  # the files change before the tool reads them
+    for p in paths:
+        with open(p, "a", encoding="utf-8") as f:
+            f.write("# TODO edited\n")
 files = []
 for p in paths:
     if os.path.isdir(p):

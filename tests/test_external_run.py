@@ -271,3 +271,16 @@ def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
         p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)
     ]
     assert hanging == []
+
+
+def test_a_file_changed_while_the_tool_ran_is_not_cached(repo, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    original = (repo / "c.py").read_text()
+    monkeypatch.setenv("FAKE_EDIT", "1")  # the tool appends a TODO line before reading
+    edited = run(repo, tmp_path, "todo:PATH:LINE:COL:MESSAGE", "c.py", cache=cache)
+    assert edited.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\nc.py:2:3: ⚠️ found a TODO (todo)\n"
+    monkeypatch.delenv("FAKE_EDIT")
+    (repo / "c.py").write_text(original)  # the bytes the run keyed on, again
+    proc = run(repo, tmp_path, "todo:PATH:LINE:COL:MESSAGE", "c.py", cache=cache)
+    assert proc.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\n"
+    assert starts(tmp_path / "log")[1:] == ["c.py", "c.py"]

@@ -182,9 +182,32 @@ class External:
                 entry = self.entries.get((r.batch.name, rel))
                 if entry is not None and not error and not r.lost:
                     self.record.append((entry, store_outcome(outcome)))
+        self._keep_unchanged()
         for name, count in self.unmatched.items():
             if count and self.warn is not None:  # -v shows them (docs/external.md)
                 self.warn(f"{name}: {count} output line(s) did not match its pattern")
+
+    def _keep_unchanged(self) -> None:
+        """Drop from `record` the outcomes of files whose bytes changed since they were keyed
+        (the tool may have read the new bytes), and every outcome of a whole-program tool
+        when one of the files changed. Reads again only the files whose outcome is recorded."""
+        if not self.record:
+            return
+        rel_of = {id(entry): rel for (_, rel), entry in self.entries.items()}
+        now: dict[str, str | None] = {}
+        for entry, _ in self.record:
+            rel = rel_of.get(id(entry))
+            if rel is not None and rel not in now:
+                now[rel] = _digest(self.root, rel)
+        changed = {rel for rel, digest in now.items() if digest != self.targets[rel].digest}
+        if not changed:
+            return
+        whole = {d.name for d, _, _ in self.misses.values() if not d.file_local}
+        self.record = [
+            (entry, stored)
+            for entry, stored in self.record
+            if rel_of.get(id(entry)) not in changed and entry.linter not in whole
+        ]
 
     def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
         """Add the external outcomes to the files the cache answered (they hold no `nolint`:
@@ -207,6 +230,15 @@ class External:
         result.errors = list(dict.fromkeys(result.errors + self.errors))
         result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
         return result
+
+
+def _digest(root: str, rel: str) -> str | None:
+    """sha256 hex of the file's bytes now, None when it cannot be read."""
+    try:
+        with open(os.path.join(root, rel), "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def _sha(text: str) -> str:
