@@ -199,7 +199,7 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def test_nolint_severity_and_exclude_apply_to_external_findings(repo, tmp_path):
+def test_nolint_severity_exclude_and_message_override_apply_to_external_findings(repo, tmp_path):
     (repo / "c.py").write_text("z = 3  # TODO later  # nolint:todo\n")
     (repo / "pkg" / "b.py").write_text("w = 1  # TODO keep\nv = 2  # TODO drop\n")
     config = {
@@ -208,12 +208,13 @@ def test_nolint_severity_and_exclude_apply_to_external_findings(repo, tmp_path):
         "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"},
         "Severity": {"todo": "error"},
         "Exclude": ["b.py:2:"],
+        "MessageOverride": {"todo": "{message}!"},
     }
     (repo / "lintgate.json").write_text(json.dumps(config))
     install_tool(tmp_path / "bin")
     proc = lintgate(repo, env=tool_env(tmp_path / "bin", tmp_path / "log"))
     assert proc.stdout == (
-        "pkg/a.py:1:10: ❌ found a TODO (todo)\npkg/b.py:1:10: ❌ found a TODO (todo)\n"
+        "pkg/a.py:1:10: ❌ found a TODO! (todo)\npkg/b.py:1:10: ❌ found a TODO! (todo)\n"
     ), proc.stderr
 
 
@@ -284,3 +285,27 @@ def test_a_file_changed_while_the_tool_ran_is_not_cached(repo, tmp_path, monkeyp
     proc = run(repo, tmp_path, "todo:PATH:LINE:COL:MESSAGE", "c.py", cache=cache)
     assert proc.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\n"
     assert starts(tmp_path / "log")[1:] == ["c.py", "c.py"]
+
+
+def test_new_code_selection_applies_to_external_findings(repo, tmp_path):
+    import subprocess
+
+    subprocess.run(["rm", "-rf", str(repo / ".git")], check=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run([*git[:5], "init", "-q", str(repo)], check=True)
+    (repo / "lintgate.json").write_text(
+        json.dumps(
+            {
+                "DisableAll": True,
+                "Enable": ["todo"],
+                "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"},
+            }
+        )
+    )
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "c.py").write_text("z = 3  # TODO later\nw = 4  # TODO new\n")
+    install_tool(tmp_path / "bin")
+    env = tool_env(tmp_path / "bin", tmp_path / "log")
+    proc = lintgate(repo, "--new-from-rev", "HEAD", env=env)
+    assert proc.stdout == "c.py:2:10: ⚠️ found a TODO (todo)\n", proc.stderr

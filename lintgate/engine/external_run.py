@@ -130,7 +130,8 @@ class External:
             self.entries[d.name, rel] = Entry(_sha(f"{inputs}\0{rel}"), d.name, version, inputs)
 
     def start(self, concurrency: int, pool_work: bool) -> int:
-        """Start the batches of what the cache did not answer (see the module docstring)."""
+        """Start the batches of what the cache did not answer; returns the slots left for the
+        pool (the sharing rule: lintgate.engine.external's docstring)."""
         slots = concurrency // 2 if pool_work else concurrency
         batches: list[tuple[Batch, ExternalDefinition, dict[str, str]]] = []
         for d, left, env in self.misses.values():
