@@ -61,7 +61,8 @@ class External:
         self.running: Batches | None = None
         self.results: list[BatchResult] = []
         self.record: list[tuple[Any, list[Any]]] = []
-        self.unmatched: dict[str, int] = {}  # name -> lines its pattern did not match
+        # name -> the output lines its pattern did not match (for -v; counted on stderr)
+        self.unmatched: dict[str, list[str]] = {}
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
         for name in names:
             definition = registry.get(name)
@@ -174,7 +175,7 @@ class External:
                 self.errors.append(error)
             if r.lost:
                 self.unchecked += [self.targets[rel].display for rel in r.batch.files]
-            self.unmatched[r.batch.name] = self.unmatched.get(r.batch.name, 0) + unmatched
+            self.unmatched.setdefault(r.batch.name, []).extend(unmatched)
             for rel in r.batch.files:
                 display = self.targets[rel].display
                 outcome = Outcome(sorted(found.get(rel, [])))
@@ -184,9 +185,9 @@ class External:
                 if entry is not None and not error and not r.lost:
                     self.record.append((entry, store_outcome(outcome)))
         self._keep_unchanged()
-        for name, count in self.unmatched.items():
-            if count and self.warn is not None:  # -v shows them (docs/external.md)
-                self.warn(f"{name}: {count} output line(s) did not match its pattern")
+        for name, lines in self.unmatched.items():
+            if lines and self.warn is not None:  # -v shows them (docs/external.md)
+                self.warn(f"{name}: {len(lines)} output line(s) did not match its pattern")
 
     def _keep_unchanged(self) -> None:
         """Drop from `record` the outcomes of files whose bytes changed since they were keyed
