@@ -225,6 +225,9 @@ class External:
                 continue  # not answered by the cache, or undecodable (its only finding)
             names = [*plan.names, *extra]
             result.diagnostics = combine(result.path, names, {**plan.known, **extra})
+        for display in self.merged:  # the plans name their in-process linters only again
+            plan = self.plans[display]
+            plan.names = [n for n in plan.names if n not in self.outcomes[display]]
         return self.record
 
     def amend(self, result: RunResult) -> RunResult:
