@@ -218,7 +218,8 @@ def test_nolint_severity_exclude_and_message_override_apply_to_external_findings
     ), proc.stderr
 
 
-def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path):
+@pytest.mark.parametrize("slots", ["1", "2", "4"])  # 1: the batches first, then the pool
+def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path, slots):
     cache = tmp_path / "cache"
     (repo / "pkg" / "a.py").write_text("import os\nx = 1  # TODO fix\n")
     (repo / "lintgate.json").write_text(
@@ -228,15 +229,19 @@ def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path)
     )
     install_tool(tmp_path / "bin")
     env = tool_env(tmp_path / "bin", tmp_path / "log", cache)
-    cold = lintgate(repo, env=env)
-    warm = lintgate(repo, env=env)
+    cold = lintgate(repo, "-j", slots, env=env)
+    warm = lintgate(repo, "-j", slots, env=env)
     expected = (
         "c.py:1:10: ⚠️ found a TODO (todo)\n"
         "pkg/a.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
         "pkg/a.py:2:10: ⚠️ found a TODO (todo)\n"
     )
     assert (cold.stdout, warm.stdout) == (expected, expected), cold.stderr
-    assert len(starts(tmp_path / "log")) == 2
+    assert "3 files checked, 3 findings, 3 from cache" in warm.stderr
+    assert starts(tmp_path / "log")[0] == "--version"
+    assert sorted(f for s in starts(tmp_path / "log")[1:] for f in s.split()) == [
+        "c.py", "pkg/a.py", "pkg/b.py",
+    ]  # fmt: skip
 
 
 def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
