@@ -234,6 +234,7 @@ class External:
         """`result` with the batches' errors and the files a deadline left unchecked."""
         result.errors = list(dict.fromkeys(result.errors + self.errors))
         result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
+        result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
         return result
 
 
