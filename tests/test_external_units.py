@@ -108,3 +108,22 @@ def test_hundreds_of_files_cold_warm_and_the_slots_shared_with_the_pool(tmp_path
     warm = lintgate(root, "-j", "4", env=env)
     assert warm.stdout == cold.stdout
     assert len(starts(tmp_path / "log")) == 3  # no new start
+
+
+def test_the_engine_keeps_the_unmatched_lines_for_verbose(tmp_path):
+    from lintgate.context import RunContext, run_scope
+    from lintgate.engine import run as engine
+    from lintgate.external import registry
+    from lintgate.linters.base import Project
+
+    tool = install_tool(tmp_path / "bin")
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "a.py").write_text("x = 1  # TODO\n")
+    with run_scope(RunContext()):
+        registry.define(ExternalDefinition("todo", f"{tool} --garbage", "PATH:LINE:COL:MESSAGE"))
+        result = engine.run([root / "a.py"], Project(root, root), ["todo"], 1)
+    assert result.unmatched == {"todo": ["this is not a finding", "neither:is:this"]}
+    assert [(d.linter, d.message) for d in result.diagnostics] == [("todo", "found a TODO")]
+    with run_scope(RunContext()):  # the definition was the run's only
+        assert registry.get("todo") is None
