@@ -291,3 +291,13 @@ def test_config_schema_prints_the_shipped_schema(tmp_path):
     assert (proc.stderr, proc.returncode) == ("", 0)
     assert proc.stdout == SCHEMA_PATH.read_text(encoding="utf-8")
     assert json.loads(proc.stdout) == SCHEMA
+
+
+def test_schema_knows_every_key_of_a_linters_definition():
+    from lintgate.external.spec import FIELDS, PARTITIONS
+
+    definition = SCHEMA["properties"]["Linters"]["additionalProperties"]["anyOf"][1]
+    assert list(definition["properties"]) == list(FIELDS)
+    assert definition["properties"]["PartitionStrategy"]["enum"] == list(PARTITIONS)
+    assert _schema_accepts({"Linters": {"f": "flake8:PATH:LINE:COL:MESSAGE"}})
+    assert not _schema_accepts({"Linters": {"f": {"Comand": "flake8"}}})

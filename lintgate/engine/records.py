@@ -79,6 +79,8 @@ class RunResult:
     # and seconds per phase of the engine
     cache_hits: dict[str, tuple[int, int]] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
+    # external linter -> the lines of its output its pattern did not match (for -v; issue 14)
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Work(NamedTuple):

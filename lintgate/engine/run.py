@@ -17,6 +17,7 @@ from typing import Any, Callable, NamedTuple
 from lintgate import bounds
 from lintgate.context import run_scope
 from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.engine import external
 from lintgate.engine.answer import answer, missing, resolved
 from lintgate.engine.check import Checker
 from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
@@ -65,14 +66,17 @@ def run(
         limit = start + deadline if deadline > 0 else None
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
         answered_at = time.monotonic()
+        checker = planned.checker
+        ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
-        checker = planned.checker
-        done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
-        fresh = _merge(checker, pending, done, results)
+        slots = ext.start(concurrency, any(w.names for w in pending.items))
+        done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
+        ext.before_merge(pending.plans, done)
+        fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
         if fresh:
             planned.cache(lambda store: store.put_many(fresh))
-        result = _result(results, pending, start)
+        result = ext.amend(_result(results, pending, start))
         result.cache_hits = cache_hits(planned.plans)
         result.phases = {"planning and cache": answered_at - start}
         result.phases["linting"] = time.monotonic() - answered_at
@@ -112,6 +116,7 @@ def plan_and_answer(
 ) -> Planned:
     """The first phases of a run (`run`'s arguments): which linters apply to each file, and
     what the cache knows of its bytes."""
+    enabled = external.in_process(enabled)  # the external ones: lintgate.engine.external
     show = display or relative_to(str(project.cwd))
     large = _too_large(files, project, show)
     plans = _plans([p for p in files if show(p) not in large], project, show)

@@ -140,7 +140,19 @@ def description(name: str) -> str | None:
     """The one-sentence description of linter or pseudo-linter `name` for reports, or None."""
     if name in REGISTRY:
         return REGISTRY[name].capabilities.description
+    external = _external(name)
+    if external is not None:  # an external linter of the run (issue 14)
+        return (
+            external.description or f"Findings of the external linter {name} ({external.command})."
+        )
     return _PSEUDO_DESCRIPTIONS.get(name)
+
+
+def _external(name: str) -> Any:
+    """The run's ExternalDefinition called `name`, or None (lintgate.external.registry)."""
+    from lintgate.external import registry
+
+    return registry.get(name)
 
 
 # The linters' page of lintgate's documentation (docs/linters.md): a section per linter of
@@ -158,6 +170,9 @@ def help_uri(name: str) -> str:
             return linter.capabilities.help_uri
         documented = type(linter).__module__.startswith(f"{__name__}.")
         return f"{DOCS_URI}#{name}" if documented else ""
+    external = _external(name)
+    if external is not None:
+        return str(external.help_uri)
     return f"{DOCS_URI}#{name}" if name in _PSEUDO_DESCRIPTIONS else ""
 
 
