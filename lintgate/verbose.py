@@ -76,6 +76,19 @@ class Verbose:
             for line in lines:
                 self.say(f"{name}: {line}")
 
+    def describe_unmatched(self, unmatched: dict[str, list[str]], most: int = 20) -> None:
+        """The output lines of each external linter that its pattern did not match (the first
+        `most` of them, control characters escaped), after the run's one-line count."""
+        if not self.enabled:
+            return
+        from lintgate.report.terminal import escape_controls as escape
+
+        for name, lines in unmatched.items():
+            for line in lines[:most]:
+                self.say(f"{name}: unmatched output: {escape(line)}")
+            if len(lines) > most:
+                self.say(f"{name}: ... and {len(lines) - most} more unmatched line(s)")
+
     def describe_result(self, cache_hits: dict[str, tuple[int, int]]) -> None:
         """The cache hits per linter (files answered / files it applies to) and the timings."""
         if not self.enabled:

@@ -171,6 +171,13 @@ def test_garbage_output_is_counted_not_lost(repo, tmp_path):
         "lintgate: warning: todo: 2 output line(s) did not match its pattern\n"
         "lintgate: 3 files checked, 2 findings, 0 from cache, N.NNs\n"
     )
+    # -v shows them (after the summary's counts, with the other -v lines)
+    verbose = run(repo, tmp_path, "todo --garbage:PATH:LINE:COL:MESSAGE", "-v")
+    assert (verbose.returncode, verbose.stdout) == (1, BOTH)
+    assert [line for line in verbose.stderr.splitlines() if "unmatched output" in line] == [
+        "lintgate: todo: unmatched output: this is not a finding",
+        "lintgate: todo: unmatched output: neither:is:this",
+    ]
 
 
 def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):

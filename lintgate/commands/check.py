@@ -55,5 +55,6 @@ def check(inv: Invocation) -> int:
         prepared.status |= finish_cache(cache)
     with trace.phase("reporting"):
         status = report(inv, prepared, result, sys.stdout, counts=True)
+    trace.describe_unmatched(result.unmatched)
     trace.describe_result(result.cache_hits)
     return status
