@@ -47,14 +47,18 @@ def test_sarif_has_a_rule_per_external_linter_with_its_description(repo, tmp_pat
     proc = lintgate(repo, "--format", "sarif", env=env(tmp_path))
     sarif = json.loads(proc.stdout)
     rules = sarif["runs"][0]["tool"]["driver"]["rules"]
-    assert rules == [
-        {"id": "imports", "shortDescription": {"text": rules[0]["shortDescription"]["text"]}},
-        {
-            "id": "todo",
-            "shortDescription": {"text": "Lines holding TODO."},
-            "helpUri": "https://example.com/todo",
+    assert [r["id"] for r in rules] == ["imports", "todo"]
+    # the external linter's rule comes from its definition (Description, HelpURI)
+    assert rules[1] == {
+        "id": "todo",
+        "shortDescription": {"text": "Lines holding TODO."},
+        "fullDescription": {"text": "Lines holding TODO."},
+        "help": {
+            "text": "Lines holding TODO. See https://example.com/todo",
+            "markdown": "Lines holding TODO. See [todo](https://example.com/todo).",
         },
-    ]
+        "helpUri": "https://example.com/todo",
+    }
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["todo"]
 
 

@@ -317,7 +317,9 @@ def fix(
         if p.binding is not None
         and (
             p.kind == "duplicate"
-            or p.kind == "unused" and not package_init and p.binding.first_line not in probes
+            or p.kind == "unused"
+            and not package_init
+            and p.binding.first_line not in probes
         )
     ]
     if only is not None:
