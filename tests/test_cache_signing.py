@@ -98,7 +98,7 @@ def test_a_tampered_layer_with_a_rewritten_manifest_is_refused(tmp_path):
                 "settings_digest": "0" * 64,
                 "lintgate_version": oci.Group("a", "b", "c").lintgate_version,
                 "children": [],
-                "entries": [[content_digest(b"0"), []]],
+                "entries": [[content_digest(b"0"), [], None, False]],
             }
         ).encode(),
     )

@@ -91,7 +91,7 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
             for entry in engine.to_record(by_display[f.path], f.checked)
         ]
         if fresh:
-            planned.cache(lambda s: s.put_many(fresh))
+            planned.cache(lambda s: s.put_results(fresh))
     paths = {show[str(p)] for p in chosen}
     results = [r for r in settled.values() if r.path not in paths] + fixes
     results.sort(key=lambda r: r.path)

@@ -12,6 +12,7 @@ from lintgate.cache.oci.media import (
     CONFIG_MT,
     EMPTY_MT,
     LAYER_MT,
+    LAYER_V1_MT,
     MAX_BLOB,
     MAX_JSON_BLOB,
     MAX_LAYERS,
@@ -32,7 +33,7 @@ from lintgate.cache.store import Store
 
 if TYPE_CHECKING:
     from lintgate.cache.oci.signing import PublicKey
-from lintgate.diagnostic import Finding
+from lintgate.diagnostic import StoredResult
 
 
 def _check_blob(
@@ -136,7 +137,7 @@ def _import_layers(
     config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
-    accepted: list[tuple[Entry, list[Finding]]] = []
+    accepted: list[tuple[Entry, StoredResult]] = []
     memo: dict[str, str] = {}
     ok = rejected = 0
     for raw in layers:
@@ -149,7 +150,7 @@ def _import_layers(
             continue
         if desc.media_type == EMPTY_MT:
             continue
-        if desc.media_type not in (LAYER_MT, MEMO_MT):
+        if desc.media_type not in (LAYER_MT, LAYER_V1_MT, MEMO_MT):
             warn(
                 f"cache import from {source}: layer {desc.digest} has media type"
                 f" {shown(desc.media_type)}; skipped"
@@ -164,14 +165,14 @@ def _import_layers(
             if desc.media_type == MEMO_MT:
                 memo.update(parse_memo_layer(blob))
             else:
-                accepted.extend(parse_results_layer(blob))
+                accepted.extend(parse_results_layer(blob, desc.media_type == LAYER_V1_MT))
         except ValueError as e:
             warn(f"cache import from {source}: layer {desc.digest}: {e}; not imported")
             rejected += 1
             continue
         ok += 1
     if accepted:
-        store.put_many(accepted, used=False)
+        store.put_results(accepted, used=False)
     if memo:
         store.memo_put_many(memo, used=False)
     return ImportResult(source, len(accepted), ok, rejected, len(memo))
