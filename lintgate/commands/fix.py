@@ -12,6 +12,7 @@ paths of the same files go to the fixer, which checks, fixes, checks again and w
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import time
@@ -87,8 +88,8 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
         fresh = [
             entry
             for f in fixes
-            if f.checked is not None and f.path in by_display
-            for entry in engine.to_record(by_display[f.path], f.checked)
+            if f.path in by_display
+            for entry in _to_record(by_display[f.path], f.checked, f.written)
         ]
         if fresh:
             planned.cache(lambda s: s.put_results(fresh))
@@ -110,6 +111,21 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
         notes=[n for r in fixed for n in r.notes],
         write=write,
     )
+
+
+def _to_record(plan: Any, checked: Any, written: Any) -> list[tuple[Any, Any]]:
+    """The cache entries of a fixer's checks: of the bytes it read (`checked`, keyed as the
+    plan is), and of the bytes it wrote (`written`, keyed on their own digest, so the check
+    after a fix is answered from the cache, and bytes changed after the write are not)."""
+    from lintgate.engine import run as engine
+
+    fresh = engine.to_record(plan, checked) if checked is not None else []
+    if written is not None and written.digest is not None and plan.keys:
+        after = copy.copy(plan)
+        after.digest = written.digest
+        after.keys = {n: e._replace(content_digest=written.digest) for n, e in plan.keys.items()}
+        fresh += engine.to_record(after, written)
+    return fresh
 
 
 def _display(path: Path, project: Project) -> str:
