@@ -23,7 +23,7 @@ UNSORTED = (
     "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
     "app.py:6:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
 )
-SUMMARY = "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+SUMMARY = "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
 
 
 def age(repo: Path, seconds: float = 3600) -> None:
@@ -94,7 +94,7 @@ def test_a_file_dated_before_1677_is_checked_every_run(tmp_path):
             proc = lintgate(repo, env=env)
             assert (proc.stdout, proc.returncode) == (UNSORTED, 1)
             assert normalize_stderr(proc.stderr) == (
-                "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n" if _ else SUMMARY
+                "lintgate: 1 file checked, 2 findings, 1 from cache, N.NNs\n" if _ else SUMMARY
             )
 
 

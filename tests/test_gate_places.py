@@ -141,7 +141,7 @@ def test_precommit_hook_fails_on_bad_files_then_passes(hook_repo, precommit_home
     out = normalize_stderr(proc.stdout)
     assert proc.returncode == 1, out + proc.stderr
     unsorted = [line for line in expected.splitlines(True) if line.startswith("pkg/unsorted.py")]
-    assert "- exit code: 1\n\n" + "".join(unsorted) + "lintgate: 1 files checked" in out
+    assert "- exit code: 1\n\n" + "".join(unsorted) + "lintgate: 1 file checked" in out
 
     # A skipped file named by pre-commit stays skipped (it has both an isort and a black finding).
     proc = _pre_commit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from lintgate.commands.common import (
     Invocation,
@@ -41,7 +42,10 @@ def check(inv: Invocation) -> int:
     prepared = prepare(inv)
     if isinstance(prepared, int):
         return prepared
+    start = time.monotonic()
     cache = open_cache(inv)
     result = check_files(inv, prepared, cache)
     prepared.status |= finish_cache(cache)
+    # the summary's seconds: the cache import and export too, not the check alone
+    result.seconds = time.monotonic() - start
     return report(inv, prepared, result, sys.stdout, counts=True)
