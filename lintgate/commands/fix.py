@@ -58,10 +58,10 @@ def fix(inv: Invocation) -> int:
     cache = open_cache(inv)
     store = getattr(cache, "store", None)
     result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
-    result.seconds = time.monotonic() - start
     with stdout_writes():  # what remains is reported as usual; --diff owns stdout
         prepared.status |= emit(result, sys.stdout.buffer, sys.stderr)
     prepared.status |= finish_cache(cache)
+    result.seconds = time.monotonic() - start  # the cache import and export included
     report_to = sys.stderr if inv.args.diff else sys.stdout
     # --diff: bit 1 means "there is a diff" (emit)
     return report(inv, prepared, result, report_to, counts=not inv.args.diff)
@@ -208,8 +208,10 @@ def fix_files(
 
 
 def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
-    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
-    and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
+    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes,
+    `lintgate: fixed PATH` (`would fix PATH`) for each file in path order, as black names each
+    file it reformats, and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a
+    text stream).
     Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
     only source of bit 1: what would remain does not set it)."""
     write_all(stdout, b"".join(result.diffs))
@@ -217,6 +219,9 @@ def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
 
     for note in result.notes:
         print(f"lintgate: {escape_controls(note)}", file=stderr)
+    for path in result.fixed:
+        done = "fixed" if result.write else "would fix"
+        print(f"lintgate: {done} {escape_controls(path)}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
     return 0 if result.write or not result.diffs else 1
