@@ -63,6 +63,8 @@ PULL_DEADLINE = 300.0  # seconds: all the requests of one import together
 MAX_REDIRECTS = 5
 MAX_SMALL_BODY = 1 << 20  # bytes: a token answer
 MAX_ERROR_BODY = 64 << 10  # bytes: the JSON error body of a refusal
+MAX_TAGS = 100  # tags asked for when an import's tag is missing (one page of tags/list)
+SHOWN_TAGS = 10  # of them named in the warning
 
 
 class RegistryError(OCIError):
@@ -148,6 +150,11 @@ class Client:
             except requests.RequestException as e:
                 if not deadline.left():
                     raise self._too_slow(method, url, deadline) from None
+                if isinstance(e, requests.exceptions.SSLError) and self.scheme == "https":
+                    raise RegistryError(  # most often a registry that speaks plain HTTP
+                        f"registry {self.host} did not answer over HTTPS (a TLS error); if it"
+                        " speaks plain HTTP, add registry.insecure=true to the cache spec"
+                    ) from None
                 raise RegistryError(
                     f"registry {self.host} unreachable: {type(e).__name__}"
                 ) from None
@@ -278,6 +285,23 @@ class Client:
             raise RegistryError(f"registry {self.host}: the manifest of {tag} is {e}") from None
         return data, resp.headers.get("Docker-Content-Digest")
 
+    def list_tags(self) -> list[str] | None:
+        """The repository's tags, at most MAX_TAGS of them (the first page of the
+        distribution API's `tags/list`), sorted; None when the registry does not say (no such
+        endpoint, a refusal, a body that is not the documented shape)."""
+        url = f"{self.base}/tags/list?n={MAX_TAGS}"
+        try:
+            resp, deadline = self.request("GET", url, ok=(200,))
+            doc = parse_json(read_body(resp, MAX_SMALL_BODY, deadline))
+        except (RegistryError, ValueError, TooSlow, BodyError):
+            return None
+        tags = doc.get("tags") if isinstance(doc, dict) else None
+        if tags is None and isinstance(doc, dict) and "tags" in doc:
+            return []  # the distribution registry says null for a repository without tags
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            return None
+        return sorted(tags)[:MAX_TAGS]
+
     def get_blob(self, digest: str, size: int) -> bytes | None:
         """The blob's bytes, or None when the registry does not have it. Raises ValueError
         (one line) when it cannot be had, is larger than `size` or too slow (its deadline:
@@ -333,6 +357,21 @@ def _reason(resp: requests.Response, deadline: Deadline) -> str:
     return " (" + "".join(c if c.isprintable() else "?" for c in text[:200]) + ")"
 
 
+def _tags_hint(client: Client) -> str:
+    """` (tags there: a, b, ... and N more)` from the registry's tag list, at most SHOWN_TAGS
+    named, `` (the repository has no tags)``, or "" when the registry does not say."""
+    tags = client.list_tags()
+    if tags is None:
+        return ""
+    if not tags:
+        return " (the repository has no tags)"
+    named = ", ".join(shown(t, 128) for t in tags[:SHOWN_TAGS])
+    more = len(tags) - SHOWN_TAGS
+    if more > 0:
+        named += f" and {more}{'+' if len(tags) == MAX_TAGS else ''} more"
+    return f" (tags there: {named})"
+
+
 def _client(spec: CacheSpec) -> Client:
     host, _, name = spec.location.partition("/")
     return Client(host, name, spec.insecure)
@@ -377,7 +416,7 @@ def pull(spec: CacheSpec, warn: Warn) -> tuple[Descriptor, Fetch] | None:
         warn(f"cache import: {e}; going on without it")
         return None
     if got is None:
-        warn(f"cache import: {source} not found; going on without it")
+        warn(f"cache import: {source} not found{_tags_hint(client)}; going on without it")
         return None
     data, digest = got
     # The registry names the manifest's digest; check the bytes against it as against a descriptor.
