@@ -212,7 +212,7 @@ def build_cache_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--older-than", metavar="AGE", required=True, help="e.g. 30d, 12h, 1d12h (units s m h d)"
     )
-    sub.add_parser("clean", help="drop every entry")
+    sub.add_parser("clean", help="drop every entry, give the space back (VACUUM)")
     keygen = sub.add_parser("keygen", help="write a key pair that signs cache exports")
     keygen.add_argument("file", metavar="FILE", help="the private key; the public one: FILE.pub")
     for action in sub.choices.values():  # --cache-dir after the command works too
