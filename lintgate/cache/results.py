@@ -20,13 +20,16 @@ from lintgate.cache.schema import IMPORTED, LOCAL
 from lintgate.diagnostic import Finding
 
 _VALUES = ",".join("?" * 13)  # RESULT_COLUMNS, checksum, created, last_used
+_CLEAN = StoredResult()  # most rows: no finding, no parse error, no `nolint` (one shared record)
 
 
 def _decoded(row: Sequence[Any]) -> StoredResult:
     """The StoredResult of a row's findings, parse_error and nolint columns (6 to 8). Raises
     ValueError when the row fails its checksum (its first 11 columns) or does not decode."""
-    if schema.results_checksum(*row[:10]) != row[10]:
+    if schema.row_checksum(row) != row[10]:
         raise ValueError("checksum")
+    if row[6] == "[]" and row[7] == "" and row[8] == 0:
+        return _CLEAN
     findings = () if row[6] == "[]" else tuple(decode_findings(row[6]))
     return StoredResult(findings, decode_error(row[7]), bool(row[8]))
 
@@ -72,7 +75,7 @@ class ResultsTable(Database):
 
     def get_many(self, keys: Iterable[str]) -> dict[str, list[Finding]]:
         """`get_results` for results that are findings alone: `{key: [Finding, ...]}`."""
-        return {k: list(r.findings) for k, r in self.get_results(keys).items()}
+        return {k: list(r.findings) if r.findings else [] for k, r in self.get_results(keys).items()}
 
     def put_results(self, items: Iterable[tuple[Entry, StoredResult]], used: bool = True) -> int:
         """Store `(entry, result)` pairs, replacing older values of the same keys.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Sequence
 
 from lintgate.cache import legacy
 from lintgate.cache.findings import decode_findings, encode_error, encode_findings
@@ -96,11 +97,17 @@ def _sum(kind: str, parts: tuple[object, ...]) -> str | None:
 def results_checksum(*row: object) -> str | None:
     """The checksum of a results row: its RESULT_COLUMNS in that order (`nolint` an int
     0 or 1, every other column text)."""
+    return row_checksum(row)
+
+
+def row_checksum(row: Sequence[object]) -> str | None:
+    """`results_checksum` of a row read with its RESULT_COLUMNS first (more may follow),
+    without unpacking it (a warm run checks thousands of rows)."""
     nolint = row[8]
-    if type(nolint) is not int or nolint not in (0, 1):
+    if type(nolint) is not int or not 0 <= nolint <= 1:
         return None
-    try:  # the other columns are text: one join (a warm run checks thousands of rows)
-        text = "\0".join(("results", *row[:8], str(nolint), *row[9:]))  # type: ignore[arg-type]
+    try:  # the other columns are text: one join
+        text = "\0".join(("results", *row[:8], "1" if nolint else "0", row[9]))  # type: ignore[arg-type]
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
     except (TypeError, UnicodeEncodeError):  # a BLOB, a lone surrogate: damaged
         return None
