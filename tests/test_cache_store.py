@@ -21,8 +21,8 @@ from lintgate.cache import (
 )
 from lintgate.cache import db as db_mod
 from lintgate.cache import file_digests, format_status, parse_age, resolve_cache_dir, schema
-from lintgate.cache.maintenance import readable_size
 from lintgate.cache import store as store_mod
+from lintgate.cache.maintenance import readable_size
 from lintgate.diagnostic import Finding
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cache"

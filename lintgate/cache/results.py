@@ -75,7 +75,9 @@ class ResultsTable(Database):
 
     def get_many(self, keys: Iterable[str]) -> dict[str, list[Finding]]:
         """`get_results` for results that are findings alone: `{key: [Finding, ...]}`."""
-        return {k: list(r.findings) if r.findings else [] for k, r in self.get_results(keys).items()}
+        return {
+            k: list(r.findings) if r.findings else [] for k, r in self.get_results(keys).items()
+        }
 
     def put_results(self, items: Iterable[tuple[Entry, StoredResult]], used: bool = True) -> int:
         """Store `(entry, result)` pairs, replacing older values of the same keys.
