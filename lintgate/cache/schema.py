@@ -273,8 +273,8 @@ def _unmark(conn: sqlite3.Connection) -> None:
     rows that may hold one (`encoding`'s, and those whose findings JSON has a NUL or SOH
     escape); a row whose checksum fails stays as it is (dropped when read)."""
     rows = conn.execute(
-        f"SELECT {RESULT_COLUMNS}, checksum FROM results WHERE linter = ?"
-        " OR instr(findings, '\\u0000') OR instr(findings, '\\u0001')",
+        f"SELECT {RESULT_COLUMNS}, checksum FROM results WHERE findings != '[]' AND (linter = ?"
+        " OR instr(findings, '\\u0000') OR instr(findings, '\\u0001'))",
         (legacy.ENCODING,),
     ).fetchall()
     updates = []
