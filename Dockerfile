@@ -18,7 +18,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 
 # lint: the gate over the source, bind-mounted read-only (bind mounts are read-only unless `rw`
 # is given; lintgate writes nothing into the tree it checks), with lintgate's result cache on a
-# cache mount that outlives the build. The command is the Makefile's LINT_CMD, as `make lint`
+# cache mount that outlives the build. The command is the Makefile's LINT_CMD, as `make gate`
 # runs it. The image has no git: lintgate then walks the tree honouring .gitignore files.
 FROM base AS lint
 ENV LINTGATE_CACHE_DIR=/cache

@@ -1,22 +1,25 @@
 # The gate on this repository, the tests, and the long runs kept out of the default test run.
 PYTHON ?= .venv/bin/python
 
-# The gate's command line, one place for both: `make lint` runs it from $(PYTHON)'s bin directory,
+# The gate's command line, one place for both: `make gate` runs it from $(PYTHON)'s bin directory,
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench
+.PHONY: venv lint gate typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench
 
 venv:
 	python3 -m venv .venv
 	.venv/bin/pip install -c constraints.txt -e '.[test]'
 
-lint:
+# The gate on this repository, then mypy --strict (the pre-commit hook runs this too).
+lint: gate typecheck
+
+# The gate alone: the command the Dockerfile's lint stage runs (tests/test_gate_places.py).
+gate:
 	$(dir $(PYTHON))$(LINT_CMD)
 
 # mypy --strict as pyproject.toml's [tool.mypy] configures it (the modules not clean yet are
-# listed there). Kept out of `lint`, which is the gate alone (the Dockerfile's lint stage runs
-# the same command; tests/test_gate_places.py); CI runs both.
+# listed there). CI runs it through tests/test_architecture.py (test_mypy_strict_passes_as_configured).
 typecheck:
 	$(dir $(PYTHON))mypy
 

@@ -28,6 +28,22 @@ class Finding(NamedTuple):
     end_line: int = 0
 
 
+class StoredResult(NamedTuple):
+    """What one linter said about one file's bytes, as the result cache stores it
+    (lintgate.cache.findings; the engine's records to and from it: lintgate.engine.stored).
+
+    `findings`: what the linter found (empty when it could not parse the file);
+    `parse_error`: the linter's parse error (a Finding, severity error) or None; for the
+    `encoding` pseudo-linter, the decode error; `nolint`: for `encoding`, whether the text
+    holds `nolint` (its directives are read from the text, lintgate.nolint). Typed fields, so
+    that no fact hides in a finding's message (schema 4, results layer v2).
+    """
+
+    findings: tuple[Finding, ...] = ()
+    parse_error: Finding | None = None
+    nolint: bool = False
+
+
 class Diagnostic(NamedTuple):
     """A finding placed in a file: what lintgate prints.
 

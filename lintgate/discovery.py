@@ -117,13 +117,21 @@ def skip_spec(patterns: list[str]) -> GitIgnoreSpec | None:
 
 def git_top(directory: Path) -> Path | None:
     """The top of the git work tree holding `directory`, or None (not in one, or no git)."""
-    top = _git_top(str(directory))
+    top = _git_top(str(directory))[0]
     return None if top is None else Path(top)
 
 
+def git_refusal(directory: Path) -> str | None:
+    """Why git refuses the repository holding `directory` (its `detected dubious ownership`:
+    the repository belongs to another user and is not in git's `safe.directory`), as one line
+    for a warning, else None."""
+    return _git_top(str(directory))[1]
+
+
 @run_memoized
-def _git_top(directory: str) -> str | None:
-    # asked by the CLI (project root) and by discovery (each named directory): one git call
+def _git_top(directory: str) -> tuple[str | None, str | None]:
+    # asked by the CLI (project root) and by discovery (each named directory): one git call;
+    # (top or None, git's refusal or None)
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -132,9 +140,25 @@ def _git_top(directory: str) -> str | None:
             text=True,
             check=True,
         )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout.rstrip("\n")
+    except OSError:
+        return None, None
+    except subprocess.CalledProcessError as e:
+        return None, _refusal(e.stderr or "")
+    return out.stdout.rstrip("\n"), None
+
+
+def _refusal(stderr: str) -> str | None:
+    """The warning for git's refusal of a repository it deems not safe (git 2.35.2 on), from
+    its stderr (`fatal: detected dubious ownership in repository at '/srv/repo'`), else None."""
+    for line in stderr.splitlines():
+        if "dubious ownership" in line:
+            where = line.split(" at ", 1)[1].strip("' ") if " at " in line else "this directory"
+            return (
+                f"warning: git refuses the repository at {where} (detected dubious ownership: another"
+                " user owns it; git config --global --add safe.directory PATH trusts it);"
+                " walking the directories instead of asking git for the files"
+            )
+    return None
 
 
 # glob pathspecs whatever GIT_LITERAL_PATHSPECS and friends say in the caller's environment
@@ -311,6 +335,9 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
                 except (OSError, subprocess.CalledProcessError):
                     pass
             if candidates is None:
+                refusal = git_refusal(path)
+                if refusal is not None and refusal not in result.notes:
+                    result.notes.append(refusal)
                 candidates = [str(f) for f in _walk_files(path, root)]
             for f in candidates:
                 if not f.endswith(SUFFIXES):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from lintgate import filesets, linters
+from lintgate import bounds, filesets, linters
 from lintgate.atomic import TEMP_SUFFIX  # noqa: F401  # nolint: imports - fix's name too
 from lintgate.atomic import ChangedMeanwhile, read_with_identity, write_atomic
 from lintgate.diagnostic import ERROR, Diagnostic
@@ -73,14 +73,16 @@ class FileFix(FileResult):
     """What fixing one file gave: FileResult's `diagnostics` (what remains: the check of the
     written bytes, or of the original plus a `fix` diagnostic) and `errors`, plus `notes`
     (stderr lines that are not errors), `changed` (bytes changed, or would with --diff),
-    `diff` (the unified diff, --diff only), `checked`: the check of the bytes read, as the
-    engine records it in the cache."""
+    `diff` (the unified diff, --diff only), `checked`: the check of the bytes read, and
+    `written`: the check of the bytes written (None unless written), as the engine records
+    them in the cache (each keyed on the digest of the bytes it checked)."""
 
     notes: list[str] = field(default_factory=list)
     changed: bool = False
     diff: bytes = b""
     checked: Done | None = None  # the check of the bytes read (the cache records it)
     fixed: bytes | None = None  # the fixed bytes, when fix_bytes was told not to write them
+    written: Done | None = None  # the check of the bytes written (recorded too)
 
 
 class Fixer:
@@ -176,10 +178,10 @@ class Fixer:
                     changed_by = [s.name for s in steps if s.name in kept and _whole_file(s.name)]
                 # unchanged text keeps its bytes (mixed endings isort does not report stay)
                 data = self._encode(text, source, changed_by) if changed_by else raw
-                after = (  # the fixer's own output: MaxFileSize bounds reading, not this
-                    self.checker.check_file(path, display, data, bounded=False)
+                after, done = (  # the fixer's own output: MaxFileSize bounds reading, not this
+                    self.checker.check_file_done(path, display, data, bounded=False)
                     if data != raw
-                    else before
+                    else (before, None)
                 )
                 if any(d.linter in BROKEN for d in after.diagnostics) or (
                     parses(source.text) and not parses(text)
@@ -205,6 +207,8 @@ class Fixer:
             return result
         result.changed = True
         result.diagnostics, result.errors = after.diagnostics, before.errors + after.errors
+        if self.write and bounds.too_large(len(data), self.project.max_file_size) is None:
+            result.written = done  # a larger file is never looked up in the cache
         return result
 
     def _deliver(

@@ -1,13 +1,14 @@
 """A small in-memory OCI registry on 127.0.0.1 for the tests (http.server in a thread): the
-distribution API lintgate speaks (blobs HEAD/GET, uploads POST/PUT, manifests PUT/GET), an
-optional Basic password, a log of every request, and `routes` that override any answer, so
-a test can play a hostile registry."""
+distribution API lintgate speaks (blobs HEAD/GET, uploads POST/PUT, manifests PUT/GET, the
+tag list), an optional Basic password, a log of every request, and `routes` that override any
+answer, so a test can play a hostile registry."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import http.server
+import json
 import re
 import threading
 import uuid
@@ -105,6 +106,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         reg, path = self.registry, self.path.split("?", 1)[0]
+        tags = re.fullmatch(r"/v2/(.+)/tags/list", path)
+        if tags and self.command == "GET":  # the distribution API's tag list (one page)
+            names = sorted(t for t in reg.manifests if not t.startswith("sha256:"))
+            body = json.dumps({"name": tags.group(1), "tags": names or None}).encode()
+            self.answer(200, body, {"Content-Type": "application/json"})
+            return
         m = re.fullmatch(r"/v2/(.+?)/(blobs/uploads|blobs|manifests)/(.*)", path)
         if not m:
             self.answer(404)

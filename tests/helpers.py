@@ -202,7 +202,7 @@ def lintgate_traced(
 def summary(stderr: str) -> tuple[int, int, int]:
     """(files checked, findings, files from cache) of the run's summary line."""
     m = re.search(
-        r"^lintgate: (\d+) files checked, (?:\d+ not checked, )?(\d+) findings, (\d+) from cache, ",
+        r"^lintgate: (\d+) files? checked, (?:\d+ not checked, )?(\d+) findings, (\d+) from cache, ",
         stderr,
         re.M,
     )

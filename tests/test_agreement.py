@@ -104,7 +104,7 @@ def verdicts_of_lintgate(root: Path, env: dict | None = None) -> tuple[set, set,
             assert m, finding
             first = int(m.group(1))
             ranges.setdefault(finding["path"], []).append((first, int(m.group(2) or first)))
-    checked = int(re.search(r"(\d+) files checked", proc.stderr).group(1))
+    checked = int(re.search(r"(\d+) files? checked", proc.stderr).group(1))
     return (
         by_linter["isort"],
         by_linter["black"],

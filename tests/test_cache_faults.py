@@ -23,7 +23,7 @@ UNSORTED = (
     "app.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
     "app.py:6:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
 )
-SUMMARY = "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+SUMMARY = "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
 
 
 def age(repo: Path, seconds: float = 3600) -> None:
@@ -94,7 +94,7 @@ def test_a_file_dated_before_1677_is_checked_every_run(tmp_path):
             proc = lintgate(repo, env=env)
             assert (proc.stdout, proc.returncode) == (UNSORTED, 1)
             assert normalize_stderr(proc.stderr) == (
-                "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n" if _ else SUMMARY
+                "lintgate: 1 file checked, 2 findings, 1 from cache, N.NNs\n" if _ else SUMMARY
             )
 
 
@@ -340,24 +340,42 @@ def _entry(i: int) -> Entry:
     return Entry(content_digest(f"file {i}".encode()), "black", "24.1.0", "a" * 64)
 
 
-def _forge_result(db: Path, e: Entry, findings: object) -> None:
-    """Store `findings` for `e` with a valid checksum: only the value is wrong."""
+def _forge_result(
+    db: Path, e: Entry, findings: object, parse_error: object = "", nolint: object = 0
+) -> None:
+    """Store `findings`, `parse_error` and `nolint` for `e` with a valid checksum (when one
+    can be computed): only the value is wrong."""
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        row = (e.key, *e, findings, schema.LOCAL)
+        row = (e.key, *e, findings, parse_error, nolint, schema.LOCAL)
         conn.execute(
-            "UPDATE results SET findings = ?, checksum = ? WHERE key = ?",
-            (findings, schema.results_checksum(*row) or "", e.key),
+            "UPDATE results SET findings = ?, parse_error = ?, nolint = ?, checksum = ?"
+            " WHERE key = ?",
+            (findings, parse_error, nolint, schema.results_checksum(*row) or "", e.key),
         )
         conn.commit()
 
 
-@pytest.mark.parametrize("findings", ["[[1,1]]", "{not json", 17, b"\x00\xff", "[[1,2,3,4,5]]"])
-def test_a_result_of_the_wrong_shape_is_a_counted_miss(tmp_path, findings):
+@pytest.mark.parametrize(
+    "findings, parse_error, nolint",
+    [
+        ("[[1,1]]", "", 0),
+        ("{not json", "", 0),
+        (17, "", 0),
+        (b"\x00\xff", "", 0),
+        ("[[1,2,3,4,5]]", "", 0),
+        ("[]", "[1,1]", 0),  # a parse error of the wrong shape
+        ("[]", '[1,1,"m","error",0],[2,2,"n","error",0]', 0),  # two of them
+        ("[]", 17, 0),
+        ("[]", "", 2),  # nolint is 0 or 1
+        ("[]", "", "1"),
+    ],
+)
+def test_a_result_of_the_wrong_shape_is_a_counted_miss(tmp_path, findings, parse_error, nolint):
     warnings: list[str] = []
     items = [(_entry(i), [Finding(i + 1, 0, "m", "warning")]) for i in range(3)]
     with Store(tmp_path) as s:
         s.put_many(items)
-    _forge_result(tmp_path / "results.sqlite3", items[1][0], findings)
+    _forge_result(tmp_path / "results.sqlite3", items[1][0], findings, parse_error, nolint)
     with Store(tmp_path, warn=warnings.append) as s:
         assert s.get_many(e.key for e, _ in items) == {
             items[0][0].key: items[0][1],

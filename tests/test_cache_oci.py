@@ -20,7 +20,7 @@ import referencing.jsonschema
 
 from lintgate.cache import Entry, Store, content_digest, oci
 from lintgate.cache.oci import CacheSpec, CacheSpecError, Group, Node
-from lintgate.diagnostic import Finding
+from lintgate.diagnostic import Finding, StoredResult
 
 # The project's shared/ folder sits beside the repository (in CI too: a clone with shared/ beside it).
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "oci"
@@ -523,7 +523,7 @@ def test_missing_source_or_tag_is_a_warning(tmp_path):
 
 def test_foreign_layer_content_is_rejected(tmp_path):
     """A layer whose digest is right but whose content is not ours (a re-signed tamper)."""
-    node = Node(Group("black", "1", "s" * 64), [("x" * 64, "[]")])  # "x"*64 is no sha256 hex
+    node = Node(Group("black", "1", "s" * 64), [("x" * 64, StoredResult())])  # "x"*64: no hex
     oci.write_layout(tmp_path / "out", oci.build_artifact([node], CREATED))
     t, result, warnings = _import(tmp_path)
     assert (
@@ -547,7 +547,7 @@ def diamond_ladder(rungs: int) -> tuple[list[Node], list[Node]]:
                 [
                     (
                         content_digest(f"{i}{side}".encode()),
-                        json.dumps([[i + 1, 0, f"rung {i} {side}", "warning", 0]]),
+                        StoredResult((Finding(i + 1, 0, f"rung {i} {side}", "warning", 0),)),
                     )
                 ],
                 below,

@@ -163,10 +163,14 @@ def test_push_get_pull(tmp_path, monkeypatch):
         assert (empty.layers, empty.entries) == (1, 0)
         assert oci.import_cache(u, spec(addr, tag="none"), pytest.fail).entries == 0
 
-        # A tag that is not there: a warning, nothing imported.
+        # A tag that is not there: a warning naming the tags there (the registry's tags/list),
+        # nothing imported.
         warnings = []
         oci.import_cache(u, spec(addr, tag="nope"), warnings.append)
-        assert warnings == [f"cache import: {addr}/lint/cache:nope not found; going on without it"]
+        assert warnings == [
+            f"cache import: {addr}/lint/cache:nope not found (tags there: main, none);"
+            " going on without it"
+        ]
 
 
 @needs_registry

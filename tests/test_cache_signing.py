@@ -98,7 +98,7 @@ def test_a_tampered_layer_with_a_rewritten_manifest_is_refused(tmp_path):
                 "settings_digest": "0" * 64,
                 "lintgate_version": oci.Group("a", "b", "c").lintgate_version,
                 "children": [],
-                "entries": [[content_digest(b"0"), []]],
+                "entries": [[content_digest(b"0"), [], None, False]],
             }
         ).encode(),
     )
@@ -199,7 +199,7 @@ def test_a_key_files_path_in_the_signing_key_variable_is_named_as_the_mistake(tm
         "",
         f"lintgate: --export-cache local {out}: {signing.ENV_KEY} holds the key's PEM text, "
         "not a path; use sign-key=PATH for a key file\n"
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n",
         2,
     )
     assert not out.exists()
@@ -243,7 +243,7 @@ def test_the_gate_imports_only_trusted_exports(tmp_path):
         proc = lintgate(fresh, "--import-cache", f"type=local,src={out}")
         assert proc.stdout == expected
         lines = normalize_stderr(proc.stderr).splitlines()
-        assert lines[-1] == f"lintgate: 1 files checked, 2 findings, {from_cache} from cache, N.NNs"
+        assert lines[-1] == f"lintgate: 1 file checked, 2 findings, {from_cache} from cache, N.NNs"
         if keys == [other]:
             assert len(lines) == 2 and "CacheTrustedKeys does not list" in lines[0]
         else:
@@ -294,6 +294,6 @@ def test_an_unreadable_trusted_key_refuses_the_imports_with_one_warning(tmp_path
     assert normalize_stderr(proc.stderr).splitlines() == [
         "lintgate: warning: cache import: CacheTrustedKeys: ci/absent.pub: cannot read:"
         " No such file or directory; going on without the imports",
-        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs",
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs",
     ]
     assert proc.returncode == 1

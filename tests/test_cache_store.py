@@ -22,6 +22,7 @@ from lintgate.cache import (
 from lintgate.cache import db as db_mod
 from lintgate.cache import file_digests, format_status, parse_age, resolve_cache_dir, schema
 from lintgate.cache import store as store_mod
+from lintgate.cache.maintenance import readable_size
 from lintgate.diagnostic import Finding
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cache"
@@ -396,7 +397,7 @@ def test_status_prune_clean(tmp_path, monkeypatch):
         assert st.size_bytes == sum(f.stat().st_size for f in files if f.exists())
         assert format_status(st).splitlines() == [
             f"directory: {tmp_path}",
-            f"size: {st.size_bytes} bytes",
+            f"size: {readable_size(st.size_bytes)}",
             "entries: 16",
             "files indexed: 2",
             "last used: newest 0s ago, oldest 35d ago",

@@ -190,7 +190,7 @@ def test_a_file_name_that_is_not_utf8_is_checked_in_every_format(tmp_path):
         assert proc.returncode == 1
     proc = lintgate(repo, env=env)
     assert proc.stdout.endswith(".py:2:8: ⚠️ 'os' imported but unused (imports)\n")
-    assert proc.stderr.endswith("1 files checked, 1 findings, 1 from cache, " + proc.stderr[-6:])
+    assert proc.stderr.endswith("1 file checked, 1 findings, 1 from cache, " + proc.stderr[-6:])
 
 
 def test_a_link_and_its_target_are_both_checked_each_under_its_own_path(tmp_path):
@@ -393,7 +393,7 @@ def test_special_files_named_or_walked_are_never_read_and_named_ones_are_errors(
         "lintgate: dangling.py: dangling symbolic link\n"
         "lintgate: to_fifo.py: not a regular file\n"
         "lintgate: missing.py: no such file or directory\n"
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n",
         2,
     )
     proc = lintgate(repo, timeout=60)  # walked: noted and skipped (a FIFO itself silently)
@@ -403,7 +403,7 @@ def test_special_files_named_or_walked_are_never_read_and_named_ones_are_errors(
         "lintgate: loop.py: symbolic link loop, skipped\n"
         "lintgate: loop2.py: symbolic link loop, skipped\n"
         "lintgate: to_fifo.py: not a regular file, skipped\n"
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n",
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n",
         0,
     )
 

@@ -17,7 +17,7 @@ FINDINGS = (
     "app.py:1:1: {w} imports are incorrectly sorted and/or formatted (isort)\n"
     "app.py:2:1: {w} would reformat line 2 (black)\n"
 )
-SUMMARY = "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+SUMMARY = "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
 
 
 # --- 1. one fatal-error handler -------------------------------------------------------------
@@ -459,19 +459,22 @@ def test_fix_and_diff_export_and_import_the_cache(tmp_path):
     assert proc.returncode == 1, proc.stderr  # a diff
     assert (dest / "index.json").is_file()
     assert normalize_stderr(proc.stderr) == (
+        "lintgate: would fix app.py\n"
         "lintgate: 1 file(s) would be fixed\n"
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n"
     )
     # a fresh cache importing that export answers the check of the unchanged file
     proc = lintgate(repo, "--import-cache", f"type=local,src={dest}")
     assert (proc.returncode, proc.stdout) == (1, FINDINGS.format(w="\u26a0\ufe0f"))
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 files checked, 2 findings, 1 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 2 findings, 1 from cache, N.NNs\n"
     )
     proc = lintgate(repo, "--fix", "--import-cache", f"type=local,src={dest}")
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n" "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: fixed app.py\n"
+        "lintgate: 1 file(s) fixed\n"
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert (repo / "app.py").read_text() == "import os\nimport sys\n\nprint(os.sep, sys.argv)\n"
 
@@ -484,7 +487,9 @@ def test_fix_answers_the_files_it_leaves_from_the_cache(tmp_path):
     proc = lintgate(repo, "--fix", env=env)
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n" "lintgate: 2 files checked, 0 findings, 1 from cache, N.NNs\n"
+        "lintgate: fixed app.py\n"
+        "lintgate: 1 file(s) fixed\n"
+        "lintgate: 2 files checked, 0 findings, 1 from cache, N.NNs\n"
     )
 
 

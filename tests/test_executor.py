@@ -127,7 +127,8 @@ def test_a_deadline_that_does_not_fire_changes_nothing_with_fix_and_diff(tmp_pat
         fixes[1].stdout,
         normalize_stderr(fixes[1].stderr),
     )
-    assert fixes[0].stderr.startswith("lintgate: 50 file(s) fixed\n")
+    named = [line for line in fixes[0].stderr.splitlines() if line.startswith("lintgate: fixed ")]
+    assert len(named) == 50 and "lintgate: 50 file(s) fixed\n" in fixes[0].stderr
     assert snapshot(repos[0]) == snapshot(repos[1])
 
 
@@ -210,7 +211,8 @@ def test_a_lost_worker_costs_one_file_and_sets_bit_2(tmp_path, spec, cause, mode
         ]
     else:
         assert (plain.returncode, proc.returncode) == (0, 2)
-        assert proc.stderr.startswith("lintgate: 39 file(s) fixed\n")
+        named = [line for line in proc.stderr.splitlines() if line.startswith("lintgate: fixed ")]
+        assert len(named) == 39 and "\nlintgate: 39 file(s) fixed\n" in proc.stderr
         fixed, faulty = snapshot(repos[0]), snapshot(repos[1])
         assert faulty.pop("f0007.py") == DIRTY
         fixed.pop("f0007.py")
@@ -226,7 +228,12 @@ def test_a_file_over_file_deadline_is_not_counted_as_checked(tmp_path, mode):
         repo, "--no-config", "-j", "2", "--file-deadline", "1s", *extra, env=fault("hang:f0007.py")
     )
     verb = "checking" if mode == "check" else "fixing"
-    fixed = "lintgate: 3 file(s) fixed\n" if mode == "fix" else ""
+    fixed = (
+        "lintgate: fixed f0010.py\nlintgate: fixed f0020.py\nlintgate: fixed f0030.py\n"
+        "lintgate: 3 file(s) fixed\n"
+        if mode == "fix"
+        else ""
+    )
     findings = "0 findings" if mode == "fix" else "6 findings"
     assert (normalize_stderr(proc.stderr), proc.returncode) == (
         f"{fixed}lintgate: f0007.py: took longer than 1s (FileDeadline) while {verb}\n"

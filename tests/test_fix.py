@@ -212,7 +212,7 @@ def test_read_only_file_is_not_written(public_tmp):
     assert normalize_stderr(proc.stderr) == (
         "lintgate: 0 file(s) fixed\n"
         "lintgate: a.py: cannot write: Permission denied\n"
-        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 3  # the findings remain (1), a file could not be written (2)
 
@@ -301,7 +301,7 @@ def test_a_fixer_that_raises_is_a_tool_error_at_column_1(tmp_path):
     assert normalize_stderr(proc.stderr) == (
         "lintgate: 0 file(s) fixed\n"
         f"lintgate: a.py: {message}\n"
-        "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 3 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 3  # what remains (1) and a tool error (2)
 
@@ -320,7 +320,7 @@ def test_diff_exit_status_is_about_the_diff_plus_tool_errors(tmp_path):
         "a.py:1:1: \u26a0\ufe0f imports are incorrectly sorted and/or formatted (isort)\n"
         "a.py:3:1: \u26a0\ufe0f would reformat line 3 (black)\n"
         f"lintgate: a.py: {message}\n"
-        "lintgate: 1 files checked, 3 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 3 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 2
 
@@ -343,6 +343,7 @@ def test_a_link_and_its_target_are_fixed_once(tmp_path):
     proc = lintgate(repo, "--fix", "-j2")
     assert (proc.stdout, proc.returncode) == ("", 0), proc.stderr
     assert normalize_stderr(proc.stderr) == (
+        "lintgate: fixed pkg/real.py\n"
         "lintgate: 1 file(s) fixed\nlintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert (repo / "pkg" / "real.py").read_bytes() == b"x = 1\n"
@@ -393,7 +394,7 @@ def test_a_failed_black_safety_check_leaves_no_dump_and_a_stable_message(tmp_pat
         assert normalize_stderr(proc.stderr) == (
             "lintgate: 0 file(s) fixed\n"
             f"lintgate: a.py: {failed}\n"
-            "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+            "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
         )
         assert proc.returncode == 3
         assert list(tmp.iterdir()) == []

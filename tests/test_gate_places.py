@@ -141,7 +141,7 @@ def test_precommit_hook_fails_on_bad_files_then_passes(hook_repo, precommit_home
     out = normalize_stderr(proc.stdout)
     assert proc.returncode == 1, out + proc.stderr
     unsorted = [line for line in expected.splitlines(True) if line.startswith("pkg/unsorted.py")]
-    assert "- exit code: 1\n\n" + "".join(unsorted) + "lintgate: 1 files checked" in out
+    assert "- exit code: 1\n\n" + "".join(unsorted) + "lintgate: 1 file checked" in out
 
     # A skipped file named by pre-commit stays skipped (it has both an isort and a black finding).
     proc = _pre_commit(
@@ -168,6 +168,7 @@ def test_precommit_hook_fails_on_bad_files_then_passes(hook_repo, precommit_home
 
 
 def test_make_lint_passes_on_this_repository():
+    # the gate, then mypy --strict (`make lint: gate typecheck`)
     proc = subprocess.run(
         ["make", "-s", "lint", f"PYTHON={sys.executable}"],
         cwd=ROOT,
@@ -177,8 +178,20 @@ def test_make_lint_passes_on_this_repository():
         encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == ""
+    assert re.fullmatch(r"Success: no issues found in \d+ source files\n", proc.stdout)
     assert re.fullmatch(r"lintgate: \d+ files checked, 0 findings, .*\n", proc.stderr)
+
+
+def test_make_lint_runs_the_gate_and_mypy():
+    bin_dir = "/nowhere/bin/"
+    proc = subprocess.run(
+        ["make", "-s", "-n", "lint", f"PYTHON={bin_dir}python"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout == f"{bin_dir}lintgate\n{bin_dir}mypy\n"
 
 
 @pytest.mark.slow
@@ -231,11 +244,12 @@ def _lint_stage() -> tuple[list[dict[str, str]], str, str, dict[str, str]]:
     return mounts, command, workdir, runs[0]["envs"]
 
 
-def _make_lint_command() -> list[str]:
-    """What `make lint` runs, as words, with the interpreter's bin directory taken off."""
+def _make_gate_command() -> list[str]:
+    """What `make gate` (the gate part of `make lint`) runs, as words, with the interpreter's
+    bin directory taken off."""
     bin_dir = "/nowhere/bin/"
     proc = subprocess.run(
-        ["make", "-s", "-n", "lint", f"PYTHON={bin_dir}python"],
+        ["make", "-s", "-n", "gate", f"PYTHON={bin_dir}python"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -245,7 +259,7 @@ def _make_lint_command() -> list[str]:
     return shlex.split(proc.stdout[len(bin_dir) :])
 
 
-def test_lint_stage_runs_make_lint_command_on_read_only_source_with_cache_mount():
+def test_lint_stage_runs_make_gate_command_on_read_only_source_with_cache_mount():
     mounts, command, workdir, envs = _lint_stage()
     binds = [m for m in mounts if m.get("type", "bind") == "bind"]
     caches = [m for m in mounts if m.get("type") == "cache"]
@@ -256,7 +270,7 @@ def test_lint_stage_runs_make_lint_command_on_read_only_source_with_cache_mount(
     assert "from" not in bind and bind.get("source", ".") in (".", "/")
     assert "rw" not in bind and "readwrite" not in bind
     assert caches[0]["target"] == envs["LINTGATE_CACHE_DIR"] == "/cache"
-    assert shlex.split(command) == _make_lint_command()
+    assert shlex.split(command) == _make_gate_command()
     assert shlex.split(command)[0] == "lintgate"
 
 

@@ -248,7 +248,9 @@ def test_the_size_limit_does_not_apply_to_a_fixers_result(tmp_path):
     proc = lintgate(repo, "--no-cache", "--fix", "longline.py")
     assert (proc.stdout, proc.returncode) == ("", 0)
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n" "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: fixed longline.py\n"
+        "lintgate: 1 file(s) fixed\n"
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert (repo / "longline.py").read_text() == fixed
     assert len(fixed) == 58898

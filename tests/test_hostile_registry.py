@@ -378,7 +378,7 @@ def test_a_hostile_registry_leaves_the_run_as_without_the_import(tmp_path):
     assert lines == [
         f"lintgate: warning: cache import from {reg.addr}/{REPO}:main: manifest"
         f" {sha(b'[' * 100_000 + b']' * 100_000)} is not a lintgate cache; not imported",
-        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs",
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs",
     ]
     assert proc.returncode == 1
 

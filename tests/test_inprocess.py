@@ -166,7 +166,8 @@ def run_in_process(repo: Path) -> tuple[str, str, runner.RunResult]:
     context = ReportContext(files=tuple(sorted(result.paths)), linters=tuple(config.enabled))
     stdout = get_renderer(config.format)(diagnostics, context)
     summary = (
-        f"lintgate: {result.files} files checked, {len(diagnostics)} findings, "
+        f"lintgate: {result.files} file{'' if result.files == 1 else 's'} checked,"
+        f" {len(diagnostics)} findings, "
         f"{result.cached} from cache, N.NNs\n"
     )
     return stdout, summary, result

@@ -212,7 +212,7 @@ def build_cache_parser() -> argparse.ArgumentParser:
     prune.add_argument(
         "--older-than", metavar="AGE", required=True, help="e.g. 30d, 12h, 1d12h (units s m h d)"
     )
-    sub.add_parser("clean", help="drop every entry")
+    sub.add_parser("clean", help="drop every entry, give the space back (VACUUM)")
     keygen = sub.add_parser("keygen", help="write a key pair that signs cache exports")
     keygen.add_argument("file", metavar="FILE", help="the private key; the public one: FILE.pub")
     for action in sub.choices.values():  # --cache-dir after the command works too
@@ -223,14 +223,8 @@ def build_cache_parser() -> argparse.ArgumentParser:
 def cache_main(argv: Sequence[str]) -> int:
     """`lintgate cache ...` (argv without "cache"); returns the exit status (0, or 2 with a
     one-line error)."""
-    from lintgate.cache import (
-        CacheError,
-        Status,
-        Store,
-        format_status,
-        parse_age,
-        resolve_cache_dir,
-    )
+    from lintgate.cache import CacheError, Store, format_status, parse_age, resolve_cache_dir
+    from lintgate.cache.maintenance import readable_size
     from lintgate.cache.store import DB_NAME, check_directory
     from lintgate.report.terminal import escape_controls  # text from outside: one line
 
@@ -258,10 +252,12 @@ def cache_main(argv: Sequence[str]) -> int:
         print(f"lintgate cache: {escape_controls(str(e))}", file=sys.stderr)
         return 2
     if not (directory / DB_NAME).exists():  # do not create a cache just to look at it
-        if args.command == "status":
-            sys.stdout.write(format_status(Status(str(directory), 0, 0, 0, None, None)))
+        if args.command == "status":  # not an error: no run has written there yet
+            print(f"no cache at {directory}: nothing was cached there yet")
+        elif args.command == "prune":
+            print(f"removed 0 entries not used for {args.older_than} from {directory}")
         else:
-            print(f"removed 0 entries from {directory}")
+            print(f"removed 0 entries from {directory}, freed 0 bytes")
         return 0
     try:
         with Store(directory, warn=warn) as store:
@@ -271,8 +267,10 @@ def cache_main(argv: Sequence[str]) -> int:
                 n = store.prune(age or 0.0)
                 print(f"removed {n} entries not used for {args.older_than} from {directory}")
             else:
+                before = store.size()
                 n = store.clean()
-                print(f"removed {n} entries from {directory}")
+                freed = readable_size(max(0, before - store.size()))
+                print(f"removed {n} entries from {directory}, freed {freed}")
     except CacheError as e:
         print(f"lintgate cache: {escape_controls(str(e))}", file=sys.stderr)
         return 2

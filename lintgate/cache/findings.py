@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from lintgate.diagnostic import SEVERITIES, Finding
+from lintgate.diagnostic import SEVERITIES, Finding, StoredResult
+
+__all__ = ["StoredResult", "decode_error", "decode_findings", "encode_error", "encode_findings"]
 
 
 def encode_findings(findings: Sequence[Finding]) -> str:
@@ -47,3 +49,21 @@ def decode_findings(text: str) -> list[Finding]:
             raise ValueError(f"bad finding {item!r:.80}")
         out.append(Finding(line, col, message, severity, end_line))
     return out
+
+
+def encode_error(error: Finding | None) -> str:
+    """A parse error as the store's `parse_error` column holds it: "" for none, else the
+    compact JSON of one finding (`[line, col, message, severity, end_line]`)."""
+    return "" if error is None else encode_findings([error])[1:-1]
+
+
+def decode_error(text: str) -> Finding | None:
+    """The inverse of `encode_error`. Raises ValueError when `text` is not that shape."""
+    if not isinstance(text, str):
+        raise ValueError(f"parse error is {type(text).__name__}, not text")
+    if text == "":
+        return None
+    found = decode_findings(f"[{text}]")
+    if len(found) != 1:
+        raise ValueError(f"bad parse error {text!r:.80}")
+    return found[0]

@@ -45,14 +45,10 @@ class Maintenance(Database):
             return n, oldest, newest, files
 
         n, oldest, newest, files = self._do(op)
-        size = 0
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                size += os.stat(f"{self.path}{suffix}").st_size
         now = self.now()
         return Status(
             str(self.directory),
-            size,
+            self.size(),
             n,
             files,
             None if oldest is None else max(0.0, now - oldest),
@@ -85,8 +81,9 @@ class Maintenance(Database):
         return n
 
     def clean(self) -> int:
-        """Delete every entry, stat row and memo value, and the moved-aside damaged database.
-        Returns the number of entries deleted."""
+        """Delete every entry, stat row and memo value, and the moved-aside damaged database,
+        and give the space back (VACUUM: `lintgate cache clean` is run by hand, it may hold
+        the database alone for the moment it takes). Returns the number of entries deleted."""
 
         def op(conn: sqlite3.Connection) -> int:
             n = conn.execute("DELETE FROM results").rowcount
@@ -100,15 +97,28 @@ class Maintenance(Database):
         self._stale.clear()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path.with_name(DB_NAME + ".corrupt"))
-        self._compact()
+        self._compact(vacuum=True)
         return n
 
-    def _compact(self) -> None:
+    def size(self) -> int:
+        """The bytes of the database files on disk (the database, its -wal and -shm)."""
+        size = 0
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                size += os.stat(f"{self.path}{suffix}").st_size
+        return size
+
+    def _compact(self, vacuum: bool = False) -> None:
         # auto_vacuum=INCREMENTAL (set at creation) lets freed pages go back to the file system
         # without VACUUM's exclusive lock; the checkpoint shrinks the WAL when no reader holds it.
+        # `vacuum`: rebuild the file too (after `clean`: a database of another lintgate's
+        # creation may lack auto_vacuum, and the WAL holds a copy of every page rewritten).
         def op(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA incremental_vacuum").fetchall()
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            if vacuum:
+                conn.execute("VACUUM")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
         with contextlib.suppress(CacheError):
             self._do(op)
@@ -122,11 +132,22 @@ def format_age(seconds: float) -> str:
     return f"{int(seconds)}s"
 
 
+def readable_size(n: int) -> str:
+    """`n` bytes as people read them: `812 bytes`, `24.0 KiB`, `3.5 MiB`, `1.2 GiB` (binary
+    units, one decimal, as `du -h` and `ls -lh` show them)."""
+    if n < 1024:
+        return f"{n} bytes"
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):.1f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def format_status(status: Status) -> str:
     """The text of `lintgate cache status`: one `key: value` per line, newline-terminated."""
     lines = [
         f"directory: {status.directory}",
-        f"size: {status.size_bytes} bytes",
+        f"size: {readable_size(status.size_bytes)}",
         f"entries: {status.entries}",
         f"files indexed: {status.files_indexed}",
     ]

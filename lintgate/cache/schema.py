@@ -1,10 +1,12 @@
 """The layout of the cache database and the checksum every row carries.
 
-Version 3 (SQLite's `user_version`): each row of `results`, `stat` and `memo` has a `checksum`,
+Version 4 (SQLite's `user_version`): each row of `results`, `stat` and `memo` has a `checksum`,
 the sha256 hex of its served columns, checked on every read (a row that fails is dropped and
 recomputed: a flipped bit on disk or a hand edit is never served); `results` and `memo` rows
 have an `origin`, `local` (this machine computed it) or `imported` (`--import-cache`), since
-an imported exclusion verdict must not hide a file (docs/cache.md, "Trust model: local store").
+an imported exclusion verdict must not hide a file (docs/cache.md, "Trust model: local store");
+`results` rows hold a linter's parse error and a text's `nolint` in columns of their own
+(`parse_error`, `nolint`: lintgate.cache.findings.StoredResult), not inside the findings.
 
 The checksum guards against damage, not against someone who can write the database: they can
 recompute it (the trust model says who may write the cache).
@@ -15,18 +17,24 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Sequence
 
-SCHEMA_VERSION = 3
-# Versions whose results are migrated in place (their stat index is dropped and rebuilt, their
-# rows of unknown origin count as imported); any other version is started afresh.
-MIGRATABLE = (1, 2)
+from lintgate.cache import legacy
+from lintgate.cache.findings import decode_findings, encode_error, encode_findings
+
+SCHEMA_VERSION = 4
+# Versions whose results are migrated in place (1 and 2: their stat index is dropped and
+# rebuilt, their rows of unknown origin count as imported; 1 to 3: their parse errors and
+# `nolint` marks move out of the findings, lintgate.cache.legacy); any other version is
+# started afresh.
+MIGRATABLE = (1, 2, 3)
 LOCAL = "local"
 IMPORTED = "imported"
 INT64 = range(-(2**63), 2**63)  # what SQLite's INTEGER holds
 
 RESULT_COLUMNS = (
     "key, content_digest, linter, linter_version, settings_digest, lintgate_version,"
-    " findings, origin"
+    " findings, parse_error, nolint, origin"
 )
 STAT_COLUMNS = "root, path, size, mtime_ns, ctime_ns, inode, digest"
 MEMO_COLUMNS = "key, value, origin"
@@ -40,6 +48,8 @@ CREATE TABLE IF NOT EXISTS results (
     lintgate_version TEXT NOT NULL,
     settings_digest TEXT NOT NULL,
     findings TEXT NOT NULL,
+    parse_error TEXT NOT NULL DEFAULT '',
+    nolint INTEGER NOT NULL DEFAULT 0,
     origin TEXT NOT NULL DEFAULT 'imported',
     checksum TEXT NOT NULL DEFAULT '',
     created REAL NOT NULL,
@@ -85,10 +95,29 @@ def _sum(kind: str, parts: tuple[object, ...]) -> str | None:
 
 
 def results_checksum(*row: object) -> str | None:
-    """The checksum of a results row: its RESULT_COLUMNS in that order."""
-    try:  # every column is text: one join (a warm run checks thousands of rows)
-        return hashlib.sha256("\0".join(("results", *row)).encode("utf-8")).hexdigest()  # type: ignore[arg-type]
+    """The checksum of a results row: its RESULT_COLUMNS in that order (`nolint` an int
+    0 or 1, every other column text)."""
+    return row_checksum(row)
+
+
+def row_checksum(row: Sequence[object]) -> str | None:
+    """`results_checksum` of a row read with its RESULT_COLUMNS first (more may follow),
+    without unpacking it (a warm run checks thousands of rows)."""
+    nolint = row[8]
+    if type(nolint) is not int or not 0 <= nolint <= 1:
+        return None
+    try:  # the other columns are text: one join
+        text = "\0".join(("results", *row[:8], "1" if nolint else "0", row[9]))  # type: ignore[arg-type]
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     except (TypeError, UnicodeEncodeError):  # a BLOB, a lone surrogate: damaged
+        return None
+
+
+def _v3_results_checksum(*row: object) -> str | None:
+    """The checksum a version-3 results row carried (its eight columns, all text)."""
+    try:
+        return hashlib.sha256("\0".join(("results", *row)).encode("utf-8")).hexdigest()  # type: ignore[arg-type]
+    except (TypeError, UnicodeEncodeError):
         return None
 
 
@@ -161,7 +190,7 @@ def _upgrade(conn: sqlite3.Connection) -> str | None:
         note = None
         if version in MIGRATABLE:
             try:
-                _migrate(conn)
+                _migrate(conn, version)
             except sqlite3.OperationalError:  # not the layout that version had
                 version = -1
                 note = "has tables of another layout; started it afresh"
@@ -203,18 +232,67 @@ def _create(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Version 1 or 2 to 3: results and memo keep their rows, now of origin `imported` (who
-    wrote them is unknown) with their checksums computed; the stat index (version 1's has no
-    ctime) is dropped and rebuilt by the next run (one hash per file, no re-lint)."""
-    conn.create_function("lintgate_results_checksum", 8, results_checksum, deterministic=True)
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Version 1, 2 or 3 to 4 (inside the caller's transaction; sqlite3.OperationalError when
+    the tables are not the layout that version had).
+
+    1 or 2: results and memo keep their rows, now of origin `imported` (who wrote them is
+    unknown); the stat index (version 1's has no ctime) is dropped and rebuilt by the next run
+    (one hash per file, no re-lint). 1 to 3: results get the `parse_error` and `nolint`
+    columns, filled from the marks older versions put in the findings (lintgate.cache.legacy);
+    a version-3 row keeps a checksum only if its old one held (a damaged row stays damaged).
+    """
+    conn.create_function("lintgate_results_checksum", 10, results_checksum, deterministic=True)
+    conn.create_function("lintgate_v3_checksum", 8, _v3_results_checksum, deterministic=True)
     conn.create_function("lintgate_memo_checksum", 3, memo_checksum, deterministic=True)
-    conn.execute("DROP TABLE IF EXISTS stat")
-    for table in ("results", "memo"):
-        conn.execute(f"ALTER TABLE {table} ADD COLUMN origin TEXT NOT NULL DEFAULT 'imported'")
-        conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT NOT NULL DEFAULT ''")
+    old = "key, content_digest, linter, linter_version, settings_digest, lintgate_version, findings"
+    if version < 3:
+        conn.execute("DROP TABLE IF EXISTS stat")
+        for table in ("results", "memo"):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN origin TEXT NOT NULL DEFAULT 'imported'")
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT NOT NULL DEFAULT ''")
+        sql = f"UPDATE memo SET checksum = coalesce(lintgate_memo_checksum({MEMO_COLUMNS}), '')"
+        conn.execute(sql)
+        # no checksum to trust yet: every row's old one is taken to hold
+        conn.execute(
+            f"UPDATE results SET checksum = coalesce(lintgate_v3_checksum({old}, origin), '')"
+        )
+    conn.execute("ALTER TABLE results ADD COLUMN parse_error TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE results ADD COLUMN nolint INTEGER NOT NULL DEFAULT 0")
     conn.execute(
-        f"UPDATE results SET checksum = coalesce(lintgate_results_checksum({RESULT_COLUMNS}), '')"
+        "UPDATE results SET checksum = CASE"
+        f" WHEN checksum = lintgate_v3_checksum({old}, origin)"
+        f" THEN coalesce(lintgate_results_checksum({RESULT_COLUMNS}), '') ELSE '' END"
     )
-    conn.execute(f"UPDATE memo SET checksum = coalesce(lintgate_memo_checksum({MEMO_COLUMNS}), '')")
+    _unmark(conn)
     _create(conn)
+
+
+def _unmark(conn: sqlite3.Connection) -> None:
+    """Move the parse errors and `nolint` marks of older versions out of the findings of the
+    rows that may hold one (`encoding`'s, and those whose findings JSON has a NUL or SOH
+    escape); a row whose checksum fails stays as it is (dropped when read)."""
+    rows = conn.execute(
+        f"SELECT {RESULT_COLUMNS}, checksum FROM results WHERE findings != '[]' AND (linter = ?"
+        " OR instr(findings, '\\u0000') OR instr(findings, '\\u0001'))",
+        (legacy.ENCODING,),
+    ).fetchall()
+    updates = []
+    for row in rows:
+        if results_checksum(*row[:10]) != row[10]:
+            continue
+        try:
+            stored = legacy.upgrade(row[2], decode_findings(row[6]))
+        except ValueError:
+            continue
+        new = (
+            encode_findings(stored.findings),
+            encode_error(stored.parse_error),
+            int(stored.nolint),
+        )
+        checksum = results_checksum(*row[:6], *new, row[9])
+        updates.append((*new, checksum or "", row[0]))
+    conn.executemany(
+        "UPDATE results SET findings = ?, parse_error = ?, nolint = ?, checksum = ? WHERE key = ?",
+        updates,
+    )

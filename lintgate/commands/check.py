@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from lintgate.commands.common import (
     Invocation,
@@ -47,12 +48,15 @@ def check(inv: Invocation) -> int:
     if isinstance(prepared, int):
         return prepared
     trace.describe_settings(inv.config.enabled, prepared.project)
+    start = time.monotonic()
     with trace.phase("cache import"):
         cache = open_cache(inv)
     result = check_files(inv, prepared, cache)
     trace.phases.update(result.phases)
     with trace.phase("cache export"):
         prepared.status |= finish_cache(cache)
+    # the summary's seconds: the cache import and export too, not the check alone
+    result.seconds = time.monotonic() - start
     with trace.phase("reporting"):
         status = report(inv, prepared, result, sys.stdout, counts=True)
     trace.describe_unmatched(result.unmatched)

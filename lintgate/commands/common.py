@@ -196,7 +196,7 @@ def report(
     # not among those checked: the summary says how many there are
     missing = f"{len(unchecked)} not checked, " if unchecked else ""
     say(
-        f"{result.files} files checked, {missing}{len(diagnostics)} findings, "
+        f"{plural(result.files, 'file')} checked, {missing}{len(diagnostics)} findings, "
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
@@ -214,6 +214,12 @@ def print_statistics(diagnostics: list[Any], enabled: list[str]) -> None:
     for line in statistics_lines(diagnostics, fixers):
         say(line, prefix="")
     say(fixable_summary(diagnostics, fixers))
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 file`, `2 files`, `0 files`: a count and its noun, as English (and ruff's and
+    black's summaries) have it."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def filter_options(config: Config) -> Any:

@@ -12,6 +12,7 @@ paths of the same files go to the fixer, which checks, fixes, checks again and w
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import time
@@ -65,11 +66,11 @@ def fix(inv: Invocation) -> int:
     store = getattr(cache, "store", None)
     with trace.phase("fixing"):
         result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
-    result.seconds = time.monotonic() - start
     with stdout_writes():  # what remains is reported as usual; --diff owns stdout
         prepared.status |= emit(result, sys.stdout.buffer, sys.stderr)
     with trace.phase("cache export"):
         prepared.status |= finish_cache(cache)
+    result.seconds = time.monotonic() - start  # the cache import and export included
     report_to = sys.stderr if inv.args.diff else sys.stdout
     # --diff: bit 1 means "there is a diff" (emit)
     with trace.phase("reporting"):
@@ -99,11 +100,11 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
         fresh = [
             entry
             for f in fixes
-            if f.checked is not None and f.path in by_display
-            for entry in engine.to_record(by_display[f.path], f.checked)
+            if f.path in by_display
+            for entry in _to_record(by_display[f.path], f.checked, f.written)
         ]
         if fresh:
-            planned.cache(lambda s: s.put_many(fresh))
+            planned.cache(lambda s: s.put_results(fresh))
     paths = {show[str(p)] for p in chosen}
     results = [r for r in settled.values() if r.path not in paths] + fixes
     external_findings(results, files, project, config, store)
@@ -154,6 +155,21 @@ def external_findings(
             own.diagnostics += [d for d in r.diagnostics if registry.is_external(d.linter)]
     if results and checked.errors:
         results[0].errors += checked.errors
+
+
+def _to_record(plan: Any, checked: Any, written: Any) -> list[tuple[Any, Any]]:
+    """The cache entries of a fixer's checks: of the bytes it read (`checked`, keyed as the
+    plan is), and of the bytes it wrote (`written`, keyed on their own digest, so the check
+    after a fix is answered from the cache, and bytes changed after the write are not)."""
+    from lintgate.engine import run as engine
+
+    fresh = engine.to_record(plan, checked) if checked is not None else []
+    if written is not None and written.digest is not None and plan.keys:
+        after = copy.copy(plan)
+        after.digest = written.digest
+        after.keys = {n: e._replace(content_digest=written.digest) for n, e in plan.keys.items()}
+        fresh += engine.to_record(after, written)
+    return fresh
 
 
 def _display(path: Path, project: Project) -> str:
@@ -239,8 +255,10 @@ def fix_files(
 
 
 def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
-    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes
-    and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a text stream).
+    """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes,
+    `lintgate: fixed PATH` (`would fix PATH`) for each file in path order, as black names each
+    file it reformats, and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a
+    text stream).
     Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
     only source of bit 1: what would remain does not set it)."""
     write_all(stdout, b"".join(result.diffs))
@@ -248,6 +266,9 @@ def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
 
     for note in result.notes:
         print(f"lintgate: {escape_controls(note)}", file=stderr)
+    for path in result.fixed:
+        done = "fixed" if result.write else "would fix"
+        print(f"lintgate: {done} {escape_controls(path)}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
     return 0 if result.write or not result.diffs else 1

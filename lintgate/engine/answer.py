@@ -39,7 +39,7 @@ def answer(planner: Planner, plans: list[FilePlan]) -> None:
         if plan.digest is not None:
             _key(planner, plan, plan.digest)
     keyed = [(plan, name, e.key) for plan in plans for name, e in plan.keys.items()]
-    hits = planner.cache(lambda store: store.get_many({k for _, _, k in keyed})) or {}
+    hits = planner.cache(lambda store: store.get_results({k for _, _, k in keyed})) or {}
     for plan, name, key in keyed:
         if key not in hits:
             continue

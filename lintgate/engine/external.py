@@ -18,6 +18,7 @@ from lintgate.engine.records import Done, FileResult, RunResult
 from lintgate.external import registry
 
 if TYPE_CHECKING:
+    from lintgate.diagnostic import StoredResult
     from lintgate.engine.check import Checker
     from lintgate.engine.guard import CacheGuard
     from lintgate.engine.plan import FilePlan
@@ -35,7 +36,7 @@ class Hook(Protocol):
 
     def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None: ...
 
-    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]: ...
+    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, StoredResult]]: ...
 
     def amend(self, result: RunResult) -> RunResult: ...
 
@@ -50,7 +51,7 @@ class NoExternal:
     def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None:
         """Wait for the batches; add their outcomes to the workers' answers."""
 
-    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
+    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, StoredResult]]:
         """Add their outcomes to the files the cache answered; the cache entries to record."""
         return []
 

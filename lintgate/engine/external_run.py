@@ -14,6 +14,7 @@ from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan
 from lintgate.engine.records import Done, FileResult, Outcome, RunResult
+from lintgate.diagnostic import StoredResult
 from lintgate.engine.stored import load_outcome, store_outcome
 from lintgate.external import registry
 from lintgate.external.batches import Batch, arg_budget, partition
@@ -60,7 +61,7 @@ class External:
         self.futures: list[Future[BatchResult]] = []
         self.running: Batches | None = None
         self.results: list[BatchResult] = []
-        self.record: list[tuple[Any, list[Any]]] = []
+        self.record: list[tuple[Any, StoredResult]] = []
         # name -> the output lines its pattern did not match (for -v; counted on stderr)
         self.unmatched: dict[str, list[str]] = {}
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
@@ -83,7 +84,7 @@ class External:
             version = VERSION_MARK + tool_version(d, path, self.root, env, self.cache)
             self._key(d, version, rels)
         keyed = {rel: self.entries[d.name, rel] for rel in rels if (d.name, rel) in self.entries}
-        hits = self.cache(lambda store: store.get_many({e.key for e in keyed.values()})) or {}
+        hits = self.cache(lambda store: store.get_results({e.key for e in keyed.values()})) or {}
         if (
             not d.file_local
             and len(keyed) == len(rels)
@@ -211,7 +212,7 @@ class External:
             if rel_of.get(id(entry)) not in changed and entry.linter not in whole
         ]
 
-    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
+    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, StoredResult]]:
         """Add the external outcomes to the files the cache answered (they hold no `nolint`:
         else a worker read them); returns the cache entries to record."""
         for result in results:

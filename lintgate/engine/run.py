@@ -75,7 +75,7 @@ def run(
         ext.before_merge(pending.plans, done)
         fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
         if fresh:
-            planned.cache(lambda store: store.put_many(fresh))
+            planned.cache(lambda store: store.put_results(fresh))
         result = ext.amend(_result(results, pending, start))
         result.cache_hits = cache_hits(planned.plans)
         result.phases = {"planning and cache": answered_at - start}
@@ -129,13 +129,13 @@ def plan_and_answer(
     return Planned(plans, large, checker, cache)
 
 
-def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
-    """The (cache entry, stored findings) pairs of a worker's answer about the bytes the plan
+def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, Any]]:
+    """The (cache entry, stored result) pairs of a worker's answer about the bytes the plan
     was keyed on; none when it checked other bytes (changed meanwhile) or none at all."""
     if done.digest is None or done.digest != plan.digest:
         return []
     decoding = Decoding(done.encoding, done.nolint_text is not None)
-    fresh: list[tuple[Any, list[Any]]] = [(plan.keys[ENCODING], store_decoding(decoding))]
+    fresh: list[tuple[Any, Any]] = [(plan.keys[ENCODING], store_decoding(decoding))]
     fresh += [
         (plan.keys[n], store_outcome(o))
         for n, o in done.outcomes.items()
@@ -193,11 +193,11 @@ def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:
 
 def _merge(
     checker: Checker, pending: _Pending, done: list[Done], results: list[FileResult]
-) -> list[tuple[Any, list[Any]]]:
+) -> list[tuple[Any, Any]]:
     """Add the workers' answers to `results` (merged with what the cache knew of the same
-    bytes); returns the (cache entry, stored findings) pairs to record. The plans answered
+    bytes); returns the (cache entry, stored result) pairs to record. The plans answered
     leave `pending.plans`: what stays there the deadline left unchecked."""
-    fresh: list[tuple[Any, list[Any]]] = []
+    fresh: list[tuple[Any, Any]] = []
     for d in done:
         plan = pending.plans.pop(d.display)
         same = d.digest is not None and d.digest == plan.digest

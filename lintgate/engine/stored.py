@@ -1,44 +1,32 @@
-"""Outcomes as the result cache stores them: the only module that knows the stored shape.
+"""Outcomes as the result cache stores them: the engine's records to and from the store's
+typed StoredResult (lintgate.cache.findings).
 
-The store keeps a list of findings per entry (lintgate.cache.findings). A linter's parse error
-is stored as one finding whose message starts with NUL (no linter message does); the entry of
-a file's decoding holds its decode error, or, for a text holding `nolint`, one finding whose
-message is SOH + "nolint". Both shapes are internal to this module: the engine sees `Outcome`
-and `Decoding` records only.
+A linter's outcome is its findings, or its parse error; a file's decoding (pseudo-linter
+`encoding`) is its decode error, held as the result's parse error, and whether its text holds
+`nolint`. The engine sees `Outcome` and `Decoding` records only.
 """
 
 from __future__ import annotations
 
-from lintgate.diagnostic import Finding
+from lintgate.diagnostic import StoredResult
 from lintgate.engine.records import Decoding, Outcome
 
-_PARSE_MARK = "\0"
-_NOLINT = Finding(0, 0, "\1nolint")
+
+def store_outcome(outcome: Outcome) -> StoredResult:
+    """The result to store for a linter's `outcome`."""
+    return StoredResult(tuple(outcome.findings), outcome.syntax)
 
 
-def store_outcome(outcome: Outcome) -> list[Finding]:
-    """The findings to store for a linter's `outcome`."""
-    if outcome.syntax is not None:
-        return [outcome.syntax._replace(message=_PARSE_MARK + outcome.syntax.message)]
-    return outcome.findings
-
-
-def load_outcome(findings: list[Finding]) -> Outcome:
+def load_outcome(stored: StoredResult) -> Outcome:
     """The inverse of `store_outcome`."""
-    if len(findings) == 1 and findings[0].message.startswith(_PARSE_MARK):
-        return Outcome([], findings[0]._replace(message=findings[0].message[1:]))
-    return Outcome(findings)
+    return Outcome(list(stored.findings), stored.parse_error)
 
 
-def store_decoding(decoding: Decoding) -> list[Finding]:
-    """The findings to store for a file's `decoding`."""
-    if decoding.error is not None:
-        return [decoding.error]
-    return [_NOLINT] if decoding.nolint else []
+def store_decoding(decoding: Decoding) -> StoredResult:
+    """The result to store for a file's `decoding`."""
+    return StoredResult((), decoding.error, decoding.nolint)
 
 
-def load_decoding(findings: list[Finding]) -> Decoding:
+def load_decoding(stored: StoredResult) -> Decoding:
     """The inverse of `store_decoding`."""
-    if findings == [_NOLINT]:
-        return Decoding(None, nolint=True)
-    return Decoding(findings[0] if findings else None)
+    return Decoding(stored.parse_error, stored.nolint)

@@ -3,15 +3,14 @@ node (chunked past CHUNK_ENTRIES entries), memo layers, the config and the manif
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence, TypeVar
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate.cache.keys import EXTERNAL_VERSION_MARK
-from lintgate.cache.oci.layers import json_bytes, tar_gz
+from lintgate.cache.oci.layers import entry_json, json_bytes, tar_gz
 from lintgate.cache.oci.media import (
     ARTIFACT_TYPE,
     CHUNK_ENTRIES,
@@ -30,6 +29,10 @@ from lintgate.cache.oci.media import (
     sha256_digest,
 )
 from lintgate.cache.store import Store
+from lintgate.diagnostic import StoredResult
+
+Item = tuple[str, StoredResult]  # an entry of a node: (content digest, result)
+T = TypeVar("T", Item, tuple[str, str])  # what is chunked: entries, memo rows
 
 
 class Group(NamedTuple):
@@ -42,7 +45,7 @@ class Group(NamedTuple):
 
 
 class Node:
-    """One layer to be: the results of one group, `[(content_digest, findings_json), ...]`,
+    """One layer to be: the results of one group, `[(content_digest, StoredResult), ...]`,
     and links to other nodes. Nodes may be shared by several parents (a DAG, not a tree).
     """
 
@@ -51,7 +54,7 @@ class Node:
     def __init__(
         self,
         group: Group,
-        entries: Sequence[tuple[str, str]] = (),
+        entries: Sequence[Item] = (),
         children: Sequence[Node] = (),
     ) -> None:
         self.group = group
@@ -59,19 +62,19 @@ class Node:
         self.children = list(children)
 
 
-def _chunks(items: Sequence[tuple[str, str]], widen: bool = True) -> list[list[tuple[str, str]]]:
+def _chunks(items: Sequence[T], widen: bool = True) -> list[list[T]]:
     """`items` (sorted by their hex first element) as one list, or, past CHUNK_ENTRIES, one
     list per leading hex digit (with `widen`, two digits past CHUNK_ENTRIES * 16)."""
     if len(items) <= CHUNK_ENTRIES:
         return [list(items)]
     width = 1 if len(items) <= CHUNK_ENTRIES * 16 or not widen else 2
-    chunks: dict[str, list[tuple[str, str]]] = {}
+    chunks: dict[str, list[T]] = {}
     for item in items:
         chunks.setdefault(item[0][:width], []).append(item)
     return [chunks[k] for k in sorted(chunks)]
 
 
-def group_node(group: Group, entries: Sequence[tuple[str, str]]) -> Node:
+def group_node(group: Group, entries: Sequence[Item]) -> Node:
     """The node of one group's entries (sorted by content digest). A group of more than
     CHUNK_ENTRIES entries becomes an entry-less node linking to chunks, one per leading hex
     digit (or two) of the content digest: a changed file then changes one chunk's layer,
@@ -86,16 +89,16 @@ def nodes_from_store(store: Store, mode: str = "min") -> list[Node]:
     this run used (mode "min") or every entry (mode "max"), sorted so the export is
     reproducible."""
     keys = None if mode == "max" else store.used
-    groups: dict[Group, list[tuple[str, str]]] = {}
-    for entry, findings in store.iter_entries(keys):
+    groups: dict[Group, list[Item]] = {}
+    for entry, result in store.iter_entries(keys):
         group = Group(
             entry.linter,
             entry.linter_version,
             entry.settings_digest,
             entry.lintgate_version,
         )
-        groups.setdefault(group, []).append((entry.content_digest, findings))
-    return [group_node(g, sorted(groups[g])) for g in sorted(groups)]
+        groups.setdefault(group, []).append((entry.content_digest, result))
+    return [group_node(g, sorted(groups[g], key=lambda i: i[0])) for g in sorted(groups)]
 
 
 def memo_from_store(store: Store, mode: str = "min") -> list[tuple[str, str]]:
@@ -155,7 +158,7 @@ def build_artifact(
             "lintgate_version": node.group.lintgate_version,
             "settings_digest": node.group.settings_digest,
             "children": [digest_of[id(c)] for c in node.children],
-            "entries": [[d, json.loads(f)] for d, f in node.entries],
+            "entries": [entry_json(d, r) for d, r in node.entries],
         }
         data = tar_gz(LAYER_FILE, json_bytes(body))
         digest = sha256_digest(data)

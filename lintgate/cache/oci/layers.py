@@ -9,6 +9,7 @@ import json
 import tarfile
 from typing import Any
 
+from lintgate.cache import legacy
 from lintgate.cache.findings import decode_findings
 from lintgate.cache.keys import Entry, is_digest
 from lintgate.cache.oci.media import (
@@ -18,7 +19,7 @@ from lintgate.cache.oci.media import (
     MEMO_FILE,
     parse_json,
 )
-from lintgate.diagnostic import Finding
+from lintgate.diagnostic import Finding, StoredResult
 
 
 def json_bytes(obj: object) -> bytes:
@@ -80,8 +81,16 @@ def parse_memo_layer(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def parse_results_layer(data: bytes) -> list[tuple[Entry, list[Finding]]]:
-    """The entries of a results layer. Raises ValueError when it is not one."""
+def entry_json(content_digest: str, result: StoredResult) -> list[object]:
+    """A results layer's (v2) entry: `[content_digest, findings, parse_error, nolint]`, each
+    finding (and the parse error, or null) as `[line, col, message, severity, end_line]`."""
+    error = None if result.parse_error is None else list(result.parse_error)
+    return [content_digest, [list(f) for f in result.findings], error, result.nolint]
+
+
+def parse_results_layer(data: bytes, v1: bool = False) -> list[tuple[Entry, StoredResult]]:
+    """The entries of a results layer (`v1`: of the older format, upgraded by
+    lintgate.cache.legacy). Raises ValueError when it is not one."""
     body = layer_json(data, LAYER_FILE, "results")
     parts: list[str] = []
     for k in ("linter", "linter_version", "settings_digest", "lintgate_version"):
@@ -92,10 +101,30 @@ def parse_results_layer(data: bytes) -> list[tuple[Entry, list[Finding]]]:
     entries = body.get("entries")
     if not isinstance(entries, list):
         raise ValueError("results layer without entries")
-    out: list[tuple[Entry, list[Finding]]] = []
+    out: list[tuple[Entry, StoredResult]] = []
     for item in entries:
-        if not (isinstance(item, list) and len(item) == 2 and is_digest(item[0])):
+        if not (isinstance(item, list) and len(item) == (2 if v1 else 4) and is_digest(item[0])):
             raise ValueError(f"bad entry {item!r:.80}")
         findings = decode_findings(json.dumps(item[1]))
-        out.append((Entry(item[0], parts[0], parts[1], parts[2], parts[3]), findings))
+        if v1:
+            result = legacy.upgrade(parts[0], findings)
+        else:
+            result = StoredResult(tuple(findings), _parse_error(item[2]), _flag(item[3], item))
+        out.append((Entry(item[0], parts[0], parts[1], parts[2], parts[3]), result))
     return out
+
+
+def _parse_error(value: object) -> Finding | None:
+    """An entry's parse error: null, or one finding's array. Raises ValueError."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ValueError(f"bad parse error {value!r:.80}")
+    return decode_findings(json.dumps([value]))[0]
+
+
+def _flag(value: object, item: object) -> bool:
+    """An entry's `nolint`: true or false. Raises ValueError."""
+    if type(value) is not bool:
+        raise ValueError(f"bad entry {item!r:.80}")
+    return value

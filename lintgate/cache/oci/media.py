@@ -14,7 +14,11 @@ MANIFEST_MT = "application/vnd.oci.image.manifest.v1+json"
 INDEX_MT = "application/vnd.oci.image.index.v1+json"
 ARTIFACT_TYPE = "application/vnd.lintgate.cache.v1"
 CONFIG_MT = "application/vnd.lintgate.cache.config.v1+json"
-LAYER_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
+# v2: each entry is [content_digest, findings, parse_error or null, nolint] (layers.py); v1
+# (entries [content_digest, findings], a parse error and `nolint` marked inside the findings,
+# lintgate.cache.legacy) is still imported, upgraded.
+LAYER_MT = "application/vnd.lintgate.cache.results.v2.tar+gzip"
+LAYER_V1_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
 # The exclusion verdicts of the store's memo table: a fresh checkout at the same path then
 # needs no tool settings (whose building imports isort and black) to know what to skip.
 MEMO_MT = "application/vnd.lintgate.cache.memo.v1.tar+gzip"

@@ -13,6 +13,7 @@ from lintgate.cache.oci.media import (
     EMPTY_MT,
     EXTERNAL_MT,
     LAYER_MT,
+    LAYER_V1_MT,
     MAX_BLOB,
     MAX_JSON_BLOB,
     MAX_LAYERS,
@@ -33,7 +34,7 @@ from lintgate.cache.store import Store
 
 if TYPE_CHECKING:
     from lintgate.cache.oci.signing import PublicKey
-from lintgate.diagnostic import Finding
+from lintgate.diagnostic import StoredResult
 
 
 def _check_blob(
@@ -137,7 +138,7 @@ def _import_layers(
     config_data = _check_blob(fetch, config, "config", source, warn, MAX_JSON_BLOB)
     if config_data is None:
         return ImportResult(source, 0, 0, 1)
-    accepted: list[tuple[Entry, list[Finding]]] = []
+    accepted: list[tuple[Entry, StoredResult]] = []
     memo: dict[str, str] = {}
     ok = rejected = 0
     for raw in layers:
@@ -150,7 +151,7 @@ def _import_layers(
             continue
         if desc.media_type == EMPTY_MT:
             continue
-        if desc.media_type not in (LAYER_MT, MEMO_MT, EXTERNAL_MT):
+        if desc.media_type not in (LAYER_MT, LAYER_V1_MT, MEMO_MT, EXTERNAL_MT):
             warn(
                 f"cache import from {source}: layer {desc.digest} has media type"
                 f" {shown(desc.media_type)}; skipped"
@@ -165,22 +166,23 @@ def _import_layers(
             if desc.media_type == MEMO_MT:
                 memo.update(parse_memo_layer(blob))
             else:
-                accepted.extend(_results(parse_results_layer(blob), desc.media_type))
+                v1 = desc.media_type == LAYER_V1_MT
+                accepted.extend(_results(parse_results_layer(blob, v1), desc.media_type))
         except ValueError as e:
             warn(f"cache import from {source}: layer {desc.digest}: {e}; not imported")
             rejected += 1
             continue
         ok += 1
     if accepted:
-        store.put_many(accepted, used=False)
+        store.put_results(accepted, used=False)
     if memo:
         store.memo_put_many(memo, used=False)
     return ImportResult(source, len(accepted), ok, rejected, len(memo))
 
 
 def _results(
-    entries: list[tuple[Entry, list[Finding]]], media_type: str
-) -> list[tuple[Entry, list[Finding]]]:
+    entries: list[tuple[Entry, StoredResult]], media_type: str
+) -> list[tuple[Entry, StoredResult]]:
     """The entries of a results layer, checked against its media type: an external linter's
     (issue 14) only in EXTERNAL_MT layers and the others only in LAYER_MT ones. Raises
     ValueError."""

@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 
+from lintgate.cache.oci.answers import MAX_TAGS, parse_tags, reason, tags_hint, url_path
 from lintgate.cache.oci.auth import (
     authority,
     challenge,
@@ -62,7 +63,6 @@ CONNECT_TIMEOUT = 10.0  # seconds
 PULL_DEADLINE = 300.0  # seconds: all the requests of one import together
 MAX_REDIRECTS = 5
 MAX_SMALL_BODY = 1 << 20  # bytes: a token answer
-MAX_ERROR_BODY = 64 << 10  # bytes: the JSON error body of a refusal
 
 
 class RegistryError(OCIError):
@@ -116,9 +116,9 @@ class Client:
                     f" {self.config or docker_config_path()} (401 Unauthorized)"
                 )
         if resp.status_code not in ok:
-            reason = _reason(resp, timer)
+            why = reason(resp, timer)
             raise RegistryError(
-                f"registry {self.host}: {method} {_path(resp.url)} answered {resp.status_code}{reason}"
+                f"registry {self.host}: {method} {url_path(resp.url)} answered {resp.status_code}{why}"
             )
         return resp, timer
 
@@ -148,6 +148,11 @@ class Client:
             except requests.RequestException as e:
                 if not deadline.left():
                     raise self._too_slow(method, url, deadline) from None
+                if isinstance(e, requests.exceptions.SSLError) and self.scheme == "https":
+                    raise RegistryError(  # most often a registry that speaks plain HTTP
+                        f"registry {self.host} did not answer over HTTPS (a TLS error); if it"
+                        " speaks plain HTTP, add registry.insecure=true to the cache spec"
+                    ) from None
                 raise RegistryError(
                     f"registry {self.host} unreachable: {type(e).__name__}"
                 ) from None
@@ -156,12 +161,12 @@ class Client:
             resp.close()
             url = requests.compat.urljoin(url, resp.headers["Location"])
         raise RegistryError(
-            f"registry {self.host}: more than {MAX_REDIRECTS} redirects for {method} {_path(url)}"
+            f"registry {self.host}: more than {MAX_REDIRECTS} redirects for {method} {url_path(url)}"
         )
 
     def _too_slow(self, method: str, url: str, deadline: Deadline) -> RegistryError:
         return RegistryError(
-            f"registry {self.host}: no complete answer to {method} {_path(url)}"
+            f"registry {self.host}: no complete answer to {method} {url_path(url)}"
             f" within {deadline.seconds:g} s"
         )
 
@@ -171,7 +176,7 @@ class Client:
         if not same_origin(resp.url, self.scheme, self.host):
             raise RegistryError(
                 f"registry {self.host}: {authority(resp.url)} asks for credentials"
-                f" ({method} {_path(resp.url)}); lintgate sends them only to {self.host}"
+                f" ({method} {url_path(resp.url)}); lintgate sends them only to {self.host}"
             )
 
     def _authenticate(self, resp: requests.Response, deadline: Deadline) -> None:
@@ -278,6 +283,16 @@ class Client:
             raise RegistryError(f"registry {self.host}: the manifest of {tag} is {e}") from None
         return data, resp.headers.get("Docker-Content-Digest")
 
+    def list_tags(self) -> list[str] | None:
+        """The repository's tags (lintgate.cache.oci.answers.parse_tags: the first MAX_TAGS),
+        or None when the registry does not say."""
+        url = f"{self.base}/tags/list?n={MAX_TAGS}"
+        try:
+            resp, deadline = self.request("GET", url, ok=(200,))
+            return parse_tags(parse_json(read_body(resp, MAX_SMALL_BODY, deadline)))
+        except (RegistryError, ValueError, TooSlow, BodyError):
+            return None
+
     def get_blob(self, digest: str, size: int) -> bytes | None:
         """The blob's bytes, or None when the registry does not have it. Raises ValueError
         (one line) when it cannot be had, is larger than `size` or too slow (its deadline:
@@ -313,24 +328,6 @@ class Client:
             raise ValueError(str(self._too_slow("GET", url, deadline))) from None
         except BodyError as e:
             raise ValueError(str(e)) from None
-
-
-def _path(url: str) -> str:
-    return "/" + url.split("/", 3)[-1].split("?", 1)[0]
-
-
-def _reason(resp: requests.Response, deadline: Deadline) -> str:
-    """` (CODE: message)` from the registry's JSON error body, or "" (never raises)."""
-    try:
-        doc = parse_json(read_body(resp, MAX_ERROR_BODY, deadline.sooner(5.0)))
-    except ValueError:
-        return ""
-    errors = doc.get("errors") if isinstance(doc, dict) else None
-    first = errors[0] if isinstance(errors, list) and errors else None
-    if not isinstance(first, dict):
-        return ""
-    text = f"{first.get('code')}: {first.get('message')}"
-    return " (" + "".join(c if c.isprintable() else "?" for c in text[:200]) + ")"
 
 
 def _client(spec: CacheSpec) -> Client:
@@ -377,7 +374,9 @@ def pull(spec: CacheSpec, warn: Warn) -> tuple[Descriptor, Fetch] | None:
         warn(f"cache import: {e}; going on without it")
         return None
     if got is None:
-        warn(f"cache import: {source} not found; going on without it")
+        warn(
+            f"cache import: {source} not found{tags_hint(client.list_tags())}; going on without it"
+        )
         return None
     data, digest = got
     # The registry names the manifest's digest; check the bytes against it as against a descriptor.
