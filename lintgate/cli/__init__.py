@@ -41,8 +41,8 @@ __all__ = [
 def main(argv: list[str] | None = None) -> int:
     """Run lintgate; returns the exit status (never raises for bad input).
 
-    `lintgate cache ...` (a first argument `cache`) manages the result cache; a path named
-    `cache` is given as `./cache`.
+    `lintgate cache ...` (a first argument `cache`) manages the result cache, `lintgate merge
+    ...` joins shards' result files; a path named `cache` or `merge` is given as `./cache`.
     """
     restore = tolerant_streams()
     try:
@@ -72,6 +72,10 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cache.command import cache_main
 
         return cache_main(argv[1:])
+    if argv[:1] == ["merge"]:
+        from lintgate.shards.merge import merge_main
+
+        return merge_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -106,6 +110,10 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
             _warn(f"{used} and {os.path.relpath(other, cwd)} both exist; using {used}")
     if not config.enabled:  # a run that checks nothing would pass every file
         raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
+    from lintgate.shards.hooks import check_no_result, read_options
+
+    read_options(args)  # --shard, --output result=PATH
+    check_no_result(args)
     outputs = parse_outputs(args.output, config.format)
     if args.new_from_rev and args.new_from_patch:
         raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")

@@ -8,7 +8,7 @@ import argparse
 import dataclasses
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,12 +39,16 @@ class Invocation:
 @dataclass
 class Prepared:
     """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
-    `project`, and the `changes` --new-from-rev/-patch select (None: every line)."""
+    `project`, and the `changes` --new-from-rev/-patch select (None: every line);
+    `shard_run`: what a result file records of the discovery (lintgate.shards.hooks), and
+    `problems`: the lines said for the bits of `status` so far (a bad path, discovery)."""
 
     status: int
     files: list[Path]
     project: Project
     changes: Any
+    shard_run: Any = None
+    problems: list[str] = field(default_factory=list)
 
 
 def prepare(inv: Invocation) -> Prepared | int:
@@ -57,7 +61,8 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(e))
         return FAILURE
     status = 0
-    for message in unusable_paths(args, cwd):
+    problems = unusable_paths(args, cwd)
+    for message in problems:
         say(message)
         status |= FAILURE
     if status and not args.paths:
@@ -78,7 +83,9 @@ def prepare(inv: Invocation) -> Prepared | int:
     if _broken_pyprojects(config, root, cwd, found.files):
         return FAILURE
     try:
-        check_reports_spare_sources(inv.outputs, found.files)
+        result_file = getattr(args, "result_output", None)
+        extra: Outputs = [("result", result_file)] if result_file else []
+        check_reports_spare_sources(inv.outputs + extra, found.files)
     except ConfigError as e:
         say(str(e))
         return FAILURE
@@ -86,8 +93,12 @@ def prepare(inv: Invocation) -> Prepared | int:
         say(str(note))
     for error in found.errors:
         say(str(error))
+        problems.append(str(error))
         status |= FAILURE
-    return Prepared(status, found.files, project, changes)
+    from lintgate.shards.hooks import pick
+
+    files, shard_run = pick(args, root, found.files)  # --shard K/N: this job's share
+    return Prepared(status, files, project, changes, shard_run, problems)
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
@@ -150,6 +161,9 @@ def report(
     if prepared.changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
         diagnostics = newcode.keep_new(diagnostics, prepared.changes, spans)
+    from lintgate.shards.hooks import write as write_result
+
+    result_errors = write_result(inv, prepared, result, diagnostics)  # before the filters
     try:
         diagnostics = filters.apply(diagnostics, filter_options(inv.config))
     except ValueError as e:  # an Exclude or Include expression that backtracks without end
@@ -161,6 +175,7 @@ def report(
         linters=tuple(inv.config.enabled),
     )
     errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to)
+    errors += result_errors
     for error in errors:
         say(str(error))
     if errors:
