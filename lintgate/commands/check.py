@@ -42,6 +42,12 @@ def check(inv: Invocation) -> int:
     if isinstance(prepared, int):
         return prepared
     cache = open_cache(inv)
-    result = check_files(inv, prepared, cache)
+    from lintgate import progress
+
+    progress.start(len(prepared.files))
+    try:
+        result = check_files(inv, prepared, cache)
+    finally:
+        progress.stop()  # before the exports' lines and the summary
     prepared.status |= finish_cache(cache)
     return report(inv, prepared, result, sys.stdout, counts=True)

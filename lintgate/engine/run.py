@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from lintgate import bounds
+from lintgate import bounds, progress
 from lintgate.context import run_scope
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.engine.answer import answer, missing, resolved
@@ -66,6 +66,7 @@ def run(
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
+        progress.advance(len(results), sum(len(r.diagnostics) for r in results))
         checker = planned.checker
         done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
         fresh = _merge(checker, pending, done, results)
