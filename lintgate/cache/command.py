@@ -56,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
+    """(K, N) of --shard K/N (lintgate.shards), or None."""
+    spec = getattr(args, "shard_spec", None)
+    return None if spec is None else (spec.index, spec.total)
+
+
 class CacheUsageError(ValueError):
     """A bad cache flag; `str(error)` is the one-line message (exit 2 before anything runs)."""
 
@@ -88,6 +94,7 @@ class CacheRun:
         try:
             exports, w1 = oci.parse_export_cache(args.export_cache, args.export_cache_opt)
             imports, w2 = oci.parse_import_cache(args.import_cache)
+            imports, exports = oci.for_shard(imports, exports, _shard(args))
         except oci.CacheSpecError as e:
             raise CacheUsageError(str(e)) from None
         return imports, exports, w1 + w2
@@ -155,7 +162,7 @@ class CacheRun:
         (each sets exit bit 2)."""
         errors = []
         if self.store is None:
-            if self.exports:
+            if any(not s.ignore_error for s in self.exports):
                 errors.append("--export-cache: no cache to export (see the warning above)")
             return errors
         from lintgate.cache import CacheError
@@ -167,7 +174,11 @@ class CacheRun:
                 try:
                     oci.export_cache(self.store, spec)
                 except (oci.OCIError, CacheError, OSError) as e:
-                    errors.append(f"--export-cache {spec.type} {spec.location}: {e}")
+                    message = f"--export-cache {spec.type} {spec.location}: {e}"
+                    if spec.ignore_error:  # BuildKit's ignore-error=true: a warning only
+                        self.warn(f"{message} (ignore-error=true)")
+                    else:
+                        errors.append(message)
         finally:
             try:
                 self.store.close()
