@@ -113,3 +113,19 @@ def test_a_tag_too_long_for_its_suffix_is_one_line(tmp_path):
     assert proc.stderr == (
         f"lintgate: tag {tag!r} is too long for its shard suffix ('{tag}-shard-1-of-2')\n"
     )
+
+
+def test_a_git_ignored_cache_inside_the_tree_is_used(tmp_path):
+    """GitLab's `cache:` keeps paths inside the project only: a git-ignored --cache-dir there
+    is used (not in discovery, not in git status); one git does not ignore is still refused
+    (tests/test_cache_cli.py)."""
+    repo = _repo(tmp_path)
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text(".lintgate-cache/\n")
+    cold = lintgate(repo, "--cache-dir", ".lintgate-cache")
+    assert "warning" not in cold.stderr
+    files, findings, cached = summary(cold.stderr)
+    assert cached == 0 and (repo / ".lintgate-cache" / "results.sqlite3").is_file()
+    warm = lintgate(repo, "--cache-dir", ".lintgate-cache")
+    assert summary(warm.stderr) == (files, findings, files)
+    assert warm.stdout == cold.stdout and warm.returncode == cold.returncode == 1

@@ -56,6 +56,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _ignored_by_git(top: str, path: str) -> bool:
+    """Whether git ignores `path` (a directory inside the work tree `top`; it need not exist):
+    `git check-ignore`, which reads .gitignore, .git/info/exclude and core.excludesFile.
+    False outside a work tree or without git."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", top, "check-ignore", "-q", "--", path + os.sep],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
 def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
     """(K, N) of --shard K/N (lintgate.shards), or None."""
     spec = getattr(args, "shard_spec", None)
@@ -114,7 +133,8 @@ class CacheRun:
 
         `trees`: the directories being checked (the project root and the given directories):
         a cache directory inside one of them is refused with a warning and the run goes on
-        uncached (the cache must not show up in the tree it describes, nor in its git status).
+        uncached (the cache must not show up in the tree it describes, nor in its git status),
+        unless git ignores it (a CI system's cache must be inside the project: GitLab's).
         A cache that cannot be opened is a warning too. `trusted_keys`: the config's
         CacheTrustedKeys (relative paths against the project root `root`): when there are
         any, only signed imports are merged, and keys that cannot be loaded refuse them all,
@@ -129,6 +149,8 @@ class CacheRun:
         for tree in trees:
             top = os.path.realpath(tree)
             if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+                if real != top and _ignored_by_git(top, real):
+                    continue  # git-ignored: out of discovery and git status (a CI cache: path)
                 warn(
                     f"cache directory {directory} is inside the tree being checked ({tree}); "
                     "running without the cache (use --cache-dir elsewhere)"
