@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 import jsonschema
-import pytest
 from helpers import copy_repo, lintgate
 from ruamel.yaml import YAML
 
@@ -85,7 +84,9 @@ def _bash(line: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
 def test_gitlab_jobs_run_as_they_are(tmp_path):
     pipeline = _load("gitlab-ci.yml")
     repo = copy_repo("report-all", tmp_path / "repo")
-    whole = lintgate(repo, "--output", "junit=whole.xml", env={"LINTGATE_CACHE_DIR": str(tmp_path / "c")})
+    whole = lintgate(
+        repo, "--output", "junit=whole.xml", env={"LINTGATE_CACHE_DIR": str(tmp_path / "c")}
+    )
     shard = pipeline["lintgate-shard"]
     total = shard["parallel"]
     for k in range(1, total + 1):

@@ -35,7 +35,9 @@ def _sharded(repo, total, args, report, env, results):
     names = []
     for k in range(1, total + 1):
         name = str(results / f"shard-{k}-of-{total}.json")
-        proc = lintgate(repo, *args, "--shard", f"{k}/{total}", "--output", f"result={name}", env=env)
+        proc = lintgate(
+            repo, *args, "--shard", f"{k}/{total}", "--output", f"result={name}", env=env
+        )
         assert "Traceback" not in proc.stderr
         names.append(name)
     return lintgate(repo, "merge", *names, *report, env=env)
@@ -61,7 +63,9 @@ def test_merge_equals_unsharded_fixture(name, tmp_path):
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     args, report = _report_args(case.get("args", []))
     whole = lintgate(repo, *args, env=env)
-    extra = sorted(p.name for p in repo.iterdir() if p.suffix == ".json" and p.name != "lintgate.json")
+    extra = sorted(
+        p.name for p in repo.iterdir() if p.suffix == ".json" and p.name != "lintgate.json"
+    )
     files = {n: (repo / n).read_bytes() for n in extra}
     results = tmp_path / "results"
     results.mkdir()
@@ -129,7 +133,9 @@ def _refused(repo, env, *args):
 
 def test_merge_refuses_a_missing_shard(two_shards):
     repo, env, (r1, r2) = two_shards
-    assert _refused(repo, env, r1) == "lintgate: shard 2/2 missing: give every shard's result file\n"
+    assert (
+        _refused(repo, env, r1) == "lintgate: shard 2/2 missing: give every shard's result file\n"
+    )
 
 
 def test_merge_refuses_a_shard_twice(two_shards, tmp_path):
@@ -183,8 +189,11 @@ def doc_version(path) -> str:
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("{", "not a lintgate result file: Expecting property name enclosed in double quotes: "
-              "line 1 column 2 (char 1)"),
+        (
+            "{",
+            "not a lintgate result file: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
         ("[]", "not a lintgate result file (no lintgate_result key)"),
         ('{"lintgate_result": 99}', "result file version 99; this lintgate reads version 1"),
         ('{"lintgate_result": 1}', "malformed result file: KeyError: 'lintgate_version'"),
@@ -200,7 +209,10 @@ def test_merge_refuses_a_malformed_file(two_shards, tmp_path, content, message):
 def test_merge_refuses_an_unreadable_file(two_shards, tmp_path):
     repo, env, (r1, r2) = two_shards
     gone = tmp_path / "gone.json"
-    assert _refused(repo, env, r1, gone) == f"lintgate: {gone}: cannot read: No such file or directory\n"
+    assert (
+        _refused(repo, env, r1, gone)
+        == f"lintgate: {gone}: cannot read: No such file or directory\n"
+    )
 
 
 def test_merge_refuses_a_finding_of_a_bad_shape(two_shards):
@@ -208,7 +220,10 @@ def test_merge_refuses_a_finding_of_a_bad_shape(two_shards):
     doc = json.loads(r2.read_text())
     doc["findings"].append({"path": "x.py", "line": "one"})
     r2.write_text(json.dumps(doc))
-    assert _refused(repo, env, r1, r2) == f"lintgate: {r2}: malformed result file: KeyError: 'severity'\n"
+    assert (
+        _refused(repo, env, r1, r2)
+        == f"lintgate: {r2}: malformed result file: KeyError: 'severity'\n"
+    )
 
 
 def test_merge_of_new_code_equals_unsharded(tmp_path):

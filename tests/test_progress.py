@@ -9,7 +9,6 @@ import pty
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -70,7 +69,9 @@ def test_progress_line_on_a_terminal(sample, tmp_path):
     total = int(re.match(r"lintgate: (\d+) files checked", piped.stderr).group(1))
     assert terminal.endswith("\n") and terminal.count("\n") == 1  # the summary's only
     *updates, summary = terminal[:-1].split(ERASE)
-    assert re.fullmatch(rf"lintgate: {total} files checked, \d+ findings, 0 from cache, \d+\.\d\ds", summary)
+    assert re.fullmatch(
+        rf"lintgate: {total} files checked, \d+ findings, 0 from cache, \d+\.\d\ds", summary
+    )
     assert updates[0] == ""  # each update erases the line first; the summary too
     shown = [LINE.fullmatch(u) for u in updates[1:]]
     assert shown and all(shown), updates

@@ -32,8 +32,10 @@ def test_shards_export_their_own_tags_and_an_import_takes_them_together(tmp_path
     for k in (1, 2, 3):
         proc = lintgate(
             repo,
-            "--shard", f"{k}/3",
-            "--export-cache", f"type=local,dest={layout},tag=main",
+            "--shard",
+            f"{k}/3",
+            "--export-cache",
+            f"type=local,dest={layout},tag=main",
             env={"LINTGATE_CACHE_DIR": str(tmp_path / f"job{k}")},
         )
         assert proc.returncode == 1, proc.stderr
@@ -47,7 +49,9 @@ def test_shards_export_their_own_tags_and_an_import_takes_them_together(tmp_path
     assert "warning" not in proc.stderr
     # one part alone is not every file
     one = {"LINTGATE_CACHE_DIR": str(tmp_path / "one")}
-    proc = lintgate(repo, "--import-cache", f"type=local,src={layout},tag=main-shard-1-of-3", env=one)
+    proc = lintgate(
+        repo, "--import-cache", f"type=local,src={layout},tag=main-shard-1-of-3", env=one
+    )
     files, _, cached = summary(proc.stderr)
     assert 0 < cached < files
 
@@ -86,16 +90,31 @@ def test_for_shard_suffixes_exports_and_expands_imports():
 @pytest.mark.parametrize(
     "flag, value, message",
     [
-        ("export", "type=local,dest=d,ignore-error=maybe",
-         "invalid --export-cache ignore-error='maybe': use true or false"),
-        ("import", "type=local,src=d,shards=0",
-         "invalid --import-cache shards='0': a number of shards from 1 to 256"),
-        ("import", "type=local,src=d,shards=x",
-         "invalid --import-cache shards='x': a number of shards from 1 to 256"),
-        ("import", "type=local,src=d,ignore-error=true",
-         "unknown --import-cache attribute 'ignore-error' for type=local"),
-        ("export", "type=local,dest=d,shards=2",
-         "unknown --export-cache attribute 'shards' for type=local"),
+        (
+            "export",
+            "type=local,dest=d,ignore-error=maybe",
+            "invalid --export-cache ignore-error='maybe': use true or false",
+        ),
+        (
+            "import",
+            "type=local,src=d,shards=0",
+            "invalid --import-cache shards='0': a number of shards from 1 to 256",
+        ),
+        (
+            "import",
+            "type=local,src=d,shards=x",
+            "invalid --import-cache shards='x': a number of shards from 1 to 256",
+        ),
+        (
+            "import",
+            "type=local,src=d,ignore-error=true",
+            "unknown --import-cache attribute 'ignore-error' for type=local",
+        ),
+        (
+            "export",
+            "type=local,dest=d,shards=2",
+            "unknown --export-cache attribute 'shards' for type=local",
+        ),
     ],
 )
 def test_bad_shard_cache_attributes(flag, value, message):
@@ -108,7 +127,9 @@ def test_bad_shard_cache_attributes(flag, value, message):
 def test_a_tag_too_long_for_its_suffix_is_one_line(tmp_path):
     repo = _repo(tmp_path)
     tag = "t" * 120
-    proc = lintgate(repo, "--shard", "1/2", "--export-cache", f"type=local,dest={tmp_path}/c,tag={tag}")
+    proc = lintgate(
+        repo, "--shard", "1/2", "--export-cache", f"type=local,dest={tmp_path}/c,tag={tag}"
+    )
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == (
         f"lintgate: tag {tag!r} is too long for its shard suffix ('{tag}-shard-1-of-2')\n"

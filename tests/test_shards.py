@@ -89,16 +89,29 @@ def test_shard_auto_reads_each_ci(env, shard):
 @pytest.mark.parametrize(
     "value, env, message",
     [
-        ("auto", {}, "--shard auto: no CI shard variables set (CI_NODE_INDEX/CI_NODE_TOTAL, "
-         "CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL, BUILDKITE_PARALLEL_JOB/"
-         "BUILDKITE_PARALLEL_JOB_COUNT); give --shard K/N"),
-        ("auto", {"CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "2"},
-         "--shard auto: CI_NODE_INDEX=0, CI_NODE_TOTAL=2: shard 0 is not between 1 and 2"),
-        ("auto", {"CIRCLE_NODE_INDEX": "x", "CIRCLE_NODE_TOTAL": "2"},
-         "--shard auto: CIRCLE_NODE_INDEX=x, CIRCLE_NODE_TOTAL=2: expected two whole numbers"),
-        ("auto", {"BUILDKITE_PARALLEL_JOB": "2"},
-         "--shard auto: BUILDKITE_PARALLEL_JOB=2, BUILDKITE_PARALLEL_JOB_COUNT=: expected two "
-         "whole numbers"),
+        (
+            "auto",
+            {},
+            "--shard auto: no CI shard variables set (CI_NODE_INDEX/CI_NODE_TOTAL, "
+            "CIRCLE_NODE_INDEX/CIRCLE_NODE_TOTAL, BUILDKITE_PARALLEL_JOB/"
+            "BUILDKITE_PARALLEL_JOB_COUNT); give --shard K/N",
+        ),
+        (
+            "auto",
+            {"CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "2"},
+            "--shard auto: CI_NODE_INDEX=0, CI_NODE_TOTAL=2: shard 0 is not between 1 and 2",
+        ),
+        (
+            "auto",
+            {"CIRCLE_NODE_INDEX": "x", "CIRCLE_NODE_TOTAL": "2"},
+            "--shard auto: CIRCLE_NODE_INDEX=x, CIRCLE_NODE_TOTAL=2: expected two whole numbers",
+        ),
+        (
+            "auto",
+            {"BUILDKITE_PARALLEL_JOB": "2"},
+            "--shard auto: BUILDKITE_PARALLEL_JOB=2, BUILDKITE_PARALLEL_JOB_COUNT=: expected two "
+            "whole numbers",
+        ),
         ("0/3", {}, "--shard 0/3: shard 0 is not between 1 and 3"),
         ("4/3", {}, "--shard 4/3: shard 4 is not between 1 and 3"),
         ("1/0", {}, "--shard 1/0: the number of shards must be at least 1"),
@@ -112,8 +125,14 @@ def test_bad_shard_values(value, env, message):
     assert str(e.value) == message
 
 
-CI_ENV = ("CI_NODE_INDEX", "CI_NODE_TOTAL", "CIRCLE_NODE_INDEX", "CIRCLE_NODE_TOTAL",
-          "BUILDKITE_PARALLEL_JOB", "BUILDKITE_PARALLEL_JOB_COUNT")
+CI_ENV = (
+    "CI_NODE_INDEX",
+    "CI_NODE_TOTAL",
+    "CIRCLE_NODE_INDEX",
+    "CIRCLE_NODE_TOTAL",
+    "BUILDKITE_PARALLEL_JOB",
+    "BUILDKITE_PARALLEL_JOB_COUNT",
+)
 
 
 def test_shard_auto_without_ci_is_one_line(fixture_repo, monkeypatch):
@@ -134,12 +153,19 @@ def test_shard_auto_without_ci_is_one_line(fixture_repo, monkeypatch):
     [
         (["--output", "result"], "--output result needs a file: --output result=PATH"),
         (["--output", "result=-"], "--output result needs a file: --output result=PATH"),
-        (["--output", "result=a.json", "--output", "result=b.json"],
-         "--output result=PATH can be given once"),
-        (["--fix", "--output", "result=a.json"],
-         "--output result=PATH is for checks, not with --fix or --diff"),
+        (
+            ["--output", "result=a.json", "--output", "result=b.json"],
+            "--output result=PATH can be given once",
+        ),
+        (
+            ["--fix", "--output", "result=a.json"],
+            "--output result=PATH is for checks, not with --fix or --diff",
+        ),
         (["--shard", "3/2"], "--shard 3/2: shard 3 is not between 1 and 2"),
-        (["--output", "result=app.py"], "--output: app.py: is a file being checked; not overwriting it"),
+        (
+            ["--output", "result=app.py"],
+            "--output: app.py: is a file being checked; not overwriting it",
+        ),
     ],
 )
 def test_bad_shard_options_are_one_line(fixture_repo, args, message):

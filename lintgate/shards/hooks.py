@@ -59,9 +59,7 @@ def pick(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[list[
     return select(files, root, spec), run
 
 
-def write(
-    inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnostic]
-) -> list[str]:
+def write(inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnostic]) -> list[str]:
     """Write the result file of `inv.args.result_output`, if any, with the `diagnostics` of
     `result` after new-code selection (before the filters); returns one-line errors."""
     path = getattr(inv.args, "result_output", None)

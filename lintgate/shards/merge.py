@@ -121,9 +121,7 @@ def merged_run(shards: list[ShardResult]) -> RunResult:
         for s in shards
         for path in {p for p, _ in s.errors}
     ]
-    errors = list(
-        dict.fromkeys(m for r in sorted(results, key=lambda r: r.path) for m in r.errors)
-    )
+    errors = list(dict.fromkeys(m for r in sorted(results, key=lambda r: r.path) for m in r.errors))
     checked = sorted(p for s in shards for p in s.document["checked"])
     unchecked = sorted(p for s in shards for p in s.document["unchecked"])
     lost = sorted(p for s in shards for p in s.document["lost"])
