@@ -110,16 +110,25 @@ def test_merge_equals_unsharded_stdlib(stdlib_repo, total, tmp_path):
 # --- refusals -------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def shard_results(tmp_path_factory):
+    """A fixture repository, its two shards' result files, and the cache env (made once)."""
+    base = tmp_path_factory.mktemp("two-shards")
+    repo = copy_repo("report-all", base / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(base / "cache")}
+    for k in (1, 2):
+        lintgate(repo, "--shard", f"{k}/2", "--output", f"result={base}/r{k}.json", env=env)
+    return base, repo, env
+
+
 @pytest.fixture
-def two_shards(tmp_path):
-    """A fixture repository, its two shards' result files, and the cache env."""
-    repo = copy_repo("report-all", tmp_path / "repo")
-    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+def two_shards(shard_results, tmp_path):
+    """The repository, copies of its two shards' result files (in tmp_path), the cache env."""
+    base, repo, env = shard_results
     names = []
     for k in (1, 2):
-        name = tmp_path / f"r{k}.json"
-        lintgate(repo, "--shard", f"{k}/2", "--output", f"result={name}", env=env)
-        names.append(name)
+        shutil.copyfile(base / f"r{k}.json", tmp_path / f"r{k}.json")
+        names.append(tmp_path / f"r{k}.json")
     return repo, env, names
 
 
@@ -162,7 +171,8 @@ def test_merge_refuses_different_settings(two_shards, tmp_path):
 
 
 def test_merge_refuses_different_discovered_files(two_shards, tmp_path):
-    repo, env, (r1, r2) = two_shards
+    _, env, (r1, r2) = two_shards
+    repo = copy_repo("report-all", tmp_path / "repo")  # the shared one stays as it is
     (repo / "added.py").write_text("x = 1\n")
     other = tmp_path / "other.json"
     lintgate(repo, "--shard", "2/2", "--output", f"result={other}", env=env)

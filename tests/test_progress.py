@@ -54,8 +54,8 @@ def _on_a_terminal(cwd: Path, *args: str, env: dict) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    """60 files of the standard library, and a cold run of them with stderr on a pipe."""
-    root = copy_stdlib(stdlib_sample(60, 40_000), tmp_path_factory.mktemp("progress") / "repo")
+    """40 files of the standard library, and a cold run of them with stderr on a pipe."""
+    root = copy_stdlib(stdlib_sample(40, 40_000), tmp_path_factory.mktemp("progress") / "repo")
     cache = tmp_path_factory.mktemp("cache")
     return root, lintgate(root, "-j", "2", env={"LINTGATE_CACHE_DIR": str(cache)})
 
