@@ -20,7 +20,7 @@ from typing import Any
 from lintgate import __version__
 from lintgate.config import KEYS, Config, ConfigError
 from lintgate.console import say
-from lintgate.engine.records import FileResult, RunResult
+from lintgate.engine.records import RunResult
 from lintgate.shards.resultfile import ResultError, ShardResult, read_result
 
 __all__ = ["MergeError", "check_set", "merge_main", "merged_run"]
@@ -116,12 +116,8 @@ def _check_coverage(shards: list[ShardResult]) -> None:
 def merged_run(shards: list[ShardResult]) -> RunResult:
     """The RunResult of the union, as the engine of an unsharded run gives it: diagnostics
     sorted, errors in path order without repeats, the longest shard's seconds."""
-    results = [
-        FileResult(path, errors=[m for p, m in s.errors if p == path])
-        for s in shards
-        for path in {p for p, _ in s.errors}
-    ]
-    errors = list(dict.fromkeys(m for r in sorted(results, key=lambda r: r.path) for m in r.errors))
+    pairs = sorted((pair for s in shards for pair in s.errors), key=lambda pair: pair[0])
+    errors = list(dict.fromkeys(message for _, message in pairs))  # stable: a file's own order
     checked = sorted(p for s in shards for p in s.document["checked"])
     unchecked = sorted(p for s in shards for p in s.document["unchecked"])
     lost = sorted(p for s in shards for p in s.document["lost"])
