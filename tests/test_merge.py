@@ -258,3 +258,17 @@ def test_merge_of_new_code_equals_unsharded(tmp_path):
         merged = _sharded(repo, total, args, ["--format", "json"], env, results)
         assert merged.returncode == 1
         assert merged.stdout == lintgate(repo, *args, "--format", "json", env=env).stdout
+
+
+def test_merge_says_the_discovery_notes_once(tmp_path):
+    """A note of discovery (said by every shard) is said once by the merge, as by the run."""
+    repo = copy_repo("skip-vendor", tmp_path / "repo")
+    (repo / "dangling.py").symlink_to("nowhere.py")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    whole = lintgate(repo, env=env)
+    assert whole.stderr.startswith("lintgate: dangling.py: dangling symbolic link, skipped\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 3, [], [], env, results)
+    assert (merged.stdout, merged.returncode) == (whole.stdout, whole.returncode)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)

@@ -41,7 +41,7 @@ class Prepared:
     """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
     `project`, and the `changes` --new-from-rev/-patch select (None: every line);
     `shard_run`: what a result file records of the discovery (lintgate.shards.hooks), and
-    `problems`: the lines said for the bits of `status` so far (a bad path, discovery)."""
+    `problems`: the lines the preparation said (a bad path, discovery's notes and errors)."""
 
     status: int
     files: list[Path]
@@ -91,6 +91,7 @@ def prepare(inv: Invocation) -> Prepared | int:
         return FAILURE
     for note in found.notes:
         say(str(note))
+        problems.append(str(note))
     for error in found.errors:
         say(str(error))
         problems.append(str(error))
