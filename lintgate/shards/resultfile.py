@@ -125,7 +125,8 @@ def render(
     `result`: the engine's run; `diagnostics`: its findings after new-code selection;
     `settings`: settings_of(...); `shard`: (K, N); `discovered`: (count, discovered_digest);
     `status`: the exit bits of the preparation (a bad path, a discovery error), `problems`
-    the lines it said (those, and discovery's notes); `format_name`: the run's Format (merge's default for stdout)."""
+    the lines it said (those, and discovery's notes); `format_name`: the run's Format (merge's default for stdout).
+    """
     unchecked = set(result.unchecked) | set(result.lost)
     errors = [
         {"path": r.path, "message": e}
