@@ -18,7 +18,7 @@ from typing import Callable, TextIO
 
 from lintgate.context import current
 
-__all__ = ["Progress", "advance", "interrupt", "start", "stop"]
+__all__ = ["Progress", "advance", "interrupt", "showing", "start", "stop"]
 
 UPDATES_PER_SECOND = 10
 _MEMO = "lintgate.progress"
@@ -80,6 +80,11 @@ def start(total: int, stream: TextIO | None = None) -> None:
     stream = stream or sys.stderr
     if _wanted(stream):
         current().memo(_MEMO)["line"] = Progress(stream, total)
+
+
+def showing() -> bool:
+    """Whether this run shows a progress line (so a caller can skip counting for it)."""
+    return current().memo(_MEMO).get("line") is not None
 
 
 def advance(files: int, findings: int = 0) -> None:

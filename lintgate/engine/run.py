@@ -66,7 +66,8 @@ def run(
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
-        progress.advance(len(results), sum(len(r.diagnostics) for r in results))
+        if progress.showing():  # the files the cache settled: done before any worker starts
+            progress.advance(len(results), sum(len(r.diagnostics) for r in results))
         checker = planned.checker
         done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
         fresh = _merge(checker, pending, done, results)
