@@ -153,6 +153,17 @@ def _config(settings: dict[str, Any], where: str) -> Config:
     return config
 
 
+def _run_defaults() -> argparse.Namespace:
+    """The arguments of a plain `lintgate` run (every option at its default), which the report
+    code reads: the merge's report is that of a run with no other option."""
+    from lintgate.cli.parser import build_parser
+
+    args = build_parser().parse_args([])
+    args.result_output = None
+    args.shard_spec = None
+    return args
+
+
 def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, Any, RunResult]:
     """The (Invocation, Prepared, RunResult) that lintgate.commands.common.report takes, for
     the union of `shards`. Raises ConfigError for a bad --format or --output."""
@@ -169,7 +180,7 @@ def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, A
     config.format = default
     outputs = parse_outputs(args.output, default)
     cwd = Path(os.getcwd())
-    inv = Invocation(argparse.Namespace(result_output=None), config, cwd, cwd, outputs)
+    inv = Invocation(_run_defaults(), config, cwd, cwd, outputs)
     status = 0
     for s in shards:
         status |= int(s.document["status"])
