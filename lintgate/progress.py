@@ -3,9 +3,10 @@
 reported so far, before nolint and the filters, and the time since the start); nothing when
 stderr is not a terminal (a CI log, a pipe) or TERM is `dumb`, and never on stdout.
 
-Redrawn at most UPDATES_PER_SECOND times a second (as pip's and cargo's bars are throttled),
-the first time after one interval, so a warm run ends before it ever shows; erased before
-any other stderr line (`interrupt`, called by lintgate.console.say) and at the end (`stop`).
+Drawn first after DELAY seconds (a run that ends sooner never shows it, as cargo's bar), then
+at most UPDATES_PER_SECOND times a second; never for the last file (the summary follows);
+erased before any other stderr line (`interrupt`, called by lintgate.console.say) and at the
+end (`stop`).
 The active line lives in the run's RunContext (lintgate.context), so nothing outlives a run.
 """
 
@@ -21,6 +22,7 @@ from lintgate.context import current
 __all__ = ["Progress", "advance", "interrupt", "showing", "start", "stop"]
 
 UPDATES_PER_SECOND = 10
+DELAY = 1.0  # seconds before the first draw
 _MEMO = "lintgate.progress"
 _ERASE = "\r\x1b[K"  # back to the line's start, erase to its end (ANSI EL)
 
@@ -34,7 +36,8 @@ class Progress:
         self.stream = stream
         self.total = total
         self.clock = clock
-        self.start = self.last = clock()
+        self.start = clock()
+        self.due = self.start + DELAY  # when the line may be drawn next
         self.files = 0
         self.findings = 0
         self.shown = False
@@ -44,8 +47,8 @@ class Progress:
         self.files += files
         self.findings += findings
         now = self.clock()
-        if now - self.last >= 1 / UPDATES_PER_SECOND:
-            self.last = now
+        if now >= self.due and self.files < self.total:
+            self.due = now + 1 / UPDATES_PER_SECOND
             line = (
                 f"lintgate: {self.files}/{self.total} files, {self.findings} findings, "
                 f"{now - self.start:.1f}s"

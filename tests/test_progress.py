@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import copy_stdlib, lintgate, stdlib_sample
 
-from lintgate.progress import UPDATES_PER_SECOND, Progress
+from lintgate.progress import DELAY, UPDATES_PER_SECOND, Progress
 
 LINE = re.compile(r"lintgate: (\d+)/(\d+) files, (\d+) findings, (\d+\.\d)s")
 ERASE = "\r\x1b[K"
@@ -54,8 +54,8 @@ def _on_a_terminal(cwd: Path, *args: str, env: dict) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    """40 files of the standard library, and a cold run of them with stderr on a pipe."""
-    root = copy_stdlib(stdlib_sample(40, 40_000), tmp_path_factory.mktemp("progress") / "repo")
+    """100 files of the standard library, and a cold run of them with stderr on a pipe."""
+    root = copy_stdlib(stdlib_sample(100, 40_000), tmp_path_factory.mktemp("progress") / "repo")
     cache = tmp_path_factory.mktemp("cache")
     return root, lintgate(root, "-j", "2", env={"LINTGATE_CACHE_DIR": str(cache)})
 
@@ -80,10 +80,10 @@ def test_progress_line_on_a_terminal(sample, tmp_path):
     seconds = [float(m.group(4)) for m in shown]
     assert {int(m.group(2)) for m in shown} == {total}
     assert files == sorted(files) and findings == sorted(findings) and seconds == sorted(seconds)
-    assert files[-1] <= total
-    # throttled: at most UPDATES_PER_SECOND a second, the first after one interval
-    assert len(shown) <= UPDATES_PER_SECOND * seconds[-1] + 1
-    assert seconds[0] >= 0.1
+    assert files[-1] < total  # the last file's line is not drawn: the summary follows
+    # throttled: at most UPDATES_PER_SECOND a second, the first after DELAY
+    assert len(shown) <= UPDATES_PER_SECOND * (seconds[-1] - DELAY) + 1
+    assert seconds[0] >= DELAY
 
 
 def test_no_progress_when_stderr_is_a_pipe(sample):
@@ -114,17 +114,29 @@ class _Clock:
 def test_progress_throttles_and_erases():
     stream, clock = io.StringIO(), _Clock()
     line = Progress(stream, 10, clock)
-    line.add(1, 2)  # at the start: not yet
+    clock.now += 0.9375
+    line.add(1, 2)  # before DELAY: not yet
     assert stream.getvalue() == ""
-    clock.now += 0.125
-    line.add(1, 0)
+    clock.now += 0.0625
+    line.add(1, 0)  # at DELAY
     clock.now += 0.0625
     line.add(1, 1)  # within 1/10 s of the last draw: not drawn
     clock.now += 0.0625
     line.add(1, 0)
+    clock.now += 1
+    line.add(6, 0)  # every file done: not drawn, the summary follows
     line.erase()
     line.erase()  # once
     assert stream.getvalue() == (
-        f"{ERASE}lintgate: 2/10 files, 2 findings, 0.1s"
-        f"{ERASE}lintgate: 4/10 files, 3 findings, 0.2s{ERASE}"
+        f"{ERASE}lintgate: 2/10 files, 2 findings, 1.0s"
+        f"{ERASE}lintgate: 4/10 files, 3 findings, 1.1s{ERASE}"
     )
+
+
+def test_a_one_file_run_never_draws():
+    stream, clock = io.StringIO(), _Clock()
+    line = Progress(stream, 1, clock)
+    clock.now += 5
+    line.add(1, 3)
+    line.erase()
+    assert stream.getvalue() == ""
