@@ -76,8 +76,8 @@ def test_the_schemas_do_catch_mistakes():
 
 def _bash(line: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    full = {**os.environ, "PATH": path, **env}
-    full.pop("LINTGATE_CACHE_DIR", None)
+    full = {k: v for k, v in os.environ.items() if k != "LINTGATE_CACHE_DIR"}
+    full.update({"PATH": path, **env})
     return subprocess.run(["bash", "-c", line], cwd=cwd, env=full, capture_output=True, text=True)
 
 
@@ -102,3 +102,37 @@ def test_gitlab_jobs_run_as_they_are(tmp_path):
     merged = _bash(line, repo, {})
     assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
     assert (repo / "lintgate-junit.xml").read_bytes() == (repo / "whole.xml").read_bytes()
+
+
+def test_github_jobs_run_as_they_are(tmp_path):
+    """The shard step's bash (a pull request: import only) for each matrix value, then the
+    merge step, on a fixture repository: the unsharded run's annotations and exit status.
+    The registry is made an unreachable local address (no network in tests): the import is a
+    warning and the run goes on, as the docs say."""
+    workflow = _load("github-actions.yml")
+    repo = copy_repo("report-all", tmp_path / "repo")
+    whole = lintgate(repo, "--format", "github", env={"LINTGATE_CACHE_DIR": str(tmp_path / "c")})
+    step = next(s for s in workflow["jobs"]["shard"]["steps"] if "--shard" in s.get("run", ""))
+    shards = workflow["env"]["SHARDS"]
+    script = step["run"].replace("ghcr.io/", "127.0.0.1:9/")
+    (repo / "results").mkdir()
+    for k in workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"]:
+        env = {
+            "SHARDS": str(shards),
+            "GITHUB_REPOSITORY_OWNER": "Some-Owner",
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_REF": "refs/pull/1/merge",
+            "LINTGATE_CACHE_DIR": str(tmp_path / f"job{k}"),
+        }
+        proc = _bash(script.replace("${{ matrix.shard }}", str(k)), repo, env)
+        assert proc.returncode == 0, proc.stderr  # Some-Owner lower-cased: a valid ref
+        unreachable = "lintgate: warning: cache import: registry 127.0.0.1:9 unreachable: "
+        assert proc.stderr.count(unreachable) == shards  # shards=N: one import per part
+        assert "--export-cache" not in proc.stderr  # a pull request only reads the cache
+        (repo / f"lintgate-result-{k}.json").rename(repo / "results" / f"lintgate-result-{k}.json")
+    merge = next(
+        s["run"] for s in workflow["jobs"]["lintgate"]["steps"] if "merge" in s.get("run", "")
+    )
+    merged = _bash(merge, repo, {})
+    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
+    assert json.loads((repo / "lintgate.sarif").read_text())["runs"][0]["results"]
