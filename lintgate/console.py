@@ -107,8 +107,10 @@ def say(message: str, prefix: str = "lintgate: ") -> None:
     """Print one line to stderr: `prefix` and `message`, its control characters escaped
     (report.terminal.escape_controls): the one place lintgate's own stderr lines are written,
     so that text from outside (an exception's, a registry's, a file name) stays one line."""
+    from lintgate.progress import interrupt
     from lintgate.report.terminal import escape_controls
 
+    interrupt()  # a progress line on the terminal is erased first
     print(prefix + escape_controls(message), file=sys.stderr)
 
 

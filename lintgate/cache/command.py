@@ -56,6 +56,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _ignored_by_git(top: str, path: str) -> bool:
+    """Whether git ignores `path` (a directory inside the work tree `top`; it need not exist):
+    `git check-ignore`, which reads .gitignore, .git/info/exclude and core.excludesFile.
+    False outside a work tree or without git."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", top, "check-ignore", "-q", "--", path + os.sep],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def _shard(args: argparse.Namespace) -> tuple[int, int] | None:
+    """(K, N) of --shard K/N (lintgate.shards), or None."""
+    spec = getattr(args, "shard_spec", None)
+    return None if spec is None else (spec.index, spec.total)
+
+
 class CacheUsageError(ValueError):
     """A bad cache flag; `str(error)` is the one-line message (exit 2 before anything runs)."""
 
@@ -88,6 +113,7 @@ class CacheRun:
         try:
             exports, w1 = oci.parse_export_cache(args.export_cache, args.export_cache_opt)
             imports, w2 = oci.parse_import_cache(args.import_cache)
+            imports, exports = oci.for_shard(imports, exports, _shard(args))
         except oci.CacheSpecError as e:
             raise CacheUsageError(str(e)) from None
         return imports, exports, w1 + w2
@@ -107,7 +133,8 @@ class CacheRun:
 
         `trees`: the directories being checked (the project root and the given directories):
         a cache directory inside one of them is refused with a warning and the run goes on
-        uncached (the cache must not show up in the tree it describes, nor in its git status).
+        uncached (the cache must not show up in the tree it describes, nor in its git status),
+        unless git ignores it (a CI system's cache must be inside the project: GitLab's).
         A cache that cannot be opened is a warning too. `trusted_keys`: the config's
         CacheTrustedKeys (relative paths against the project root `root`): when there are
         any, only signed imports are merged, and keys that cannot be loaded refuse them all,
@@ -122,6 +149,8 @@ class CacheRun:
         for tree in trees:
             top = os.path.realpath(tree)
             if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+                if real != top and _ignored_by_git(top, real):
+                    continue  # git-ignored: out of discovery and git status (a CI cache: path)
                 warn(
                     f"cache directory {directory} is inside the tree being checked ({tree}); "
                     "running without the cache (use --cache-dir elsewhere)"
@@ -155,7 +184,7 @@ class CacheRun:
         (each sets exit bit 2)."""
         errors = []
         if self.store is None:
-            if self.exports:
+            if any(not s.ignore_error for s in self.exports):
                 errors.append("--export-cache: no cache to export (see the warning above)")
             return errors
         from lintgate.cache import CacheError
@@ -167,7 +196,11 @@ class CacheRun:
                 try:
                     oci.export_cache(self.store, spec)
                 except (oci.OCIError, CacheError, OSError) as e:
-                    errors.append(f"--export-cache {spec.type} {spec.location}: {e}")
+                    message = f"--export-cache {spec.type} {spec.location}: {e}"
+                    if spec.ignore_error:  # BuildKit's ignore-error=true: a warning only
+                        self.warn(f"{message} (ignore-error=true)")
+                    else:
+                        errors.append(message)
         finally:
             try:
                 self.store.close()

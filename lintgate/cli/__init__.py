@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run lintgate; returns the exit status (never raises for bad input).
 
     `lintgate cache ...` (a first argument `cache`) manages the result cache, `lintgate config
-    ...` checks a config file; a path named `cache` or `config` is given as `./cache`.
+    ...` checks a config file, `lintgate merge ...` joins shards' result files; a path named
+    `cache`, `config` or `merge` is given as `./cache`.
     """
     restore = tolerant_streams()
     try:
@@ -84,6 +85,10 @@ def _main(argv: list[str] | None) -> int:
         return config_main(argv[1:])
     if argv[:1] == ["linters"]:  # a path named `linters` is given as `./linters`
         return _linters(argv[1:])
+    if argv[:1] == ["merge"]:
+        from lintgate.shards.merge import merge_main
+
+        return merge_main(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -130,6 +135,10 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
             _warn(f"{used} and {shadowed} both exist; using {used}")
     if not config.enabled:  # a run that checks nothing would pass every file
         raise ConfigError("no linter enabled (enable one with -E/--enable or Enable)")
+    from lintgate.shards.hooks import check_no_result, read_options
+
+    read_options(args)  # --shard, --output result=PATH
+    check_no_result(args)
     outputs = parse_outputs(args.output, config.format)
     if args.new_from_rev and args.new_from_patch:
         raise ConfigError("--new-from-rev and --new-from-patch cannot be used together")

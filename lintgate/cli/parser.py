@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     from lintgate.cache.command import add_arguments as add_cache_arguments
 
     add_cache_arguments(p)
+    _add_sharding(p)
     # Repair (issue 4): lintgate.fix.
     p.add_argument("--fix", action="store_true", help="fix what the enabled linters find, in place")
     p.add_argument(
@@ -254,4 +255,15 @@ def _add_linter_flags(p: argparse.ArgumentParser) -> None:
         action=_LinterAction,
         const="disable_all",
         help="disable every linter (then -E picks some)",
+    )
+
+
+def _add_sharding(p: argparse.ArgumentParser) -> None:
+    """--shard (issue 15; lintgate.shards, docs/ci.md). Its result file is `--output
+    result=PATH`, read by `lintgate merge`."""
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="check shard K of N (1-based) of the files, or auto: from GitLab's, CircleCI's or "
+        "Buildkite's variables (docs/ci.md)",
     )

@@ -51,7 +51,13 @@ def check(inv: Invocation) -> int:
     start = time.monotonic()
     with trace.phase("cache import"):
         cache = open_cache(inv)
-    result = check_files(inv, prepared, cache)
+    from lintgate import progress
+
+    progress.start(len(prepared.files))
+    try:
+        result = check_files(inv, prepared, cache)
+    finally:
+        progress.stop()  # before the exports' lines and the summary
     trace.phases.update(result.phases)
     with trace.phase("cache export"):
         prepared.status |= finish_cache(cache)

@@ -8,7 +8,7 @@ import argparse
 import dataclasses
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,14 +40,18 @@ class Invocation:
 @dataclass
 class Prepared:
     """A run ready to go: the exit `status` so far, the `files` to check (absolute), the
-    `project`, the `changes` --new-from-rev/-patch select (None: every line), and the
-    `errors` found so far (said already; the sarif report carries them)."""
+    `project`, the `changes` --new-from-rev/-patch select (None: every line), the
+    `errors` found so far (said already; the sarif report carries them), `shard_run`: what a
+    result file records of the discovery (lintgate.shards.hooks), and `problems`: the lines
+    the preparation said (a bad path, discovery's notes and errors)."""
 
     status: int
     files: list[Path]
     project: Project
     changes: Any
     errors: list[str] = dataclasses.field(default_factory=list)  # said already; for sarif
+    shard_run: Any = None
+    problems: list[str] = dataclasses.field(default_factory=list)
 
 
 def prepare(inv: Invocation) -> Prepared | int:
@@ -61,6 +65,7 @@ def prepare(inv: Invocation) -> Prepared | int:
         return FAILURE
     status = 0
     errors = list(unusable_paths(args, cwd))
+    problems = list(errors)
     for message in errors:
         say(message)
         status |= FAILURE
@@ -82,17 +87,24 @@ def prepare(inv: Invocation) -> Prepared | int:
     if _broken_pyprojects(config, root, cwd, found.files):
         return FAILURE
     try:
-        check_reports_spare_sources(inv.outputs, found.files)
+        result_file = getattr(args, "result_output", None)
+        extra: Outputs = [("result", result_file)] if result_file else []
+        check_reports_spare_sources(inv.outputs + extra, found.files)
     except ConfigError as e:
         say(str(e))
         return FAILURE
     for note in found.notes:
         say(str(note))
+        problems.append(str(note))
     for error in found.errors:
         say(str(error))
         errors.append(str(error))
+        problems.append(str(error))
         status |= FAILURE
-    return Prepared(status, found.files, project, changes, errors)
+    from lintgate.shards.hooks import pick
+
+    files, shard_run = pick(args, root, found.files)  # --shard K/N: this job's share
+    return Prepared(status, files, project, changes, errors, shard_run, problems)
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
@@ -156,6 +168,9 @@ def report(
     if prepared.changes is not None:
         spans = {(d.path, d.line, d.linter): d.end_line for d in diagnostics if d.end_line}
         diagnostics = newcode.keep_new(diagnostics, prepared.changes, spans)
+    from lintgate.shards.hooks import write as write_result
+
+    result_errors = write_result(inv, prepared, result, diagnostics)  # before the filters
     try:
         diagnostics = filters.apply(diagnostics, filter_options(inv.config))
     except ValueError as e:  # an Exclude or Include expression that backtracks without end
@@ -179,6 +194,7 @@ def report(
     )
     color = use_color(inv.args.color, report_to)
     errors = result.errors + write_reports(inv.outputs, diagnostics, context, report_to, color)
+    errors += result_errors
     for error in errors:
         say(str(error))
     if errors:

@@ -7,6 +7,7 @@ import os
 import time
 from typing import Any, Callable, Sequence
 
+from lintgate import progress
 from lintgate.engine.records import Done, Work
 from lintgate.workers import Lost
 
@@ -36,6 +37,16 @@ def file_size(path: str) -> int:
 def lost_message(display: str, lost: Lost) -> str:
     """The error line of a file no worker answered for (lintgate.executor.Lost)."""
     return f"{display}: {lost.cause} while checking"
+
+
+def found(answer: Any) -> int:
+    """The findings in a worker's answer (a Done: its linters' findings and parse errors, its
+    decode error), for the progress line; 0 for any other answer."""
+    if not isinstance(answer, Done):
+        return 0
+    outcomes = answer.outcomes.values()
+    parsed = sum(len(o.findings) + (o.syntax is not None) for o in outcomes)
+    return parsed + (answer.encoding is not None)
 
 
 def work_size(work: Work) -> int:
@@ -124,6 +135,7 @@ def map_unordered(
     try:
         for position, answer in answers:
             done[order[position]] = answer
+            progress.advance(1, found(answer))
     finally:  # ends the workers (the pool's generator's `finally`), at a deadline too
         close = getattr(answers, "close", None)
         if close is not None:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from lintgate import bounds
+from lintgate import bounds, progress
 from lintgate.context import run_scope
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.engine import external
@@ -70,6 +70,8 @@ def run(
         ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
+        if progress.showing():  # the files the cache settled: done before any worker starts
+            progress.advance(len(results), sum(len(r.diagnostics) for r in results))
         slots = ext.start(concurrency, any(w.names for w in pending.items))
         done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
         ext.before_merge(pending.plans, done)

@@ -54,7 +54,13 @@ from lintgate.cache.oci.media import (
     sha256_digest,
 )
 from lintgate.cache.oci.merge import import_manifest
-from lintgate.cache.oci.spec import CacheSpec, parse_export_cache, parse_import_cache, split_ref
+from lintgate.cache.oci.spec import (
+    CacheSpec,
+    for_shard,
+    parse_export_cache,
+    parse_import_cache,
+    split_ref,
+)
 from lintgate.cache.oci.transfer import export_cache, import_cache
 
 __all__ = [
@@ -89,6 +95,7 @@ __all__ = [
     "json_bytes",
     "memo_from_store",
     "nodes_from_store",
+    "for_shard",
     "parse_export_cache",
     "parse_import_cache",
     "sha256_digest",

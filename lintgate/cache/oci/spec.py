@@ -16,7 +16,10 @@ class CacheSpec(NamedTuple):
     type: "local" or "registry"; location: the directory (dest= or src=) or the registry ref
     without its tag; tag: the tag (tag=, or the ref's :TAG; default "latest"); mode: "min" or
     "max" (exports); insecure: registry.insecure=true (plain HTTP); sign_key: the private
-    key file that signs an export (sign-key=PATH; lintgate.cache.signing), or "".
+    key file that signs an export (sign-key=PATH; lintgate.cache.signing), or "";
+    ignore_error: an export that fails is a warning, not exit bit 2 (BuildKit's
+    ignore-error=true); shards: an import of the parts of N shards' exports (shards=N: the
+    tags TAG-shard-1-of-N ... TAG-shard-N-of-N, see `shard_tag`), 0 for the tag itself.
     """
 
     type: str
@@ -25,6 +28,8 @@ class CacheSpec(NamedTuple):
     mode: str = "min"
     insecure: bool = False
     sign_key: str = ""
+    ignore_error: bool = False
+    shards: int = 0
 
 
 _TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
@@ -85,6 +90,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
         raise CacheSpecError(f"{flag} requires type=<type>")
     mode = attrs.pop("mode", "min") if export else "min"
     sign_key = attrs.pop("sign-key", "") if export else ""
+    extra = _export_or_import_attrs(flag, attrs, export)
     if mode not in ("min", "max"):
         raise CacheSpecError(f"invalid {flag} mode={mode!r}: use min or max")
     if kind == "local":
@@ -95,7 +101,7 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
         tag = attrs.pop("tag", DEFAULT_TAG) or DEFAULT_TAG
         if not _TAG_RE.fullmatch(tag):
             raise CacheSpecError(f"invalid {flag} tag={tag!r}")
-        spec = CacheSpec("local", location, tag, mode, sign_key=sign_key)
+        spec = CacheSpec("local", location, tag, mode, False, sign_key, *extra)
     elif kind == "registry":
         ref = attrs.pop("ref", "")
         if not ref:
@@ -106,12 +112,64 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
             raise CacheSpecError(
                 f"invalid {flag} registry.insecure={insecure!r}: use true or false"
             )
-        spec = CacheSpec("registry", f"{host}/{name}", tag, mode, insecure == "true", sign_key)
+        spec = CacheSpec(
+            "registry", f"{host}/{name}", tag, mode, insecure == "true", sign_key, *extra
+        )
     else:
         raise CacheSpecError(f"unsupported {flag} type={kind!r}: use local or registry")
     if attrs:
         raise CacheSpecError(f"unknown {flag} attribute {sorted(attrs)[0]!r} for type={kind}")
     return spec
+
+
+# The most shards an import's shards=N names (one import, one manifest fetch, each).
+MAX_SHARDS = 256
+
+
+def _export_or_import_attrs(flag: str, attrs: dict[str, str], export: bool) -> tuple[bool, int]:
+    """(ignore_error, shards) taken out of `attrs`: `ignore-error=true|false` (exports, as
+    BuildKit's) and `shards=N` (imports, 1 <= N <= MAX_SHARDS). Raises CacheSpecError."""
+    ignore, shards = "false", "0"
+    if export:
+        ignore = attrs.pop("ignore-error", "false").lower()
+        if ignore not in ("true", "false"):
+            raise CacheSpecError(f"invalid {flag} ignore-error={ignore!r}: use true or false")
+    elif "shards" in attrs:
+        shards = attrs.pop("shards")
+        if not shards.isdigit() or not 1 <= int(shards) <= MAX_SHARDS:
+            raise CacheSpecError(
+                f"invalid {flag} shards={shards!r}: a number of shards from 1 to {MAX_SHARDS}"
+            )
+    return ignore == "true", int(shards)
+
+
+def shard_tag(tag: str, index: int, total: int) -> str:
+    """The tag of shard `index` of `total`'s part of the cache tagged `tag`:
+    `TAG-shard-K-of-N`. Raises CacheSpecError when it is longer than a tag may be."""
+    name = f"{tag}-shard-{index}-of-{total}"
+    if not _TAG_RE.fullmatch(name):
+        raise CacheSpecError(f"tag {tag!r} is too long for its shard suffix ({name!r})")
+    return name
+
+
+def for_shard(
+    imports: list[CacheSpec], exports: list[CacheSpec], shard: tuple[int, int] | None
+) -> tuple[list[CacheSpec], list[CacheSpec]]:
+    """The imports with each `shards=N` one made N imports of the shards' tags, and, for a run
+    that is `shard` (K, N) of a sharded job (None: not sharded), the exports tagged with its
+    shard suffix (shard_tag), so that N jobs exporting to one tag write N tags and never
+    replace each other's manifest. Raises CacheSpecError."""
+    expanded = []
+    for spec in imports:
+        if spec.shards:
+            n = spec.shards
+            tags = [shard_tag(spec.tag, k, n) for k in range(1, n + 1)]
+            expanded += [spec._replace(tag=t, shards=0) for t in tags]
+        else:
+            expanded.append(spec)
+    if shard is not None and shard[1] > 1:
+        exports = [s._replace(tag=shard_tag(s.tag, *shard)) for s in exports]
+    return expanded, exports
 
 
 def _is_bare_path(value: str) -> bool:

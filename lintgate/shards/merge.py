@@ -1,0 +1,189 @@
+"""`lintgate merge RESULT...`: the result files of the shards of one run (`--shard K/N
+--output result=PATH`) reported as that run would have been, unsharded: the same reports, byte
+for byte, and the same exit status (docs/ci.md, "Merging").
+
+The files must come from one lintgate version (this one) and one settings digest, discovered
+the same files, and be shards 1..N of one N, each once. The findings are joined and sorted as
+the engine sorts them; the filters that the shards left (MessageOverride, Severity, Exclude,
+Include, Aggregate, Sort, Errors) run once here, with the recorded settings; the reports go
+through the same code as a run's (lintgate.commands.common.report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from lintgate import __version__
+from lintgate.config import KEYS, Config, ConfigError
+from lintgate.console import say
+from lintgate.engine.records import RunResult
+from lintgate.shards.resultfile import ResultError, ShardResult, read_result
+
+__all__ = ["MergeError", "check_set", "merge_main", "merged_run"]
+
+FAILURE = 2  # lintgate.commands.common.FAILURE (not imported: that module imports the engine)
+
+
+class MergeError(ValueError):
+    """Result files that cannot be merged; `str(error)` is the one-line message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The arguments of `lintgate merge`: the result files and a run's report options."""
+    from lintgate.config.usage import OneLineParser
+
+    p = OneLineParser(
+        prog="lintgate merge",
+        description="Report the result files of sharded runs (--shard K/N --output "
+        "result=PATH) as one run.",
+    )
+    p.add_argument("results", nargs="+", metavar="RESULT", help="the shards' result files")
+    p.add_argument("--format", metavar="NAME", help="the stdout format (default: the runs')")
+    p.add_argument(
+        "--output",
+        metavar="NAME[=PATH]",
+        action="append",
+        default=[],
+        help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
+    )
+    return p
+
+
+def merge_main(argv: list[str]) -> int:
+    """Run `lintgate merge`; returns the exit status (a run's bits: 1 findings, 2 failure)."""
+    args = build_parser().parse_args(argv)
+    try:
+        shards = [read_result(path) for path in args.results]
+        check_set(shards)
+        inv, prepared, result = _as_run(args, shards)
+    except (ResultError, MergeError, ConfigError) as e:
+        say(str(e))
+        return FAILURE
+    from lintgate.commands.common import report
+
+    for line in prepared.problems:
+        say(line)
+    return report(inv, prepared, result, sys.stdout, counts=True)
+
+
+def check_set(shards: list[ShardResult]) -> None:
+    """Raises MergeError unless `shards` are the shards 1..N of one run of this lintgate:
+    one version, one settings digest, one discovered file list, each K once, none missing,
+    no file checked by two of them."""
+    first = shards[0]
+    for s in shards:
+        if s.document["lintgate_version"] != __version__:
+            raise MergeError(
+                f"{s.name}: written by lintgate {s.document['lintgate_version']}, "
+                f"this is lintgate {__version__}: merge with the version that ran the shards"
+            )
+    for key, what in (("settings_digest", "settings"), ("discovered", "discovered files")):
+        for s in shards[1:]:
+            if s.document[key] != first.document[key]:
+                raise MergeError(
+                    f"{s.name} and {first.name}: different {what}: not shards of one run"
+                )
+    _check_coverage(shards)
+
+
+def _check_coverage(shards: list[ShardResult]) -> None:
+    """Raises MergeError for shard counts that differ, a shard given twice, a shard missing,
+    or a file in two shards."""
+    total = shards[0].shard[1]
+    seen: dict[int, str] = {}
+    for s in shards:
+        k, n = s.shard
+        if n != total:
+            raise MergeError(f"{s.name} is shard {k}/{n}, {shards[0].name} is of {total} shards")
+        if k in seen:
+            raise MergeError(f"{seen[k]} and {s.name} are both shard {k}/{n}")
+        seen[k] = s.name
+    missing = [f"{k}/{total}" for k in range(1, total + 1) if k not in seen]
+    if missing:
+        raise MergeError(f"shard {', '.join(missing)} missing: give every shard's result file")
+    owner: dict[str, str] = {}
+    for s in shards:
+        for path in [*s.document["checked"], *s.document["unchecked"], *s.document["lost"]]:
+            if path in owner and owner[path] != s.name:
+                raise MergeError(f"{owner[path]} and {s.name} both checked {path}")
+            owner[path] = s.name
+
+
+def merged_run(shards: list[ShardResult]) -> RunResult:
+    """The RunResult of the union, as the engine of an unsharded run gives it: diagnostics
+    sorted, errors in path order without repeats, the longest shard's seconds."""
+    pairs = sorted((pair for s in shards for pair in s.errors), key=lambda pair: pair[0])
+    errors = list(dict.fromkeys(message for _, message in pairs))  # stable: a file's own order
+    checked = sorted(p for s in shards for p in s.document["checked"])
+    unchecked = sorted(p for s in shards for p in s.document["unchecked"])
+    lost = sorted(p for s in shards for p in s.document["lost"])
+    return RunResult(
+        files=len(checked),
+        paths=checked,
+        diagnostics=sorted(d for s in shards for d in s.diagnostics),
+        errors=errors,
+        unchecked=unchecked,
+        seconds=max(float(s.document["seconds"]) for s in shards),
+        cached=sum(int(s.document["cached"]) for s in shards),
+        lost=lost,
+    )
+
+
+def _config(settings: dict[str, Any], where: str) -> Config:
+    """The Config of the recorded settings: the linters and the filters (all a report reads)."""
+    config = Config()
+    recorded = settings["config"]
+    try:
+        config.enabled = list(KEYS["Enable"](recorded["Enable"], f"{where}: Enable"))
+        config.exclude = KEYS["Exclude"](recorded["Exclude"], f"{where}: Exclude")
+        config.include = KEYS["Include"](recorded["Include"], f"{where}: Include")
+        config.severity = KEYS["Severity"](recorded["Severity"], f"{where}: Severity")
+        config.message_override = KEYS["MessageOverride"](
+            recorded["MessageOverride"], f"{where}: MessageOverride"
+        )
+        config.sort = KEYS["Sort"](recorded["Sort"], f"{where}: Sort")
+        config.aggregate = bool(recorded["Aggregate"])
+        config.errors = bool(recorded["Errors"])
+    except (KeyError, TypeError) as e:
+        raise ResultError(f"{where}: malformed result file: settings: {e}") from None
+    return config
+
+
+def _run_defaults() -> argparse.Namespace:
+    """The arguments of a plain `lintgate` run (every option at its default), which the report
+    code reads: the merge's report is that of a run with no other option."""
+    from lintgate.cli.parser import build_parser
+
+    args = build_parser().parse_args([])
+    args.result_output = None
+    args.shard_spec = None
+    return args
+
+
+def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, Any, RunResult]:
+    """The (Invocation, Prepared, RunResult) that lintgate.commands.common.report takes, for
+    the union of `shards`. Raises ConfigError for a bad --format or --output."""
+    from lintgate.cli.options import parse_outputs
+    from lintgate.commands.common import Invocation, Prepared
+
+    first = shards[0]
+    config = _config(first.document["settings"], first.name)
+    if any(v.partition("=")[0] == "result" for v in args.output) or args.format == "result":
+        raise ConfigError("lintgate merge writes reports, not result files (--output result)")
+    default = first.document["format"]
+    if args.format is not None:
+        default = KEYS["Format"](args.format, "--format")
+    config.format = default
+    outputs = parse_outputs(args.output, default)
+    cwd = Path(os.getcwd())
+    inv = Invocation(_run_defaults(), config, cwd, cwd, outputs)
+    status = 0
+    for s in shards:
+        status |= int(s.document["status"])
+    problems = list(dict.fromkeys(p for s in shards for p in s.document["problems"]))
+    prepared = Prepared(status, [], None, None, None, [str(p) for p in problems])  # type: ignore[arg-type]
+    return inv, prepared, merged_run(shards)

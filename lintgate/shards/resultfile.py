@@ -1,0 +1,233 @@
+"""A run's result file (`--output result=PATH`): what `lintgate merge` needs to report a set
+of sharded runs as one run. JSON, versioned (RESULT_VERSION); docs/ci.md, "The result file".
+
+It holds the findings after `nolint` and new-code selection (both look at one file at a time,
+so a shard can apply them) and before the filters of `lintgate.filters` (MessageOverride,
+Severity, Exclude, Include, Aggregate, Sort, Errors), which `lintgate merge` applies once to
+the union, with the settings recorded here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lintgate import __version__
+from lintgate.diagnostic import SEVERITIES, Diagnostic
+from lintgate.engine.records import RunResult
+
+__all__ = [
+    "RESULT_FORMAT",
+    "RESULT_VERSION",
+    "ResultError",
+    "ShardResult",
+    "discovered_digest",
+    "read_result",
+    "render",
+    "settings_of",
+    "split_result_output",
+]
+
+RESULT_FORMAT = "result"  # the `--output` name
+RESULT_VERSION = 1
+# Config keys that change neither a verdict nor what is reported: not in the settings digest.
+_NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys")
+
+
+class ResultError(ValueError):
+    """A result file that cannot be used; `str(error)` is the one-line message."""
+
+
+def split_result_output(values: list[str]) -> tuple[list[str], str | None]:
+    """The `--output` values other than `result=PATH`, and that PATH (None: no result file).
+    Raises ResultError for `result` without a path (stdout is the reports') or given twice."""
+    others, paths = [], []
+    for value in values:
+        name, sep, path = value.partition("=")
+        if name != RESULT_FORMAT:
+            others.append(value)
+        elif not sep or path in ("", "-"):
+            raise ResultError("--output result needs a file: --output result=PATH")
+        else:
+            paths.append(path)
+    if len(paths) > 1:
+        raise ResultError("--output result=PATH can be given once")
+    return others, (paths[0] if paths else None)
+
+
+def settings_of(
+    config_file: dict[str, Any], paths: list[str], cwd: str, new_code: list[str | None]
+) -> dict[str, Any]:
+    """The settings a result depends on, as recorded (and digested): the effective config
+    (`config_file`, Config.to_file(), less the keys of _NOT_SETTINGS), the `paths` given,
+    the run directory `cwd` relative to the project root, the new-code options, and the
+    versions of the enabled linters' engines. Not the shard."""
+    from lintgate.linters import lookup
+
+    config = {k: v for k, v in config_file.items() if k not in _NOT_SETTINGS}
+    versions = {}
+    for name in config_file.get("Enable", []):
+        try:
+            versions[name] = lookup(name).version()
+        except Exception:  # an unknown linter is reported by the run itself
+            versions[name] = ""
+    return {
+        "config": config,
+        "paths": list(paths),
+        "cwd": cwd,
+        "new_code": list(new_code),
+        "linter_versions": versions,
+    }
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def discovered_digest(files: list[Path], root: Path) -> str:
+    """The digest of the discovered file list (root-relative `/`-separated paths, sorted): every
+    shard of one run discovers the same files."""
+    prefix = str(root).rstrip(os.sep) + os.sep
+    rel = sorted(str(f).removeprefix(prefix).replace(os.sep, "/") for f in files)
+    data = "\0".join(rel).encode("utf-8", "surrogateescape")
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _finding(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "line": d.line,
+        "end_line": d.end_line,
+        "col": d.col,
+        "linter": d.linter,
+        "severity": d.severity,
+        "message": d.message,
+    }
+
+
+def render(
+    result: RunResult,
+    diagnostics: list[Diagnostic],
+    settings: dict[str, Any],
+    shard: tuple[int, int],
+    discovered: tuple[int, str],
+    status: int,
+    problems: list[str],
+    format_name: str = "text",
+) -> str:
+    """The result file's JSON text (one object, keys in a fixed order, then a newline).
+
+    `result`: the engine's run; `diagnostics`: its findings after new-code selection;
+    `settings`: settings_of(...); `shard`: (K, N); `discovered`: (count, discovered_digest);
+    `status`: the exit bits of the preparation (a bad path, a discovery error), `problems`
+    the lines it said (those, and discovery's notes); `format_name`: the run's Format (merge's default for stdout).
+    """
+    unchecked = set(result.unchecked) | set(result.lost)
+    errors = [
+        {"path": r.path, "message": e}
+        for r in sorted(result.results, key=lambda r: r.path)
+        for e in r.errors
+    ]
+    document = {
+        "lintgate_result": RESULT_VERSION,
+        "lintgate_version": __version__,
+        "settings_digest": _digest(settings),
+        "settings": settings,
+        "format": format_name,
+        "shard": {"index": shard[0], "total": shard[1]},
+        "discovered": {"files": discovered[0], "digest": discovered[1]},
+        "status": status,
+        "problems": problems,
+        "checked": sorted(p for p in result.paths if p not in unchecked),
+        "unchecked": list(result.unchecked),
+        "lost": list(result.lost),
+        "cached": result.cached,
+        "seconds": round(result.seconds, 3),
+        "findings": [_finding(d) for d in diagnostics],
+        "errors": errors,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+@dataclass
+class ShardResult:
+    """A result file read back: its `name` (as given), the parsed `document` and the
+    `diagnostics` and `errors` ((path, message) pairs) it holds."""
+
+    name: str
+    document: dict[str, Any]
+    diagnostics: list[Diagnostic]
+    errors: list[tuple[str, str]]
+
+    @property
+    def shard(self) -> tuple[int, int]:
+        """(K, N)."""
+        s = self.document["shard"]
+        return int(s["index"]), int(s["total"])
+
+
+def read_result(path: str) -> ShardResult:
+    """Read and check the result file at `path`. Raises ResultError (naming `path`) when it
+    cannot be read, is not JSON, is not a lintgate result file of RESULT_VERSION, or a field
+    has the wrong shape."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            document = json.load(f)
+    except OSError as e:
+        raise ResultError(f"{path}: cannot read: {e.strerror or e}") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ResultError(f"{path}: not a lintgate result file: {e}") from None
+    if not isinstance(document, dict) or "lintgate_result" not in document:
+        raise ResultError(f"{path}: not a lintgate result file (no lintgate_result key)")
+    if document["lintgate_result"] != RESULT_VERSION:
+        raise ResultError(
+            f"{path}: result file version {document['lintgate_result']!r}; this lintgate "
+            f"reads version {RESULT_VERSION}"
+        )
+    try:
+        return _parsed(path, document)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ResultError(f"{path}: malformed result file: {type(e).__name__}: {e}") from None
+
+
+def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
+    """The ShardResult of a document; raises KeyError, TypeError or ValueError on a bad shape."""
+    for key, kind in _SHAPE.items():
+        if not isinstance(document[key], kind):
+            raise TypeError(f"{key} has the wrong type")
+    index, total = int(document["shard"]["index"]), int(document["shard"]["total"])
+    if not 1 <= index <= total:
+        raise ValueError(f"shard {index}/{total}")
+    diagnostics = []
+    for f in document["findings"]:
+        if f["severity"] not in SEVERITIES:
+            raise ValueError(f"severity {f['severity']!r}")
+        fields = (str(f["path"]), int(f["line"]), int(f["col"]), str(f["linter"]))
+        rest = (str(f["message"]), f["severity"], int(f["end_line"]))
+        diagnostics.append(Diagnostic(*fields, *rest))
+    errors = [(str(e["path"]), str(e["message"])) for e in document["errors"]]
+    return ShardResult(path, document, diagnostics, errors)
+
+
+_SHAPE: dict[str, type | tuple[type, ...]] = {
+    "lintgate_version": str,
+    "settings_digest": str,
+    "settings": dict,
+    "shard": dict,
+    "discovered": dict,
+    "status": int,
+    "problems": list,
+    "checked": list,
+    "unchecked": list,
+    "lost": list,
+    "cached": int,
+    "seconds": (int, float),
+    "format": str,
+    "findings": list,
+    "errors": list,
+}

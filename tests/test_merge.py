@@ -1,0 +1,274 @@
+"""`lintgate merge`: N shards (`--shard K/N --output result=PATH`) merged give the unsharded
+run's reports byte for byte and its exit status, on the fixture repositories and on a fixed
+sample of the standard library, for N = 1, 2, 3, 7; and its refusals, one line each."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from helpers import REPOS, copy_repo, copy_stdlib, lintgate, normalize_stderr, stdlib_sample
+
+FORMATS = ("text", "json", "sarif", "junit", "checkstyle", "github")
+
+
+def _stderr(text: str) -> str:
+    """stderr without what differs between a run and a merge: the cache hits and seconds."""
+    return re.sub(r"\d+ from cache, ", "C from cache, ", normalize_stderr(text))
+
+
+def _report_args(args: list[str]) -> tuple[list[str], list[str]]:
+    """(the arguments for every shard, the report options a merge takes too) of a case."""
+    shard, report = list(args), []
+    for flag in ("--format", "--output"):
+        while flag in shard:
+            i = shard.index(flag)
+            report += shard[i : i + 2]
+            del shard[i : i + 2]
+    return args, report
+
+
+def _sharded(repo, total, args, report, env, results):
+    """Run the N shards (each with `args`), then merge with `report`: the merge's process."""
+    names = []
+    for k in range(1, total + 1):
+        name = str(results / f"shard-{k}-of-{total}.json")
+        proc = lintgate(
+            repo, *args, "--shard", f"{k}/{total}", "--output", f"result={name}", env=env
+        )
+        assert "Traceback" not in proc.stderr
+        names.append(name)
+    return lintgate(repo, "merge", *names, *report, env=env)
+
+
+MERGE_CASES = sorted(
+    p.name
+    for p in REPOS.iterdir()
+    if (p / "case.json").is_file() and p.name not in ("unknown-key",)  # a run that never starts
+)
+FAST_CASES = {"filter-aggregate", "filter-sort", "format-two-outputs", "skip-named", "syntax"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n if n in FAST_CASES else pytest.param(n, marks=pytest.mark.slow) for n in MERGE_CASES],
+)
+def test_merge_equals_unsharded_fixture(name, tmp_path):
+    case = json.loads((REPOS / name / "case.json").read_text())
+    repo = copy_repo(case.get("repo", name), tmp_path / "repo", git=case.get("git", True))
+    if "config" in case:
+        (repo / "lintgate.json").write_text(json.dumps(case["config"]))
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args, report = _report_args(case.get("args", []))
+    whole = lintgate(repo, *args, env=env)
+    extra = sorted(
+        p.name for p in repo.iterdir() if p.suffix == ".json" and p.name != "lintgate.json"
+    )
+    files = {n: (repo / n).read_bytes() for n in extra}
+    results = tmp_path / "results"
+    results.mkdir()
+    for n in extra:
+        (repo / n).unlink()
+    merged = _sharded(repo, 2, args, report, env, results)
+    assert merged.stdout == whole.stdout
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    assert merged.returncode == whole.returncode == case["exit"]
+    assert {n: (repo / n).read_bytes() for n in extra} == files
+
+
+@pytest.fixture(scope="module")
+def stdlib_repo(tmp_path_factory):
+    """120 files of the standard library (a fixed sample) and the unsharded run's reports
+    (one per format, as files) and exit status; the cache it filled, for warm shards."""
+    root = copy_stdlib(stdlib_sample(120, 40_000), tmp_path_factory.mktemp("stdlib") / "repo")
+    cache = tmp_path_factory.mktemp("cache")
+    env = {"LINTGATE_CACHE_DIR": str(cache)}
+    out = tmp_path_factory.mktemp("whole")
+    report = [a for f in FORMATS for a in ("--output", f"{f}={out / f}")]
+    proc = lintgate(root, *report, env=env)
+    assert proc.returncode == 1, proc.stderr
+    return root, env, {f: (out / f).read_bytes() for f in FORMATS}, proc
+
+
+@pytest.mark.parametrize("total", [1, 2, 3, 7])
+def test_merge_equals_unsharded_stdlib(stdlib_repo, total, tmp_path):
+    root, env, whole, proc = stdlib_repo
+    out = tmp_path / "merged"
+    out.mkdir()
+    report = [a for f in FORMATS for a in ("--output", f"{f}={out / f}")]
+    merged = _sharded(root, total, [], report, env, tmp_path)
+    assert merged.returncode == proc.returncode == 1
+    assert merged.stdout == proc.stdout  # the text format, to stdout
+    for f in FORMATS:
+        assert (out / f).read_bytes() == whole[f], f
+    assert _stderr(merged.stderr) == _stderr(proc.stderr)
+    assert "files checked, " in merged.stderr
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shard_results(tmp_path_factory):
+    """A fixture repository, its two shards' result files, and the cache env (made once)."""
+    base = tmp_path_factory.mktemp("two-shards")
+    repo = copy_repo("report-all", base / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(base / "cache")}
+    for k in (1, 2):
+        lintgate(repo, "--shard", f"{k}/2", "--output", f"result={base}/r{k}.json", env=env)
+    return base, repo, env
+
+
+@pytest.fixture
+def two_shards(shard_results, tmp_path):
+    """The repository, copies of its two shards' result files (in tmp_path), the cache env."""
+    base, repo, env = shard_results
+    names = []
+    for k in (1, 2):
+        shutil.copyfile(base / f"r{k}.json", tmp_path / f"r{k}.json")
+        names.append(tmp_path / f"r{k}.json")
+    return repo, env, names
+
+
+def _refused(repo, env, *args):
+    proc = lintgate(repo, "merge", *map(str, args), env=env)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    return proc.stderr
+
+
+def test_merge_refuses_a_missing_shard(two_shards):
+    repo, env, (r1, r2) = two_shards
+    assert (
+        _refused(repo, env, r1) == "lintgate: shard 2/2 missing: give every shard's result file\n"
+    )
+
+
+def test_merge_refuses_a_shard_twice(two_shards, tmp_path):
+    repo, env, (r1, r2) = two_shards
+    copy = tmp_path / "copy.json"
+    shutil.copyfile(r1, copy)
+    assert _refused(repo, env, r1, copy, r2) == f"lintgate: {r1} and {copy} are both shard 1/2\n"
+
+
+def test_merge_refuses_different_shard_counts(two_shards, tmp_path):
+    repo, env, (r1, r2) = two_shards
+    r3 = tmp_path / "r3.json"
+    lintgate(repo, "--shard", "2/3", "--output", f"result={r3}", env=env)
+    assert _refused(repo, env, r1, r3) == f"lintgate: {r3} is shard 2/3, {r1} is of 2 shards\n"
+
+
+def test_merge_refuses_different_settings(two_shards, tmp_path):
+    repo, env, (r1, r2) = two_shards
+    other = tmp_path / "other.json"
+    lintgate(repo, "--shard", "2/2", "--sort", "linter", "--output", f"result={other}", env=env)
+    assert _refused(repo, env, r1, other) == (
+        f"lintgate: {other} and {r1}: different settings: not shards of one run\n"
+    )
+
+
+def test_merge_refuses_different_discovered_files(two_shards, tmp_path):
+    _, env, (r1, r2) = two_shards
+    repo = copy_repo("report-all", tmp_path / "repo")  # the shared one stays as it is
+    (repo / "added.py").write_text("x = 1\n")
+    other = tmp_path / "other.json"
+    lintgate(repo, "--shard", "2/2", "--output", f"result={other}", env=env)
+    assert _refused(repo, env, r1, other) == (
+        f"lintgate: {other} and {r1}: different discovered files: not shards of one run\n"
+    )
+
+
+def test_merge_refuses_another_version(two_shards):
+    repo, env, (r1, r2) = two_shards
+    doc = json.loads(r2.read_text())
+    doc["lintgate_version"] = "0.0.1"
+    r2.write_text(json.dumps(doc))
+    assert _refused(repo, env, r1, r2) == (
+        f"lintgate: {r2}: written by lintgate 0.0.1, this is lintgate "
+        f"{doc_version(r1)}: merge with the version that ran the shards\n"
+    )
+
+
+def doc_version(path) -> str:
+    return json.loads(path.read_text())["lintgate_version"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            "{",
+            "not a lintgate result file: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
+        ("[]", "not a lintgate result file (no lintgate_result key)"),
+        ('{"lintgate_result": 99}', "result file version 99; this lintgate reads version 1"),
+        ('{"lintgate_result": 1}', "malformed result file: KeyError: 'lintgate_version'"),
+    ],
+)
+def test_merge_refuses_a_malformed_file(two_shards, tmp_path, content, message):
+    repo, env, (r1, r2) = two_shards
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    assert _refused(repo, env, r1, bad) == f"lintgate: {bad}: {message}\n"
+
+
+def test_merge_refuses_an_unreadable_file(two_shards, tmp_path):
+    repo, env, (r1, r2) = two_shards
+    gone = tmp_path / "gone.json"
+    assert (
+        _refused(repo, env, r1, gone)
+        == f"lintgate: {gone}: cannot read: No such file or directory\n"
+    )
+
+
+def test_merge_refuses_a_finding_of_a_bad_shape(two_shards):
+    repo, env, (r1, r2) = two_shards
+    doc = json.loads(r2.read_text())
+    doc["findings"].append({"path": "x.py", "line": "one"})
+    r2.write_text(json.dumps(doc))
+    assert (
+        _refused(repo, env, r1, r2)
+        == f"lintgate: {r2}: malformed result file: KeyError: 'severity'\n"
+    )
+
+
+def test_merge_of_new_code_equals_unsharded(tmp_path):
+    """New-code selection looks at one file at a time: each shard applies it (the merge job
+    needs no git history), and the merge equals the unsharded run."""
+    import subprocess
+
+    repo = copy_repo("skip-vendor", tmp_path / "repo")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    with open(repo / "app.py", "a") as f:
+        f.write("import   json\n")
+    (repo / "pkg" / "new.py").write_text("import sys,os\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--new-from-rev", "HEAD"]
+    whole = lintgate(repo, *args, env=env)
+    assert whole.returncode == 1 and whole.stdout.count("\n") >= 2, whole.stdout
+    for total in (2, 3):
+        results = tmp_path / f"results{total}"
+        results.mkdir()
+        merged = _sharded(repo, total, args, ["--format", "json"], env, results)
+        assert merged.returncode == 1
+        assert merged.stdout == lintgate(repo, *args, "--format", "json", env=env).stdout
+
+
+def test_merge_says_the_discovery_notes_once(tmp_path):
+    """A note of discovery (said by every shard) is said once by the merge, as by the run."""
+    repo = copy_repo("skip-vendor", tmp_path / "repo")
+    (repo / "dangling.py").symlink_to("nowhere.py")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    whole = lintgate(repo, env=env)
+    assert whole.stderr.startswith("lintgate: dangling.py: dangling symbolic link, skipped\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 3, [], [], env, results)
+    assert (merged.stdout, merged.returncode) == (whole.stdout, whole.returncode)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
