@@ -70,7 +70,14 @@ def write(inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnost
     from lintgate.shards.resultfile import render, settings_of
 
     args = inv.args
-    new_code = [args.new_from_rev, args.new_from_patch]
+    # every option of new-code selection: shards must agree on all of them
+    whole = "whole-files" if getattr(args, "whole_files", False) else None
+    new_code = [
+        args.new_from_rev,
+        args.new_from_patch,
+        getattr(args, "new_from_merge_base", None),
+        whole,
+    ]
     cwd = os.path.relpath(inv.cwd, inv.root).replace(os.sep, "/")
     settings = settings_of(inv.config.to_file(), list(args.paths), cwd, new_code)
     text = render(
