@@ -115,9 +115,7 @@ def tools() -> dict[str, str]:
     found = {name: bench.tool(name) for name in TOOLS}
     missing = [name for name, path in found.items() if path is None]
     if missing:
-        raise ExternalBenchError(
-            f"missing: {', '.join(missing)} (pip install -e '.[test,bench]')"
-        )
+        raise ExternalBenchError(f"missing: {', '.join(missing)} (pip install -e '.[test,bench]')")
     paths = {name: str(path) for name, path in found.items()}
     with tempfile.TemporaryDirectory() as empty:
         probe = subprocess.run(
@@ -192,7 +190,9 @@ def run_scenario(
     if scenario != "cold":
         for name in names:
             (base / name).mkdir(parents=True)
-            bench.measure(cmds(name, "prime"), tree, state_env(base / name), logs / f"{name}.prime.log")
+            bench.measure(
+                cmds(name, "prime"), tree, state_env(base / name), logs / f"{name}.prime.log"
+            )
     measured: dict[str, list[bench.Run]] = {name: [] for name in names}
     edits = 0
     try:
@@ -272,7 +272,11 @@ def versions(paths: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, path in paths.items():
         proc = subprocess.run([path, "--version"], capture_output=True, text=True)
-        out[name] = (proc.stdout or proc.stderr).strip().splitlines()[0] if proc.stdout or proc.stderr else "?"
+        out[name] = (
+            (proc.stdout or proc.stderr).strip().splitlines()[0]
+            if proc.stdout or proc.stderr
+            else "?"
+        )
     return out
 
 
