@@ -13,6 +13,7 @@ from lintgate.config import (
     ConfigError,
     apply_file,
     apply_linter_flags,
+    define_flag_linters,
     find_config_file,
     read_config_file,
 )
@@ -36,12 +37,15 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     elif not args.no_config:
         path = find_config_file(cwd)
         root = path.parent if path else None
+    flag_linters = getattr(args, "linter", None) or []
+    define_flag_linters(flag_linters)  # first, so that the file's Enable may name them
     if path is not None:
         # --config FILE is named as given; a file found upwards, relative to the directory
         display = args.config if args.config else os.path.relpath(path, cwd)
         apply_file(config, read_config_file(cwd / path, display))
         config.path = path
     root = root or git_top(cwd) or cwd
+    define_flag_linters(flag_linters)  # again: a flag overlays the file's definition
     apply_linter_flags(config, args.linter_actions)
     config.skip += KEYS["Skip"](args.skip, "--skip")
     config.exclude += KEYS["Exclude"](args.exclude, "--exclude")

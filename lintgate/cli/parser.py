@@ -93,8 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print what --fix would change, as a patch; write nothing",
     )
+    _add_external_flags(p)
     p.set_defaults(linter_actions=[])
     return p
+
+
+def _add_external_flags(p: argparse.ArgumentParser) -> None:
+    """External linters (issue 14): lintgate.external."""
+    p.add_argument(
+        "--linter",
+        metavar="NAME:COMMAND:PATTERN",
+        action="append",
+        default=[],
+        help="define an external linter, gometalinter style (repeatable; enable it with -E)",
+    )
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:

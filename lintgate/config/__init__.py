@@ -36,6 +36,7 @@ __all__ = [
     "REPORTING_ONLY",
     "apply_file",
     "apply_linter_flags",
+    "define_flag_linters",
     "effective_concurrency",
     "find_config_file",
     "read_config_file",
@@ -168,7 +169,8 @@ def read_config_file(path: Path, display: str | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: expected a JSON object at the top level")
     typed = {}
-    for key, value in data.items():
+    # `Linters` first: `Enable` may name a linter it defines later in the file
+    for key, value in sorted(data.items(), key=lambda item: item[0] != "Linters"):
         if key not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r}{_suggest(key, list(KEYS))}")
         typed[key] = KEYS[key](value, f"{where}: {key}")
@@ -203,7 +205,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         base = enabled if ("DisableAll" in keys or "EnableAll" in keys) else []
         enabled = base + [n for n in keys["Enable"] if n not in base]
     enabled = [n for n in enabled if n not in keys.get("Disable", [])]
-    config.enabled = [n for n in linters.names() if n in enabled]
+    config.enabled = _ordered(enabled)
     simple = {
         "Skip": "skip",
         "Vendor": "vendor",
@@ -248,7 +250,32 @@ def apply_linter_flags(config: Config, actions: list[tuple[str, str | None]]) ->
             enabled.add(name)
         elif action == "disable" and name is not None:
             enabled.discard(name)
-    config.enabled = [n for n in linters.names() if n in enabled]
+    config.enabled = _ordered(enabled)
+
+
+def _ordered(enabled: Any) -> list[str]:
+    """The linter names of `enabled`: the in-process ones in pipeline order, then the external
+    ones (issue 14; EnableAll enables only the in-process ones) in their registry's order."""
+    from lintgate.external import registry
+
+    return [n for n in dict.fromkeys((*linters.names(), *registry.names())) if n in enabled]
+
+
+def define_flag_linters(values: list[str]) -> None:
+    """Register the `--linter NAME:COMMAND:PATTERN` definitions in the run (each overlays the
+    built-in or file definition of its name: Command and Pattern). Raises ConfigError."""
+    for value in values:
+        try:
+            KEYS["Linters"](dict([spec_from_flag(value)]), "--linter")
+        except ValueError as e:
+            raise ConfigError(f"--linter: {e}") from None
+
+
+def spec_from_flag(value: str) -> tuple[str, str]:
+    """(NAME, "COMMAND:PATTERN") of a --linter value; raises ValueError."""
+    from lintgate.external.spec import from_flag
+
+    return from_flag(value)
 
 
 def effective_concurrency(config: Config) -> int:

@@ -8,6 +8,7 @@ from typing import Any, Callable, cast
 from lintgate import linters
 from lintgate.config.duration import parse_duration
 from lintgate.diagnostic import SEVERITIES
+from lintgate.external import registry
 
 # Linters that report without being enabled: they may appear in Severity and MessageOverride,
 # not in Enable/Disable (as golangci-lint's `typecheck`); the value says when they report.
@@ -49,9 +50,15 @@ def _linter_names(value: Any, where: str) -> list[str]:
                 f"{where}: {name!r} is not a linter and cannot be enabled or disabled: "
                 f"{REPORTING_ONLY[name]}"
             )
-        if name not in linters.REGISTRY:
-            raise ConfigError(f"{where}: {unknown_linter(name, linters.names())}")
+        if name not in linters.REGISTRY and not registry.is_external(name):
+            raise ConfigError(f"{where}: {unknown_linter(name, all_linter_names())}")
     return value
+
+
+def all_linter_names() -> list[str]:
+    """Every linter name a configuration may enable: the in-process linters (pipeline order),
+    then this run's external linters (lintgate.external.registry)."""
+    return linters.names() + [n for n in registry.names() if n not in linters.REGISTRY]
 
 
 def _strings(value: Any, where: str) -> list[str]:
@@ -122,7 +129,7 @@ def _size(value: Any, where: str) -> int:
 def _per_linter(value: Any, where: str, example: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected an object such as {example}")
-    names = linters.names() + list(REPORTING_ONLY)
+    names = all_linter_names() + list(REPORTING_ONLY)
     for linter in value:
         if linter not in names:
             raise ConfigError(f"{where}: {unknown_linter(linter, names)}")
@@ -178,6 +185,30 @@ def _format(value: Any, where: str) -> str:
     return value
 
 
+# External linters (issue 14): lintgate.external.spec validates each entry.
+def _linters(value: Any, where: str) -> dict[str, Any]:
+    """`Linters`: gometalinter's map of name -> "COMMAND:PATTERN" or an object, overlaying a
+    built-in definition of the same name. Each definition is registered in the run
+    (lintgate.external.registry) at once, so that the keys read after it (read_config_file
+    reads `Linters` first) may name it."""
+    from lintgate.external.spec import from_entry
+
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f'{where}: expected an object such as {{"flake8": "flake8:PATH:LINE:COL:MESSAGE"}}'
+        )
+    for name, entry in value.items():
+        if name in linters.REGISTRY or name in registry.RESERVED or name in REPORTING_ONLY:
+            raise ConfigError(
+                f"{where}: {name!r} is a built-in in-process linter; give the external one another name"
+            )
+        try:
+            registry.define(from_entry(name, entry, registry.get(name)))
+        except ValueError as e:
+            raise ConfigError(f"{where}: {e}") from None
+    return value
+
+
 # key -> validator(value, where) -> typed value
 KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Enable": _linter_names,
@@ -200,4 +231,5 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "WarnUnmatchedDirective": _bool,
     "CacheTrustedKeys": _strings,
     "MaxFileSize": _size,
+    "Linters": _linters,
 }

@@ -17,6 +17,7 @@ from typing import Any, Callable, NamedTuple
 from lintgate import bounds
 from lintgate.context import run_scope
 from lintgate.diagnostic import ERROR, Diagnostic
+from lintgate.engine import external
 from lintgate.engine.answer import answer, missing, resolved
 from lintgate.engine.check import Checker
 from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
@@ -64,14 +65,17 @@ def run(
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
+        checker = planned.checker
+        ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
-        checker = planned.checker
-        done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
-        fresh = _merge(checker, pending, done, results)
+        slots = ext.start(concurrency, bool(pending.items))
+        done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
+        ext.before_merge(pending.plans, done)
+        fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
         if fresh:
             planned.cache(lambda store: store.put_many(fresh))
-        return _result(results, pending, start)
+        return ext.amend(_result(results, pending, start))
 
 
 class Planned(NamedTuple):
@@ -96,6 +100,7 @@ def plan_and_answer(
 ) -> Planned:
     """The first phases of a run (`run`'s arguments): which linters apply to each file, and
     what the cache knows of its bytes."""
+    enabled = external.in_process(enabled)  # the external ones: lintgate.engine.external
     show = display or relative_to(str(project.cwd))
     large = _too_large(files, project, show)
     plans = _plans([p for p in files if show(p) not in large], project, show)

@@ -1,0 +1,47 @@
+"""What a batch printed, as findings on the files it was asked about (root-relative paths),
+its tool error, and how many lines the pattern did not match."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from lintgate.diagnostic import Finding
+from lintgate.external.pattern import compile_pattern, parse_output
+from lintgate.external.process import failure
+
+
+def attribute(
+    result: Any, by_path: dict[str, str], root: str
+) -> tuple[dict[str, list[Finding]], str, int]:
+    """`({rel: findings}, error line or "", unmatched lines)` of a BatchResult
+    (lintgate.engine.external_batch). A printed path (relative to the tool's cwd, the project
+    root; absolute; with `./`) is mapped to the file it names through `by_path` (normalised
+    absolute path -> rel); findings on files the batch was not asked about are dropped."""
+    if result.ran is None:
+        return {}, result.error, 0
+    d = result.definition
+    parsed = parse_output(
+        result.ran.stdout, compile_pattern(d.pattern), d.severity, d.message_override
+    )
+    asked = set(result.batch.files)
+    found: dict[str, list[Finding]] = {}
+    for m in parsed.matches:
+        rel = _map(m.path, by_path, root)
+        if rel is not None and rel in asked:
+            found.setdefault(rel, []).append(m.finding)
+    error = (
+        ""
+        if result.lost
+        else failure(d.name, result.ran, len(parsed.matches), d.findings_exit_codes) or ""
+    )
+    return found, error, len(parsed.unmatched)
+
+
+def _map(printed: str, by_path: dict[str, str], root: str) -> str | None:
+    """The rel of the file `printed` names, or None."""
+    path = os.path.normpath(os.path.join(root, printed))  # an absolute `printed` stays itself
+    rel = by_path.get(path)
+    if rel is None:
+        rel = by_path.get(os.path.realpath(path))
+    return rel

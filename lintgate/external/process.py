@@ -1,0 +1,121 @@
+"""Running an external tool: one batch as its own process group (so a deadline ends the tool and
+everything it started: `start_new_session`, `killpg`), its version, its failure as one line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from typing import NamedTuple, Sequence
+
+# Seconds the version command may take, and the remaining output may take to drain after a kill.
+VERSION_SECONDS = 30.0
+DRAIN_SECONDS = 5.0
+STDERR_LINES = 3  # the last lines of stderr a tool error quotes
+
+
+class Ran(NamedTuple):
+    """One batch's process: its exit `status` (None when it did not end by itself: `killed` at
+    the deadline, or never `started`), what it printed, and whether it was `killed`."""
+
+    status: int | None
+    stdout: str
+    stderr: str
+    killed: bool = False
+    started: bool = True
+
+
+def executable(word: str, env: dict[str, str] | None = None) -> str | None:
+    """The absolute path of the program `word` (a command's first word) names: looked up on
+    PATH (of `env` when given) unless it holds a `/`; None when there is none."""
+    path = (env or os.environ).get("PATH")
+    found = shutil.which(word, path=path)
+    return os.path.abspath(found) if found else None
+
+
+def run_batch(argv: Sequence[str], cwd: str, env: dict[str, str], limit: float | None) -> Ran:
+    """Run `argv` in `cwd` with `env`, its stdin /dev/null, until it ends or until `limit` (a
+    time.monotonic() instant, None for no limit): then its whole process group is killed
+    (SIGKILL) and what it printed so far is kept. A batch whose turn comes after `limit` is not
+    started. Raises OSError when the program cannot be started (FileNotFoundError: missing)."""
+    if limit is not None and time.monotonic() >= limit:
+        return Ran(None, "", "", started=False)
+    proc = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group: killpg ends what it started too
+    )
+    timeout = None if limit is None else max(limit - time.monotonic(), 0.0)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return Ran(proc.returncode, _text(out), _text(err))
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        try:
+            out, err = proc.communicate(timeout=DRAIN_SECONDS)
+        except subprocess.TimeoutExpired:  # a descendant left the group and holds the pipes
+            proc.kill()
+            out, err = b"", b""
+        return Ran(None, _text(out), _text(err), killed=True)
+    except BaseException:  # interrupted (SIGINT, SIGTERM): the tool must not outlive lintgate
+        kill_group(proc.pid)
+        raise
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group led by `pid` (gone already: nothing)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def ask_version(argv: Sequence[str], cwd: str, env: dict[str, str]) -> str:
+    """What `argv` (the tool and its version arguments) prints first: the first non-empty line
+    of its stdout, else of its stderr, at most 200 characters; "" when it prints nothing,
+    fails to start or takes over VERSION_SECONDS."""
+    try:
+        done = subprocess.run(
+            list(argv),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=VERSION_SECONDS,
+            start_new_session=True,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    for stream in (done.stdout, done.stderr):
+        for line in _text(stream).splitlines():
+            if line.strip():
+                return line.strip()[:200]
+    return ""
+
+
+def failure(name: str, ran: Ran, parsed: int, codes: frozenset[int]) -> str | None:
+    """The one-line tool error of a batch that ended by itself, or None when it did its job: an
+    exit status outside {0} and `codes` (what the tool's findings exit with), or a non-zero
+    status with no finding parsed (`parsed`) and text on stderr. The line quotes the last
+    STDERR_LINES non-empty lines of stderr (else of stdout), joined by ` | `."""
+    status = ran.status
+    if status is None or status == 0:
+        return None
+    if status in codes and (parsed or not ran.stderr.strip()):
+        return None
+    tail = [line.strip() for line in (ran.stderr or ran.stdout).splitlines() if line.strip()]
+    said = " | ".join(tail[-STDERR_LINES:])
+    if len(said) > 500:
+        said = "..." + said[-497:]
+    how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
+    return f"{name}: the tool {how}" + (f": {said}" if said else " and printed nothing")
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", "replace")
