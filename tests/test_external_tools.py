@@ -121,8 +121,11 @@ def reported(stdout: str, tool: str) -> Findings:
     return _group([(d["path"], d["line"], d["col"], d["message"]) for d in items if d["linter"] == tool])
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    return {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+def _env(tmp_path: Path, path: str = "") -> dict[str, str]:
+    """A run's environment: its cache under `tmp_path`, the tools found on PATH (`path`, then
+    this venv's bin directory, where the test dependencies are, then the inherited PATH)."""
+    parts = [p for p in (path, str(BIN), os.environ.get("PATH", "")) if p]
+    return {"LINTGATE_CACHE_DIR": str(tmp_path / "cache"), "PATH": os.pathsep.join(parts)}
 
 
 @pytest.mark.parametrize("tool", TOOLS)

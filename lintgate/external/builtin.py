@@ -14,7 +14,8 @@ What is decided here, and why:
 - `file_local`: False for mypy (a type error depends on the modules a file imports) and for
   pylint: its inference reads the imported modules (`no-member`, `import-error`, inconsistent
   MRO) and `duplicate-code` compares the files of one run with each other, so a per-file cache
-  entry would go stale when another file changes. Both get one entry keyed on every input.
+  entry would go stale when another file changes. Both get one entry keyed on every input, and
+  run as one batch of every file (`project`), so that each run sees the whole program once.
 - Columns: lintgate's are 1-based (lintgate.diagnostic). pylint and bandit print 0-based ones
   (astroid's and the ast's `col_offset`), so their patterns take no column (0: unknown) rather
   than a wrong one; flake8, pyflakes, pycodestyle, ruff and mypy print 1-based columns.
@@ -109,6 +110,7 @@ _DEFINITIONS = (
             "setup.cfg",
             "tox.ini",
         ),
+        partition="project",
         file_local=False,
         findings_exit_codes=_PYLINT_FINDINGS,
         install_hint="pip install pylint",
@@ -121,6 +123,7 @@ _DEFINITIONS = (
         command="mypy --show-column-numbers --no-error-summary --no-pretty --no-color-output",
         pattern=r"^(?P<path>.+?):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<message>.*)$",
         config_files=("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg"),
+        partition="project",
         severity="error",
         file_local=False,
         findings_exit_codes=_ONE_PER_LINE,
