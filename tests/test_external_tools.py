@@ -26,6 +26,9 @@ from helpers import FIXTURES, lintgate
 BIN = Path(sys.executable).parent
 FIXTURE = FIXTURES / "external" / "repo"
 TOOLS = ("flake8", "pyflakes", "pycodestyle", "pylint", "mypy", "ruff", "bandit")
+# pylint takes seconds to start (astroid): its tests are `slow`, the default run leaves it out
+# of the runs that enable every tool.
+QUICK = tuple(tool for tool in TOOLS if tool != "pylint")
 FILES = (
     "shop/__init__.py",
     "shop/cli.py",
@@ -128,7 +131,9 @@ def _env(tmp_path: Path, path: str = "") -> dict[str, str]:
     return {"LINTGATE_CACHE_DIR": str(tmp_path / "cache"), "PATH": os.pathsep.join(parts)}
 
 
-@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize(
+    "tool", [pytest.param(t, marks=pytest.mark.slow) if t == "pylint" else t for t in TOOLS]
+)
 def test_findings_equal_the_tool_run_by_hand(repo: Path, tmp_path: Path, tool: str) -> None:
     expected = by_hand(tool, repo)
     proc = lintgate(repo, "-E", tool, "--format", "json", env=_env(tmp_path))
@@ -138,3 +143,54 @@ def test_findings_equal_the_tool_run_by_hand(repo: Path, tmp_path: Path, tool: s
     assert linters == {tool}
     severity = {d["severity"] for d in json.loads(proc.stdout)}
     assert severity == {"error" if tool == "mypy" else "warning"}
+
+
+def _shims(tmp_path: Path) -> tuple[Path, Path]:
+    """A directory of one wrapper per tool that logs each start (`NAME ARGS`, a line) to the
+    returned log file, then runs the real tool: put first on PATH, it records every subprocess
+    lintgate starts."""
+    shims, log = tmp_path / "shims", tmp_path / "starts.log"
+    shims.mkdir()
+    log.touch()
+    for tool in TOOLS:
+        script = shims / tool
+        script.write_text(
+            f'#!/bin/sh\nprintf "%s\\n" "{tool} $*" >> "{log}"\nexec "{_tool(tool)}" "$@"\n'
+        )
+        script.chmod(0o755)
+    return shims, log
+
+
+@pytest.mark.parametrize(
+    "tools",
+    [pytest.param(QUICK, id="quick"), pytest.param(TOOLS, marks=pytest.mark.slow, id="all")],
+)
+def test_cold_warm_and_imported_runs_print_the_same_bytes(
+    repo: Path, tmp_path: Path, tools: tuple[str, ...]
+) -> None:
+    """Built-in external linters at once (all of them but pylint, and with it): the warm run prints what the cold one did and
+    starts no subprocess; a fresh copy at another path with an empty cache and the cold run's
+    export imported prints the same bytes and runs no tool either."""
+    shims, log = _shims(tmp_path)
+    enable = [arg for tool in tools for arg in ("-E", tool)]
+    export = tmp_path / "export"
+    env = _env(tmp_path, str(shims))
+    cold = lintgate(repo, *enable, "--export-cache", f"type=local,dest={export}", env=env)
+    assert cold.returncode == 1, cold.stderr
+    started = log.read_text().splitlines()
+    assert {line.split()[0] for line in started} == set(tools)
+    assert {line.rsplit(" (", 1)[1] for line in cold.stdout.splitlines()} == {
+        f"{tool})" for tool in tools
+    }
+
+    warm = lintgate(repo, *enable, env=env)
+    assert (warm.returncode, warm.stdout) == (1, cold.stdout)
+    assert log.read_text().splitlines() == started  # nothing started
+    assert " 7 from cache, " in warm.stderr
+
+    fresh = shutil.copytree(FIXTURE, tmp_path / "elsewhere" / "checkout")
+    env = _env(tmp_path / "elsewhere", str(shims))
+    imported = lintgate(fresh, *enable, "--import-cache", f"type=local,src={export}", env=env)
+    assert (imported.returncode, imported.stdout) == (1, cold.stdout)
+    assert log.read_text().splitlines() == started
+    assert " 7 from cache, " in imported.stderr
