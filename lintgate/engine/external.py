@@ -109,6 +109,7 @@ class External(NoExternal):
         self.pool: ThreadPoolExecutor | None = None
         self.results: list[BatchResult] = []
         self.record: list[tuple[Any, list[Any]]] = []
+        self.unmatched: dict[str, int] = {}  # name -> lines its pattern did not match
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
         for name in names:
             definition = registry.get(name)
@@ -218,8 +219,7 @@ class External(NoExternal):
                 self.errors.append(error)
             if r.lost:
                 self.unchecked += [self.targets[rel].display for rel in r.batch.files]
-            if unmatched and self.warn is not None:
-                self.warn(f"{r.batch.name}: {unmatched} output line(s) did not match its pattern")
+            self.unmatched[r.batch.name] = self.unmatched.get(r.batch.name, 0) + unmatched
             for rel in r.batch.files:
                 display = self.targets[rel].display
                 outcome = Outcome(sorted(found.get(rel, [])))
@@ -228,6 +228,9 @@ class External(NoExternal):
                 entry = self.entries.get((r.batch.name, rel))
                 if entry is not None and not error and not r.lost:
                     self.record.append((entry, store_outcome(outcome)))
+        for name, count in self.unmatched.items():
+            if count and self.warn is not None:  # -v shows them (docs/external.md)
+                self.warn(f"{name}: {count} output line(s) did not match its pattern")
 
     def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
         """Add the external outcomes to the files the cache answered (they hold no `nolint`:

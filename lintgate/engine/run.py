@@ -69,7 +69,7 @@ def run(
         ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
-        slots = ext.start(concurrency, bool(pending.items))
+        slots = ext.start(concurrency, any(w.names for w in pending.items))
         done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
         ext.before_merge(pending.plans, done)
         fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
