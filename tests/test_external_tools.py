@@ -368,3 +368,33 @@ def test_tool_hanging_on_its_version_question_keeps_the_deadline(
     assert proc.returncode == 3
     time.sleep(0.5)
     assert _processes_in(repo) == []
+
+
+# --- --fast -------------------------------------------------------------------------------
+
+
+def test_fast_runs_only_the_fast_linters(repo: Path, tmp_path: Path) -> None:
+    """--fast keeps the enabled linters marked fast (flake8, ruff and black here) and leaves
+    mypy out: it is not even started."""
+    shims, log = _shims(tmp_path)
+    env = _env(tmp_path, str(shims))
+    proc = lintgate(repo, "-E", "flake8,mypy,ruff,black", "--fast", "--format", "json", env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert {d["linter"] for d in json.loads(proc.stdout)} == {"flake8", "ruff", "black"}
+    assert sorted({line.split()[0] for line in log.read_text().splitlines()}) == [
+        "flake8",
+        "ruff",
+    ]
+    slow = lintgate(repo, "-E", "flake8,mypy,ruff,black", "--format", "json", env=env)
+    assert {d["linter"] for d in json.loads(slow.stdout)} == {"flake8", "mypy", "ruff", "black"}
+
+
+def test_fast_follows_a_definitions_is_fast(repo: Path, tmp_path: Path) -> None:
+    """A `Linters` entry's IsFast overlays the built-in one: mypy made fast runs with --fast,
+    ruff made slow does not."""
+    config = json.loads((repo / "lintgate.json").read_text())
+    config["Linters"].update({"mypy": {"IsFast": True}, "ruff": {"IsFast": False}})
+    (repo / "lintgate.json").write_text(json.dumps(config))
+    proc = lintgate(repo, "-E", "mypy,ruff", "--fast", "--format", "json", env=_env(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    assert {d["linter"] for d in json.loads(proc.stdout)} == {"mypy"}
