@@ -171,10 +171,9 @@ def warn_unknown(path: str, text: str) -> list[Diagnostic]:
     name at its directive's comment, `nolint directive names an unknown linter 'imprts' (did
     you mean 'imports'?)`, worded as the config file's and the flags' errors. `path` as for
     `warn_unmatched`; `text` the decoded source."""
-    from lintgate.config.keys import REPORTING_ONLY, unknown_linter
-    from lintgate.linters import names
+    from lintgate.config.keys import REPORTING_ONLY, all_linter_names, unknown_linter
 
-    known = [*names(), *REPORTING_ONLY]
+    known = [*all_linter_names(), *REPORTING_ONLY]  # the run's external linters too
     return [
         Diagnostic(
             path,

@@ -9,6 +9,9 @@ from typing import Any, NamedTuple
 from lintgate import __version__ as LINTGATE_VERSION
 
 _HEX = frozenset("0123456789abcdef")
+# How an external linter's results are told apart (issue 14): their linter_version starts with
+# this; an export puts them in layers of their own media type (lintgate.cache.oci.media).
+EXTERNAL_VERSION_MARK = "external "
 
 
 class Entry(NamedTuple):

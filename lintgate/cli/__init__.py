@@ -72,6 +72,8 @@ def _main(argv: list[str] | None) -> int:
         from lintgate.cache.command import cache_main
 
         return cache_main(argv[1:])
+    if argv[:1] == ["linters"]:  # a path named `linters` is given as `./linters`
+        return _linters(argv[1:])
     args = build_parser().parse_args(argv)
     cwd = Path(os.getcwd())
     try:
@@ -95,6 +97,17 @@ def _main(argv: list[str] | None) -> int:
         say(str(e))
         return FAILURE
     return _command(inv)
+
+
+def _linters(argv: list[str]) -> int:
+    """`lintgate linters`: lintgate.commands.linters."""
+    from lintgate.commands.linters import linters_main
+
+    try:
+        return linters_main(argv, Path(os.getcwd()))
+    except ConfigError as e:
+        say(str(e))
+        return FAILURE
 
 
 def _invocation(args: Any, cwd: Path) -> Invocation:

@@ -12,33 +12,32 @@ when the deadline kills it (a forked worker killed at the deadline would lose it
 
 from __future__ import annotations
 
-import hashlib
-import os
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from lintgate.engine.check import Checker, combine
-from lintgate.engine.external_batch import BatchResult, Target, collect, start_batches
-from lintgate.engine.guard import CacheGuard
-from lintgate.engine.plan import FilePlan
-from lintgate.engine.records import Done, FileResult, Outcome, RunResult
-from lintgate.engine.stored import load_outcome, store_outcome
+from lintgate.engine.records import Done, FileResult, RunResult
 from lintgate.external import registry
-from lintgate.external.batches import Batch, arg_budget, partition
-from lintgate.external.definition import ExternalDefinition
-from lintgate.external.keys import (
-    VERSION_MARK,
-    ConfigDigests,
-    definition_digest,
-    resolve,
-    tool_version,
-)
-from lintgate.filesets import is_python
+
+if TYPE_CHECKING:
+    from lintgate.engine.check import Checker
+    from lintgate.engine.guard import CacheGuard
+    from lintgate.engine.plan import FilePlan
 
 
 def in_process(enabled: list[str]) -> list[str]:
     """The names of `enabled` that are not external linters (what the pool runs)."""
     return [n for n in enabled if not registry.is_external(n)]
+
+
+class Hook(Protocol):
+    """What lintgate.engine.run calls, in this order (NoExternal documents each)."""
+
+    def start(self, concurrency: int, pool_work: bool) -> int: ...
+
+    def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None: ...
+
+    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]: ...
+
+    def amend(self, result: RunResult) -> RunResult: ...
 
 
 class NoExternal:
@@ -67,193 +66,12 @@ def hook(
     cache: CacheGuard,
     limit: float | None,
     warn: Callable[[str], None] | None,
-) -> NoExternal:
+) -> Hook:
     """The hook of a run whose `enabled` linters may include external ones (NoExternal else);
     looks up what the store knows of their outcomes now, in the parent."""
     names = [n for n in enabled if registry.is_external(n)]
     if not names:
         return NoExternal()
+    from lintgate.engine.external_run import External  # threads, subprocess: only when needed
+
     return External(plans, names, checker, cache, limit, warn)
-
-
-class External(NoExternal):
-    """The external linters `names` on the Python files of `plans` (see the module docstring)."""
-
-    def __init__(
-        self,
-        plans: list[FilePlan],
-        names: list[str],
-        checker: Checker,
-        cache: CacheGuard,
-        limit: float | None,
-        warn: Callable[[str], None] | None,
-    ) -> None:
-        self.checker = checker
-        self.cache = cache
-        self.limit = limit
-        self.warn = warn
-        self.root = str(checker.project.root)
-        self.targets = {
-            p.rel: Target(p.rel, p.display, p.digest, p.directory)
-            for p in plans
-            if p.unreadable is None and is_python(p.spath)
-        }
-        self.plans = {p.display: p for p in plans}
-        self.outcomes: dict[str, dict[str, Outcome]] = {}  # display -> name -> outcome
-        self.fresh_names: set[str] = set()  # displays with an outcome not from the cache
-        self.entries: dict[tuple[str, str], Any] = {}  # (name, rel) -> cache Entry
-        self.errors: list[str] = []
-        self.unchecked: list[str] = []
-        self.misses: dict[str, tuple[ExternalDefinition, list[str], dict[str, str]]] = {}
-        self.futures: list[Future[BatchResult]] = []
-        self.pool: ThreadPoolExecutor | None = None
-        self.results: list[BatchResult] = []
-        self.record: list[tuple[Any, list[Any]]] = []
-        self.unmatched: dict[str, int] = {}  # name -> lines its pattern did not match
-        self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
-        for name in names:
-            definition = registry.get(name)
-            if definition is not None:
-                self._prepare(definition)
-
-    def _prepare(self, d: ExternalDefinition) -> None:
-        """Resolve the tool, key and look up its outcomes; keep the files left to run."""
-        env = {**os.environ, **dict(d.env)}
-        path = resolve(d, env)
-        if path is None:
-            hint = f"; install it: {d.install_hint}" if d.install_hint else ""
-            word = d.command.split()[0] if d.command.split() else d.command
-            self.errors.append(f"{d.name}: cannot run {word!r}: command not found{hint}")
-            return
-        rels = sorted(self.targets)
-        if self.cache.store is not None and rels:
-            version = VERSION_MARK + tool_version(d, path, self.root, env, self.cache)
-            self._key(d, version, rels)
-        keyed = {rel: self.entries[d.name, rel] for rel in rels if (d.name, rel) in self.entries}
-        hits = self.cache(lambda store: store.get_many({e.key for e in keyed.values()})) or {}
-        if (
-            not d.file_local
-            and len(keyed) == len(rels)
-            and all(e.key in hits for e in keyed.values())
-        ):
-            left: list[str] = []
-        elif not d.file_local:
-            left = rels
-        else:
-            left = [rel for rel in rels if rel not in keyed or keyed[rel].key not in hits]
-        for rel, entry in keyed.items():
-            if entry.key in hits and rel not in left:
-                display = self.targets[rel].display
-                self.outcomes.setdefault(display, {})[d.name] = load_outcome(hits[entry.key])
-        if left:
-            self.misses[d.name] = (d, left, env)
-
-    def _key(self, d: ExternalDefinition, version: str, rels: list[str]) -> None:
-        """The cache Entry of each file's outcome (the module docstring of
-        lintgate.external.keys): none for a file without a digest (or, whole-program, for all)."""
-        from lintgate.cache import Entry
-
-        configs = ConfigDigests(d.config_files)
-        prefix = definition_digest(d)
-        if d.file_local:
-            for rel in rels:
-                t = self.targets[rel]
-                if t.digest is None:
-                    continue
-                cd = f"{prefix}\0{configs.chain(t.directory)}\0{rel}"
-                self.entries[d.name, rel] = Entry(t.digest, d.name, version, _sha(cd))
-            return
-        if any(self.targets[rel].digest is None for rel in rels):
-            return
-        h = hashlib.sha256(f"{prefix}\0{version}\0".encode())
-        for rel in rels:
-            t = self.targets[rel]
-            h.update(
-                f"{rel}\0{t.digest}\0{configs.chain(t.directory)}\0".encode(
-                    "utf-8", "surrogateescape"
-                )
-            )
-        inputs = h.hexdigest()
-        for rel in rels:
-            self.entries[d.name, rel] = Entry(_sha(f"{inputs}\0{rel}"), d.name, version, inputs)
-
-    def start(self, concurrency: int, pool_work: bool) -> int:
-        """Start the batches of what the cache did not answer (see the module docstring)."""
-        slots = concurrency // 2 if pool_work else concurrency
-        batches: list[tuple[Batch, ExternalDefinition, dict[str, str]]] = []
-        for d, left, env in self.misses.values():
-            for batch in partition(d, left, max(slots, 1), arg_budget(env)):
-                batches.append((batch, d, env))
-        if not batches:
-            return concurrency
-        jobs = max(1, max(slots, 1) // len(batches))
-        if slots == 0:  # one slot for both kinds of work: the batches first
-            self.results = collect(start_batches(None, batches, self.root, jobs, self.limit))
-            return concurrency
-        self.pool = ThreadPoolExecutor(max_workers=min(slots, len(batches)))
-        self.futures = start_batches(self.pool, batches, self.root, jobs, self.limit)
-        return max(concurrency - slots, 1)
-
-    def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None:
-        """Wait for the batches, parse what they printed, and give each worker's answer the
-        external outcomes of its file (so that its `nolint` directives apply to them)."""
-        if self.pool is not None:
-            self.results = collect(self.futures)
-            self.pool.shutdown()
-        self._read_results()
-        for d in done:
-            extra = self.outcomes.get(d.display)
-            plan = plans.get(d.display)
-            if extra and plan is not None and not d.lost and d.encoding is None:
-                self.merged.add(d.display)
-                plan.names.extend(n for n in extra if n not in plan.names)
-                d.outcomes.update(extra)
-
-    def _read_results(self) -> None:
-        from lintgate.external.parse import attribute
-
-        by_path = {os.path.normpath(os.path.join(self.root, rel)): rel for rel in self.targets}
-        for r in self.results:
-            found, error, unmatched = attribute(r, by_path, self.root)
-            if error:
-                self.errors.append(error)
-            if r.lost:
-                self.unchecked += [self.targets[rel].display for rel in r.batch.files]
-            self.unmatched[r.batch.name] = self.unmatched.get(r.batch.name, 0) + unmatched
-            for rel in r.batch.files:
-                display = self.targets[rel].display
-                outcome = Outcome(sorted(found.get(rel, [])))
-                self.outcomes.setdefault(display, {})[r.batch.name] = outcome
-                self.fresh_names.add(display)
-                entry = self.entries.get((r.batch.name, rel))
-                if entry is not None and not error and not r.lost:
-                    self.record.append((entry, store_outcome(outcome)))
-        for name, count in self.unmatched.items():
-            if count and self.warn is not None:  # -v shows them (docs/external.md)
-                self.warn(f"{name}: {count} output line(s) did not match its pattern")
-
-    def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
-        """Add the external outcomes to the files the cache answered (they hold no `nolint`:
-        else a worker read them); returns the cache entries to record."""
-        for result in results:
-            extra = self.outcomes.get(result.path)
-            plan = self.plans.get(result.path)
-            if result.path in self.fresh_names:
-                result.cached = False
-            if not extra or plan is None or result.path in self.merged:
-                continue  # none, or a worker's answer (merged already)
-            if plan.decoding is None or plan.decoding.error is not None:
-                continue  # not answered by the cache, or undecodable (its only finding)
-            names = [*plan.names, *extra]
-            result.diagnostics = combine(result.path, names, {**plan.known, **extra})
-        return self.record
-
-    def amend(self, result: RunResult) -> RunResult:
-        """`result` with the batches' errors and the files a deadline left unchecked."""
-        result.errors = list(dict.fromkeys(result.errors + self.errors))
-        result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
-        return result
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()

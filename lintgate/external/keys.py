@@ -19,10 +19,11 @@ import os
 import shlex
 from typing import Any, Callable
 
+from lintgate.cache.keys import EXTERNAL_VERSION_MARK
 from lintgate.external.definition import ExternalDefinition
 from lintgate.external.process import ask_version, executable
 
-VERSION_MARK = "external "  # linter_version prefix: what the OCI export puts in its own layers
+VERSION_MARK = EXTERNAL_VERSION_MARK  # linter_version prefix: the OCI export's own layers
 
 
 def definition_digest(d: ExternalDefinition) -> str:

@@ -140,12 +140,27 @@ def description(name: str) -> str | None:
     """The one-sentence description of linter or pseudo-linter `name` for reports, or None."""
     if name in REGISTRY:
         return REGISTRY[name].capabilities.description
+    external = _external(name)
+    if external is not None:  # an external linter of the run (issue 14)
+        return (
+            external.description or f"Findings of the external linter {name} ({external.command})."
+        )
     return _PSEUDO_DESCRIPTIONS.get(name)
+
+
+def _external(name: str) -> Any:
+    """The run's ExternalDefinition called `name`, or None (lintgate.external.registry)."""
+    from lintgate.external import registry
+
+    return registry.get(name)
 
 
 def help_uri(name: str) -> str:
     """Where a report links for linter `name` ("" when nowhere)."""
-    return REGISTRY[name].capabilities.help_uri if name in REGISTRY else ""
+    if name in REGISTRY:
+        return REGISTRY[name].capabilities.help_uri
+    external = _external(name)
+    return str(external.help_uri) if external is not None else ""
 
 
 class SyntaxCheck(LinterBase[Any]):

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
+from lintgate.cache.keys import EXTERNAL_VERSION_MARK
 from lintgate.cache.oci.layers import json_bytes, tar_gz
 from lintgate.cache.oci.media import (
     ARTIFACT_TYPE,
@@ -18,6 +19,7 @@ from lintgate.cache.oci.media import (
     CREATED,
     EMPTY_BLOB,
     EMPTY_MT,
+    EXTERNAL_MT,
     LAYER_FILE,
     LAYER_MT,
     MANIFEST_MT,
@@ -123,6 +125,11 @@ def _iter_post_order(roots: Sequence[Node]) -> Iterator[Node]:
                 yield node
 
 
+def layer_media_type(linter_version: str) -> str:
+    """EXTERNAL_MT for an external linter's results (issue 14), else LAYER_MT."""
+    return EXTERNAL_MT if linter_version.startswith(EXTERNAL_VERSION_MARK) else LAYER_MT
+
+
 def build_artifact(
     roots: Sequence[Node],
     created: str | None = None,
@@ -155,7 +162,9 @@ def build_artifact(
         digest_of[id(node)] = digest
         if digest not in blobs:  # two nodes with the same content are one layer
             blobs[digest] = data
-            layers.append(Descriptor(LAYER_MT, digest, len(data)))
+            layers.append(
+                Descriptor(layer_media_type(node.group.linter_version), digest, len(data))
+            )
             entries += len(node.entries)
         groups.add(node.group)
     # At most 16 memo layers: a verdict changes only with a path or a config, not with a

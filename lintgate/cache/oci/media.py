@@ -18,6 +18,10 @@ LAYER_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
 # The exclusion verdicts of the store's memo table: a fresh checkout at the same path then
 # needs no tool settings (whose building imports isort and black) to know what to skip.
 MEMO_MT = "application/vnd.lintgate.cache.memo.v1.tar+gzip"
+# The results of external linters (issue 14; linter_version starting with
+# keys.EXTERNAL_VERSION_MARK): the results layer's body, in layers of their own media type so
+# that a reader (or a registry's policy) can tell a subprocess's verdicts from lintgate's own.
+EXTERNAL_MT = "application/vnd.lintgate.cache.external.v1.tar+gzip"
 # The image-spec's empty descriptor: the one layer of an export that has no entries (the
 # manifest schema wants at least one layer).
 EMPTY_MT = "application/vnd.oci.empty.v1+json"

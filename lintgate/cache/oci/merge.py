@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from lintgate.cache.keys import Entry
+from lintgate.cache.keys import EXTERNAL_VERSION_MARK, Entry
 from lintgate.cache.oci.layers import parse_memo_layer, parse_results_layer
 from lintgate.cache.oci.media import (
     ARTIFACT_TYPE,
     CONFIG_MT,
     EMPTY_MT,
+    EXTERNAL_MT,
     LAYER_MT,
     MAX_BLOB,
     MAX_JSON_BLOB,
@@ -149,7 +150,7 @@ def _import_layers(
             continue
         if desc.media_type == EMPTY_MT:
             continue
-        if desc.media_type not in (LAYER_MT, MEMO_MT):
+        if desc.media_type not in (LAYER_MT, MEMO_MT, EXTERNAL_MT):
             warn(
                 f"cache import from {source}: layer {desc.digest} has media type"
                 f" {shown(desc.media_type)}; skipped"
@@ -164,7 +165,7 @@ def _import_layers(
             if desc.media_type == MEMO_MT:
                 memo.update(parse_memo_layer(blob))
             else:
-                accepted.extend(parse_results_layer(blob))
+                accepted.extend(_results(parse_results_layer(blob), desc.media_type))
         except ValueError as e:
             warn(f"cache import from {source}: layer {desc.digest}: {e}; not imported")
             rejected += 1
@@ -175,3 +176,16 @@ def _import_layers(
     if memo:
         store.memo_put_many(memo, used=False)
     return ImportResult(source, len(accepted), ok, rejected, len(memo))
+
+
+def _results(
+    entries: list[tuple[Entry, list[Finding]]], media_type: str
+) -> list[tuple[Entry, list[Finding]]]:
+    """The entries of a results layer, checked against its media type: an external linter's
+    (issue 14) only in EXTERNAL_MT layers and the others only in LAYER_MT ones. Raises
+    ValueError."""
+    external = media_type == EXTERNAL_MT
+    for entry, _ in entries:
+        if entry.linter_version.startswith(EXTERNAL_VERSION_MARK) != external:
+            raise ValueError(f"an entry of {entry.linter} in a layer of media type {media_type}")
+    return entries
