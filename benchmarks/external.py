@@ -33,6 +33,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -150,6 +151,8 @@ def state_env(state: Path) -> dict[str, str]:
     working directory otherwise, where both contenders would share it)."""
     env = bench.state_env(state)
     env["MYPY_CACHE_DIR"] = str(state / "mypy-cache")
+    # lintgate finds flake8 and mypy on PATH: this venv's, the ones pre-commit's hooks name
+    env["PATH"] = os.pathsep.join([str(bench.BIN), env.get("PATH", "")])
     return env
 
 
@@ -268,15 +271,12 @@ def targets(results: dict) -> list[dict]:
 
 
 def versions(paths: dict[str, str]) -> dict[str, str]:
-    """The first line of each tool's `--version`."""
+    """The version number each tool's `--version` prints first."""
     out = {}
     for name, path in paths.items():
         proc = subprocess.run([path, "--version"], capture_output=True, text=True)
-        out[name] = (
-            (proc.stdout or proc.stderr).strip().splitlines()[0]
-            if proc.stdout or proc.stderr
-            else "?"
-        )
+        found = re.search(r"\d+\.\d+(?:\.\d+)?", proc.stdout or proc.stderr)
+        out[name] = found.group(0) if found else "?"
     return out
 
 
