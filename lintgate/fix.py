@@ -102,6 +102,7 @@ class Fixer:
     ) -> None:
         self.parent = parent
         self.checker = Checker(project, list(enabled), warn_unmatched)
+        self.external = list(enabled)  # the external fixers' steps come from these (issue 14)
         self.project = project
         self.options = replace(options, aggregate=False, sort=("none",))
         # whether every finding of a fixer's linter is kept (no filter can drop one)
@@ -151,7 +152,7 @@ class Fixer:
         kept = {d.linter for d in self._kept(before.diagnostics)}
         source = decode(raw, is_stub=path.suffix == ".pyi")
         steps = self._steps(path, display, source, kept)
-        if not any(step.name in kept for step in steps):
+        if not any(step.name in kept or _external(step.name) for step in steps):
             return result
         text, changed_by = source.text, []
         for _ in range(ROUNDS):  # isort may settle only after black changed its output once
@@ -221,7 +222,9 @@ class Fixer:
     def _steps(self, path: Path, display: str, source: Source, kept: set[str]) -> list[Step]:
         """The pipeline for `path`: the fixers of the enabled linters (Capabilities.fix) that
         the tool's own configuration does not exclude for the file, in registry order."""
-        steps = []
+        from lintgate.external.fixer import steps as external_steps
+
+        steps = external_steps(self.external, path, self.project.root)  # first: issue 14
         for name in linters.fixers(self.checker.enabled):
             linter = linters.lookup(name)
             try:
@@ -333,7 +336,14 @@ class Fixer:
         return Diagnostic(display, 1, 1, FIX, message, ERROR)  # 1-based: the first column
 
 
+def _external(name: str) -> bool:
+    """Whether `name` is an external linter (its fixer runs on every file the fixer gets)."""
+    from lintgate.external import registry
+
+    return registry.is_external(name)
+
+
 def _whole_file(name: str) -> bool:
     """Whether linter `name`'s fixer rewrites whole files (Capabilities.fix "file"), rather
     than repairing the findings it is given ("finding")."""
-    return linters.lookup(name).capabilities.fix == "file"
+    return _external(name) or linters.lookup(name).capabilities.fix == "file"

@@ -94,6 +94,7 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
             planned.cache(lambda s: s.put_many(fresh))
     paths = {show[str(p)] for p in chosen}
     results = [r for r in settled.values() if r.path not in paths] + fixes
+    external_findings(results, files, project, config, store)
     results.sort(key=lambda r: r.path)
     fixed = [r for r in results if isinstance(r, fix.FileFix)]
     return FixRun(
@@ -112,6 +113,37 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
     )
 
 
+def external_findings(
+    results: list[Any], files: list[Path], project: Project, config: Config, store: Any
+) -> None:
+    """Add to `results` (FileResults by display path) what the enabled external linters find
+    in the files as they are now (fixed, with --fix; as they were, with --diff), from the
+    cache or by running them (lintgate.engine.external), and their errors (issue 14)."""
+    from lintgate.engine import run as engine
+    from lintgate.external import registry
+
+    names = [n for n in config.enabled if registry.is_external(n)]
+    if not names:
+        return
+    checked = engine.run(
+        files,
+        project,
+        names,
+        effective_concurrency(config),
+        config.deadline,
+        store=store,
+        warn=warn,
+        file_deadline=config.file_deadline,
+    )
+    by_path = {r.path: r for r in results}
+    for r in checked.results:
+        own = by_path.get(r.path)
+        if own is not None:
+            own.diagnostics += [d for d in r.diagnostics if registry.is_external(d.linter)]
+    if results and checked.errors:
+        results[0].errors += checked.errors
+
+
 def _display(path: Path, project: Project) -> str:
     return os.path.relpath(path, project.cwd).replace(os.sep, "/")
 
@@ -122,10 +154,13 @@ def _settled(plans: list[Any], config: Config) -> dict[str, FileResult]:
     `encoding` finding is never touched: settled too)."""
     from lintgate import filters, fix, linters
     from lintgate.engine.answer import resolved
+    from lintgate.external.fixer import fixers as external_fixers
 
     options = replace(filter_options(config), aggregate=False, sort=("none",))
     fixers = set(linters.fixers(config.enabled))
-    settled = {}
+    settled: dict[str, FileResult] = {}
+    if external_fixers(config.enabled):  # they run on every file (lintgate.external.fixer)
+        return settled
     for plan in plans:
         if plan.unreadable or plan.errors:
             continue

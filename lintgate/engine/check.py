@@ -27,6 +27,7 @@ from lintgate.engine.records import (
     one_line,
     unreadable,
 )
+from lintgate.external import registry
 from lintgate.linters.base import ParseError, Project, SettingsError
 from lintgate.source import DecodeError, Source, decode
 from lintgate.workers import injected_fault
@@ -41,7 +42,7 @@ class Checker:
 
     def __init__(self, project: Project, enabled: list[str], warn_unmatched: bool = False) -> None:
         self.project = project
-        self.enabled = enabled
+        self.enabled = [n for n in enabled if not registry.is_external(n)]  # in-process only
         self.warn_unmatched = warn_unmatched
         self._settings: dict[tuple[str, Path], object] = {}
         self._settings_errors: dict[tuple[str, Path], str] = {}
