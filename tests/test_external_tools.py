@@ -398,3 +398,23 @@ def test_fast_follows_a_definitions_is_fast(repo: Path, tmp_path: Path) -> None:
     proc = lintgate(repo, "-E", "mypy,ruff", "--fast", "--format", "json", env=_env(tmp_path))
     assert proc.returncode == 1, proc.stderr
     assert {d["linter"] for d in json.loads(proc.stdout)} == {"mypy"}
+
+
+def test_fix_with_ruff_writes_what_ruff_fix_writes(repo: Path, tmp_path: Path) -> None:
+    """`--fix -E ruff` leaves every file as `ruff check --fix-only` run by hand leaves it (its
+    safe fixes: unused imports, an f-string without placeholders, `Optional`), and reports
+    what is left."""
+    by_hand_copy = shutil.copytree(FIXTURE, tmp_path / "by-hand")
+    _run(by_hand_copy, _tool("ruff"), "check", "--fix-only", "--quiet", *FILES)
+    proc = lintgate(repo, "-E", "ruff", "--fix", env=_env(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    for rel in FILES:
+        assert (repo / rel).read_bytes() == (by_hand_copy / rel).read_bytes(), rel
+    assert (repo / "shop/models.py").read_bytes() != (FIXTURE / "shop/models.py").read_bytes()
+    assert sorted(p.name for p in (repo / "shop").iterdir()) == sorted(
+        p.name for p in (FIXTURE / "shop").iterdir()
+    )  # no temporary copy left
+    left = _located_lines(
+        _run(by_hand_copy, _tool("ruff"), "check", "--output-format=concise", *FILES).stdout
+    )
+    assert len(proc.stdout.splitlines()) == len(left)
