@@ -99,7 +99,8 @@ _DEFINITIONS = (
         ),
         pattern=(
             r"^(?P<path>.+?):(?P<line>\d+): "
-            r"(?P<message>(?P<code>[A-Z][0-9]{4}): .* \((?P<symbol>[a-z0-9-]+)\))$"
+            # a multi-line message (duplicate-code) ends with its symbol on its last line
+            r"(?P<message>(?P<code>[A-Z][0-9]{4}): .*?(?: \((?P<symbol>[a-z0-9-]+)\))?)$"
         ),
         config_files=(
             "pylintrc",
