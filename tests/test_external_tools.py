@@ -171,9 +171,9 @@ def _shims(tmp_path: Path) -> tuple[Path, Path]:
 def test_cold_warm_and_imported_runs_print_the_same_bytes(
     repo: Path, tmp_path: Path, tools: tuple[str, ...]
 ) -> None:
-    """Built-in external linters at once (all of them but pylint, and with it): the warm run prints what the cold one did and
-    starts no subprocess; a fresh copy at another path with an empty cache and the cold run's
-    export imported prints the same bytes and runs no tool either."""
+    """Built-in external linters at once (all but pylint; all, slow): the warm run prints what
+    the cold one did and starts no subprocess; a fresh copy at another path with an empty cache
+    and the cold run's export imported prints the same bytes and runs no tool either."""
     shims, log = _shims(tmp_path)
     enable = [arg for tool in tools for arg in ("-E", tool)]
     export = tmp_path / "export"
