@@ -3,8 +3,8 @@
 Each is off unless enabled (`Enable`/`--enable`); a user's `Linters` entry of the same name
 overlays the definition here field by field. Every command asks its tool for one line per
 finding (path, line, column where the tool prints a 1-based one, message with the tool's code
-first) and the patterns take that line apart; docs/external.md lists them with the config files
-and exit statuses, and tests/test_external_tools.py checks each against the real tool.
+first) and the patterns take that line apart; docs/external-builtin.md lists them with the config
+files and exit statuses, and tests/test_external_tools.py checks each against the real tool.
 
 What is decided here, and why:
 
@@ -21,7 +21,7 @@ What is decided here, and why:
   than a wrong one; flake8, pyflakes, pycodestyle, ruff and mypy print 1-based columns.
 - mypy's `note:` lines are dropped: they elaborate the error printed before them (a link, "did
   you mean"), or are `reveal_type` output, which mypy itself counts as no finding (exit 0).
-  The pattern matches `error:` lines only; `-v` shows the notes among the unmatched lines.
+  The pattern matches `error:` lines only; the notes are counted among the unmatched lines.
 - pylint's `************* Module NAME` headers and the extra lines of a multi-line message
   (`duplicate-code`) are unmatched lines too: pylint's text reporter always prints them.
 - Exit statuses: 0 is clean for all; 1 means findings for all but pylint, whose status is a bit
@@ -44,7 +44,7 @@ from __future__ import annotations
 from lintgate.external.definition import ExternalDefinition
 
 # `path:line:col: CODE message`: flake8's and pycodestyle's default `--format`
-# (`%(path)s:%(row)d:%(col)d: %(code)s %(text)s`), and ruff's `concise` output.
+# (`%(path)s:%(row)d:%(col)d: %(code)s %(text)s`).
 _PATH_LINE_COL_CODE = (
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>(?P<code>[A-Z]+[0-9]+) .*)$"
 )
@@ -52,7 +52,7 @@ _PATH_LINE_COL_CODE = (
 _PYLINT_TEMPLATE = "{path}:{line}: {msg_id}: {msg} ({symbol})"
 _BANDIT_TEMPLATE = "{relpath}:{line}: {test_id} [{severity}/{confidence}] {msg}"
 
-_ONE_PER_LINE = frozenset({1})
+_EXIT_1 = frozenset({1})
 # pylint's bit-encoded exit status: any mix of error (2), warning (4), refactor (8) and
 # convention (16), without fatal (1) or usage error (32).
 _PYLINT_FINDINGS = frozenset(range(2, 32, 2))
@@ -64,7 +64,7 @@ _DEFINITIONS = (
         pattern=_PATH_LINE_COL_CODE,
         is_fast=True,
         config_files=("setup.cfg", "tox.ini", ".flake8"),
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install flake8",
         jobs_flag="--jobs={n}",
         description="flake8: pyflakes, pycodestyle and mccabe (and its plugins) in one run.",
@@ -75,7 +75,7 @@ _DEFINITIONS = (
         command="pyflakes",
         pattern=r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)$",
         is_fast=True,
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install pyflakes",
         description="pyflakes: names undefined, unused or redefined, and other logical errors.",
         help_uri="https://github.com/PyCQA/pyflakes",
@@ -86,7 +86,7 @@ _DEFINITIONS = (
         pattern=_PATH_LINE_COL_CODE,
         is_fast=True,
         config_files=("setup.cfg", "tox.ini"),
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install pycodestyle",
         description="pycodestyle: the style conventions of PEP 8.",
         help_uri="https://pycodestyle.pycqa.org/en/latest/intro.html#error-codes",
@@ -127,7 +127,7 @@ _DEFINITIONS = (
         partition="project",
         severity="error",
         file_local=False,
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install mypy",
         description="mypy: static type checking of the whole program.",
         help_uri="https://mypy.readthedocs.io/en/stable/error_code_list.html",
@@ -139,7 +139,7 @@ _DEFINITIONS = (
         pattern=r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)$",
         is_fast=True,
         config_files=("pyproject.toml", "ruff.toml", ".ruff.toml"),
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install ruff",
         fix_command="ruff check --fix-only --quiet --force-exclude",
         description="ruff check: flake8, pyflakes, isort and more rules, in native code.",
@@ -153,7 +153,7 @@ _DEFINITIONS = (
             r"\[(?P<level>[A-Z]+)/(?P<confidence>[A-Z]+)\] .*)$"
         ),
         is_fast=True,
-        findings_exit_codes=_ONE_PER_LINE,
+        findings_exit_codes=_EXIT_1,
         install_hint="pip install bandit",
         description="bandit: common security issues in Python code.",
         help_uri="https://bandit.readthedocs.io/en/latest/plugins/index.html",
