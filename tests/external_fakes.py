@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-TOOL = r'''
+TOOL = r"""
 import os, subprocess, sys, time
 args = sys.argv[1:]
 log = os.environ.get("FAKE_LOG")
@@ -32,6 +32,10 @@ if "--crash" in flags:
     sys.exit(2)
 if "--hang" in flags:
     subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+if os.environ.get("FAKE_EDIT"):  # the files change before the tool reads them
+    for p in paths:
+        with open(p, "a", encoding="utf-8") as f:
+            f.write("# TODO edited\n")
 files = []
 for p in paths:
     if os.path.isdir(p):
@@ -60,7 +64,7 @@ if "--garbage" in flags:
 if "--noisy" in flags:
     sys.stderr.write("a warning on stderr\n")
 sys.exit(1 if found else 0)
-'''
+"""
 
 
 def install_tool(directory: Path, name: str = "todo") -> Path:

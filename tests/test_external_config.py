@@ -26,7 +26,8 @@ def run(repo: Path, tmp_path: Path, config: dict | None, *args: str):
         (repo / "lintgate.json").write_text(json.dumps(config))
     bin_dir = tmp_path / "bin"
     install_tool(bin_dir)
-    return lintgate(repo, "-D", "imports,isort,black", *args, env=tool_env(bin_dir, tmp_path / "log"))
+    env = tool_env(bin_dir, tmp_path / "log")
+    return lintgate(repo, "-D", "imports,isort,black", "-j", "1", *args, env=env)
 
 
 TODO = "pkg/a.py:1:10: ⚠️ found a TODO (todo)\n"
@@ -96,7 +97,13 @@ def test_external_linters_are_off_unless_enabled(repo, tmp_path):
             "PATH:LINE:MESSAGE)",
         ),
         (
-            {"todo": {"Command": "todo", "Pattern": "PATH:LINE:MESSAGE", "PartitionStrategy": "file"}},
+            {
+                "todo": {
+                    "Command": "todo",
+                    "Pattern": "PATH:LINE:MESSAGE",
+                    "PartitionStrategy": "file",
+                }
+            },
             "lintgate.json: Linters: todo: PartitionStrategy: unknown strategy 'file' "
             "(did you mean 'files'?); expected one of files, directories, project",
         ),
@@ -113,7 +120,10 @@ def test_bad_definitions_are_one_line_naming_the_key(repo, tmp_path, linters, er
 
 def test_enabling_an_undefined_linter_suggests_the_nearest_defined_one(repo, tmp_path):
     proc = run(repo, tmp_path, {"Linters": {"todo": "todo:PATH:LINE:MESSAGE"}, "Enable": ["tood"]})
-    assert proc.stderr == "lintgate: lintgate.json: Enable: unknown linter 'tood' (did you mean 'todo'?)\n"
+    assert (
+        proc.stderr
+        == "lintgate: lintgate.json: Enable: unknown linter 'tood' (did you mean 'todo'?)\n"
+    )
     assert proc.returncode == 2
 
 
@@ -124,6 +134,29 @@ def test_bad_linter_flag_is_one_line(repo, tmp_path):
 
 
 def test_a_flag_overlays_the_files_definition_field_by_field(repo, tmp_path):
-    config = {"Linters": {"todo": {"Command": "nothere", "Pattern": "PATH:LINE:MESSAGE", "Severity": "error"}}}
+    config = {
+        "Linters": {
+            "todo": {"Command": "nothere", "Pattern": "PATH:LINE:MESSAGE", "Severity": "error"}
+        }
+    }
     proc = run(repo, tmp_path, config, "--linter", "todo:todo:PATH:LINE:COL:MESSAGE", "-E", "todo")
     assert proc.stdout == "pkg/a.py:1:10: ❌ found a TODO (todo)\n", proc.stderr
+
+
+def test_print_config_gives_the_definitions_back(repo, tmp_path):
+    printed = run(
+        repo,
+        tmp_path,
+        None,
+        "--linter",
+        "todo:todo:PATH:LINE:COL:MESSAGE",
+        "-E",
+        "todo",
+        "--print-config",
+    )
+    config = json.loads(printed.stdout)
+    assert config["Linters"]["todo"]["Command"] == "todo"
+    assert config["Enable"] == ["todo"]
+    (tmp_path / "printed.json").write_text(printed.stdout)
+    proc = run(repo, tmp_path, None, "--config", str(tmp_path / "printed.json"))
+    assert (proc.returncode, proc.stdout) == (1, TODO), proc.stderr

@@ -10,6 +10,9 @@ import pytest
 from external_fakes import install_tool, tool_env
 from helpers import lintgate
 
+from lintgate.commands.linters import render_text
+from lintgate.external.builtin import BUILTIN
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
@@ -67,19 +70,40 @@ def test_nolint_naming_an_external_linter_is_known_and_matched(repo, tmp_path):
 def test_linters_lists_every_linter(repo, tmp_path):
     proc = lintgate(repo, "linters", env=env(tmp_path))
     assert (proc.returncode, proc.stderr) == (0, "")
-    assert proc.stdout == (
-        "NAME     ENABLED  FAST  KIND                    COMMAND  PATTERN\n"
-        "imports  yes      yes   in-process              -        -\n"
-        "isort    no       yes   in-process              -        -\n"
-        "black    no       yes   in-process              -        -\n"
-        "todo     yes      yes   external file-local     todo     PATH:LINE:COL:MESSAGE\n"
-        "whole    no       no    external whole-program  todo     PATH:LINE:MESSAGE\n"
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["NAME", "ENABLED", "FAST", "KIND", "COMMAND", "PATTERN"]
+    ours = [line.split() for line in lines[1:] if line.split()[0] not in BUILTIN]
+    assert ours == [
+        ["imports", "yes", "yes", "in-process", "-", "-"],
+        ["isort", "no", "yes", "in-process", "-", "-"],
+        ["black", "no", "yes", "in-process", "-", "-"],
+        ["todo", "yes", "yes", "external", "file-local", "todo", "PATH:LINE:COL:MESSAGE"],
+        ["whole", "no", "no", "external", "whole-program", "todo", "PATH:LINE:MESSAGE"],
+    ]
+    # the built-in external definitions are listed too, off unless enabled
+    assert [line.split()[:2] for line in lines[1:] if line.split()[0] in BUILTIN] == [
+        [name, "no"] for name in BUILTIN
+    ]
+
+
+def test_linters_text_is_aligned_columns():
+    rows = [
+        {"name": "a", "enabled": True, "fast": False, "kind": "in-process", "command": "", "pattern": ""},
+        {"name": "long-name", "enabled": False, "fast": True, "kind": "external file-local",
+         "command": "tool -x", "pattern": "PATH:LINE:MESSAGE"},
+    ]  # fmt: skip
+    assert render_text(rows) == (
+        "NAME       ENABLED  FAST  KIND                 COMMAND  PATTERN\n"
+        "a          yes      no    in-process           -        -\n"
+        "long-name  no       yes   external file-local  tool -x  PATH:LINE:MESSAGE\n"
     )
 
 
 def test_linters_json_and_flags(repo, tmp_path):
-    proc = lintgate(repo, "linters", "--json", "--linter", "extra:extra -q:PATH:LINE:MESSAGE", env=env(tmp_path))
-    rows = json.loads(proc.stdout)
+    proc = lintgate(
+        repo, "linters", "--json", "--linter", "extra:extra -q:PATH:LINE:MESSAGE", env=env(tmp_path)
+    )
+    rows = [r for r in json.loads(proc.stdout) if r["name"] not in BUILTIN]
     assert rows[3] == {
         "name": "extra",
         "enabled": False,

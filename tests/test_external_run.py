@@ -60,7 +60,11 @@ def test_a_changed_file_reruns_only_that_file(repo, tmp_path):
 
 def test_a_changed_config_file_reruns_the_tool(repo, tmp_path):
     cache = tmp_path / "cache"
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "ConfigFiles": ["todo.ini"]}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "ConfigFiles": ["todo.ini"],
+    }
     run(repo, tmp_path, definition, cache=cache)
     run(repo, tmp_path, definition, cache=cache)
     assert len(starts(tmp_path / "log")) == 2
@@ -71,7 +75,12 @@ def test_a_changed_config_file_reruns_the_tool(repo, tmp_path):
 
 def test_whole_program_tool_reruns_on_every_file_when_one_changes(repo, tmp_path):
     cache = tmp_path / "cache"
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "FileLocal": False, "PartitionStrategy": "project"}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "FileLocal": False,
+        "PartitionStrategy": "project",
+    }
     assert run(repo, tmp_path, definition, cache=cache).stdout == BOTH
     assert run(repo, tmp_path, definition, cache=cache).stdout == BOTH
     assert starts(tmp_path / "log") == ["--version", "c.py pkg/a.py pkg/b.py"]
@@ -81,7 +90,11 @@ def test_whole_program_tool_reruns_on_every_file_when_one_changes(repo, tmp_path
 
 
 def test_directories_partition_gives_each_directory_once(repo, tmp_path):
-    definition = {"Command": "todo", "Pattern": "PATH:LINE:COL:MESSAGE", "PartitionStrategy": "directories"}
+    definition = {
+        "Command": "todo",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+        "PartitionStrategy": "directories",
+    }
     proc = run(repo, tmp_path, definition, "-j", "1")
     assert proc.stdout == BOTH, proc.stderr
     assert starts(tmp_path / "log") == ["--version", ".", "pkg"]
@@ -114,7 +127,11 @@ def test_jobs_flag_holds_the_tool_to_its_share(repo, tmp_path):
 
 
 def test_missing_executable_is_one_error_naming_the_linter_and_the_install(repo, tmp_path):
-    definition = {"Command": "nosuchtool --x", "Pattern": "PATH:LINE:MESSAGE", "InstallHint": "pip install nosuchtool"}
+    definition = {
+        "Command": "nosuchtool --x",
+        "Pattern": "PATH:LINE:MESSAGE",
+        "InstallHint": "pip install nosuchtool",
+    }
     proc = run(repo, tmp_path, definition)
     assert (proc.returncode, proc.stdout) == (2, "")
     assert normalize_stderr(proc.stderr) == (
@@ -168,7 +185,8 @@ def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):
     assert lines[1:4] == ["  c.py", "  pkg/a.py", "  pkg/b.py"]
     time.sleep(0.5)
     leftovers = [
-        pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+        pid
+        for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
         if _cmdline(pid).endswith("import time; time.sleep(60)")
     ]
     assert leftovers == [] or all(process_group(p) == [] for p in leftovers)
@@ -181,7 +199,7 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def test_nolint_severity_and_exclude_apply_to_external_findings(repo, tmp_path):
+def test_nolint_severity_exclude_and_message_override_apply_to_external_findings(repo, tmp_path):
     (repo / "c.py").write_text("z = 3  # TODO later  # nolint:todo\n")
     (repo / "pkg" / "b.py").write_text("w = 1  # TODO keep\nv = 2  # TODO drop\n")
     config = {
@@ -190,29 +208,109 @@ def test_nolint_severity_and_exclude_apply_to_external_findings(repo, tmp_path):
         "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"},
         "Severity": {"todo": "error"},
         "Exclude": ["b.py:2:"],
+        "MessageOverride": {"todo": "{message}!"},
     }
     (repo / "lintgate.json").write_text(json.dumps(config))
     install_tool(tmp_path / "bin")
     proc = lintgate(repo, env=tool_env(tmp_path / "bin", tmp_path / "log"))
     assert proc.stdout == (
-        "pkg/a.py:1:10: ❌ found a TODO (todo)\npkg/b.py:1:10: ❌ found a TODO (todo)\n"
+        "pkg/a.py:1:10: ❌ found a TODO! (todo)\npkg/b.py:1:10: ❌ found a TODO! (todo)\n"
     ), proc.stderr
 
 
-def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path):
+@pytest.mark.parametrize("slots", ["1", "2", "4"])  # 1: the batches first, then the pool
+def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path, slots):
     cache = tmp_path / "cache"
     (repo / "pkg" / "a.py").write_text("import os\nx = 1  # TODO fix\n")
     (repo / "lintgate.json").write_text(
-        json.dumps({"Enable": ["imports", "todo"], "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"}})
+        json.dumps(
+            {"Enable": ["imports", "todo"], "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"}}
+        )
     )
     install_tool(tmp_path / "bin")
     env = tool_env(tmp_path / "bin", tmp_path / "log", cache)
-    cold = lintgate(repo, env=env)
-    warm = lintgate(repo, env=env)
+    cold = lintgate(repo, "-j", slots, env=env)
+    warm = lintgate(repo, "-j", slots, env=env)
     expected = (
         "c.py:1:10: ⚠️ found a TODO (todo)\n"
         "pkg/a.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
         "pkg/a.py:2:10: ⚠️ found a TODO (todo)\n"
     )
     assert (cold.stdout, warm.stdout) == (expected, expected), cold.stderr
-    assert len(starts(tmp_path / "log")) == 2
+    assert "3 files checked, 3 findings, 3 from cache" in warm.stderr
+    assert starts(tmp_path / "log")[0] == "--version"
+    assert sorted(f for s in starts(tmp_path / "log")[1:] for f in s.split()) == [
+        "c.py", "pkg/a.py", "pkg/b.py",
+    ]  # fmt: skip
+
+
+def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    (repo / "lintgate.json").write_text(
+        json.dumps(
+            {
+                "DisableAll": True,
+                "Enable": ["todo"],
+                "Linters": {"todo": "todo --hang:PATH:LINE:COL:MESSAGE"},
+            }
+        )
+    )
+    install_tool(tmp_path / "bin")
+    env = {**os.environ, **tool_env(tmp_path / "bin", tmp_path / "log", tmp_path / "cache")}
+    script = Path(sys.executable).parent / "lintgate"
+    proc = subprocess.Popen(
+        [str(script)], cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    for _ in range(200):  # the tool has started (its log names the files)
+        if len(starts(tmp_path / "log")) >= 2:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)  # (SIGINT is ignored in background jobs)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 143, err
+    time.sleep(0.5)
+    hanging = [
+        p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)
+    ]
+    assert hanging == []
+
+
+def test_a_file_changed_while_the_tool_ran_is_not_cached(repo, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    original = (repo / "c.py").read_text()
+    monkeypatch.setenv("FAKE_EDIT", "1")  # the tool appends a TODO line before reading
+    edited = run(repo, tmp_path, "todo:PATH:LINE:COL:MESSAGE", "c.py", cache=cache)
+    assert edited.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\nc.py:2:3: ⚠️ found a TODO (todo)\n"
+    monkeypatch.delenv("FAKE_EDIT")
+    (repo / "c.py").write_text(original)  # the bytes the run keyed on, again
+    proc = run(repo, tmp_path, "todo:PATH:LINE:COL:MESSAGE", "c.py", cache=cache)
+    assert proc.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\n"
+    assert starts(tmp_path / "log")[1:] == ["c.py", "c.py"]
+
+
+def test_new_code_selection_applies_to_external_findings(repo, tmp_path):
+    import subprocess
+
+    subprocess.run(["rm", "-rf", str(repo / ".git")], check=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(repo)]
+    subprocess.run([*git[:5], "init", "-q", str(repo)], check=True)
+    (repo / "lintgate.json").write_text(
+        json.dumps(
+            {
+                "DisableAll": True,
+                "Enable": ["todo"],
+                "Linters": {"todo": "todo:PATH:LINE:COL:MESSAGE"},
+            }
+        )
+    )
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "c.py").write_text("z = 3  # TODO later\nw = 4  # TODO new\n")
+    install_tool(tmp_path / "bin")
+    env = tool_env(tmp_path / "bin", tmp_path / "log")
+    proc = lintgate(repo, "--new-from-rev", "HEAD", env=env)
+    assert proc.stdout == "c.py:2:10: ⚠️ found a TODO (todo)\n", proc.stderr

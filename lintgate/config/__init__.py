@@ -106,6 +106,7 @@ class Config:
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
             "CacheTrustedKeys": list(self.cache_trusted_keys),
             "MaxFileSize": self.max_file_size,
+            "Linters": _defined_linters(),
         }
 
     def filter_options(self) -> FilterOptions:
@@ -121,6 +122,14 @@ class Config:
             aggregate=self.aggregate,
             errors=self.errors,
         )
+
+
+def _defined_linters() -> dict[str, Any]:
+    """The run's `Linters` definitions (file and --linter) as objects (issue 14)."""
+    from lintgate.external import registry
+    from lintgate.external.spec import to_entry
+
+    return {name: to_entry(d) for name, d in registry.defined().items()}
 
 
 def find_config_file(start: Path) -> Path | None:

@@ -198,7 +198,7 @@ def _linters(value: Any, where: str) -> dict[str, Any]:
             f'{where}: expected an object such as {{"flake8": "flake8:PATH:LINE:COL:MESSAGE"}}'
         )
     for name, entry in value.items():
-        if name in linters.REGISTRY or name in registry.RESERVED or name in REPORTING_ONLY:
+        if name in linters.REGISTRY or name in REPORTING_ONLY:
             raise ConfigError(
                 f"{where}: {name!r} is a built-in in-process linter; give the external one another name"
             )

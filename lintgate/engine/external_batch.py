@@ -3,12 +3,14 @@ the run's deadline) and collect what each gave (lintgate.engine.external)."""
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 from typing import NamedTuple, Sequence
 
 from lintgate.external.batches import Batch, command_line
 from lintgate.external.definition import ExternalDefinition
-from lintgate.external.process import Ran, run_batch
+from lintgate.external.process import Ran, kill_group, run_batch
 
 
 class Target(NamedTuple):
@@ -38,36 +40,60 @@ class BatchResult(NamedTuple):
 Job = tuple[Batch, ExternalDefinition, dict[str, str]]
 
 
-def run_one(job: Job, root: str, jobs: int, limit: float | None) -> BatchResult:
-    """Run one batch (its tool's parallelism held to `jobs`) in the project `root`."""
-    batch, definition, env = job
-    argv = command_line(definition, batch.args, jobs)
-    try:
-        return BatchResult(batch, definition, run_batch(argv, root, env, limit))
-    except OSError as e:
-        why = e.strerror or str(e)
-        return BatchResult(
-            batch, definition, None, f"{definition.name}: cannot run {argv[0]!r}: {why}"
-        )
+class Batches:
+    """The batches of a run on up to `threads` daemon threads (a daemon thread does not keep
+    lintgate alive after an interruption; `kill` then ends the tools' process groups).
+    `share`: each tool's JobsFlag value; `limit`: the run's deadline (time.monotonic())."""
 
+    def __init__(self, root: str, share: int, limit: float | None) -> None:
+        self.root = root
+        self.share = share
+        self.limit = limit
+        self.live: set[int] = set()  # the process groups running now
 
-def start_batches(
-    pool: ThreadPoolExecutor | None,
-    jobs: Sequence[Job],
-    root: str,
-    share: int,
-    limit: float | None,
-) -> list[Future[BatchResult]]:
-    """Submit every batch to `pool` (None: run them here, one after the other, now)."""
-    futures: list[Future[BatchResult]] = []
-    for job in jobs:
-        if pool is None:
-            done: Future[BatchResult] = Future()
-            done.set_result(run_one(job, root, share, limit))
-            futures.append(done)
-        else:
-            futures.append(pool.submit(run_one, job, root, share, limit))
-    return futures
+    def run_one(self, job: Job) -> BatchResult:
+        """Run one batch (its tool's parallelism held to `share`) in the project root."""
+        batch, definition, env = job
+        argv = command_line(definition, batch.args, self.share)
+        try:
+            ran = run_batch(argv, self.root, env, self.limit, self.live)
+        except OSError as e:
+            why = e.strerror or str(e)
+            return BatchResult(
+                batch, definition, None, f"{definition.name}: cannot run {argv[0]!r}: {why}"
+            )
+        return BatchResult(batch, definition, ran)
+
+    def start(self, jobs: Sequence[Job], threads: int) -> list[Future[BatchResult]]:
+        """Start every batch: on `threads` daemon threads, or here and now for 0."""
+        futures: list[Future[BatchResult]] = [Future() for _ in jobs]
+        if threads == 0:
+            for job, future in zip(jobs, futures):
+                future.set_result(self.run_one(job))
+            return futures
+        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for i in range(len(jobs)):
+            todo.put(i)
+
+        def work() -> None:
+            while True:
+                try:
+                    i = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    futures[i].set_result(self.run_one(jobs[i]))
+                except BaseException as e:  # a bug: the parent's collect raises it
+                    futures[i].set_exception(e)
+
+        for _ in range(min(threads, len(jobs))):
+            threading.Thread(target=work, name="lintgate-external", daemon=True).start()
+        return futures
+
+    def kill(self) -> None:
+        """End the process groups still running (lintgate is being interrupted)."""
+        for pid in list(self.live):
+            kill_group(pid)
 
 
 def collect(futures: Sequence[Future[BatchResult]]) -> list[BatchResult]:

@@ -3,13 +3,14 @@ parent, batches on threads, their outcomes merged into the files' results."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any, Callable
 
 from lintgate.engine.check import Checker, combine
-from lintgate.engine.external_batch import BatchResult, Target, collect, start_batches
+from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan
 from lintgate.engine.records import Done, FileResult, Outcome, RunResult
@@ -57,10 +58,11 @@ class External:
         self.unchecked: list[str] = []
         self.misses: dict[str, tuple[ExternalDefinition, list[str], dict[str, str]]] = {}
         self.futures: list[Future[BatchResult]] = []
-        self.pool: ThreadPoolExecutor | None = None
+        self.running: Batches | None = None
         self.results: list[BatchResult] = []
         self.record: list[tuple[Any, list[Any]]] = []
-        self.unmatched: dict[str, int] = {}  # name -> lines its pattern did not match
+        # name -> the output lines its pattern did not match (for -v; counted on stderr)
+        self.unmatched: dict[str, list[str]] = {}
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
         for name in names:
             definition = registry.get(name)
@@ -129,7 +131,8 @@ class External:
             self.entries[d.name, rel] = Entry(_sha(f"{inputs}\0{rel}"), d.name, version, inputs)
 
     def start(self, concurrency: int, pool_work: bool) -> int:
-        """Start the batches of what the cache did not answer (see the module docstring)."""
+        """Start the batches of what the cache did not answer; returns the slots left for the
+        pool (the sharing rule: lintgate.engine.external's docstring)."""
         slots = concurrency // 2 if pool_work else concurrency
         batches: list[tuple[Batch, ExternalDefinition, dict[str, str]]] = []
         for d, left, env in self.misses.values():
@@ -138,19 +141,21 @@ class External:
         if not batches:
             return concurrency
         jobs = max(1, max(slots, 1) // len(batches))
+        running = Batches(self.root, jobs, self.limit)
         if slots == 0:  # one slot for both kinds of work: the batches first
-            self.results = collect(start_batches(None, batches, self.root, jobs, self.limit))
+            self.results = collect(running.start(batches, 0))
             return concurrency
-        self.pool = ThreadPoolExecutor(max_workers=min(slots, len(batches)))
-        self.futures = start_batches(self.pool, batches, self.root, jobs, self.limit)
+        self.running = running
+        self.futures = running.start(batches, slots)
+        atexit.register(running.kill)  # interrupted: the tools must not outlive lintgate
         return max(concurrency - slots, 1)
 
     def before_merge(self, plans: dict[str, FilePlan], done: list[Done]) -> None:
         """Wait for the batches, parse what they printed, and give each worker's answer the
         external outcomes of its file (so that its `nolint` directives apply to them)."""
-        if self.pool is not None:
+        if self.running is not None:
             self.results = collect(self.futures)
-            self.pool.shutdown()
+            atexit.unregister(self.running.kill)
         self._read_results()
         for d in done:
             extra = self.outcomes.get(d.display)
@@ -170,7 +175,7 @@ class External:
                 self.errors.append(error)
             if r.lost:
                 self.unchecked += [self.targets[rel].display for rel in r.batch.files]
-            self.unmatched[r.batch.name] = self.unmatched.get(r.batch.name, 0) + unmatched
+            self.unmatched.setdefault(r.batch.name, []).extend(unmatched)
             for rel in r.batch.files:
                 display = self.targets[rel].display
                 outcome = Outcome(sorted(found.get(rel, [])))
@@ -179,9 +184,32 @@ class External:
                 entry = self.entries.get((r.batch.name, rel))
                 if entry is not None and not error and not r.lost:
                     self.record.append((entry, store_outcome(outcome)))
-        for name, count in self.unmatched.items():
-            if count and self.warn is not None:  # -v shows them (docs/external.md)
-                self.warn(f"{name}: {count} output line(s) did not match its pattern")
+        self._keep_unchanged()
+        for name, lines in self.unmatched.items():
+            if lines and self.warn is not None:  # -v shows them (docs/external.md)
+                self.warn(f"{name}: {len(lines)} output line(s) did not match its pattern")
+
+    def _keep_unchanged(self) -> None:
+        """Drop from `record` the outcomes of files whose bytes changed since they were keyed
+        (the tool may have read the new bytes), and every outcome of a whole-program tool
+        when one of the files changed. Reads again only the files whose outcome is recorded."""
+        if not self.record:
+            return
+        rel_of = {id(entry): rel for (_, rel), entry in self.entries.items()}
+        now: dict[str, str | None] = {}
+        for entry, _ in self.record:
+            rel = rel_of.get(id(entry))
+            if rel is not None and rel not in now:
+                now[rel] = _digest(self.root, rel)
+        changed = {rel for rel, digest in now.items() if digest != self.targets[rel].digest}
+        if not changed:
+            return
+        whole = {d.name for d, _, _ in self.misses.values() if not d.file_local}
+        self.record = [
+            (entry, stored)
+            for entry, stored in self.record
+            if rel_of.get(id(entry)) not in changed and entry.linter not in whole
+        ]
 
     def after_merge(self, results: list[FileResult]) -> list[tuple[Any, list[Any]]]:
         """Add the external outcomes to the files the cache answered (they hold no `nolint`:
@@ -197,13 +225,26 @@ class External:
                 continue  # not answered by the cache, or undecodable (its only finding)
             names = [*plan.names, *extra]
             result.diagnostics = combine(result.path, names, {**plan.known, **extra})
+        for display in self.merged:  # the plans name their in-process linters only again
+            plan = self.plans[display]
+            plan.names = [n for n in plan.names if n not in self.outcomes[display]]
         return self.record
 
     def amend(self, result: RunResult) -> RunResult:
         """`result` with the batches' errors and the files a deadline left unchecked."""
         result.errors = list(dict.fromkeys(result.errors + self.errors))
         result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
+        result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
         return result
+
+
+def _digest(root: str, rel: str) -> str | None:
+    """sha256 hex of the file's bytes now, None when it cannot be read."""
+    try:
+        with open(os.path.join(root, rel), "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def _sha(text: str) -> str:

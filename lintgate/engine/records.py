@@ -75,6 +75,8 @@ class RunResult:
     cached: int = 0
     results: list[FileResult] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
+    # external linter -> the lines of its output its pattern did not match (for -v; issue 14)
+    unmatched: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Work(NamedTuple):

@@ -13,13 +13,13 @@ from lintgate.external.process import failure
 
 def attribute(
     result: Any, by_path: dict[str, str], root: str
-) -> tuple[dict[str, list[Finding]], str, int]:
-    """`({rel: findings}, error line or "", unmatched lines)` of a BatchResult
+) -> tuple[dict[str, list[Finding]], str, list[str]]:
+    """`({rel: findings}, error line or "", the lines the pattern did not match)` of a BatchResult
     (lintgate.engine.external_batch). A printed path (relative to the tool's cwd, the project
     root; absolute; with `./`) is mapped to the file it names through `by_path` (normalised
     absolute path -> rel); findings on files the batch was not asked about are dropped."""
     if result.ran is None:
-        return {}, result.error, 0
+        return {}, result.error, []
     d = result.definition
     parsed = parse_output(
         result.ran.stdout, compile_pattern(d.pattern), d.severity, d.message_override
@@ -35,7 +35,7 @@ def attribute(
         if result.lost
         else failure(d.name, result.ran, len(parsed.matches), d.findings_exit_codes) or ""
     )
-    return found, error, len(parsed.unmatched)
+    return found, error, parsed.unmatched
 
 
 def _map(printed: str, by_path: dict[str, str], root: str) -> str | None:

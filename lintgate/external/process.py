@@ -35,11 +35,18 @@ def executable(word: str, env: dict[str, str] | None = None) -> str | None:
     return os.path.abspath(found) if found else None
 
 
-def run_batch(argv: Sequence[str], cwd: str, env: dict[str, str], limit: float | None) -> Ran:
+def run_batch(
+    argv: Sequence[str],
+    cwd: str,
+    env: dict[str, str],
+    limit: float | None,
+    live: set[int] | None = None,
+) -> Ran:
     """Run `argv` in `cwd` with `env`, its stdin /dev/null, until it ends or until `limit` (a
     time.monotonic() instant, None for no limit): then its whole process group is killed
     (SIGKILL) and what it printed so far is kept. A batch whose turn comes after `limit` is not
-    started. Raises OSError when the program cannot be started (FileNotFoundError: missing)."""
+    started. `live`: the pids of the groups still running (this one is in it while it runs).
+    Raises OSError when the program cannot be started (FileNotFoundError: missing)."""
     if limit is not None and time.monotonic() >= limit:
         return Ran(None, "", "", started=False)
     proc = subprocess.Popen(
@@ -52,6 +59,8 @@ def run_batch(argv: Sequence[str], cwd: str, env: dict[str, str], limit: float |
         start_new_session=True,  # its own group: killpg ends what it started too
     )
     timeout = None if limit is None else max(limit - time.monotonic(), 0.0)
+    if live is not None:
+        live.add(proc.pid)
     try:
         out, err = proc.communicate(timeout=timeout)
         return Ran(proc.returncode, _text(out), _text(err))
@@ -66,6 +75,9 @@ def run_batch(argv: Sequence[str], cwd: str, env: dict[str, str], limit: float |
     except BaseException:  # interrupted (SIGINT, SIGTERM): the tool must not outlive lintgate
         kill_group(proc.pid)
         raise
+    finally:
+        if live is not None:
+            live.discard(proc.pid)
 
 
 def kill_group(pid: int) -> None:

@@ -11,9 +11,7 @@ from lintgate.external.builtin import BUILTIN
 from lintgate.external.definition import ExternalDefinition
 
 _MEMO = "lintgate.external.registry"
-# The names of the in-process linters an external definition may not take (lintgate.linters
-# checks its registry too; these are fixed so that this module stays below it).
-RESERVED = ("imports", "isort", "black", "syntax", "encoding", "nolint", "fix")
+# (a definition may not take an in-process linter's name: lintgate.config.keys checks it)
 
 
 def _defined() -> dict[str, ExternalDefinition]:
@@ -30,6 +28,11 @@ def definitions() -> dict[str, ExternalDefinition]:
 def define(definition: ExternalDefinition) -> None:
     """Make `definition` this run's definition of its name (replacing an earlier one)."""
     _defined()[definition.name] = definition
+
+
+def defined() -> dict[str, ExternalDefinition]:
+    """The definitions this run's configuration made (not the built-in ones it left alone)."""
+    return dict(_defined())
 
 
 def names() -> list[str]:

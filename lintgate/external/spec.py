@@ -169,6 +169,22 @@ def from_entry(name: str, value: Any, base: ExternalDefinition | None) -> Extern
     return ExternalDefinition(name=name, **fields)
 
 
+def to_entry(d: ExternalDefinition) -> dict[str, Any]:
+    """`d` as a `Linters` object (every key of FIELDS): what `--print-config` prints, and
+    `from_entry` reads back to the same definition."""
+    out: dict[str, Any] = {}
+    for key, (attr, _) in FIELDS.items():
+        value = getattr(d, attr)
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif attr == "env":
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out
+
+
 def from_flag(value: str) -> tuple[str, str]:
     """(NAME, "COMMAND:PATTERN") of a `--linter NAME:COMMAND:PATTERN` value. Raises ValueError."""
     name, sep, rest = value.partition(":")
