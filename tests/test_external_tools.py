@@ -369,6 +369,7 @@ def test_tool_printing_garbage_is_an_error(repo: Path, tmp_path: Path) -> None:
     assert summary.startswith("lintgate: 7 files checked, ")
 
 
+@pytest.mark.slow  # 30 s while ask_version keeps its own timeout
 @pytest.mark.xfail(
     strict=True,
     reason="ext14core: the version question (lintgate/external/process.py ask_version) waits "
