@@ -442,3 +442,9 @@ def test_fix_with_ruff_writes_what_ruff_fix_writes(repo: Path, tmp_path: Path) -
         _run(by_hand_copy, _tool("ruff"), "check", "--output-format=concise", *FILES).stdout
     )
     assert len(proc.stdout.splitlines()) == len(left)
+
+
+def test_fast_leaving_no_linter_is_one_error(repo: Path, tmp_path: Path) -> None:
+    proc = lintgate(repo, "-E", "mypy,pylint", "--fast", env=_env(tmp_path))
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "lintgate: --fast: none of the enabled linters is fast (pylint, mypy)\n"

@@ -50,7 +50,12 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     if getattr(args, "fast", False):  # after every definition and -E/-D: lintgate.external.fast
         from lintgate.external.fast import fast_only
 
-        config.enabled = fast_only(config.enabled)
+        fast = fast_only(config.enabled)
+        if config.enabled and not fast:
+            raise ConfigError(
+                f"--fast: none of the enabled linters is fast ({', '.join(config.enabled)})"
+            )
+        config.enabled = fast
     config.skip += KEYS["Skip"](args.skip, "--skip")
     config.exclude += KEYS["Exclude"](args.exclude, "--exclude")
     config.include += KEYS["Include"](args.include, "--include")
