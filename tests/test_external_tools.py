@@ -448,3 +448,27 @@ def test_fast_leaving_no_linter_is_one_error(repo: Path, tmp_path: Path) -> None
     proc = lintgate(repo, "-E", "mypy,pylint", "--fast", env=_env(tmp_path))
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == "lintgate: --fast: none of the enabled linters is fast (pylint, mypy)\n"
+
+
+def test_the_docs_table_says_what_the_definitions_hold() -> None:
+    """docs/external-builtin.md's tables list each built-in definition's command, config
+    files, fast and file-local as lintgate/external/builtin.py has them."""
+    from lintgate.external.builtin import BUILTIN
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "external-builtin.md").read_text()
+    commands, facts = {}, {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].strip("`") in BUILTIN:
+            commands[cells[0].strip("`")] = cells[1]
+        elif len(cells) == 7 and cells[0].strip("`") in BUILTIN:
+            facts[cells[0].strip("`")] = cells
+    assert list(commands) == list(facts) == list(BUILTIN)
+    for name, d in BUILTIN.items():
+        assert commands[name].split(" (then")[0] == f"`{d.command}`"
+        configs = re.findall(r"`([^`]+)`", facts[name][1])
+        assert tuple(configs) == d.config_files, name
+        assert facts[name][4] == ("yes" if d.is_fast else "no"), name
+        assert facts[name][5] == ("yes" if d.file_local else "no"), name
+        assert facts[name][6] == (f"`{d.jobs_flag}`" if d.jobs_flag else ""), name
+        assert d.install_hint == f"pip install {name}" and d.description and d.help_uri
