@@ -45,7 +45,10 @@ for p in paths:
 found = 0
 for path in files:
     shown = path
-    if "--abs" in flags:
+    via = [f[len("--via=") :] for f in flags if f.startswith("--via=")]
+    if via:  # the path through another name of the root (a symbolic link)
+        shown = os.path.join(via[0], path)
+    elif "--abs" in flags:
         shown = os.path.abspath(path)
     elif "--dot" in flags:
         shown = "./" + path

@@ -314,3 +314,10 @@ def test_new_code_selection_applies_to_external_findings(repo, tmp_path):
     env = tool_env(tmp_path / "bin", tmp_path / "log")
     proc = lintgate(repo, "--new-from-rev", "HEAD", env=env)
     assert proc.stdout == "c.py:2:10: ⚠️ found a TODO (todo)\n", proc.stderr
+
+
+def test_paths_printed_through_a_link_to_the_root_map_back(repo, tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(repo)
+    proc = run(repo, tmp_path, f"todo --via={link}:PATH:LINE:COL:MESSAGE")
+    assert proc.stdout == BOTH, proc.stderr
