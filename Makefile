@@ -5,7 +5,7 @@ PYTHON ?= .venv/bin/python
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint gate typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench
+.PHONY: venv lint gate typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench bench-external
 
 venv:
 	python3 -m venv .venv
@@ -81,3 +81,11 @@ bench:
 	$(PYTHON) -m pip install -q -e '.[bench]'
 	$(PYTHON) benchmarks/bench.py --corpus django --scenario all --runs $(BENCH_RUNS)
 	$(PYTHON) benchmarks/bench.py --corpus stdlib --scenario cold --runs 1 --merge
+
+# External linters (issue 14): lintgate with isort, black, flake8 and mypy against pre-commit
+# running the same four tools as local hooks, on rich's sdist (downloaded into .downloads/):
+# cold, warm, one file changed, fresh checkout with an imported cache. Writes
+# benchmarks/results/external/latest.md (docs/benchmarks.md). About 10 minutes on 2 cores.
+bench-external:
+	$(PYTHON) -m pip install -q -e '.[test,bench]'
+	nice -n 10 $(PYTHON) benchmarks/external.py --runs $(BENCH_RUNS)

@@ -48,6 +48,15 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
     root = root or git_top(cwd) or cwd
     define_flag_linters(flag_linters)  # again: a flag overlays the file's definition
     apply_linter_flags(config, args.linter_actions)
+    if getattr(args, "fast", False):  # after every definition and -E/-D: lintgate.external.fast
+        from lintgate.external.fast import fast_only
+
+        fast = fast_only(config.enabled)
+        if config.enabled and not fast:
+            raise ConfigError(
+                f"--fast: none of the enabled linters is fast ({', '.join(config.enabled)})"
+            )
+        config.enabled = fast
     config.skip += KEYS["Skip"](args.skip, "--skip")
     config.exclude += KEYS["Exclude"](args.exclude, "--exclude")
     config.include += KEYS["Include"](args.include, "--include")

@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_terminal_arguments(p)
     _add_external_flags(p)
+    _add_fast_flag(p)
     p.set_defaults(linter_actions=[])
     return p
 
@@ -134,6 +135,15 @@ def _add_external_flags(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="define an external linter, gometalinter style (repeatable; enable it with -E)",
+    )
+
+
+def _add_fast_flag(p: argparse.ArgumentParser) -> None:
+    """--fast (issue 14): lintgate.external.fast."""
+    p.add_argument(
+        "--fast",
+        action="store_true",
+        help="run only the fast ones of the enabled linters (not mypy or pylint)",
     )
 
 
