@@ -49,7 +49,7 @@ def test_github_workflow_is_valid_and_sharded():
     assert '--shard "${{ matrix.shard }}/$SHARDS"' in runs
     assert "type=registry,ref=$cache:main,shards=$SHARDS" in runs
     assert "lintgate merge results/*.json --format github --output sarif=lintgate.sarif" in runs
-    assert workflow["env"]["LINTGATE_PIP"].startswith("lintgate @ git+https://github.com/")
+    assert workflow["env"]["LINTGATE_PIP"].startswith("lintgate[pinned] @ git+https://github.com/")
 
 
 def test_gitlab_pipeline_is_valid_and_sharded():
@@ -100,7 +100,7 @@ def test_gitlab_jobs_run_as_they_are(tmp_path):
     if "gitlab" not in FORMATS:  # the gitlab format comes with engineer ci16's branch
         line = line.replace(" --output gitlab=gl-code-quality-report.json", "")
     merged = _bash(line, repo, {})
-    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
+    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout), merged.stderr
     assert (repo / "lintgate-junit.xml").read_bytes() == (repo / "whole.xml").read_bytes()
 
 

@@ -113,6 +113,7 @@ def test_quick_start_installs_from_the_repository_never_by_the_pypi_name():
     assert "-c constraints.txt -e '.[test]' && .venv/bin/python -m pytest -q\n" in quick
     texts = {"README.md": readme, "Dockerfile": (ROOT / "Dockerfile").read_text()}
     texts.update({str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "docs").glob("*.md")})
+    texts.update({str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "examples").glob("*")})
     for name, text in texts.items():
         for line in text.splitlines():
             if "never" not in line:  # the warning itself names the command
