@@ -9,12 +9,12 @@ import os
 from concurrent.futures import Future
 from typing import Any, Callable
 
+from lintgate.diagnostic import StoredResult
 from lintgate.engine.check import Checker, combine
 from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan
 from lintgate.engine.records import Done, FileResult, Outcome, RunResult
-from lintgate.diagnostic import StoredResult
 from lintgate.engine.stored import load_outcome, store_outcome
 from lintgate.external import registry
 from lintgate.external.batches import Batch, arg_budget, partition
