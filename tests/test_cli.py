@@ -359,7 +359,7 @@ def test_syntax_and_encoding_cannot_be_enabled_or_disabled(tmp_path, args, confi
         (["-D", "isort,Black"], "--disable: unknown linter 'Black' (did you mean 'black'?)"),
         (
             ["-E", "nope"],
-            "--enable: unknown linter 'nope' (expected one of: imports, isort, black)",
+            "--enable: unknown linter 'nope' (expected one of: imports, isort, black, flake8, pyflakes, pycodestyle, pylint, mypy, ruff, bandit)",
         ),
     ],
 )

@@ -10,7 +10,7 @@ from external_fakes import install_tool, starts, tool_env
 from helpers import lintgate, normalize_stderr
 
 EXTERNAL_MT = "application/vnd.lintgate.cache.external.v1.tar+gzip"
-RESULTS_MT = "application/vnd.lintgate.cache.results.v1.tar+gzip"
+RESULTS_MT = "application/vnd.lintgate.cache.results.v2.tar+gzip"
 
 
 def make_repo(root: Path) -> Path:

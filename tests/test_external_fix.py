@@ -39,7 +39,9 @@ def test_fix_runs_the_external_fixer_then_black_and_writes_once(tmp_path):
     assert (root / "b.py").read_text() == "y = 2\n"
     assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 1 file(s) fixed\n" "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: fixed a.py\n"
+        "lintgate: 1 file(s) fixed\n"
+        "lintgate: 2 files checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "b.py", "lintgate.json"]
     fixes = [s for s in starts(tmp_path / "log") if s.startswith("--fix")]

@@ -95,7 +95,8 @@ def test_unknown_linter_names_are_reported_with_the_nearest_valid_name():
         "a.py:2:8:warning: nolint directive names an unknown linter 'fixx'"
         " (did you mean 'fix'?) (nolint)",
         "a.py:2:8:warning: nolint directive names an unknown linter 'zzz' (expected one of:"
-        " imports, isort, black, syntax, encoding, nolint, fix) (nolint)",
+        " imports, isort, black, flake8, pyflakes, pycodestyle, pylint, mypy, ruff, bandit, syntax,"
+        " encoding, nolint, fix) (nolint)",
     ]
     assert warn_unknown("a.py", "import os  # nolint\n") == []
 

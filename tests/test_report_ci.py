@@ -316,7 +316,7 @@ def test_output_to_stderr_and_a_file_named_stderr(tmp_path):
     assert proc.stdout == "a.py:1:8: ⚠️ 'os' imported but unused (imports)\n"
     assert proc.stderr.startswith(
         '[\n  {"linter":"imports","severity":"warning","path":"a.py","line":1,"col":8,'
-        '"message":"\'os\' imported but unused"}\n]\nlintgate: 1 files checked'
+        '"message":"\'os\' imported but unused"}\n]\nlintgate: 1 file checked'
     )
     assert (
         tmp_path / "stderr"

@@ -256,7 +256,7 @@ def test_verbose_names_config_root_settings_versions_hits_and_timings(tmp_path):
             "lintgate: black: effective: line_length=100",
         ]
         assert normalize_stderr(lines[9]) == (
-            "lintgate: 1 files checked, 2 findings, " + hits[0] + " from cache, N.NNs"
+            "lintgate: 1 file checked, 2 findings, " + hits[0] + " from cache, N.NNs"
         )
         assert lines[10] == f"lintgate: cache hits: isort {hits}, black {hits}"
         assert re.fullmatch(
@@ -473,7 +473,7 @@ def test_stdin_filename_reports_as_the_file_would(both):
         "new/pkg/mod.py:2:1: \u26a0\ufe0f would reformat line 2 (black)",
     ]
     assert normalize_stderr(proc.stderr.decode()) == (
-        "lintgate: 1 files checked, 2 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 1
     assert tree(both) == before  # nothing written, the path need not exist
@@ -515,7 +515,7 @@ def test_stdin_filename_fix_prints_the_fixed_source_and_writes_nothing(both):
     proc = from_stdin(both, UNSORTED.replace("\n", "\r\n"), "--stdin-filename", "app.py", "--fix")
     assert proc.stdout == FIXED.replace("\n", "\r\n").encode()  # its line endings kept
     assert normalize_stderr(proc.stderr.decode()) == (
-        "lintgate: 1 files checked, 0 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 0 findings, 0 from cache, N.NNs\n"
     )
     assert proc.returncode == 0
     assert tree(both) == before

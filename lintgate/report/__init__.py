@@ -28,8 +28,10 @@ __all__ = [
 # The report place (`--output NAME=stderr`) that is standard error: no file can have this name.
 STDERR = "\0stderr"
 
-# Where SARIF's tool.driver.informationUri points: the package's page on PyPI.
-INFORMATION_URI = "https://pypi.org/project/lintgate/"
+# Where SARIF's tool.driver.informationUri points: the project's repository, the same home as
+# the rules' helpUri (lintgate.linters.DOCS_URI). Never PyPI: the name `lintgate` there is not
+# this project's (README, Quick start).
+INFORMATION_URI = "https://github.com/lintgate/lintgate"
 
 
 @dataclass(frozen=True)
