@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from lintgate import bounds
 from lintgate.context import run_scope
@@ -25,6 +25,9 @@ from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
 from lintgate.engine.stored import store_decoding, store_outcome
 from lintgate.linters.base import Project
+
+if TYPE_CHECKING:
+    from lintgate.cache.digests import Digests
 
 
 class _Pending:
@@ -97,14 +100,25 @@ def plan_and_answer(
     """The first phases of a run (`run`'s arguments): which linters apply to each file, and
     what the cache knows of its bytes."""
     show = display or relative_to(str(project.cwd))
-    large = _too_large(files, project, show)
-    plans = _plans([p for p in files if show(p) not in large], project, show)
-    checker = Checker(project, enabled, warn_unmatched)
     cache = CacheGuard(store, warn)
+    rels = _rels(files, project)
+    found = None
+    if cache.store is not None:  # one stat per file gives both the size and the stat index
+        from lintgate.cache import file_digests
+
+        root, limit = project.root, project.max_file_size
+        found = cache(lambda store: file_digests(store, root, rels, limit))
+    large = _too_large(files, rels, project, show, found)
+    plans = []
+    for p, rel in zip(files, rels):
+        shown = show(p)
+        if shown not in large:
+            plans.append(FilePlan(p, shown, rel))
+    checker = Checker(project, enabled, warn_unmatched)
     planner = Planner(project, enabled, checker, cache)
     planner.plan(plans)
-    if cache.store is not None:
-        answer(planner, plans)
+    if cache.store is not None and found is not None:
+        answer(planner, plans, found)
     return Planned(plans, large, checker, cache)
 
 
@@ -124,28 +138,38 @@ def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
 
 
 def _too_large(
-    files: list[Path], project: Project, display: Callable[[Any], str]
+    files: list[Path],
+    rels: list[str],
+    project: Project,
+    display: Callable[[Any], str],
+    found: Digests | None,
 ) -> dict[str, FileResult]:
-    """The results of the files over MaxFileSize: measured, never read (nor hashed, nor
-    cached); by display path."""
+    """The results of the files over MaxFileSize: measured (by `found`'s stat when the cache
+    took one), never read (nor hashed, nor cached); by display path."""
     results = {}
-    for p in files:
-        large = bounds.too_large(file_size(str(p)), project.max_file_size)
+    for p, rel in zip(files, rels):
+        if found is not None:
+            size = found.large.get(rel, 0)
+        elif project.max_file_size:
+            size = file_size(str(p))
+        else:
+            continue
+        large = bounds.too_large(size, project.max_file_size)
         if large is not None:
             d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
             results[d.path] = FileResult(d.path, [d])
     return results
 
 
-def _plans(files: list[Path], project: Project, display: Callable[[Any], str]) -> list[FilePlan]:
-    """A FilePlan per file, with its root-relative `/`-separated path (the stat index's)."""
+def _rels(files: list[Path], project: Project) -> list[str]:
+    """Each file's root-relative `/`-separated path (the stat index's)."""
     root = str(project.root).rstrip(os.sep) + os.sep
-    plans = []
+    rels = []
     for p in files:
         path = str(p)
         rel = path[len(root) :] if path.startswith(root) else path
-        plans.append(FilePlan(p, display(p), rel.replace(os.sep, "/")))
-    return plans
+        rels.append(rel.replace(os.sep, "/"))
+    return rels
 
 
 def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:
