@@ -24,6 +24,7 @@ from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
 from lintgate.engine.stored import store_decoding, store_outcome
+from lintgate.engine.whole import dump, load, paths_of, run_key, stat_identities
 from lintgate.linters.base import Project
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def run(
     store: Any = None,
     warn: Callable[[str], None] | None = None,
     file_deadline: float = 0.0,
+    whole: bool = True,
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -61,11 +63,20 @@ def run(
     `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
     reports a cache failure (one line), after which the run goes on without the cache.
     `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
+    `whole`: answer an unchanged run from one lookup (lintgate.engine.whole); off when the
+    caller needs the store to know every entry the run used (a `mode=min` export).
     Joins the active RunContext (lintgate.context), or makes one for the call.
     """
     with run_scope():
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
+        known = None
+        if whole and store is not None:
+            known = _whole_key(files, project, enabled, warn_unmatched, store, warn, display)
+            if known.results is not None:
+                return _result(known.results, _Pending(), start)
+            if not known.store_ok:
+                store = None  # it failed and said so: the run goes on without it
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
         answered, pending = _answered(planned.plans)
         results = [*planned.large.values(), *answered]
@@ -74,7 +85,48 @@ def run(
         fresh = _merge(checker, pending, done, results)
         if fresh:
             planned.cache(lambda store: store.put_many(fresh))
-        return _result(results, pending, start)
+        result = _result(results, pending, start)
+        if known is not None and known.key and not fresh and _settled(result):
+            entry = {known.key: dump(results)}
+            planned.cache(lambda store: store.memo_put_many(entry))
+        return result
+
+
+class _Whole(NamedTuple):
+    """The run key (None when the inputs are not settled), its stored `results`, and whether
+    the store is still usable (`store_ok`)."""
+
+    key: str | None
+    results: list[FileResult] | None
+    store_ok: bool = True
+
+
+def _whole_key(
+    files: list[Path],
+    project: Project,
+    enabled: list[str],
+    warn_unmatched: bool,
+    store: Any,
+    warn: Callable[[str], None] | None,
+    display: Callable[[Any], str] | None,
+) -> _Whole:
+    """The whole-run answer's key and, when `store` holds it, the results (engine/whole.py)."""
+    cache = CacheGuard(store, warn)
+    paths = paths_of(files)
+    identities = stat_identities(paths, store.now_ns())
+    if not identities.stable:
+        return _Whole(None, None)
+    planner = Planner(project, enabled, Checker(project, enabled, warn_unmatched), cache)
+    show = display or relative_to(str(project.cwd))
+    key = run_key(planner, paths, show, identities, warn_unmatched)
+    found = cache(lambda store: store.memo_get_many([key])) or {}
+    return _Whole(key, load(found[key]) if key in found else None, cache.store is not None)
+
+
+def _settled(result: RunResult) -> bool:
+    """Whether a run's answer is the one a warm run gives again (no error, nothing lost or
+    left unchecked)."""
+    return not (result.errors or result.unchecked or result.lost)
 
 
 class Planned(NamedTuple):
