@@ -34,7 +34,16 @@ def _backdate(path: Path) -> None:
 def monorepo(tmp_path: Path) -> Path:
     repo = tmp_path / "mono"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--files", "200", "--dirty", "0.06", "--no-git", str(repo)],
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--files",
+            "200",
+            "--dirty",
+            "0.06",
+            "--no-git",
+            str(repo),
+        ],
         check=True,
         capture_output=True,
     )
