@@ -23,7 +23,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, overload
 
 from lintgate.gitignore import _gitignore_patterns
 
@@ -68,6 +68,58 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 # its `supported_extensions` name it; only isort runs on them (see lintgate.filesets).
 CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
 SUFFIXES = PYTHON_SUFFIXES + CYTHON_SUFFIXES
+# over this many files, git's index vouches for the unchanged ones (LINTGATE_GIT_INDEX_FILES
+# sets another number: the tests use the git-index path on small trees)
+GIT_INDEX_FILES = 5000
+
+
+class FileList(Sequence[Path]):
+    """The files to check: a sequence of Paths kept as text (`texts`, absolute paths), a Path
+    made only when one is asked for. A walk of a large tree names 100,000 files; a warm run
+    needs their text only (lintgate.engine.run), and a Path costs as much as a stat."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self.texts: list[str] = list(texts)
+        # {path: identity of its contents} for files git's index vouches for (gitindex)
+        self.identities: dict[str, str] = {}
+
+    def append(self, path: str | Path) -> None:
+        """Add a file (an absolute path)."""
+        self.texts.append(str(path))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> FileList: ...
+
+    def __getitem__(self, index: int | slice) -> Path | FileList:
+        if isinstance(index, slice):
+            return FileList(self.texts[index])
+        return Path(self.texts[index])
+
+    def __iter__(self) -> Iterator[Path]:
+        return (Path(t) for t in self.texts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FileList):
+            return self.texts == other.texts
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FileList({self.texts!r})"
+
+
+def texts_of(files: Sequence[Path] | Sequence[str]) -> list[str]:
+    """The files as text: a FileList's own, else each made a str."""
+    if isinstance(files, FileList):
+        return files.texts
+    return [str(f) for f in files]
 
 
 @dataclass
@@ -83,7 +135,7 @@ class Discovered:
     starts (its directory-level `skip`, see linters/isort.py).
     """
 
-    files: list[Path] = field(default_factory=list)
+    files: FileList = field(default_factory=lambda: FileList())
     named: set[str] = field(default_factory=set)
     walks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -141,9 +193,12 @@ def _git_top(directory: str) -> str | None:
 _GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS")
 
 
-def _git_files(directory: str) -> list[str]:
+def _git_files(directory: str) -> tuple[list[str], dict[str, str]]:
     """Absolute paths of the files with one of `SUFFIXES` git tracks under `directory`, plus the
-    untracked ones it does not ignore; sorted. Raises OSError or CalledProcessError."""
+    untracked ones it does not ignore; sorted. And, for a tree of more than GIT_INDEX_FILES
+    files, {absolute path: "blob <id>"} for the tracked regular files git's index finds
+    unchanged (lintgate.gitindex; a small tree is cheaper to stat than to ask git twice).
+    Raises OSError or CalledProcessError."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
@@ -154,7 +209,15 @@ def _git_files(directory: str) -> list[str]:
         check=True,
     )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
-    return [os.path.join(directory, n) for n in names]
+    settled: dict[str, str] = {}
+    if len(names) > int(os.environ.get("LINTGATE_GIT_INDEX_FILES") or GIT_INDEX_FILES):
+        from lintgate import gitindex
+
+        found = gitindex.listing(directory, [f":(glob)**/*{suffix}" for suffix in SUFFIXES])
+        names = found.names
+        join = os.path.join
+        settled = {join(directory, n): f"blob {b}" for n, b in found.settled.items()}
+    return [os.path.join(directory, n) for n in names], settled
 
 
 def _walk_files(directory: Path, root: Path) -> list[Path]:
@@ -268,20 +331,32 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
 
     root_prefix = os.path.join(str(root), "")
 
+    dir_verdicts: dict[tuple[str, bool], bool] = {}  # (directory, walked) -> skipped?
+
     def skipped(key: str, walked: bool) -> bool:
-        # strings, not pathlib: this runs for every file of the tree on every (warm) run
+        # strings, not pathlib: this runs for every file of the tree on every (warm) run;
+        # what the directories decide is decided once per directory
         rel = key[len(root_prefix) :] if key.startswith(root_prefix) else None
-        parts = (rel if rel is not None else key).split(os.sep)[:-1]
-        if walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts):
-            return True
-        if vendor and any(p in VENDOR_DIRS for p in parts):
+        directory = os.path.dirname(key)
+        verdict = dir_verdicts.get((directory, walked))
+        if verdict is None:
+            parts = (rel if rel is not None else key).split(os.sep)[:-1]
+            verdict = (walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts)) or (
+                vendor and any(p in VENDOR_DIRS for p in parts)
+            )
+            dir_verdicts[directory, walked] = verdict
+        if verdict:
             return True
         return bool(spec and rel is not None and spec.match_file(rel.replace(os.sep, "/")))
 
     seen: set[str] = set()
 
-    def add(path: str, walked: bool, named: str = "", link: bool | None = None) -> None:
-        key = os.path.abspath(path)  # a link and its target are both checked, each by its path
+    def add(
+        path: str, walked: bool, named: str = "", link: bool | None = None, norm: bool = False
+    ) -> None:
+        # a link and its target are both checked, each by its path; `norm`: git's names
+        # joined to an absolute directory are absolute and normal already
+        key = path if norm else os.path.abspath(path)
         problem = None if walked else _not_a_file(Path(path))
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
@@ -295,7 +370,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         if link and not _admit(Path(path), root_real, result.notes, display):
             return
         seen.add(key)
-        result.files.append(Path(path))
+        result.files.append(path)
 
     for arg in paths or ["."]:
         if not arg:  # not the working directory: black and isort reject it too
@@ -305,22 +380,29 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         if path.is_dir():
             result.walks.append((arg, str(path)))
             candidates = None
+            settled: dict[str, str] = {}
             if git_top(path) is not None:
                 try:
-                    candidates = _git_files(str(path))
+                    candidates, settled = _git_files(str(path))
                 except (OSError, subprocess.CalledProcessError):
                     pass
+            from_git = candidates is not None and os.path.normpath(path) == str(path)
+            if settled and from_git:  # git's index vouches for these: no lstat, no stat
+                result.files.identities.update(settled)
             if candidates is None:
                 candidates = [str(f) for f in _walk_files(path, root)]
             for f in candidates:
                 if not f.endswith(SUFFIXES):
+                    continue
+                if f in settled:
+                    add(f, True, link=False, norm=from_git)
                     continue
                 try:  # one lstat: a regular file, or a link (followed and judged by _admit)
                     mode = os.lstat(f).st_mode
                 except OSError:
                     continue  # tracked by git but deleted from the work tree
                 if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
-                    add(f, walked=True, link=stat.S_ISLNK(mode))
+                    add(f, True, link=stat.S_ISLNK(mode), norm=from_git)
         else:
             add(str(path), walked=False, named=arg)
     return result

@@ -64,7 +64,7 @@ def _same_as_uncached(repo: Path, env: dict[str, str]) -> subprocess.CompletedPr
     """Run with the cache and without; assert the same stdout, stderr (but the summary's
     cache count and time) and exit status; return the cached run."""
     cached = lintgate(repo, env=env)
-    plain = lintgate(repo, "--no-cache")
+    plain = lintgate(repo, "--no-cache", env={"LINTGATE_GIT_INDEX_FILES": "1000000"})
     assert cached.stdout == plain.stdout
     assert _summary_free(cached.stderr) == _summary_free(plain.stderr)
     assert cached.returncode == plain.returncode
@@ -85,9 +85,21 @@ def _forget_results(cache: Path) -> None:
         conn.commit()
 
 
-def test_unchanged_run_is_one_lookup_and_every_change_is_seen(monorepo: Path, tmp_path: Path):
+@pytest.mark.parametrize(
+    "git_index",
+    [True, pytest.param(False, marks=pytest.mark.slow)],  # the stat path: test_cold_warm too
+    ids=["git-index", "stat"],
+)
+def test_unchanged_run_is_one_lookup_and_every_change_is_seen(
+    monorepo: Path, tmp_path: Path, git_index: bool
+):
+    """With git's index vouching for the unchanged tracked files (LINTGATE_GIT_INDEX_FILES=0:
+    lintgate.gitindex on a small tree), and with lintgate's own stats."""
     cache = tmp_path / "cache"
-    env = {"LINTGATE_CACHE_DIR": str(cache)}
+    env = {
+        "LINTGATE_CACHE_DIR": str(cache),
+        "LINTGATE_GIT_INDEX_FILES": "0" if git_index else "1000000",
+    }
     cold = _same_as_uncached(monorepo, env)
     assert cold.returncode == 1 and cold.stdout.count("\n") >= 5
     assert ", 0 from cache, " in cold.stderr  # nothing known yet

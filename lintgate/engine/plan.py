@@ -37,7 +37,7 @@ class FilePlan:
     (`known`, `decoding`), the bytes read while hashing (`raw`) and why it is `unreadable`."""
 
     __slots__ = (
-        "path",
+        "_path",
         "spath",
         "directory",
         "display",
@@ -52,8 +52,8 @@ class FilePlan:
         "unreadable",
     )
 
-    def __init__(self, path: Path, display: str, rel: str) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, display: str, rel: str) -> None:
+        self._path = path if isinstance(path, Path) else None
         self.spath = str(path)
         self.directory = os.path.dirname(self.spath)
         self.display = display
@@ -66,6 +66,13 @@ class FilePlan:
         self.decoding: Decoding | None = None  # the cached decoding, None when not known
         self.raw: bytes | None = None
         self.unreadable: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The file's absolute path, made when first asked for (a warm run asks for few)."""
+        if self._path is None:
+            self._path = Path(self.spath)
+        return self._path
 
 
 class Planner:

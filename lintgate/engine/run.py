@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from lintgate import bounds
 from lintgate.context import run_scope
@@ -42,7 +42,7 @@ class _Pending:
 
 
 def run(
-    files: list[Path],
+    files: Sequence[Path],
     project: Project,
     enabled: list[str],
     concurrency: int,
@@ -102,7 +102,7 @@ class _Whole(NamedTuple):
 
 
 def _whole_key(
-    files: list[Path],
+    files: Sequence[Path],
     project: Project,
     enabled: list[str],
     warn_unmatched: bool,
@@ -113,7 +113,7 @@ def _whole_key(
     """The whole-run answer's key and, when `store` holds it, the results (engine/whole.py)."""
     cache = CacheGuard(store, warn)
     paths = paths_of(files)
-    identities = stat_identities(paths, store.now_ns())
+    identities = stat_identities(paths, store.now_ns(), getattr(files, "identities", None))
     if not identities.stable:
         return _Whole(None, None)
     planner = Planner(project, enabled, Checker(project, enabled, warn_unmatched), cache)
@@ -141,7 +141,7 @@ class Planned(NamedTuple):
 
 
 def plan_and_answer(
-    files: list[Path],
+    files: Sequence[Path],
     project: Project,
     enabled: list[str],
     warn_unmatched: bool,
@@ -153,16 +153,17 @@ def plan_and_answer(
     what the cache knows of its bytes."""
     show = display or relative_to(str(project.cwd))
     cache = CacheGuard(store, warn)
-    rels = _rels(files, project)
+    texts = paths_of(files)
+    rels = _rels(texts, project)
     found = None
     if cache.store is not None:  # one stat per file gives both the size and the stat index
         from lintgate.cache import file_digests
 
         root, limit = project.root, project.max_file_size
         found = cache(lambda store: file_digests(store, root, rels, limit))
-    large = _too_large(files, rels, project, show, found)
+    large = _too_large(texts, rels, project, show, found)
     plans = []
-    for p, rel in zip(files, rels):
+    for p, rel in zip(texts, rels):
         shown = show(p)
         if shown not in large:
             plans.append(FilePlan(p, shown, rel))
@@ -190,7 +191,7 @@ def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, list[Any]]]:
 
 
 def _too_large(
-    files: list[Path],
+    files: list[str],
     rels: list[str],
     project: Project,
     display: Callable[[Any], str],
@@ -203,7 +204,7 @@ def _too_large(
         if found is not None:
             size = found.large.get(rel, 0)
         elif project.max_file_size:
-            size = file_size(str(p))
+            size = file_size(p)
         else:
             continue
         large = bounds.too_large(size, project.max_file_size)
@@ -213,12 +214,11 @@ def _too_large(
     return results
 
 
-def _rels(files: list[Path], project: Project) -> list[str]:
+def _rels(files: list[str], project: Project) -> list[str]:
     """Each file's root-relative `/`-separated path (the stat index's)."""
     root = str(project.root).rstrip(os.sep) + os.sep
     rels = []
-    for p in files:
-        path = str(p)
+    for path in files:
         rel = path[len(root) :] if path.startswith(root) else path
         rels.append(rel.replace(os.sep, "/"))
     return rels

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import bounds, linters
@@ -47,13 +47,22 @@ class Identities:
         self.stable = True
 
 
-def stat_identities(files: Iterable[str], now_ns: int) -> Identities:
-    """Each file's stat as its identity: "size:mtime_ns:inode:ctime_ns"; a file modified
-    within RACY_NS of `now_ns`, or that cannot be stat'ed, makes the set unstable."""
+def stat_identities(
+    files: Iterable[str], now_ns: int, known: dict[str, str] | None = None
+) -> Identities:
+    """Each file's identity: `known`'s (git's blob id, lintgate.gitindex), else its stat,
+    "size:mtime_ns:inode:ctime_ns"; a file modified within RACY_NS of `now_ns`, or that
+    cannot be stat'ed, makes the set unstable."""
     out = Identities()
     limit = now_ns - RACY_NS
     stat = os.stat
+    known = known or {}
+    ids = out.ids
     for path in files:
+        identity = known.get(path)
+        if identity is not None:
+            ids[path] = identity
+            continue
         try:
             st = stat(path)
         except OSError:
@@ -116,6 +125,8 @@ def load(text: str) -> list[FileResult] | None:
         return None
 
 
-def paths_of(files: list[Path]) -> list[str]:
+def paths_of(files: Sequence[Path]) -> list[str]:
     """The run's files as text (the key and the identities are over text)."""
-    return [str(p) for p in files]
+    from lintgate.discovery import texts_of
+
+    return texts_of(files)
