@@ -97,9 +97,8 @@ def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: Sequence[Pa
 
     if not linters.reads_config_file(config.enabled, "pyproject.toml"):
         return False
-    from lintgate.linters.configs import broken_pyprojects
-
     from lintgate.discovery import texts_of
+    from lintgate.linters.configs import broken_pyprojects
 
     dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in texts_of(files))])
     broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))

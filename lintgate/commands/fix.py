@@ -66,7 +66,9 @@ def fix(inv: Invocation) -> int:
     return report(inv, prepared, result, report_to, counts=not inv.args.diff)
 
 
-def fix_run(files: Sequence[Path], project: Project, config: Config, store: Any, write: bool) -> FixRun:
+def fix_run(
+    files: Sequence[Path], project: Project, config: Config, store: Any, write: bool
+) -> FixRun:
     """Fix `files` (absolute paths): plan and answer from the cache (`store`, or None) as the
     check does; the files the cache answers with nothing to fix keep that answer, the others
     go to the fixer, whose check of the bytes it read is recorded in the cache."""
