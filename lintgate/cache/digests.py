@@ -21,8 +21,15 @@ class Digests(NamedTuple):
     large: dict[str, int]
 
 
+KEEP_BYTES = 64 * 2**20  # the bytes kept for the workers, in all (a cold run of a monorepo)
+
+
 def file_digests(
-    store: StatIndex | None, root: str | os.PathLike[str], paths: Iterable[str], limit: int = 0
+    store: StatIndex | None,
+    root: str | os.PathLike[str],
+    paths: Iterable[str],
+    limit: int = 0,
+    keep: int = KEEP_BYTES,
 ) -> Digests:
     """The content digest of each file, through the stat index of `store` (None: hash all).
 
@@ -31,6 +38,8 @@ def file_digests(
     and their stat (taken on the open file, before reading) is recorded for the next run.
     limit: a size in bytes (0: none); a file whose stat says it is larger is only measured (the
     run reports it over MaxFileSize, lintgate.bounds), so a warm run stats each file once.
+    keep: how many bytes of the files read to hand back in `data`, in all; the others are
+    read again by whoever checks them (a cold run over 100,000 files holds at most this much).
     """
     base = os.fspath(root)
     join, stat = os.path.join, os.stat
@@ -61,7 +70,9 @@ def file_digests(
         except OSError as e:
             errors[p] = e
             continue
-        data[p] = raw
+        if keep >= len(raw):
+            data[p] = raw
+            keep -= len(raw)
         digests[p] = content_digest(raw)
         fresh.append((p, st, digests[p]))
     if store is not None and fresh:

@@ -97,7 +97,7 @@ def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: Sequence[Pa
 
     if not linters.reads_config_file(config.enabled, "pyproject.toml"):
         return False
-    from lintgate.discovery import texts_of
+    from lintgate.filelist import texts_of
     from lintgate.linters.configs import broken_pyprojects
 
     dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in texts_of(files))])

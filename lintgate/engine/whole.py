@@ -127,6 +127,6 @@ def load(text: str) -> list[FileResult] | None:
 
 def paths_of(files: Sequence[Path]) -> list[str]:
     """The run's files as text (the key and the identities are over text)."""
-    from lintgate.discovery import texts_of
+    from lintgate.filelist import texts_of
 
     return texts_of(files)
