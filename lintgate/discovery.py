@@ -151,6 +151,10 @@ def _git_files(directory: str) -> tuple[list[str], dict[str, str]]:
     files, {absolute path: "blob <id>"} for the tracked regular files git's index finds
     unchanged (lintgate.gitindex; a small tree is cheaper to stat than to ask git twice).
     Raises OSError or CalledProcessError."""
+    specs = [f":(glob)**/*{suffix}" for suffix in SUFFIXES]
+    threshold = int(os.environ.get("LINTGATE_GIT_INDEX_FILES") or GIT_INDEX_FILES)
+    if _index_entries(directory) > threshold:  # no plain listing first: git's index answers
+        return _from_index(directory, specs)
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
@@ -161,15 +165,31 @@ def _git_files(directory: str) -> tuple[list[str], dict[str, str]]:
         check=True,
     )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
-    settled: dict[str, str] = {}
-    if len(names) > int(os.environ.get("LINTGATE_GIT_INDEX_FILES") or GIT_INDEX_FILES):
-        from lintgate import gitindex
+    if len(names) > threshold:
+        return _from_index(directory, specs)
+    return [os.path.join(directory, n) for n in names], {}
 
-        found = gitindex.listing(directory, [f":(glob)**/*{suffix}" for suffix in SUFFIXES])
-        names = found.names
-        join = os.path.join
-        settled = {join(directory, n): f"blob {b}" for n, b in found.settled.items()}
-    return [os.path.join(directory, n) for n in names], settled
+
+def _from_index(directory: str, specs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """`_git_files` through lintgate.gitindex."""
+    from lintgate import gitindex
+
+    found = gitindex.listing(directory, specs)
+    prefix = os.path.join(directory, "")
+    settled = {prefix + n: "blob " + b for n, b in found.settled.items()}
+    return [prefix + n for n in found.names], settled
+
+
+def _index_entries(directory: str) -> int:
+    """How many entries git's index of the work tree holding `directory` has, from its header
+    (0 when it cannot tell: a linked work tree, no index)."""
+    top = _git_top(directory)
+    try:
+        with open(os.path.join(top or directory, ".git", "index"), "rb") as f:
+            header = f.read(12)
+    except OSError:
+        return 0
+    return int.from_bytes(header[8:12], "big") if header[:4] == b"DIRC" else 0
 
 
 def _walk_files(directory: Path, root: Path) -> list[Path]:

@@ -73,8 +73,10 @@ def run(
         known = None
         if whole and store is not None:
             known = _whole_key(files, project, enabled, warn_unmatched, store, warn, display)
-            if known.results is not None:
-                return _result(known.results, _Pending(), start)
+            if known.text is not None:
+                stored = load(known.text, time.monotonic() - start)
+                if stored is not None:
+                    return stored
             if not known.store_ok:
                 store = None  # it failed and said so: the run goes on without it
         planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
@@ -87,17 +89,17 @@ def run(
             planned.cache(lambda store: store.put_many(fresh))
         result = _result(results, pending, start)
         if known is not None and known.key and not fresh and _settled(result):
-            entry = {known.key: dump(results)}
+            entry = {known.key: dump(result)}
             planned.cache(lambda store: store.memo_put_many(entry))
         return result
 
 
 class _Whole(NamedTuple):
-    """The run key (None when the inputs are not settled), its stored `results`, and whether
-    the store is still usable (`store_ok`)."""
+    """The run key (None when the inputs are not settled), its stored answer (`text`,
+    engine/whole.py's form), and whether the store is still usable (`store_ok`)."""
 
     key: str | None
-    results: list[FileResult] | None
+    text: str | None
     store_ok: bool = True
 
 
@@ -120,7 +122,7 @@ def _whole_key(
     show = display or relative_to(str(project.cwd))
     key = run_key(planner, paths, show, identities, warn_unmatched)
     found = cache(lambda store: store.memo_get_many([key])) or {}
-    return _Whole(key, load(found[key]) if key in found else None, cache.store is not None)
+    return _Whole(key, found.get(key), cache.store is not None)
 
 
 def _settled(result: RunResult) -> bool:

@@ -32,7 +32,7 @@ from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import bounds, linters
 from lintgate.diagnostic import Diagnostic
 from lintgate.engine.plan import Planner
-from lintgate.engine.records import SYNTAX, FileResult
+from lintgate.engine.records import SYNTAX, FileResult, RunResult
 
 FORMAT = "whole-run 1"
 RACY_NS = 2_000_000_000  # lintgate.cache.statindex.RACY_NS (no sqlite import here)
@@ -97,32 +97,46 @@ def run_key(
     names = [*planner.enabled, *([SYNTAX] if judge and judge not in planner.enabled else [])]
     for name in names:
         part(name, planner.version(name))
-    directories = sorted({os.path.dirname(p) for p in files} | {str(project.root)})
+    # the directories as plan.directory names them (os.path.dirname), without its cost
+    sep = os.sep
+    directories = sorted({p.rpartition(sep)[0] or sep for p in files} | {str(project.root)})
     for directory in directories:
         part(directory, *(planner.config_digest(name, directory) for name in names))
-    for path in files:
-        part(display(path), identities.ids[path])
+    ids = identities.ids
+    text = "\0".join([f"{display(p)}\0{ids[p]}" for p in files])
+    h.update(text.encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def dump(results: list[FileResult]) -> str:
-    """The stored form of a run's per-file results (JSON)."""
+def dump(result: RunResult) -> str:
+    """The stored form of a settled run (no errors, nothing lost or unchecked: `whole`'s
+    conditions): its paths, its `cached` count, and the files with diagnostics or not
+    answered from the cache (JSON)."""
+    rows = [
+        [r.path, [list(d) for d in r.diagnostics], r.cached]
+        for r in result.results
+        if r.diagnostics or not r.cached
+    ]
     return json.dumps(
-        [[r.path, [list(d) for d in r.diagnostics], r.errors, r.cached] for r in results],
-        separators=(",", ":"),
+        {"paths": result.paths, "cached": result.cached, "results": rows}, separators=(",", ":")
     )
 
 
-def load(text: str) -> list[FileResult] | None:
-    """The per-file results `dump` stored; None when the text is not that shape."""
+def load(text: str, seconds: float) -> RunResult | None:
+    """The RunResult `dump` stored, taking `seconds`; None when the text is not that shape.
+    Its `results` hold the files with diagnostics or not answered from the cache only."""
     try:
-        rows = json.loads(text)
-        return [
-            FileResult(path, [Diagnostic(*d) for d in diagnostics], list(errors), bool(cached))
-            for path, diagnostics, errors, cached in rows
+        stored = json.loads(text)
+        results = [
+            FileResult(path, [Diagnostic(*d) for d in diagnostics], [], bool(cached))
+            for path, diagnostics, cached in stored["results"]
         ]
-    except (ValueError, TypeError):
+        paths = list(stored["paths"])
+        cached = int(stored["cached"])
+    except (ValueError, TypeError, KeyError):
         return None
+    diagnostics = sorted(d for r in results for d in r.diagnostics)
+    return RunResult(len(paths), paths, diagnostics, [], [], seconds, cached, results, [])
 
 
 def paths_of(files: Sequence[Path]) -> list[str]:
