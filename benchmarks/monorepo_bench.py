@@ -1,7 +1,7 @@
 """The monorepo rows (issue 15 item 5): cold, warm no-change, one file changed, peak memory.
 
 Usage: python benchmarks/monorepo_bench.py [--files 100000] [--runs 5] [--work DIR]
-           [--lintgate-args "..."] [--out benchmarks/results/monorepo.md]
+           [--lintgate-args "..."] [--out benchmarks/results/monorepo/latest.md]
 
 Generates the synthetic monorepo of benchmarks/monorepo.py under WORK (default
 `.downloads/bench/monorepo-N`, kept between invocations), its files dated an hour back (a tree
@@ -82,7 +82,7 @@ def main() -> int:
     ap.add_argument("--work", default=".downloads/bench")
     ap.add_argument("--lintgate-args", default="")
     ap.add_argument("--lintgate", default=str(Path(sys.executable).parent / "lintgate"))
-    ap.add_argument("--out", default=str(HERE / "results" / "monorepo.md"))
+    ap.add_argument("--out", default=str(HERE / "results" / "monorepo" / "latest.md"))
     ns = ap.parse_args()
     work = Path(ns.work).absolute()
     tree = work / f"monorepo-{ns.files}"

@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/warm_compare.py DIR --before LINTGATE --after LINTGATE
            [--runs 30] [--callgrind] [--args "--disable-all -E isort -E black -E imports"]
-           [--work WORK] [--out benchmarks/results/warm-before-after.md]
+           [--work WORK] [--out benchmarks/results/warm-before-after/latest.md]
 
 DIR is the project to check (a git repository, e.g. Django's sdist committed to git);
 LINTGATE the `lintgate` console script of each build's virtual environment (e.g.
@@ -76,7 +76,7 @@ def main() -> int:
     ap.add_argument("--callgrind", action="store_true")
     ap.add_argument("--args", default="--disable-all -E isort -E black -E imports")
     ap.add_argument("--work")
-    ap.add_argument("--out", default="benchmarks/results/warm-before-after.md")
+    ap.add_argument("--out", default="benchmarks/results/warm-before-after/latest.md")
     ns = ap.parse_args()
     work = Path(ns.work or tempfile.mkdtemp(prefix="warm_compare."))
     builds = {"before": ns.before, "after": ns.after}

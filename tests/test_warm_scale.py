@@ -22,6 +22,7 @@ import pytest
 from tests.helpers import lintgate
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "monorepo.py"
+WHOLE = '{"paths"%'  # a whole-run answer in the memo table (lintgate/engine/whole.py)
 HOUR_AGO = time.time_ns() - 3600 * 10**9
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example", "-c", "commit.gpgsign=false"]
 
@@ -73,7 +74,9 @@ def _same_as_uncached(repo: Path, env: dict[str, str]) -> subprocess.CompletedPr
 
 def _whole_rows(cache: Path) -> int:
     with contextlib.closing(sqlite3.connect(cache / "results.sqlite3")) as conn:
-        return int(conn.execute("SELECT count(*) FROM memo WHERE value LIKE '[[%'").fetchone()[0])
+        return int(
+            conn.execute("SELECT count(*) FROM memo WHERE value LIKE ?", (WHOLE,)).fetchone()[0]
+        )
 
 
 def _forget_results(cache: Path) -> None:
@@ -81,7 +84,7 @@ def _forget_results(cache: Path) -> None:
     with contextlib.closing(sqlite3.connect(cache / "results.sqlite3")) as conn:
         conn.execute("DELETE FROM results")
         conn.execute("DELETE FROM stat")
-        conn.execute("DELETE FROM memo WHERE value NOT LIKE '[[%'")
+        conn.execute("DELETE FROM memo WHERE value NOT LIKE ?", (WHOLE,))
         conn.commit()
 
 
