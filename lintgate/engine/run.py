@@ -24,7 +24,8 @@ from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
 from lintgate.engine.stored import store_decoding, store_outcome
-from lintgate.engine.whole import dump, load, paths_of, run_key, stat_identities
+from lintgate.engine.whole import paths_of
+from lintgate.engine.wholerun import run_whole
 from lintgate.linters.base import Project
 
 if TYPE_CHECKING:
@@ -70,65 +71,28 @@ def run(
     with run_scope():
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
-        known = None
+
+        def per_file(subset: Sequence[Path], store: Any) -> tuple[RunResult, bool, bool]:
+            planned = plan_and_answer(
+                subset, project, enabled, warn_unmatched, store, warn, display
+            )
+            answered, pending = _answered(planned.plans)
+            results = [*planned.large.values(), *answered]
+            checker = planned.checker
+            done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
+            fresh = _merge(checker, pending, done, results)
+            if fresh:
+                planned.cache(lambda store: store.put_many(fresh))
+            result = _result(results, pending, start)
+            return result, bool(fresh), planned.cache.store is not None
+
         if whole and store is not None:
-            known = _whole_key(files, project, enabled, warn_unmatched, store, warn, display)
-            if known.text is not None:
-                stored = load(known.text, time.monotonic() - start)
-                if stored is not None:
-                    return stored
-            if not known.store_ok:
-                store = None  # it failed and said so: the run goes on without it
-        planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
-        answered, pending = _answered(planned.plans)
-        results = [*planned.large.values(), *answered]
-        checker = planned.checker
-        done = check_on_pool(checker, pending.items, concurrency, limit, file_deadline)
-        fresh = _merge(checker, pending, done, results)
-        if fresh:
-            planned.cache(lambda store: store.put_many(fresh))
-        result = _result(results, pending, start)
-        if known is not None and known.key and not fresh and _settled(result):
-            entry = {known.key: dump(result)}
-            planned.cache(lambda store: store.memo_put_many(entry))
-        return result
-
-
-class _Whole(NamedTuple):
-    """The run key (None when the inputs are not settled), its stored answer (`text`,
-    engine/whole.py's form), and whether the store is still usable (`store_ok`)."""
-
-    key: str | None
-    text: str | None
-    store_ok: bool = True
-
-
-def _whole_key(
-    files: Sequence[Path],
-    project: Project,
-    enabled: list[str],
-    warn_unmatched: bool,
-    store: Any,
-    warn: Callable[[str], None] | None,
-    display: Callable[[Any], str] | None,
-) -> _Whole:
-    """The whole-run answer's key and, when `store` holds it, the results (engine/whole.py)."""
-    cache = CacheGuard(store, warn)
-    paths = paths_of(files)
-    identities = stat_identities(paths, store.now_ns(), getattr(files, "identities", None))
-    if not identities.stable:
-        return _Whole(None, None)
-    planner = Planner(project, enabled, Checker(project, enabled, warn_unmatched), cache)
-    show = display or relative_to(str(project.cwd))
-    key = run_key(planner, paths, show, identities, warn_unmatched)
-    found = cache(lambda store: store.memo_get_many([key])) or {}
-    return _Whole(key, found.get(key), cache.store is not None)
-
-
-def _settled(result: RunResult) -> bool:
-    """Whether a run's answer is the one a warm run gives again (no error, nothing lost or
-    left unchecked)."""
-    return not (result.errors or result.unchecked or result.lost)
+            result = run_whole(
+                files, project, enabled, warn_unmatched, store, warn, display, per_file
+            )
+            result.seconds = time.monotonic() - start
+            return result
+        return per_file(files, store)[0]
 
 
 class Planned(NamedTuple):

@@ -23,18 +23,16 @@ which a later same-size write could hide; such a run is keyed afresh next time).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from lintgate import __version__ as LINTGATE_VERSION
 from lintgate import bounds, linters
-from lintgate.diagnostic import Diagnostic
 from lintgate.engine.plan import Planner
-from lintgate.engine.records import SYNTAX, FileResult, RunResult
+from lintgate.engine.records import SYNTAX
 
-FORMAT = "whole-run 1"
+FORMAT = "whole-run 2"
 RACY_NS = 2_000_000_000  # lintgate.cache.statindex.RACY_NS (no sqlite import here)
 
 
@@ -75,14 +73,9 @@ def stat_identities(
     return out
 
 
-def run_key(
-    planner: Planner,
-    files: list[str],
-    display: Callable[[Any], str],
-    identities: Identities,
-    warn_unmatched: bool,
-) -> str:
-    """The run key (sha256 hex) of checking `files` (absolute paths, in the run's order)."""
+def settings_key(planner: Planner, files: list[str], warn_unmatched: bool) -> str:
+    """The settings key (sha256 hex) of checking `files` (absolute paths): all the run key
+    covers but the files' own identities (lintgate.engine.wholerun adds those)."""
     project = planner.project
     h = hashlib.sha256()
 
@@ -102,41 +95,7 @@ def run_key(
     directories = sorted({p.rpartition(sep)[0] or sep for p in files} | {str(project.root)})
     for directory in directories:
         part(directory, *(planner.config_digest(name, directory) for name in names))
-    ids = identities.ids
-    text = "\0".join([f"{display(p)}\0{ids[p]}" for p in files])
-    h.update(text.encode("utf-8", "surrogateescape"))
     return h.hexdigest()
-
-
-def dump(result: RunResult) -> str:
-    """The stored form of a settled run (no errors, nothing lost or unchecked: `whole`'s
-    conditions): its paths, its `cached` count, and the files with diagnostics or not
-    answered from the cache (JSON)."""
-    rows = [
-        [r.path, [list(d) for d in r.diagnostics], r.cached]
-        for r in result.results
-        if r.diagnostics or not r.cached
-    ]
-    return json.dumps(
-        {"paths": result.paths, "cached": result.cached, "results": rows}, separators=(",", ":")
-    )
-
-
-def load(text: str, seconds: float) -> RunResult | None:
-    """The RunResult `dump` stored, taking `seconds`; None when the text is not that shape.
-    Its `results` hold the files with diagnostics or not answered from the cache only."""
-    try:
-        stored = json.loads(text)
-        results = [
-            FileResult(path, [Diagnostic(*d) for d in diagnostics], [], bool(cached))
-            for path, diagnostics, cached in stored["results"]
-        ]
-        paths = list(stored["paths"])
-        cached = int(stored["cached"])
-    except (ValueError, TypeError, KeyError):
-        return None
-    diagnostics = sorted(d for r in results for d in r.diagnostics)
-    return RunResult(len(paths), paths, diagnostics, [], [], seconds, cached, results, [])
 
 
 def paths_of(files: Sequence[Path]) -> list[str]:
