@@ -125,7 +125,9 @@ def _dump(key: str, result: RunResult, pairs: list[str]) -> str:
         if r.diagnostics or not r.cached
     ]
     head = json.dumps({"key": key, "cached": result.cached, "rows": rows}, separators=(",", ":"))
-    return head + "\n" + json.dumps(pairs, separators=(",", ":"))
+    # the pairs as one JSON string, NUL-separated (no display path holds NUL): one string
+    # to decode, not 100,000
+    return head + "\n" + json.dumps("\0".join(pairs))
 
 
 def _load(text: str, key: str) -> Stored | None:
@@ -142,7 +144,9 @@ def _load(text: str, key: str) -> Stored | None:
         }
         stored = Stored(str(top["key"]), int(top["cached"]), rows, [])
         if stored.key != key:
-            stored = stored._replace(pairs=[str(p) for p in json.loads(tail)])
+            flat = str(json.loads(tail)).split("\0")
+            pairs = [flat[i] + "\0" + flat[i + 1] for i in range(0, len(flat) - 1, 2)]
+            stored = stored._replace(pairs=pairs)
     except (ValueError, TypeError, KeyError):
         return None
     return stored
