@@ -5,7 +5,7 @@ PYTHON ?= .venv/bin/python
 # the Dockerfile's lint stage from PATH (tests/test_gate_places.py checks that they agree).
 LINT_CMD = lintgate
 
-.PHONY: venv lint gate typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench bench-external
+.PHONY: venv lint gate typecheck lint-docker test test-slow test-all agreement imports-agreement fix-stdlib fuzz bench bench-external bench-monorepo bench-warm
 
 venv:
 	python3 -m venv .venv
@@ -89,3 +89,17 @@ bench:
 bench-external:
 	$(PYTHON) -m pip install -q -e '.[test,bench]'
 	nice -n 10 $(PYTHON) benchmarks/external.py --runs $(BENCH_RUNS)
+
+# The monorepo rows of issue 15 (benchmarks/monorepo_bench.py): a synthetic tree of
+# MONOREPO_FILES files (benchmarks/monorepo.py), cold, warm and one file changed, with peak
+# memory; writes benchmarks/results/monorepo.md. The cold run of 100,000 files with every
+# default linter takes about an hour of CPU.
+MONOREPO_FILES ?= 100000
+bench-monorepo:
+	$(PYTHON) -m pip install -q -e '.[bench]'
+	$(PYTHON) benchmarks/monorepo_bench.py --files $(MONOREPO_FILES) --runs $(BENCH_RUNS)
+
+# A warm no-change run before and after a change (benchmarks/warm_compare.py): BEFORE is the
+# other build's lintgate, DIR the project (e.g. Django committed to git).
+bench-warm:
+	$(PYTHON) benchmarks/warm_compare.py $(DIR) --before $(BEFORE) --after $(dir $(PYTHON))lintgate --callgrind

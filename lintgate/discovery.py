@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
 
 from lintgate.context import run_memoized
+from lintgate.filelist import FileList
 
 # The union of isort's default `skip` and black's default `exclude`.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -68,6 +69,9 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 # its `supported_extensions` name it; only isort runs on them (see lintgate.filesets).
 CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
 SUFFIXES = PYTHON_SUFFIXES + CYTHON_SUFFIXES
+# over this many files, git's index vouches for the unchanged ones (LINTGATE_GIT_INDEX_FILES
+# sets another number: the tests use the git-index path on small trees)
+GIT_INDEX_FILES = 5000
 
 
 @dataclass
@@ -83,7 +87,7 @@ class Discovered:
     starts (its directory-level `skip`, see linters/isort.py).
     """
 
-    files: list[Path] = field(default_factory=list)
+    files: FileList = field(default_factory=lambda: FileList())
     named: set[str] = field(default_factory=set)
     walks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -165,9 +169,16 @@ def _refusal(stderr: str) -> str | None:
 _GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS")
 
 
-def _git_files(directory: str) -> list[str]:
+def _git_files(directory: str) -> tuple[list[str], dict[str, str]]:
     """Absolute paths of the files with one of `SUFFIXES` git tracks under `directory`, plus the
-    untracked ones it does not ignore; sorted. Raises OSError or CalledProcessError."""
+    untracked ones it does not ignore; sorted. And, for a tree of more than GIT_INDEX_FILES
+    files, {absolute path: "blob <id>"} for the tracked regular files git's index finds
+    unchanged (lintgate.gitindex; a small tree is cheaper to stat than to ask git twice).
+    Raises OSError or CalledProcessError."""
+    specs = [f":(glob)**/*{suffix}" for suffix in SUFFIXES]
+    threshold = int(os.environ.get("LINTGATE_GIT_INDEX_FILES") or GIT_INDEX_FILES)
+    if _index_entries(directory) > threshold:  # no plain listing first: git's index answers
+        return _from_index(directory, specs)
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
@@ -178,7 +189,31 @@ def _git_files(directory: str) -> list[str]:
         check=True,
     )
     names = sorted({n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
-    return [os.path.join(directory, n) for n in names]
+    if len(names) > threshold:
+        return _from_index(directory, specs)
+    return [os.path.join(directory, n) for n in names], {}
+
+
+def _from_index(directory: str, specs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """`_git_files` through lintgate.gitindex."""
+    from lintgate import gitindex
+
+    found = gitindex.listing(directory, specs)
+    prefix = os.path.join(directory, "")
+    settled = {prefix + n: "blob " + b for n, b in found.settled.items()}
+    return [prefix + n for n in found.names], settled
+
+
+def _index_entries(directory: str) -> int:
+    """How many entries git's index of the work tree holding `directory` has, from its header
+    (0 when it cannot tell: a linked work tree, no index)."""
+    top = _git_top(directory)[0]
+    try:
+        with open(os.path.join(top or directory, ".git", "index"), "rb") as f:
+            header = f.read(12)
+    except OSError:
+        return 0
+    return int.from_bytes(header[8:12], "big") if header[:4] == b"DIRC" else 0
 
 
 def _walk_files(directory: Path, root: Path) -> list[Path]:
@@ -292,20 +327,32 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
 
     root_prefix = os.path.join(str(root), "")
 
+    dir_verdicts: dict[tuple[str, bool], bool] = {}  # (directory, walked) -> skipped?
+
     def skipped(key: str, walked: bool) -> bool:
-        # strings, not pathlib: this runs for every file of the tree on every (warm) run
+        # strings, not pathlib: this runs for every file of the tree on every (warm) run;
+        # what the directories decide is decided once per directory
         rel = key[len(root_prefix) :] if key.startswith(root_prefix) else None
-        parts = (rel if rel is not None else key).split(os.sep)[:-1]
-        if walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts):
-            return True
-        if vendor and any(p in VENDOR_DIRS for p in parts):
+        directory = os.path.dirname(key)
+        verdict = dir_verdicts.get((directory, walked))
+        if verdict is None:
+            parts = (rel if rel is not None else key).split(os.sep)[:-1]
+            verdict = (walked and any(p in DEFAULT_EXCLUDED_DIRS for p in parts)) or (
+                vendor and any(p in VENDOR_DIRS for p in parts)
+            )
+            dir_verdicts[directory, walked] = verdict
+        if verdict:
             return True
         return bool(spec and rel is not None and spec.match_file(rel.replace(os.sep, "/")))
 
     seen: set[str] = set()
 
-    def add(path: str, walked: bool, named: str = "", link: bool | None = None) -> None:
-        key = os.path.abspath(path)  # a link and its target are both checked, each by its path
+    def add(
+        path: str, walked: bool, named: str = "", link: bool | None = None, norm: bool = False
+    ) -> None:
+        # a link and its target are both checked, each by its path; `norm`: git's names
+        # joined to an absolute directory are absolute and normal already
+        key = path if norm else os.path.abspath(path)
         problem = None if walked else _not_a_file(Path(path))
         if problem:  # named on the command line: an error, as black and isort make it
             result.errors.append(f"{named}: {problem}")
@@ -319,7 +366,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         if link and not _admit(Path(path), root_real, result.notes, display):
             return
         seen.add(key)
-        result.files.append(Path(path))
+        result.files.append(path)
 
     for arg in paths or ["."]:
         if not arg:  # not the working directory: black and isort reject it too
@@ -329,11 +376,15 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
         if path.is_dir():
             result.walks.append((arg, str(path)))
             candidates = None
+            settled: dict[str, str] = {}
             if git_top(path) is not None:
                 try:
-                    candidates = _git_files(str(path))
+                    candidates, settled = _git_files(str(path))
                 except (OSError, subprocess.CalledProcessError):
                     pass
+            from_git = candidates is not None and os.path.normpath(path) == str(path)
+            if settled and from_git:  # git's index vouches for these: no lstat, no stat
+                result.files.identities.update(settled)
             if candidates is None:
                 refusal = git_refusal(path)
                 if refusal is not None and refusal not in result.notes:
@@ -342,12 +393,15 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
             for f in candidates:
                 if not f.endswith(SUFFIXES):
                     continue
+                if f in settled:
+                    add(f, True, link=False, norm=from_git)
+                    continue
                 try:  # one lstat: a regular file, or a link (followed and judged by _admit)
                     mode = os.lstat(f).st_mode
                 except OSError:
                     continue  # tracked by git but deleted from the work tree
                 if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
-                    add(f, walked=True, link=stat.S_ISLNK(mode))
+                    add(f, True, link=stat.S_ISLNK(mode), norm=from_git)
         else:
             add(str(path), walked=False, named=arg)
     return result

@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterable, Mapping, NamedTuple
 
 from lintgate.cache import schema
-from lintgate.cache.db import Database
+from lintgate.cache.db import CHUNK, Database
 from lintgate.cache.keys import is_digest
 from lintgate.cache.schema import INT64
 
@@ -15,6 +15,8 @@ from lintgate.cache.schema import INT64
 # calls it): a later write within the file system's timestamp granularity could keep size and
 # mtime, so such a stat is not recorded and the file is hashed again next time.
 RACY_NS = 2_000_000_000
+# Up to this many files, stat_lookup asks for their rows by path, not for every row of the root.
+FEW = 1000
 
 
 class StatInfo(NamedTuple):
@@ -57,11 +59,15 @@ class StatIndex(Database):
         r = os.fspath(root)
         if not storable(r):
             return {}
-        rows: list[tuple[Any, ...]] = self._do(
-            lambda conn: conn.execute(
-                f"SELECT {schema.STAT_COLUMNS}, checksum FROM stat WHERE root=?", (r,)
-            ).fetchall()
-        )
+        rows: list[tuple[Any, ...]]
+        if len(stats) <= FEW:  # a few files of a large tree (lintgate.engine.wholerun): by path
+            rows = self._rows_for(r, [p for p in stats if storable(p)])
+        else:
+            rows = self._do(
+                lambda conn: conn.execute(
+                    f"SELECT {schema.STAT_COLUMNS}, checksum FROM stat WHERE root=?", (r,)
+                ).fetchall()
+            )
         out: dict[str, str] = {}
         bad: list[tuple[str, ...]] = []
         for row in rows:
@@ -74,6 +80,19 @@ class StatIndex(Database):
                 out[path] = digest
         self._drop("stat", "root=? AND path=?", bad)
         return out
+
+    def _rows_for(self, root: str, paths: list[str]) -> list[tuple[Any, ...]]:
+        """The stat rows (with their checksums) of `paths` under `root`."""
+        rows: list[tuple[Any, ...]] = []
+        for i in range(0, len(paths), CHUNK):
+            chunk = paths[i : i + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT {schema.STAT_COLUMNS}, checksum FROM stat"
+                f" WHERE root=? AND path IN ({marks})"
+            )
+            rows += self._do(lambda conn: conn.execute(sql, [root, *chunk]).fetchall())
+        return rows
 
     def stat_record(
         self,

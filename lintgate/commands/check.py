@@ -35,6 +35,7 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
         store=getattr(cache, "store", None),
         warn=warn,
         file_deadline=config.file_deadline,
+        whole=not getattr(cache, "exports", None),  # an export names the entries used
     )
 
 

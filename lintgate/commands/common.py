@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
 from lintgate.config import Config, ConfigError
 from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
@@ -46,7 +46,7 @@ class Prepared:
     the preparation said (a bad path, discovery's notes and errors)."""
 
     status: int
-    files: list[Path]
+    files: Sequence[Path]  # a discovery.FileList
     project: Project
     changes: Any
     errors: list[str] = dataclasses.field(default_factory=list)  # said already; for sarif
@@ -107,16 +107,17 @@ def prepare(inv: Invocation) -> Prepared | int:
     return Prepared(status, files, project, changes, errors, shard_run, problems)
 
 
-def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: list[Path]) -> bool:
+def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: Sequence[Path]) -> bool:
     """Report each pyproject.toml an enabled linter's tool would read (isort's, black's) and
     cannot parse (a config error); whether there was one."""
     from lintgate import linters
 
     if not linters.reads_config_file(config.enabled, "pyproject.toml"):
         return False
+    from lintgate.filelist import texts_of
     from lintgate.linters.configs import broken_pyprojects
 
-    dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in files)])
+    dirs = dict.fromkeys([str(root), *(os.path.dirname(f) for f in texts_of(files))])
     broken = broken_pyprojects(dirs, lambda path: os.path.relpath(path, cwd))
     for error in broken:
         say(str(error))
@@ -321,7 +322,7 @@ def write_stderr_reports(outputs: Outputs, diagnostics: list[Any], context: Any)
     return [(name, path) for name, path in outputs if path != STDERR]
 
 
-def check_reports_spare_sources(outputs: Outputs, files: list[Path]) -> None:
+def check_reports_spare_sources(outputs: Outputs, files: Sequence[Path]) -> None:
     """Raises ConfigError when a report file of `outputs` ((format, path or None) pairs) is
     one of `files`, the files to check: writing it would replace a source file. Compared by
     device and inode, so a symbolic or hard link to a checked file counts too; only a report

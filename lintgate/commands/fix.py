@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, Sequence, TextIO
 
 from lintgate.commands.common import (
     Invocation,
@@ -79,7 +79,9 @@ def fix(inv: Invocation) -> int:
     return status
 
 
-def fix_run(files: list[Path], project: Project, config: Config, store: Any, write: bool) -> FixRun:
+def fix_run(
+    files: Sequence[Path], project: Project, config: Config, store: Any, write: bool
+) -> FixRun:
     """Fix `files` (absolute paths): plan and answer from the cache (`store`, or None) as the
     check does; the files the cache answers with nothing to fix keep that answer, the others
     go to the fixer, whose check of the bytes it read is recorded in the cache."""
@@ -127,7 +129,7 @@ def fix_run(files: list[Path], project: Project, config: Config, store: Any, wri
 
 
 def external_findings(
-    results: list[Any], files: list[Path], project: Project, config: Config, store: Any
+    results: list[Any], files: Sequence[Path], project: Project, config: Config, store: Any
 ) -> None:
     """Add to `results` (FileResults by display path) what the enabled external linters find
     in the files as they are now (fixed, with --fix; as they were, with --diff), from the
@@ -202,7 +204,7 @@ def _settled(plans: list[Any], config: Config) -> dict[str, FileResult]:
 
 
 def fix_files(
-    files: list[Path], project: Project, config: Config, write: bool
+    files: Sequence[Path], project: Project, config: Config, write: bool
 ) -> tuple[list[Any], list[str]]:
     """Fix `files` (absolute paths) with the linters `config` enables, on the check's
     executor and under `config.deadline`; `write=False` (--diff) computes the diffs and writes

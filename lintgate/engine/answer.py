@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import TYPE_CHECKING, cast
 
 from lintgate import bounds
 from lintgate.diagnostic import ERROR, Diagnostic
@@ -19,25 +20,27 @@ from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, ENCODING_VERSION, unreadable
 from lintgate.engine.stored import load_decoding, load_outcome
 
+if TYPE_CHECKING:
+    from lintgate.cache.digests import Digests
+    from lintgate.cache.keys import Entry
 
-def answer(planner: Planner, plans: list[FilePlan]) -> None:
+
+def answer(planner: Planner, plans: list[FilePlan], found: Digests) -> None:
     """Fill each plan's `digest`, `raw`, `unreadable`, `keys`, `known` and `decoding` from
-    the store (nothing without one, or when it fails)."""
-    from lintgate.cache import file_digests
-
-    root = planner.project.root
-    found = planner.cache(lambda store: file_digests(store, root, [p.rel for p in plans]))
-    if found is None:
-        return
+    `found` (lintgate.cache.file_digests of the run's files) and the store (nothing more when
+    it fails)."""
     for plan in plans:
         plan.digest = found.digests.get(plan.rel)
         plan.raw = found.data.get(plan.rel)
         error = found.errors.get(plan.rel)
         if error is not None:
             plan.unreadable = unreadable(plan.display, error)
+    from lintgate.cache import Entry  # once per run, not per file
+
+    groups: Groups = {}
     for plan in plans:
         if plan.digest is not None:
-            _key(planner, plan, plan.digest)
+            _key(planner, plan, Entry, groups)
     keyed = [(plan, name, e.key) for plan in plans for name, e in plan.keys.items()]
     hits = planner.cache(lambda store: store.get_results({k for _, _, k in keyed})) or {}
     for plan, name, key in keyed:
@@ -49,23 +52,40 @@ def answer(planner: Planner, plans: list[FilePlan]) -> None:
             plan.known[name] = load_outcome(hits[key])
 
 
-def _key(planner: Planner, plan: FilePlan, digest: str) -> None:
-    """The cache entries of the file's decoding and of each linter of its plan."""
-    from lintgate.cache import Entry
+Groups = dict[tuple[str, str], dict[str, "tuple[str, str] | None"]]
 
+
+def _key(planner: Planner, plan: FilePlan, entry: type[Entry], groups: Groups) -> None:
+    """The cache entries (`entry`: lintgate.cache.Entry) of the file's decoding and of each
+    linter of its plan. `groups` keeps each linter's (version, config digest) per (directory,
+    suffix): the same for every file there, so worked out once."""
+    digest = cast(str, plan.digest)
+    plan.keys[ENCODING] = entry(digest, ENCODING, ENCODING_VERSION, "none")
     suffix = os.path.splitext(plan.spath)[1]
-    plan.keys[ENCODING] = Entry(digest, ENCODING, ENCODING_VERSION, "none")
-    bounded = bounded_linters()
+    group = groups.get((plan.directory, suffix))
+    if group is None:
+        group = groups[plan.directory, suffix] = {}
     for name in plan.names:
-        cd = planner.config_digest(name, plan.directory)
-        if cd is None:
-            continue
-        if suffix != ".py":  # isort and black treat stubs (and isort Cython) differently
-            cd = hashlib.sha256(f"{cd}\0{suffix.lstrip('.')}".encode()).hexdigest()
-        version = planner.version(name)
-        if name in bounded:  # their outcome is lintgate.bounds' verdict on a deep file
-            version += f"; bounds {bounds.VERSION}"
-        plan.keys[name] = Entry(digest, name, version, cd)
+        if name in group:
+            pair = group[name]
+        else:
+            pair = group[name] = _pair(planner, name, plan.directory, suffix)
+        if pair is not None:
+            plan.keys[name] = entry(digest, name, *pair)
+
+
+def _pair(planner: Planner, name: str, directory: str, suffix: str) -> tuple[str, str] | None:
+    """Linter `name`'s (version, config digest) for files of `suffix` in `directory`, None
+    when its config digest is not known."""
+    cd = planner.config_digest(name, directory)
+    if cd is None:
+        return None
+    if suffix != ".py":  # isort and black treat stubs (and isort Cython) differently
+        cd = hashlib.sha256(f"{cd}\0{suffix.lstrip('.')}".encode()).hexdigest()
+    version = planner.version(name)
+    if name in bounded_linters():  # their outcome is lintgate.bounds' verdict on a deep file
+        version += f"; bounds {bounds.VERSION}"
+    return version, cd
 
 
 def resolved(plan: FilePlan) -> list[Diagnostic] | None:

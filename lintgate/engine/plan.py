@@ -25,6 +25,7 @@ from lintgate.engine.records import (
     SettingsFailure,
     one_line,
 )
+from lintgate.filesets import is_python
 from lintgate.linters.base import Project
 
 Where = tuple[int, str]  # (index of the file's plan, linter name)
@@ -36,7 +37,7 @@ class FilePlan:
     (`known`, `decoding`), the bytes read while hashing (`raw`) and why it is `unreadable`."""
 
     __slots__ = (
-        "path",
+        "_path",
         "spath",
         "directory",
         "display",
@@ -51,8 +52,8 @@ class FilePlan:
         "unreadable",
     )
 
-    def __init__(self, path: Path, display: str, rel: str) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, display: str, rel: str) -> None:
+        self._path = path if isinstance(path, Path) else None
         self.spath = str(path)
         self.directory = os.path.dirname(self.spath)
         self.display = display
@@ -65,6 +66,13 @@ class FilePlan:
         self.decoding: Decoding | None = None  # the cached decoding, None when not known
         self.raw: bytes | None = None
         self.unreadable: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """The file's absolute path, made when first asked for (a warm run asks for few)."""
+        if self._path is None:
+            self._path = Path(self.spath)
+        return self._path
 
 
 class Planner:
@@ -80,6 +88,7 @@ class Planner:
         self.cache = cache
         self.versions: dict[str, str] = {}
         self._digests: dict[tuple[str, str], str | None] = {}
+        self._paths: dict[str, Path] = {}  # directory -> its Path, made once
 
     def version(self, name: str) -> str:
         """The version of linter `name`'s engine, asked once per run."""
@@ -94,10 +103,13 @@ class Planner:
         key = (name, directory)
         if key not in self._digests:
             linter = linters.lookup(name)
-            digest = linter.config_digest(self.project, Path(directory))
+            where = self._paths.get(directory)
+            if where is None:
+                where = self._paths[directory] = Path(directory)
+            digest = linter.config_digest(self.project, where)
             if digest is None:
                 try:
-                    settings = self.checker.settings(settings_owner(name), Path(directory))
+                    settings = self.checker.settings(settings_owner(name), where)
                     digest = linter.settings_digest(settings)
                 except SettingsFailure:
                     digest = None
@@ -107,15 +119,23 @@ class Planner:
     def plan(self, plans: list[FilePlan]) -> None:
         """Fill each plan's `names` and `errors`."""
         verdicts = self.exclusions(plans)
+        # the same few answers for every file: asked once per (failed, names, Python or not)
+        syntax: dict[tuple[tuple[str, ...], tuple[str, ...], bool], bool] = {}
         for i, plan in enumerate(plans):
+            failed: list[str] = []
             for name in self.enabled:
                 verdict = verdicts[i, name]
                 if isinstance(verdict, str):
                     plan.errors.append(verdict)
+                    failed.append(name)
                 elif not verdict:
                     plan.names.append(name)
-            failed = [n for n in self.enabled if isinstance(verdicts[i, n], str)]
-            if needs_syntax(usable(self.enabled, failed), plan.names, plan.spath):
+            key = (tuple(failed), tuple(plan.names), is_python(plan.spath))
+            needed = syntax.get(key)
+            if needed is None:
+                needed = needs_syntax(usable(self.enabled, failed), plan.names, plan.spath)
+                syntax[key] = needed
+            if needed:
                 plan.names.append(SYNTAX)
 
     def exclusions(self, plans: list[FilePlan]) -> dict[Where, bool | str]:
@@ -171,19 +191,33 @@ class Planner:
         NUL-separated; one hash state per config, copied."""
         root = str(self.project.root)
         prefixes: dict[tuple[str, str], Any] = {}  # (linter, config digest) -> hash state
+        rows: dict[str, list[tuple[str, Any]]] = {}  # directory -> [(linter, hash state)]
         deciders = {name: _decider(name) for name in self.enabled}
         keys: dict[Where, str] = {}
         for i, plan in enumerate(plans):
+            row = rows.get(plan.directory)
+            if row is None:
+                row = rows[plan.directory] = []
+                for name in self.enabled:
+                    cd = self.config_digest(name, plan.directory)
+                    if cd is None:
+                        continue
+                    prefix = prefixes.get((name, cd))
+                    if prefix is None:
+                        parts = (
+                            "exclude",
+                            name,
+                            self.version(name),
+                            LINTGATE_VERSION,
+                            cd,
+                            root,
+                            "",
+                        )
+                        prefix = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
+                        prefixes[name, cd] = prefix
+                    row.append((name, prefix))
             path = plan.spath.encode("utf-8", "surrogateescape")
-            for name in self.enabled:
-                cd = self.config_digest(name, plan.directory)
-                if cd is None:
-                    continue
-                prefix = prefixes.get((name, cd))
-                if prefix is None:
-                    parts = ("exclude", name, self.version(name), LINTGATE_VERSION, cd, root, "")
-                    prefix = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape"))
-                    prefixes[name, cd] = prefix
+            for name, prefix in row:
                 h = prefix.copy()
                 h.update(path)
                 h.update(deciders[name].exclusion_inputs(plan.path, self.project))

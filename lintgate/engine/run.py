@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from lintgate import bounds, progress
 from lintgate.context import run_scope
@@ -25,7 +25,13 @@ from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
 from lintgate.engine.stored import store_decoding, store_outcome
+from lintgate.engine.whole import paths_of
+from lintgate.engine.wholerun import run_whole
+from lintgate.external import registry
 from lintgate.linters.base import Project
+
+if TYPE_CHECKING:
+    from lintgate.cache.digests import Digests
 
 
 class _Pending:
@@ -39,7 +45,7 @@ class _Pending:
 
 
 def run(
-    files: list[Path],
+    files: Sequence[Path],
     project: Project,
     enabled: list[str],
     concurrency: int,
@@ -49,6 +55,7 @@ def run(
     store: Any = None,
     warn: Callable[[str], None] | None = None,
     file_deadline: float = 0.0,
+    whole: bool = True,
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -59,30 +66,46 @@ def run(
     `store`: a lintgate.cache.Store to answer from and fill (None: no cache); `warn(message)`
     reports a cache failure (one line), after which the run goes on without the cache.
     `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
+    `whole`: answer an unchanged run from one lookup (lintgate.engine.whole); off when the
+    caller needs the store to know every entry the run used (a `mode=min` export).
     Joins the active RunContext (lintgate.context), or makes one for the call.
     """
     with run_scope():
         start = time.monotonic()
         limit = start + deadline if deadline > 0 else None
-        planned = plan_and_answer(files, project, enabled, warn_unmatched, store, warn, display)
-        answered_at = time.monotonic()
-        checker = planned.checker
-        ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
-        answered, pending = _answered(planned.plans)
-        results = [*planned.large.values(), *answered]
-        if progress.showing():  # the files the cache settled: done before any worker starts
-            progress.advance(len(results), sum(len(r.diagnostics) for r in results))
-        slots = ext.start(concurrency, any(w.names for w in pending.items))
-        done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
-        ext.before_merge(pending.plans, done)
-        fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
-        if fresh:
-            planned.cache(lambda store: store.put_results(fresh))
-        result = ext.amend(_result(results, pending, start))
-        result.cache_hits = cache_hits(planned.plans)
-        result.phases = {"planning and cache": answered_at - start}
-        result.phases["linting"] = time.monotonic() - answered_at
-        return result
+
+        def per_file(subset: Sequence[Path], store: Any) -> tuple[RunResult, bool, bool]:
+            planned = plan_and_answer(
+                subset, project, enabled, warn_unmatched, store, warn, display
+            )
+            answered_at = time.monotonic()
+            checker = planned.checker
+            ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
+            answered, pending = _answered(planned.plans)
+            results = [*planned.large.values(), *answered]
+            if progress.showing():  # the files the cache settled: done before any worker starts
+                progress.advance(len(results), sum(len(r.diagnostics) for r in results))
+            slots = ext.start(concurrency, any(w.names for w in pending.items))
+            done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
+            ext.before_merge(pending.plans, done)
+            fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
+            if fresh:
+                planned.cache(lambda store: store.put_results(fresh))
+            result = ext.amend(_result(results, pending, start))
+            result.cache_hits = cache_hits(planned.plans)
+            result.phases = {"planning and cache": answered_at - start}
+            result.phases["linting"] = time.monotonic() - answered_at
+            return result, bool(fresh), planned.cache.store is not None
+
+        # The whole-run answer keys on the in-process linters' settings only: a run with an
+        # external linter (whose config and version it does not see) goes file by file.
+        if whole and store is not None and not any(registry.is_external(n) for n in enabled):
+            result = run_whole(
+                files, project, enabled, warn_unmatched, store, warn, display, per_file
+            )
+            result.seconds = time.monotonic() - start
+            return result
+        return per_file(files, store)[0]
 
 
 def cache_hits(plans: list[FilePlan]) -> dict[str, tuple[int, int]]:
@@ -108,7 +131,7 @@ class Planned(NamedTuple):
 
 
 def plan_and_answer(
-    files: list[Path],
+    files: Sequence[Path],
     project: Project,
     enabled: list[str],
     warn_unmatched: bool,
@@ -120,14 +143,26 @@ def plan_and_answer(
     what the cache knows of its bytes."""
     enabled = external.in_process(enabled)  # the external ones: lintgate.engine.external
     show = display or relative_to(str(project.cwd))
-    large = _too_large(files, project, show)
-    plans = _plans([p for p in files if show(p) not in large], project, show)
-    checker = Checker(project, enabled, warn_unmatched)
     cache = CacheGuard(store, warn)
+    texts = paths_of(files)
+    rels = _rels(texts, project)
+    found = None
+    if cache.store is not None:  # one stat per file gives both the size and the stat index
+        from lintgate.cache import file_digests
+
+        root, limit = project.root, project.max_file_size
+        found = cache(lambda store: file_digests(store, root, rels, limit))
+    large = _too_large(texts, rels, project, show, found)
+    plans = []
+    for p, rel in zip(texts, rels):
+        shown = show(p)
+        if shown not in large:
+            plans.append(FilePlan(p, shown, rel))
+    checker = Checker(project, enabled, warn_unmatched)
     planner = Planner(project, enabled, checker, cache)
     planner.plan(plans)
-    if cache.store is not None:
-        answer(planner, plans)
+    if cache.store is not None and found is not None:
+        answer(planner, plans, found)
     return Planned(plans, large, checker, cache)
 
 
@@ -147,28 +182,37 @@ def to_record(plan: FilePlan, done: Done) -> list[tuple[Any, Any]]:
 
 
 def _too_large(
-    files: list[Path], project: Project, display: Callable[[Any], str]
+    files: list[str],
+    rels: list[str],
+    project: Project,
+    display: Callable[[Any], str],
+    found: Digests | None,
 ) -> dict[str, FileResult]:
-    """The results of the files over MaxFileSize: measured, never read (nor hashed, nor
-    cached); by display path."""
+    """The results of the files over MaxFileSize: measured (by `found`'s stat when the cache
+    took one), never read (nor hashed, nor cached); by display path."""
     results = {}
-    for p in files:
-        large = bounds.too_large(file_size(str(p)), project.max_file_size)
+    for p, rel in zip(files, rels):
+        if found is not None:
+            size = found.large.get(rel, 0)
+        elif project.max_file_size:
+            size = file_size(p)
+        else:
+            continue
+        large = bounds.too_large(size, project.max_file_size)
         if large is not None:
             d = Diagnostic(display(p), 1, 1, ENCODING, large, ERROR)
             results[d.path] = FileResult(d.path, [d])
     return results
 
 
-def _plans(files: list[Path], project: Project, display: Callable[[Any], str]) -> list[FilePlan]:
-    """A FilePlan per file, with its root-relative `/`-separated path (the stat index's)."""
+def _rels(files: list[str], project: Project) -> list[str]:
+    """Each file's root-relative `/`-separated path (the stat index's)."""
     root = str(project.root).rstrip(os.sep) + os.sep
-    plans = []
-    for p in files:
-        path = str(p)
+    rels = []
+    for path in files:
         rel = path[len(root) :] if path.startswith(root) else path
-        plans.append(FilePlan(p, display(p), rel.replace(os.sep, "/")))
-    return plans
+        rels.append(rel.replace(os.sep, "/"))
+    return rels
 
 
 def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:

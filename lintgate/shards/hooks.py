@@ -9,7 +9,7 @@ import argparse
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from lintgate.config import ConfigError
 from lintgate.diagnostic import Diagnostic
@@ -42,7 +42,9 @@ class ShardRun:
     digest: str
 
 
-def pick(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[list[Path], Any]:
+def pick(
+    args: argparse.Namespace, root: Path, files: Sequence[Path]
+) -> tuple[Sequence[Path], Any]:
     """The files this run checks (its shard's share of `files`, all of them without
     --shard) and the ShardRun to record (None without a result file)."""
     spec = getattr(args, "shard_spec", None)
@@ -54,9 +56,13 @@ def pick(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[list[
         run = ShardRun(shard, len(files), discovered_digest(files, root))
     if spec is None or spec.total == 1:
         return files, run
+    from lintgate.filelist import FileList
     from lintgate.shards.partition import select
 
-    return select(files, root, spec), run
+    chosen = FileList(str(p) for p in select(list(files), root, spec))
+    if isinstance(files, FileList):  # git's word on unchanged files goes with them
+        chosen.identities = {t: files.identities[t] for t in chosen.texts if t in files.identities}
+    return chosen, run
 
 
 def write(inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnostic]) -> list[str]:

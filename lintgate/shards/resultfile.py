@@ -14,7 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from lintgate import __version__
 from lintgate.diagnostic import SEVERITIES, Diagnostic
@@ -89,7 +89,7 @@ def _digest(value: Any) -> str:
     return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def discovered_digest(files: list[Path], root: Path) -> str:
+def discovered_digest(files: Sequence[Path], root: Path) -> str:
     """The digest of the discovered file list (root-relative `/`-separated paths, sorted): every
     shard of one run discovers the same files."""
     prefix = str(root).rstrip(os.sep) + os.sep
