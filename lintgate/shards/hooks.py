@@ -42,9 +42,7 @@ class ShardRun:
     digest: str
 
 
-def pick(
-    args: argparse.Namespace, root: Path, files: Sequence[Path]
-) -> tuple[Sequence[Path], Any]:
+def pick(args: argparse.Namespace, root: Path, files: Sequence[Path]) -> tuple[Sequence[Path], Any]:
     """The files this run checks (its shard's share of `files`, all of them without
     --shard) and the ShardRun to record (None without a result file)."""
     spec = getattr(args, "shard_spec", None)
