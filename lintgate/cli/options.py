@@ -18,7 +18,7 @@ from lintgate.config import (
     read_config_file,
 )
 from lintgate.config.duration import parse_duration
-from lintgate.discovery import git_top
+from lintgate.gittop import git_top
 from lintgate.report import STDERR
 
 

@@ -14,8 +14,8 @@ from typing import Any, Sequence, TextIO
 
 from lintgate.config import Config, ConfigError
 from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
-from lintgate.discovery import git_top
 from lintgate.engine.records import RunResult
+from lintgate.gittop import git_top
 from lintgate.linters.base import Project
 from lintgate.report.ci import ci_fields
 

@@ -176,7 +176,8 @@ class External:
                 self.errors.append(error)
             if r.lost:
                 self.unchecked += [self.targets[rel].display for rel in r.batch.files]
-            self.unmatched.setdefault(r.batch.name, []).extend(unmatched)
+            if not error:  # a failed batch's error line quotes its output already
+                self.unmatched.setdefault(r.batch.name, []).extend(unmatched)
             for rel in r.batch.files:
                 display = self.targets[rel].display
                 outcome = Outcome(sorted(found.get(rel, [])))

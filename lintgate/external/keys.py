@@ -51,8 +51,10 @@ class ConfigDigests:
         self._dirs: dict[str, str] = {}
 
     def own(self, directory: str) -> str:
-        """sha256 hex of the config files (by name, then content) in `directory` itself."""
+        """sha256 hex of the config files (by name, then content) in `directory` itself; ""
+        when it holds none."""
         h = hashlib.sha256()
+        found = False
         for name in self.names:
             path = os.path.join(directory, name)
             try:
@@ -60,19 +62,22 @@ class ConfigDigests:
                     data = f.read()
             except OSError:
                 continue
+            found = True
             h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return h.hexdigest()
+        return h.hexdigest() if found else ""
 
     def chain(self, directory: str) -> str:
-        """sha256 hex of the config files in `directory` and every directory above it."""
+        """sha256 hex of the config files in `directory` and every directory above it; the
+        directories without one add nothing, so the same files at another depth (a CI
+        checkout under another path, with an imported cache) give the same digest."""
         if not self.names:
             return ""
         if directory not in self._dirs:
             parent = os.path.dirname(directory)
             above = self.chain(parent) if parent != directory else ""
-            self._dirs[directory] = hashlib.sha256(
-                (self.own(directory) + above).encode()
-            ).hexdigest()
+            mine = self.own(directory)
+            value = hashlib.sha256((mine + above).encode()).hexdigest() if mine else above
+            self._dirs[directory] = value
         return self._dirs[directory]
 
 

@@ -114,18 +114,21 @@ def ask_version(argv: Sequence[str], cwd: str, env: dict[str, str]) -> str:
 def failure(name: str, ran: Ran, parsed: int, codes: frozenset[int]) -> str | None:
     """The one-line tool error of a batch that ended by itself, or None when it did its job: an
     exit status outside {0} and `codes` (what the tool's findings exit with), or a non-zero
-    status with no finding parsed (`parsed`) and text on stderr. The line quotes the last
+    status with no finding parsed (`parsed`) and text on stderr or stdout (a findings status
+    with output the pattern cannot read: a wrong pattern must not pass the gate). The line quotes the last
     STDERR_LINES non-empty lines of stderr (else of stdout), joined by ` | `."""
     status = ran.status
     if status is None or status == 0:
         return None
-    if status in codes and (parsed or not ran.stderr.strip()):
+    if status in codes and (parsed or not (ran.stderr.strip() or ran.stdout.strip())):
         return None
     tail = [line.strip() for line in (ran.stderr or ran.stdout).splitlines() if line.strip()]
     said = " | ".join(tail[-STDERR_LINES:])
     if len(said) > 500:
         said = "..." + said[-497:]
     how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
+    if status in codes and not ran.stderr.strip():  # its findings status, nothing readable
+        how += " (findings) but no line of its output matched its pattern"
     return f"{name}: the tool {how}" + (f": {said}" if said else " and printed nothing")
 
 

@@ -28,7 +28,7 @@ def base_directory(mode: str, cwd: Path, root: Path) -> Path:
         return cwd
     if mode == "root":
         return root
-    from lintgate.discovery import git_top
+    from lintgate.gittop import git_top
 
     return git_top(cwd) or cwd
 
