@@ -362,12 +362,6 @@ def test_tool_printing_garbage_is_an_error(repo: Path, tmp_path: Path) -> None:
     assert summary.startswith("lintgate: 7 files checked, ")
 
 
-@pytest.mark.slow  # 30 s while ask_version keeps its own timeout
-@pytest.mark.xfail(
-    strict=True,
-    reason="ext14core: the version question (lintgate/external/process.py ask_version) waits "
-    "up to 30 s whatever the Deadline, and its timeout kills only the tool, not its group",
-)
 def test_tool_hanging_on_its_version_question_keeps_the_deadline(
     repo: Path, tmp_path: Path
 ) -> None:
@@ -382,7 +376,8 @@ def test_tool_hanging_on_its_version_question_keeps_the_deadline(
         repo, "-E", "flake8", "-E", "ruff", "--deadline", "2s", env=_env(tmp_path, str(shim.parent))
     )
     assert time.monotonic() - started < 10
-    assert proc.returncode == 3
+    # the deadline passed while flake8 was asked its version: the files are named unchecked
+    assert proc.returncode & 2 and " not checked, " in proc.stderr.splitlines()[-1]
     time.sleep(0.5)
     assert _processes_in(repo) == []
 

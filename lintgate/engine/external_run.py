@@ -81,8 +81,9 @@ class External:
             return
         rels = sorted(self.targets)
         if self.cache.store is not None and rels:
-            version = VERSION_MARK + tool_version(d, path, self.root, env, self.cache)
-            self._key(d, version, rels)
+            version = tool_version(d, path, self.root, env, self.cache, self.limit)
+            if version:  # a tool that does not say its version is run, never cached
+                self._key(d, VERSION_MARK + version, rels)
         keyed = {rel: self.entries[d.name, rel] for rel in rels if (d.name, rel) in self.entries}
         hits = self.cache(lambda store: store.get_results({e.key for e in keyed.values()})) or {}
         if (

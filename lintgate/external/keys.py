@@ -98,10 +98,13 @@ def tool_version(
     cwd: str,
     env: dict[str, str],
     cache: Callable[[Callable[[Any], Any]], Any],
+    limit: float | None = None,
 ) -> str:
     """The version line of the tool at `path` (absolute): from the store's memo when it has it
     (a local row, else an imported hint: same path, mtime and size is the same program), else
-    asked (`path` + version_args) and remembered. `cache(op)` runs `op(store)` (CacheGuard)."""
+    asked (`path` + version_args, by `limit`: the run's Deadline) and remembered. "" when the
+    tool does not tell (then nothing of it is cached). `cache(op)` runs `op(store)`
+    (CacheGuard)."""
     key = version_memo_key(path, d)
     if key is not None:
         known = cache(lambda store: store.memo_get_many([key])) or {}
@@ -111,8 +114,8 @@ def tool_version(
                 cache(lambda store: store.memo_used.update({key: known[key]}))
         if key in known:
             return str(known[key])
-    version = ask_version([path, *d.version_args], cwd, env) or "unknown"
-    if key is not None:
+    version = ask_version([path, *d.version_args], cwd, env, limit)
+    if key is not None and version:
         cache(lambda store: store.memo_put_many({key: version}))
     return version
 

@@ -88,23 +88,33 @@ def kill_group(pid: int) -> None:
         pass
 
 
-def ask_version(argv: Sequence[str], cwd: str, env: dict[str, str]) -> str:
+def ask_version(
+    argv: Sequence[str], cwd: str, env: dict[str, str], limit: float | None = None
+) -> str:
     """What `argv` (the tool and its version arguments) prints first: the first non-empty line
     of its stdout, else of its stderr, at most 200 characters; "" when it prints nothing,
-    fails to start or takes over VERSION_SECONDS."""
+    fails to start, or takes over VERSION_SECONDS or past `limit` (time.monotonic() seconds,
+    the run's Deadline; None: none): then its whole process group is killed."""
+    timeout = VERSION_SECONDS if limit is None else min(VERSION_SECONDS, limit - time.monotonic())
     try:
-        done = subprocess.run(
+        proc = subprocess.Popen(
             list(argv),
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=VERSION_SECONDS,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             start_new_session=True,
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except OSError:
         return ""
-    for stream in (done.stdout, done.stderr):
+    try:
+        out, err = proc.communicate(timeout=max(timeout, 0.05))
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        proc.communicate()
+        return ""
+    for stream in (out, err):
         for line in _text(stream).splitlines():
             if line.strip():
                 return line.strip()[:200]
