@@ -94,28 +94,16 @@ def ask_version(
     """What `argv` (the tool and its version arguments) prints first: the first non-empty line
     of its stdout, else of its stderr, at most 200 characters; "" when it prints nothing,
     fails to start, or takes over VERSION_SECONDS or past `limit` (time.monotonic() seconds,
-    the run's Deadline; None: none): then its whole process group is killed."""
-    timeout = VERSION_SECONDS if limit is None else min(VERSION_SECONDS, limit - time.monotonic())
+    the run's Deadline; None: none): then its whole process group is killed (run_batch)."""
+    until = time.monotonic() + VERSION_SECONDS
     try:
-        proc = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        ran = run_batch(argv, cwd, env, until if limit is None else min(limit, until))
     except OSError:
         return ""
-    try:
-        out, err = proc.communicate(timeout=max(timeout, 0.05))
-    except subprocess.TimeoutExpired:
-        kill_group(proc.pid)
-        proc.communicate()
+    if ran.status is None:  # killed, or its turn came after the deadline
         return ""
-    for stream in (out, err):
-        for line in _text(stream).splitlines():
+    for stream in (ran.stdout, ran.stderr):
+        for line in stream.splitlines():
             if line.strip():
                 return line.strip()[:200]
     return ""
