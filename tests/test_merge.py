@@ -272,3 +272,34 @@ def test_merge_says_the_discovery_notes_once(tmp_path):
     merged = _sharded(repo, 3, [], [], env, results)
     assert (merged.stdout, merged.returncode) == (whole.stdout, whole.returncode)
     assert _stderr(merged.stderr) == _stderr(whole.stderr)
+
+
+# --- the tester's findings (fixmerge) -------------------------------------------------------
+
+TODO_LINTER = "todo:grep -nH TODO:PATH:LINE:MESSAGE"
+
+
+def _todo_repo(tmp_path):
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "a.py").write_text("x = 1  # TODO fix\n")
+    (repo / "b.py").write_text("y = 2  # TODO too\n")
+    return repo, {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def test_merge_registers_the_runs_own_linters(tmp_path):
+    """A linter the run defined (`--linter`, `Linters`) is in the result file's settings: the
+    merge defines it again before reading Enable, and reports as the unsharded run."""
+    repo, env = _todo_repo(tmp_path)
+    args = ["--linter", TODO_LINTER, "-E", "todo"]
+    sarif = ["--output", f"sarif={tmp_path / 'whole.sarif'}"]
+    whole = lintgate(repo, *args, *sarif, env=env)
+    assert whole.returncode == 1, whole.stderr
+    assert "(todo)" in whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(
+        repo, 2, args, ["--output", f"sarif={tmp_path / 'merged.sarif'}"], env, results
+    )
+    assert (merged.returncode, merged.stdout) == (1, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()

@@ -138,6 +138,9 @@ def _config(settings: dict[str, Any], where: str) -> Config:
     config = Config()
     recorded = settings["config"]
     try:
+        # the run's own linter definitions first, as read_config_file reads `Linters` first:
+        # Enable, Severity and the reports may name them
+        KEYS["Linters"](recorded.get("Linters", {}), f"{where}: Linters")
         config.enabled = list(KEYS["Enable"](recorded["Enable"], f"{where}: Enable"))
         config.exclude = KEYS["Exclude"](recorded["Exclude"], f"{where}: Exclude")
         config.include = KEYS["Include"](recorded["Include"], f"{where}: Include")
