@@ -303,3 +303,30 @@ def test_merge_registers_the_runs_own_linters(tmp_path):
     assert (merged.returncode, merged.stdout) == (1, whole.stdout)
     assert _stderr(merged.stderr) == _stderr(whole.stderr)
     assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()
+
+
+def test_merge_keeps_the_tool_errors(tmp_path):
+    """A tool that cannot run is an error line of no one file: each shard records it
+    (`run_errors`), and the merge says it once, in the unsharded run's order, with bit 2 and
+    the same SARIF invocation (executionSuccessful false, the notifications)."""
+    repo = copy_repo("clean", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--linter", "zz:no-such-tool-zz:PATH:LINE:MESSAGE", "-E", "zz"]
+    args += ["--linter", "aa:no-such-tool-aa:PATH:LINE:MESSAGE", "-E", "aa"]
+    whole = lintgate(repo, *args, "--output", f"sarif={tmp_path / 'whole.sarif'}", env=env)
+    lines = [
+        "lintgate: zz: cannot run 'no-such-tool-zz': command not found\n",
+        "lintgate: aa: cannot run 'no-such-tool-aa': command not found\n",
+    ]
+    assert (whole.returncode, whole.stdout) == (2, "")
+    assert whole.stderr.startswith("".join(lines)), whole.stderr
+    results = tmp_path / "results"
+    results.mkdir()
+    sarif = ["--output", f"sarif={tmp_path / 'merged.sarif'}"]
+    merged = _sharded(repo, 2, args, sarif, env, results)
+    assert (merged.returncode, merged.stdout) == (2, "")
+    assert merged.stderr.startswith("".join(lines)) and merged.stderr.count("cannot run") == 2
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    doc = json.loads((tmp_path / "merged.sarif").read_text())
+    assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()

@@ -117,7 +117,10 @@ def merged_run(shards: list[ShardResult]) -> RunResult:
     """The RunResult of the union, as the engine of an unsharded run gives it: diagnostics
     sorted, errors in path order without repeats, the longest shard's seconds."""
     pairs = sorted((pair for s in shards for pair in s.errors), key=lambda pair: pair[0])
-    errors = list(dict.fromkeys(message for _, message in pairs))  # stable: a file's own order
+    # stable: a file's own order; then the lines of no one file (a tool that cannot run), as
+    # the engine appends them (lintgate.engine.external_run), each once, first shard first
+    messages = [message for _, message in pairs] + [e for s in shards for e in s.run_errors]
+    errors = list(dict.fromkeys(messages))
     checked = sorted(p for s in shards for p in s.document["checked"])
     unchecked = sorted(p for s in shards for p in s.document["unchecked"])
     lost = sorted(p for s in shards for p in s.document["lost"])

@@ -133,6 +133,9 @@ def render(
         for r in sorted(result.results, key=lambda r: r.path)
         for e in r.errors
     ]
+    per_file = {e["message"] for e in errors}
+    # the lines of no one file (a tool that cannot run, a failed batch), in the run's order
+    run_errors = [e for e in result.errors if e not in per_file]
     document = {
         "lintgate_result": RESULT_VERSION,
         "lintgate_version": __version__,
@@ -150,6 +153,7 @@ def render(
         "seconds": round(result.seconds, 3),
         "findings": [_finding(d) for d in diagnostics],
         "errors": errors,
+        "run_errors": run_errors,
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -157,12 +161,14 @@ def render(
 @dataclass
 class ShardResult:
     """A result file read back: its `name` (as given), the parsed `document` and the
-    `diagnostics` and `errors` ((path, message) pairs) it holds."""
+    `diagnostics` and `errors` ((path, message) pairs) it holds, and its `run_errors` (the
+    lines of no one file, in the run's order)."""
 
     name: str
     document: dict[str, Any]
     diagnostics: list[Diagnostic]
     errors: list[tuple[str, str]]
+    run_errors: list[str]
 
     @property
     def shard(self) -> tuple[int, int]:
@@ -211,7 +217,8 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
         rest = (str(f["message"]), f["severity"], int(f["end_line"]))
         diagnostics.append(Diagnostic(*fields, *rest))
     errors = [(str(e["path"]), str(e["message"])) for e in document["errors"]]
-    return ShardResult(path, document, diagnostics, errors)
+    run_errors = [str(e) for e in document["run_errors"]]
+    return ShardResult(path, document, diagnostics, errors, run_errors)
 
 
 _SHAPE: dict[str, type | tuple[type, ...]] = {
@@ -230,4 +237,5 @@ _SHAPE: dict[str, type | tuple[type, ...]] = {
     "format": str,
     "findings": list,
     "errors": list,
+    "run_errors": list,
 }
