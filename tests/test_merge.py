@@ -330,3 +330,26 @@ def test_merge_keeps_the_tool_errors(tmp_path):
     doc = json.loads((tmp_path / "merged.sarif").read_text())
     assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
     assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "shard, shown",
+    [
+        ({"index": 1, "total": 10**12}, "1/1000000000000"),
+        ({"index": 1, "total": 257}, "1/257"),
+        ({"index": 3, "total": 2}, "3/2"),
+        ({"index": True, "total": 2}, "true/2"),
+        ({"index": 1.0, "total": 2}, "1.0/2"),
+        ({"index": "1", "total": 2}, '"1"/2'),
+    ],
+)
+def test_merge_refuses_a_shard_out_of_bounds(two_shards, shard, shown):
+    """A result file's shard is bounded as `--shard` is: nothing is sized by a bad N."""
+    repo, env, (r1, r2) = two_shards
+    doc = json.loads(r1.read_text())
+    doc["shard"] = shard
+    r1.write_text(json.dumps(doc))
+    assert _refused(repo, env, r1, r2) == (
+        f"lintgate: {r1}: malformed result file: ValueError: shard {shown}: expected K/N, "
+        "1 <= K <= N <= 256\n"
+    )

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 from lintgate import __version__
 from lintgate.diagnostic import SEVERITIES, Diagnostic
 from lintgate.engine.records import RunResult
+from lintgate.shards.partition import MAX_SHARDS
 
 __all__ = [
     "RESULT_FORMAT",
@@ -206,9 +207,11 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
     for key, kind in _SHAPE.items():
         if not isinstance(document[key], kind):
             raise TypeError(f"{key} has the wrong type")
-    index, total = int(document["shard"]["index"]), int(document["shard"]["total"])
-    if not 1 <= index <= total:
-        raise ValueError(f"shard {index}/{total}")
+    index, total = document["shard"]["index"], document["shard"]["total"]
+    if not _whole(index, MAX_SHARDS) or not _whole(total, MAX_SHARDS) or not 1 <= index <= total:
+        raise ValueError(
+            f"shard {_short(index)}/{_short(total)}: expected K/N, 1 <= K <= N <= {MAX_SHARDS}"
+        )
     diagnostics = []
     for f in document["findings"]:
         if f["severity"] not in SEVERITIES:
@@ -219,6 +222,17 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
     errors = [(str(e["path"]), str(e["message"])) for e in document["errors"]]
     run_errors = [str(e) for e in document["run_errors"]]
     return ShardResult(path, document, diagnostics, errors, run_errors)
+
+
+def _whole(value: Any, most: int) -> bool:
+    """Whether `value` is a JSON whole number (not a bool, not a float) from 0 to `most`."""
+    return type(value) is int and 0 <= value <= most
+
+
+def _short(value: Any) -> str:
+    """`value` for a one-line message: its JSON, cut at 40 characters."""
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _SHAPE: dict[str, type | tuple[type, ...]] = {
