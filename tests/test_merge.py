@@ -353,3 +353,51 @@ def test_merge_refuses_a_shard_out_of_bounds(two_shards, shard, shown):
         f"lintgate: {r1}: malformed result file: ValueError: shard {shown}: expected K/N, "
         "1 <= K <= N <= 256\n"
     )
+
+
+def test_merge_takes_the_report_and_exit_options(tmp_path):
+    """--exit-zero, --issues-exit-code, --path-prefix, --path-mode, --statistics and --color
+    are a merge's options as a run's: shards run with --exit-zero merge to exit 0."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    report = ["--format", "github", "--path-prefix", "svc", "--path-mode", "root"]
+    report += ["--statistics", "--color", "never", "--exit-zero"]
+    whole = lintgate(repo, *report, env=env)
+    assert whole.returncode == 0 and "file=svc/" in whole.stdout, whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 2, ["--exit-zero"], report, env, results)
+    assert (merged.returncode, merged.stdout) == (0, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    names = [str(results / f"shard-{k}-of-2.json") for k in (1, 2)]
+    code = lintgate(repo, "merge", *names, "--issues-exit-code", "7", env=env)
+    assert code.returncode == 7 == lintgate(repo, "--issues-exit-code", "7", env=env).returncode
+
+
+def test_merge_reads_the_recorded_path_prefix(tmp_path):
+    """PathPrefix and PathMode are the run's settings: the merge reports with them."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--path-prefix", "svc", "--path-mode", "wd"]
+    whole = lintgate(repo, *args, "--format", "github", env=env)
+    assert "file=svc/" in whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 2, args, ["--format", "github"], env, results)
+    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--whole-files"], "--whole-files is an option of the shards' runs, not of lintgate merge"),
+        (["--new-from-merge-base", "main"], "--new-from-merge-base is an option of the shards' "
+         "runs, not of lintgate merge"),
+        (["--exit-zero", "--issues-exit-code", "3"],
+         "--exit-zero and --issues-exit-code cannot be used together"),
+        (["--path-mode", "top"], "--path-mode: expected one of gitroot, root, wd, got 'top'"),
+    ],
+)
+def test_merge_refuses_bad_report_options(two_shards, args, message):
+    repo, env, (r1, r2) = two_shards
+    assert _refused(repo, env, r1, r2, *args) == f"lintgate: {message}\n"
