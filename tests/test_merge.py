@@ -401,3 +401,41 @@ def test_merge_reads_the_recorded_path_prefix(tmp_path):
 def test_merge_refuses_bad_report_options(two_shards, args, message):
     repo, env, (r1, r2) = two_shards
     assert _refused(repo, env, r1, r2, *args) == f"lintgate: {message}\n"
+
+
+def test_merge_renders_paths_from_the_shards_directory(tmp_path):
+    """Shards run in pkg/ of the repository; the merge, wherever it runs in the checkout (the
+    top, another subdirectory), writes what the unsharded run in pkg/ writes; outside the
+    checkout it is refused in one line."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "other").mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "pkg" / "_api.py").write_text("import sys,os\n")
+    (repo / "pkg" / "b.py").write_text("x=1\n")
+    (repo / "top.py").write_text("y = 2\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    pkg = repo / "pkg"
+    whole = lintgate(pkg, "--format", "github", "--output", f"sarif={tmp_path / 'w.sarif'}", env=env)
+    assert whole.returncode == 1 and "file=pkg/_api.py," in whole.stdout, whole.stdout
+    names = []
+    for k in (1, 2):
+        names.append(str(tmp_path / f"r{k}.json"))
+        lintgate(pkg, "--shard", f"{k}/2", "--output", f"result={names[-1]}", env=env)
+    for where in (repo, repo / "other", pkg):
+        sarif = tmp_path / f"{where.name}.sarif"
+        merged = lintgate(
+            where, "merge", *names, "--format", "github", "--output", f"sarif={sarif}", env=env
+        )
+        assert (merged.returncode, merged.stdout) == (1, whole.stdout), where
+        assert sarif.read_bytes() == (tmp_path / "w.sarif").read_bytes()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    proc = lintgate(outside, "merge", *names, env=env)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"lintgate: {names[0]}: pkg is not in the project at {outside.resolve()}: run lintgate "
+        "merge in the checkout the shards checked\n"
+    )

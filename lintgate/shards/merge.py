@@ -21,6 +21,7 @@ from lintgate import __version__
 from lintgate.config import KEYS, Config, ConfigError
 from lintgate.console import say
 from lintgate.engine.records import RunResult
+from lintgate.shards.places import PlaceError
 from lintgate.shards.resultfile import ResultError, ShardResult, read_result
 
 __all__ = ["MergeError", "check_set", "merge_main", "merged_run"]
@@ -89,7 +90,7 @@ def merge_main(argv: list[str]) -> int:
         shards = [read_result(path) for path in args.results]
         check_set(shards)
         inv, prepared, result = _as_run(args, shards)
-    except (ResultError, MergeError, ConfigError) as e:
+    except (ResultError, MergeError, ConfigError, PlaceError) as e:
         say(str(e))
         return FAILURE
     from lintgate.cli.terminal import exit_status
@@ -223,8 +224,13 @@ def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, A
     if args.path_prefix is not None:
         config.path_prefix = KEYS["PathPrefix"](args.path_prefix, "--path-prefix")
     outputs = parse_outputs(args.output, default)
-    cwd = Path(os.getcwd())
-    inv = Invocation(_run_args(args), config, cwd, cwd, outputs)
+    from lintgate.shards.places import run_places
+
+    checked = [p for s in shards for p in s.document["checked"]]
+    root, cwd = run_places(
+        first.document["settings"]["cwd"], checked, Path(os.getcwd()), first.name
+    )
+    inv = Invocation(_run_args(args), config, root, cwd, outputs)
     status = 0
     for s in shards:
         status |= int(s.document["status"])

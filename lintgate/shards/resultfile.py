@@ -207,6 +207,9 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
     for key, kind in _SHAPE.items():
         if not isinstance(document[key], kind):
             raise TypeError(f"{key} has the wrong type")
+    from lintgate.shards.places import check_recorded_cwd
+
+    check_recorded_cwd(document["settings"].get("cwd"))
     index, total = document["shard"]["index"], document["shard"]["total"]
     if not _whole(index, MAX_SHARDS) or not _whole(total, MAX_SHARDS) or not 1 <= index <= total:
         raise ValueError(
