@@ -439,3 +439,44 @@ def test_merge_renders_paths_from_the_shards_directory(tmp_path):
         f"lintgate: {names[0]}: pkg is not in the project at {outside.resolve()}: run lintgate "
         "merge in the checkout the shards checked\n"
     )
+
+
+def _set(doc, dotted, value):
+    """Set the field `dotted` (`findings.0.line`) of a result document."""
+    *parents, last = dotted.split(".")
+    for key in parents:
+        doc = doc[int(key)] if isinstance(doc, list) else doc[key]
+    doc[int(last) if isinstance(doc, list) else last] = value
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("findings.0.line", -1, "findings[0].line: expected a whole number from 0 to 2147483647, got -1"),
+        ("findings.0.line", 10**30, "findings[0].line: expected a whole number from 0 to 2147483647, got 1000000000000000000000000000000"),
+        ("findings.0.line", True, "findings[0].line: expected a whole number from 0 to 2147483647, got true"),
+        ("findings.0.col", 1.5, "findings[0].col: expected a whole number from 0 to 2147483647, got 1.5"),
+        ("findings.0.message", None, "findings[0].message: expected a string, got null"),
+        ("findings.0.path", "../../etc/passwd", 'findings[0].path: "../../etc/passwd" is not a path inside the project root'),
+        ("findings.0.path", "/etc/passwd", 'findings[0].path: "/etc/passwd" is not a path inside the project root'),
+        ("checked.0", "../x.py", 'checked[0]: "../x.py" is not a path inside the project root'),
+        ("status", True, "status: expected a whole number from 0 to 3, got true"),
+        ("status", 7, "status: expected a whole number from 0 to 3, got 7"),
+        ("cached", -1, "cached: expected a whole number from 0 to 9007199254740992, got -1"),
+        ("seconds", -1.0, "seconds: expected a number of seconds, got -1.0"),
+        ("problems", [None], "problems[0]: expected a string, got null"),
+        ("settings.config.Sort", ["linter"], "settings_digest does not match the settings (edited?)"),
+        ("settings.cwd", "..", "settings.cwd '..' is not inside the project root"),
+    ],
+)
+def test_merge_refuses_malformed_content(two_shards, field, value, message):
+    """Each field is checked before use: one line naming it, exit 2, nothing written."""
+    repo, env, (r1, r2) = two_shards
+    bad = max((r1, r2), key=lambda r: len(json.loads(r.read_text())["findings"]))
+    doc = json.loads(bad.read_text())
+    assert doc["findings"] and doc["checked"]
+    _set(doc, field, value)
+    bad.write_text(json.dumps(doc))
+    assert _refused(repo, env, r1, r2) == (
+        f"lintgate: {bad}: malformed result file: ValueError: {message}\n"
+    )

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from lintgate import __version__
-from lintgate.diagnostic import SEVERITIES, Diagnostic
+from lintgate.diagnostic import Diagnostic
 from lintgate.engine.records import RunResult
 from lintgate.shards.partition import MAX_SHARDS
+from lintgate.shards.shape import check_counts, finding, inside, short, text
 
 __all__ = [
     "RESULT_FORMAT",
@@ -213,29 +214,26 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
     index, total = document["shard"]["index"], document["shard"]["total"]
     if not _whole(index, MAX_SHARDS) or not _whole(total, MAX_SHARDS) or not 1 <= index <= total:
         raise ValueError(
-            f"shard {_short(index)}/{_short(total)}: expected K/N, 1 <= K <= N <= {MAX_SHARDS}"
+            f"shard {short(index)}/{short(total)}: expected K/N, 1 <= K <= N <= {MAX_SHARDS}"
         )
-    diagnostics = []
-    for f in document["findings"]:
-        if f["severity"] not in SEVERITIES:
-            raise ValueError(f"severity {f['severity']!r}")
-        fields = (str(f["path"]), int(f["line"]), int(f["col"]), str(f["linter"]))
-        rest = (str(f["message"]), f["severity"], int(f["end_line"]))
-        diagnostics.append(Diagnostic(*fields, *rest))
-    errors = [(str(e["path"]), str(e["message"])) for e in document["errors"]]
-    run_errors = [str(e) for e in document["run_errors"]]
+    if document["settings_digest"] != _digest(document["settings"]):
+        raise ValueError("settings_digest does not match the settings (edited?)")
+    cwd = document["settings"]["cwd"]
+    check_counts(document)
+    diagnostics = [finding(f, f"findings[{i}]", cwd) for i, f in enumerate(document["findings"])]
+    errors = []
+    for i, e in enumerate(document["errors"]):
+        if not isinstance(e, dict):
+            raise ValueError(f"errors[{i}]: expected an object, got {short(e)}")
+        message = text(e["message"], f"errors[{i}].message")
+        errors.append((inside(e["path"], cwd, f"errors[{i}].path"), message))
+    run_errors = list(document["run_errors"])
     return ShardResult(path, document, diagnostics, errors, run_errors)
 
 
 def _whole(value: Any, most: int) -> bool:
     """Whether `value` is a JSON whole number (not a bool, not a float) from 0 to `most`."""
     return type(value) is int and 0 <= value <= most
-
-
-def _short(value: Any) -> str:
-    """`value` for a one-line message: its JSON, cut at 40 characters."""
-    text = json.dumps(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _SHAPE: dict[str, type | tuple[type, ...]] = {
