@@ -390,11 +390,18 @@ def test_merge_reads_the_recorded_path_prefix(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--whole-files"], "--whole-files is an option of the shards' runs, not of lintgate merge"),
-        (["--new-from-merge-base", "main"], "--new-from-merge-base is an option of the shards' "
-         "runs, not of lintgate merge"),
-        (["--exit-zero", "--issues-exit-code", "3"],
-         "--exit-zero and --issues-exit-code cannot be used together"),
+        (
+            ["--whole-files"],
+            "--whole-files is an option of the shards' runs, not of lintgate merge",
+        ),
+        (
+            ["--new-from-merge-base", "main"],
+            "--new-from-merge-base is an option of the shards' " "runs, not of lintgate merge",
+        ),
+        (
+            ["--exit-zero", "--issues-exit-code", "3"],
+            "--exit-zero and --issues-exit-code cannot be used together",
+        ),
         (["--path-mode", "top"], "--path-mode: expected one of gitroot, root, wd, got 'top'"),
     ],
 )
@@ -418,7 +425,9 @@ def test_merge_renders_paths_from_the_shards_directory(tmp_path):
     (repo / "top.py").write_text("y = 2\n")
     env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     pkg = repo / "pkg"
-    whole = lintgate(pkg, "--format", "github", "--output", f"sarif={tmp_path / 'w.sarif'}", env=env)
+    whole = lintgate(
+        pkg, "--format", "github", "--output", f"sarif={tmp_path / 'w.sarif'}", env=env
+    )
     assert whole.returncode == 1 and "file=pkg/_api.py," in whole.stdout, whole.stdout
     names = []
     for k in (1, 2):
@@ -452,20 +461,48 @@ def _set(doc, dotted, value):
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("findings.0.line", -1, "findings[0].line: expected a whole number from 0 to 2147483647, got -1"),
-        ("findings.0.line", 10**30, "findings[0].line: expected a whole number from 0 to 2147483647, got 1000000000000000000000000000000"),
-        ("findings.0.line", True, "findings[0].line: expected a whole number from 0 to 2147483647, got true"),
-        ("findings.0.col", 1.5, "findings[0].col: expected a whole number from 0 to 2147483647, got 1.5"),
+        (
+            "findings.0.line",
+            -1,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got -1",
+        ),
+        (
+            "findings.0.line",
+            10**30,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got 1000000000000000000000000000000",
+        ),
+        (
+            "findings.0.line",
+            True,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got true",
+        ),
+        (
+            "findings.0.col",
+            1.5,
+            "findings[0].col: expected a whole number from 0 to 2147483647, got 1.5",
+        ),
         ("findings.0.message", None, "findings[0].message: expected a string, got null"),
-        ("findings.0.path", "../../etc/passwd", 'findings[0].path: "../../etc/passwd" is not a path inside the project root'),
-        ("findings.0.path", "/etc/passwd", 'findings[0].path: "/etc/passwd" is not a path inside the project root'),
+        (
+            "findings.0.path",
+            "../../etc/passwd",
+            'findings[0].path: "../../etc/passwd" is not a path inside the project root',
+        ),
+        (
+            "findings.0.path",
+            "/etc/passwd",
+            'findings[0].path: "/etc/passwd" is not a path inside the project root',
+        ),
         ("checked.0", "../x.py", 'checked[0]: "../x.py" is not a path inside the project root'),
         ("status", True, "status: expected a whole number from 0 to 3, got true"),
         ("status", 7, "status: expected a whole number from 0 to 3, got 7"),
         ("cached", -1, "cached: expected a whole number from 0 to 9007199254740992, got -1"),
         ("seconds", -1.0, "seconds: expected a number of seconds, got -1.0"),
         ("problems", [None], "problems[0]: expected a string, got null"),
-        ("settings.config.Sort", ["linter"], "settings_digest does not match the settings (edited?)"),
+        (
+            "settings.config.Sort",
+            ["linter"],
+            "settings_digest does not match the settings (edited?)",
+        ),
         ("settings.cwd", "..", "settings.cwd '..' is not inside the project root"),
     ],
 )
