@@ -517,3 +517,22 @@ def test_merge_refuses_malformed_content(two_shards, field, value, message):
     assert _refused(repo, env, r1, r2) == (
         f"lintgate: {bad}: malformed result file: ValueError: {message}\n"
     )
+
+
+def test_merge_keeps_the_preparations_errors_in_sarif(tmp_path):
+    """A path that cannot be used is an error of the preparation: the merge's SARIF carries it
+    as the unsharded run's does (executionSuccessful false, its notification)."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["app", "nope.py"]
+    whole = lintgate(repo, *args, "--output", f"sarif={tmp_path / 'whole.sarif'}", env=env)
+    assert whole.returncode == 3
+    assert whole.stderr.startswith("lintgate: nope.py: no such file or directory\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(
+        repo, 2, args, ["--output", f"sarif={tmp_path / 'merged.sarif'}"], env, results
+    )
+    assert (merged.returncode, merged.stdout) == (3, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()

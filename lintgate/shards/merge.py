@@ -235,5 +235,6 @@ def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, A
     for s in shards:
         status |= int(s.document["status"])
     problems = list(dict.fromkeys(p for s in shards for p in s.document["problems"]))
-    prepared = Prepared(status, [], None, None, problems=[str(p) for p in problems])  # type: ignore[arg-type]
+    said = list(dict.fromkeys(str(e) for s in shards for e in s.document["prepared_errors"]))
+    prepared = Prepared(status, [], None, None, said, problems=[str(p) for p in problems])  # type: ignore[arg-type]
     return inv, prepared, merged_run(shards)

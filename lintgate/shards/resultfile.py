@@ -20,7 +20,7 @@ from lintgate import __version__
 from lintgate.diagnostic import Diagnostic
 from lintgate.engine.records import RunResult
 from lintgate.shards.partition import MAX_SHARDS
-from lintgate.shards.shape import check_counts, finding, inside, short, text
+from lintgate.shards.shape import check_counts, finding, inside, short, text, texts
 
 __all__ = [
     "RESULT_FORMAT",
@@ -121,13 +121,15 @@ def render(
     status: int,
     problems: list[str],
     format_name: str = "text",
+    prepared_errors: Sequence[str] = (),
 ) -> str:
     """The result file's JSON text (one object, keys in a fixed order, then a newline).
 
     `result`: the engine's run; `diagnostics`: its findings after new-code selection;
     `settings`: settings_of(...); `shard`: (K, N); `discovered`: (count, discovered_digest);
     `status`: the exit bits of the preparation (a bad path, a discovery error), `problems`
-    the lines it said (those, and discovery's notes); `format_name`: the run's Format (merge's default for stdout).
+    the lines it said (those, and discovery's notes); `prepared_errors` those of them that
+    are errors (a SARIF report's notifications); `format_name`: the run's Format (merge's default for stdout).
     """
     unchecked = set(result.unchecked) | set(result.lost)
     errors = [
@@ -148,6 +150,7 @@ def render(
         "discovered": {"files": discovered[0], "digest": discovered[1]},
         "status": status,
         "problems": problems,
+        "prepared_errors": list(prepared_errors),
         "checked": sorted(p for p in result.paths if p not in unchecked),
         "unchecked": list(result.unchecked),
         "lost": list(result.lost),
@@ -228,6 +231,7 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
         message = text(e["message"], f"errors[{i}].message")
         errors.append((inside(e["path"], cwd, f"errors[{i}].path"), message))
     run_errors = list(document["run_errors"])
+    texts(document["prepared_errors"], "prepared_errors")
     return ShardResult(path, document, diagnostics, errors, run_errors)
 
 
@@ -244,6 +248,7 @@ _SHAPE: dict[str, type | tuple[type, ...]] = {
     "discovered": dict,
     "status": int,
     "problems": list,
+    "prepared_errors": list,
     "checked": list,
     "unchecked": list,
     "lost": list,
