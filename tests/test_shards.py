@@ -219,6 +219,8 @@ def test_shard_cap_is_the_cache_imports():
     from lintgate.shards import partition
 
     assert spec.MAX_SHARDS is partition.MAX_SHARDS == 256
+    with pytest.raises(ValueError, match="^1000000 shards: from 1 to 256$"):
+        assign({"a.py": 1}, 1_000_000)
 
 
 def test_shards_check_disjoint_covering_shares(tmp_path):

@@ -130,7 +130,10 @@ def _rank(path: str, total: int) -> list[int]:
 def assign(weights: Mapping[str, int], total: int) -> dict[str, int]:
     """{path: shard (0-based)} for files of `weights` ({root-relative `/`-separated path:
     load}) over `total` shards: bounded-load rendezvous hashing (the module's docstring).
-    Deterministic: depends on the paths and loads only, not on the mapping's order."""
+    Deterministic: depends on the paths and loads only, not on the mapping's order. Raises
+    ValueError for a `total` outside 1..MAX_SHARDS."""
+    if not 1 <= total <= MAX_SHARDS:  # the work per file grows with it
+        raise ValueError(f"{total} shards: from 1 to {MAX_SHARDS}")
     if total == 1:
         return dict.fromkeys(weights, 0)
     ranks = {path: _rank(path, total) for path in weights}
