@@ -272,3 +272,267 @@ def test_merge_says_the_discovery_notes_once(tmp_path):
     merged = _sharded(repo, 3, [], [], env, results)
     assert (merged.stdout, merged.returncode) == (whole.stdout, whole.returncode)
     assert _stderr(merged.stderr) == _stderr(whole.stderr)
+
+
+# --- the tester's findings (fixmerge) -------------------------------------------------------
+
+TODO_LINTER = "todo:grep -nH TODO:PATH:LINE:MESSAGE"
+
+
+def _todo_repo(tmp_path):
+    repo = copy_repo("clean", tmp_path / "repo")
+    (repo / "a.py").write_text("x = 1  # TODO fix\n")
+    (repo / "b.py").write_text("y = 2  # TODO too\n")
+    return repo, {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def test_merge_registers_the_runs_own_linters(tmp_path):
+    """A linter the run defined (`--linter`, `Linters`) is in the result file's settings: the
+    merge defines it again before reading Enable, and reports as the unsharded run."""
+    repo, env = _todo_repo(tmp_path)
+    args = ["--linter", TODO_LINTER, "-E", "todo"]
+    sarif = ["--output", f"sarif={tmp_path / 'whole.sarif'}"]
+    whole = lintgate(repo, *args, *sarif, env=env)
+    assert whole.returncode == 1, whole.stderr
+    assert "(todo)" in whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(
+        repo, 2, args, ["--output", f"sarif={tmp_path / 'merged.sarif'}"], env, results
+    )
+    assert (merged.returncode, merged.stdout) == (1, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()
+
+
+def test_merge_keeps_the_tool_errors(tmp_path):
+    """A tool that cannot run is an error line of no one file: each shard records it
+    (`run_errors`), and the merge says it once, in the unsharded run's order, with bit 2 and
+    the same SARIF invocation (executionSuccessful false, the notifications)."""
+    repo = copy_repo("clean", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--linter", "zz:no-such-tool-zz:PATH:LINE:MESSAGE", "-E", "zz"]
+    args += ["--linter", "aa:no-such-tool-aa:PATH:LINE:MESSAGE", "-E", "aa"]
+    whole = lintgate(repo, *args, "--output", f"sarif={tmp_path / 'whole.sarif'}", env=env)
+    lines = [
+        "lintgate: zz: cannot run 'no-such-tool-zz': command not found\n",
+        "lintgate: aa: cannot run 'no-such-tool-aa': command not found\n",
+    ]
+    assert (whole.returncode, whole.stdout) == (2, "")
+    assert whole.stderr.startswith("".join(lines)), whole.stderr
+    results = tmp_path / "results"
+    results.mkdir()
+    sarif = ["--output", f"sarif={tmp_path / 'merged.sarif'}"]
+    merged = _sharded(repo, 2, args, sarif, env, results)
+    assert (merged.returncode, merged.stdout) == (2, "")
+    assert merged.stderr.startswith("".join(lines)) and merged.stderr.count("cannot run") == 2
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    doc = json.loads((tmp_path / "merged.sarif").read_text())
+    assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "shard, shown",
+    [
+        ({"index": 1, "total": 10**12}, "1/1000000000000"),
+        ({"index": 1, "total": 257}, "1/257"),
+        ({"index": 3, "total": 2}, "3/2"),
+        ({"index": True, "total": 2}, "true/2"),
+        ({"index": 1.0, "total": 2}, "1.0/2"),
+        ({"index": "1", "total": 2}, '"1"/2'),
+    ],
+)
+def test_merge_refuses_a_shard_out_of_bounds(two_shards, shard, shown):
+    """A result file's shard is bounded as `--shard` is: nothing is sized by a bad N."""
+    repo, env, (r1, r2) = two_shards
+    doc = json.loads(r1.read_text())
+    doc["shard"] = shard
+    r1.write_text(json.dumps(doc))
+    assert _refused(repo, env, r1, r2) == (
+        f"lintgate: {r1}: malformed result file: ValueError: shard {shown}: expected K/N, "
+        "1 <= K <= N <= 256\n"
+    )
+
+
+def test_merge_takes_the_report_and_exit_options(tmp_path):
+    """--exit-zero, --issues-exit-code, --path-prefix, --path-mode, --statistics and --color
+    are a merge's options as a run's: shards run with --exit-zero merge to exit 0."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    report = ["--format", "github", "--path-prefix", "svc", "--path-mode", "root"]
+    report += ["--statistics", "--color", "never", "--exit-zero"]
+    whole = lintgate(repo, *report, env=env)
+    assert whole.returncode == 0 and "file=svc/" in whole.stdout, whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 2, ["--exit-zero"], report, env, results)
+    assert (merged.returncode, merged.stdout) == (0, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    names = [str(results / f"shard-{k}-of-2.json") for k in (1, 2)]
+    code = lintgate(repo, "merge", *names, "--issues-exit-code", "7", env=env)
+    assert code.returncode == 7 == lintgate(repo, "--issues-exit-code", "7", env=env).returncode
+
+
+def test_merge_reads_the_recorded_path_prefix(tmp_path):
+    """PathPrefix and PathMode are the run's settings: the merge reports with them."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["--path-prefix", "svc", "--path-mode", "wd"]
+    whole = lintgate(repo, *args, "--format", "github", env=env)
+    assert "file=svc/" in whole.stdout
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(repo, 2, args, ["--format", "github"], env, results)
+    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--whole-files"],
+            "--whole-files is an option of the shards' runs, not of lintgate merge",
+        ),
+        (
+            ["--new-from-merge-base", "main"],
+            "--new-from-merge-base is an option of the shards' " "runs, not of lintgate merge",
+        ),
+        (
+            ["--exit-zero", "--issues-exit-code", "3"],
+            "--exit-zero and --issues-exit-code cannot be used together",
+        ),
+        (["--path-mode", "top"], "--path-mode: expected one of gitroot, root, wd, got 'top'"),
+    ],
+)
+def test_merge_refuses_bad_report_options(two_shards, args, message):
+    repo, env, (r1, r2) = two_shards
+    assert _refused(repo, env, r1, r2, *args) == f"lintgate: {message}\n"
+
+
+def test_merge_renders_paths_from_the_shards_directory(tmp_path):
+    """Shards run in pkg/ of the repository; the merge, wherever it runs in the checkout (the
+    top, another subdirectory), writes what the unsharded run in pkg/ writes; outside the
+    checkout it is refused in one line."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "other").mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "pkg" / "_api.py").write_text("import sys,os\n")
+    (repo / "pkg" / "b.py").write_text("x=1\n")
+    (repo / "top.py").write_text("y = 2\n")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    pkg = repo / "pkg"
+    whole = lintgate(
+        pkg, "--format", "github", "--output", f"sarif={tmp_path / 'w.sarif'}", env=env
+    )
+    assert whole.returncode == 1 and "file=pkg/_api.py," in whole.stdout, whole.stdout
+    names = []
+    for k in (1, 2):
+        names.append(str(tmp_path / f"r{k}.json"))
+        lintgate(pkg, "--shard", f"{k}/2", "--output", f"result={names[-1]}", env=env)
+    for where in (repo, repo / "other", pkg):
+        sarif = tmp_path / f"{where.name}.sarif"
+        merged = lintgate(
+            where, "merge", *names, "--format", "github", "--output", f"sarif={sarif}", env=env
+        )
+        assert (merged.returncode, merged.stdout) == (1, whole.stdout), where
+        assert sarif.read_bytes() == (tmp_path / "w.sarif").read_bytes()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    proc = lintgate(outside, "merge", *names, env=env)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"lintgate: {names[0]}: pkg is not in the project at {outside.resolve()}: run lintgate "
+        "merge in the checkout the shards checked\n"
+    )
+
+
+def _set(doc, dotted, value):
+    """Set the field `dotted` (`findings.0.line`) of a result document."""
+    *parents, last = dotted.split(".")
+    for key in parents:
+        doc = doc[int(key)] if isinstance(doc, list) else doc[key]
+    doc[int(last) if isinstance(doc, list) else last] = value
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        (
+            "findings.0.line",
+            -1,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got -1",
+        ),
+        (
+            "findings.0.line",
+            10**30,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got 1000000000000000000000000000000",
+        ),
+        (
+            "findings.0.line",
+            True,
+            "findings[0].line: expected a whole number from 0 to 2147483647, got true",
+        ),
+        (
+            "findings.0.col",
+            1.5,
+            "findings[0].col: expected a whole number from 0 to 2147483647, got 1.5",
+        ),
+        ("findings.0.message", None, "findings[0].message: expected a string, got null"),
+        (
+            "findings.0.path",
+            "../../etc/passwd",
+            'findings[0].path: "../../etc/passwd" is not a path inside the project root',
+        ),
+        (
+            "findings.0.path",
+            "/etc/passwd",
+            'findings[0].path: "/etc/passwd" is not a path inside the project root',
+        ),
+        ("checked.0", "../x.py", 'checked[0]: "../x.py" is not a path inside the project root'),
+        ("status", True, "status: expected a whole number from 0 to 3, got true"),
+        ("status", 7, "status: expected a whole number from 0 to 3, got 7"),
+        ("cached", -1, "cached: expected a whole number from 0 to 9007199254740992, got -1"),
+        ("seconds", -1.0, "seconds: expected a number of seconds, got -1.0"),
+        ("problems", [None], "problems[0]: expected a string, got null"),
+        (
+            "settings.config.Sort",
+            ["linter"],
+            "settings_digest does not match the settings (edited?)",
+        ),
+        ("settings.cwd", "..", "settings.cwd '..' is not inside the project root"),
+    ],
+)
+def test_merge_refuses_malformed_content(two_shards, field, value, message):
+    """Each field is checked before use: one line naming it, exit 2, nothing written."""
+    repo, env, (r1, r2) = two_shards
+    bad = max((r1, r2), key=lambda r: len(json.loads(r.read_text())["findings"]))
+    doc = json.loads(bad.read_text())
+    assert doc["findings"] and doc["checked"]
+    _set(doc, field, value)
+    bad.write_text(json.dumps(doc))
+    assert _refused(repo, env, r1, r2) == (
+        f"lintgate: {bad}: malformed result file: ValueError: {message}\n"
+    )
+
+
+def test_merge_keeps_the_preparations_errors_in_sarif(tmp_path):
+    """A path that cannot be used is an error of the preparation: the merge's SARIF carries it
+    as the unsharded run's does (executionSuccessful false, its notification)."""
+    repo = copy_repo("report-all", tmp_path / "repo")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["app", "nope.py"]
+    whole = lintgate(repo, *args, "--output", f"sarif={tmp_path / 'whole.sarif'}", env=env)
+    assert whole.returncode == 3
+    assert whole.stderr.startswith("lintgate: nope.py: no such file or directory\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    merged = _sharded(
+        repo, 2, args, ["--output", f"sarif={tmp_path / 'merged.sarif'}"], env, results
+    )
+    assert (merged.returncode, merged.stdout) == (3, whole.stdout)
+    assert _stderr(merged.stderr) == _stderr(whole.stderr)
+    assert (tmp_path / "merged.sarif").read_bytes() == (tmp_path / "whole.sarif").read_bytes()

@@ -117,9 +117,32 @@ def test_shard_auto_reads_each_ci(env, shard):
         ("1/0", {}, "--shard 1/0: the number of shards must be at least 1"),
         ("2", {}, "--shard: expected K/N (e.g. 2/4) or auto, got '2'"),
         ("-1/3", {}, "--shard: expected K/N (e.g. 2/4) or auto, got '-1/3'"),
+        ("1/257", {}, "--shard 1/257: at most 256 shards"),
+        ("1/1000000", {}, "--shard 1/1000000: at most 256 shards"),
+        ("1/" + "9" * 5000, {}, f"--shard 1/{'9' * 35}...: at most 256 shards"),
+        (
+            "9" * 5000 + "/3",
+            {},
+            f"--shard {'9' * 37}...: shard {'9' * 37}... is not between 1 and 3",
+        ),
+        ("1/\u00b2", {}, "--shard: expected K/N (e.g. 2/4) or auto, got '1/\u00b2'"),
+        (
+            "auto",
+            {"CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "99999999999999999999999"},
+            "--shard auto: CI_NODE_INDEX=1, CI_NODE_TOTAL=99999999999999999999999: "
+            "at most 256 shards",
+        ),
+        (
+            "auto",
+            {"CIRCLE_NODE_INDEX": "255", "CIRCLE_NODE_TOTAL": "256"},
+            None,
+        ),
     ],
 )
 def test_bad_shard_values(value, env, message):
+    if message is None:  # the largest shard there may be
+        assert parse(value, env) == Shard(256, 256)
+        return
     with pytest.raises(ShardError) as e:
         parse(value, env)
     assert str(e.value) == message
@@ -162,6 +185,8 @@ def test_shard_auto_without_ci_is_one_line(fixture_repo, monkeypatch):
             "--output result=PATH is for checks, not with --fix or --diff",
         ),
         (["--shard", "3/2"], "--shard 3/2: shard 3 is not between 1 and 2"),
+        (["--shard", "1/1000000"], "--shard 1/1000000: at most 256 shards"),
+        (["--shard", "1/257"], "--shard 1/257: at most 256 shards"),
         (
             ["--output", "result=app.py"],
             "--output: app.py: is a file being checked; not overwriting it",
@@ -174,6 +199,28 @@ def test_bad_shard_options_are_one_line(fixture_repo, args, message):
     proc = lintgate(repo, *args)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"lintgate: {message}\n")
     assert (repo / "app.py").read_bytes() == before
+
+
+def test_shard_auto_of_a_huge_ci_total_is_one_line(fixture_repo):
+    """A CI total of 10**23 is refused before anything is sized by it (it was OOM-killed)."""
+    env = {name: "" for name in CI_ENV}
+    env.update(CI_NODE_INDEX="1", CI_NODE_TOTAL="99999999999999999999999")
+    proc = lintgate(fixture_repo("skip-vendor"), "--shard", "auto", env=env, timeout=20)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "lintgate: --shard auto: CI_NODE_INDEX=1, CI_NODE_TOTAL=99999999999999999999999: "
+        "at most 256 shards\n"
+    )
+
+
+def test_shard_cap_is_the_cache_imports():
+    """One constant bounds `--shard K/N` and a cache import's `shards=N`."""
+    from lintgate.cache.oci import spec
+    from lintgate.shards import partition
+
+    assert spec.MAX_SHARDS is partition.MAX_SHARDS == 256
+    with pytest.raises(ValueError, match="^1000000 shards: from 1 to 256$"):
+        assign({"a.py": 1}, 1_000_000)
 
 
 def test_shards_check_disjoint_covering_shares(tmp_path):

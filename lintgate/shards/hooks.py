@@ -93,6 +93,7 @@ def write(inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnost
         prepared.status,
         list(getattr(prepared, "problems", [])),
         inv.config.format,
+        [str(e) for e in getattr(prepared, "errors", [])],
     )
     try:
         with open_report(path) as f:

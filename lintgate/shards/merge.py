@@ -21,6 +21,7 @@ from lintgate import __version__
 from lintgate.config import KEYS, Config, ConfigError
 from lintgate.console import say
 from lintgate.engine.records import RunResult
+from lintgate.shards.places import PlaceError
 from lintgate.shards.resultfile import ResultError, ShardResult, read_result
 
 __all__ = ["MergeError", "check_set", "merge_main", "merged_run"]
@@ -32,8 +33,22 @@ class MergeError(ValueError):
     """Result files that cannot be merged; `str(error)` is the one-line message."""
 
 
+# The terminal options (lintgate.cli.terminal) that are not about the reports or the exit
+# status: each shard applies them (new-code selection) or they have no merge to act on.
+_SHARD_ONLY = (
+    ("stdin_filename", "--stdin-filename"),
+    ("new_from_merge_base", "--new-from-merge-base"),
+    ("whole_files", "--whole-files"),
+    ("verbose", "--verbose"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The arguments of `lintgate merge`: the result files and a run's report options."""
+    """The arguments of `lintgate merge`: the result files and a run's report and exit
+    options, added by the run parser's own functions (--format, --output, --path-mode,
+    --path-prefix, --color, --statistics, --exit-zero, --issues-exit-code)."""
+    from lintgate.cli.parser import _add_ci_report_paths
+    from lintgate.cli.terminal import add_terminal_arguments
     from lintgate.config.usage import OneLineParser
 
     p = OneLineParser(
@@ -50,24 +65,40 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="also write this format, to PATH or stdout (no PATH, or -) (repeatable)",
     )
+    _add_ci_report_paths(p)
+    add_terminal_arguments(p)
+    p.epilog = None  # the run's (lintgate.cli.helptext)
     return p
+
+
+def _merge_options(args: argparse.Namespace) -> int:
+    """The exit status findings give (--exit-zero, --issues-exit-code: as a run's). Raises
+    ConfigError for those two together, a bad N, or an option that is each shard's."""
+    from lintgate.cli.terminal import issues_exit_code
+
+    for attr, flag in _SHARD_ONLY:
+        if getattr(args, attr, None) not in (None, False):
+            raise ConfigError(f"{flag} is an option of the shards' runs, not of lintgate merge")
+    return issues_exit_code(args)
 
 
 def merge_main(argv: list[str]) -> int:
     """Run `lintgate merge`; returns the exit status (a run's bits: 1 findings, 2 failure)."""
     args = build_parser().parse_args(argv)
     try:
+        findings_code = _merge_options(args)
         shards = [read_result(path) for path in args.results]
         check_set(shards)
         inv, prepared, result = _as_run(args, shards)
-    except (ResultError, MergeError, ConfigError) as e:
+    except (ResultError, MergeError, ConfigError, PlaceError) as e:
         say(str(e))
         return FAILURE
+    from lintgate.cli.terminal import exit_status
     from lintgate.commands.common import report
 
     for line in prepared.problems:
         say(line)
-    return report(inv, prepared, result, sys.stdout, counts=True)
+    return exit_status(report(inv, prepared, result, sys.stdout, counts=True), findings_code)
 
 
 def check_set(shards: list[ShardResult]) -> None:
@@ -117,7 +148,10 @@ def merged_run(shards: list[ShardResult]) -> RunResult:
     """The RunResult of the union, as the engine of an unsharded run gives it: diagnostics
     sorted, errors in path order without repeats, the longest shard's seconds."""
     pairs = sorted((pair for s in shards for pair in s.errors), key=lambda pair: pair[0])
-    errors = list(dict.fromkeys(message for _, message in pairs))  # stable: a file's own order
+    # stable: a file's own order; then the lines of no one file (a tool that cannot run), as
+    # the engine appends them (lintgate.engine.external_run), each once, first shard first
+    messages = [message for _, message in pairs] + [e for s in shards for e in s.run_errors]
+    errors = list(dict.fromkeys(messages))
     checked = sorted(p for s in shards for p in s.document["checked"])
     unchecked = sorted(p for s in shards for p in s.document["unchecked"])
     lost = sorted(p for s in shards for p in s.document["lost"])
@@ -138,6 +172,9 @@ def _config(settings: dict[str, Any], where: str) -> Config:
     config = Config()
     recorded = settings["config"]
     try:
+        # the run's own linter definitions first, as read_config_file reads `Linters` first:
+        # Enable, Severity and the reports may name them
+        KEYS["Linters"](recorded.get("Linters", {}), f"{where}: Linters")
         config.enabled = list(KEYS["Enable"](recorded["Enable"], f"{where}: Enable"))
         config.exclude = KEYS["Exclude"](recorded["Exclude"], f"{where}: Exclude")
         config.include = KEYS["Include"](recorded["Include"], f"{where}: Include")
@@ -148,19 +185,23 @@ def _config(settings: dict[str, Any], where: str) -> Config:
         config.sort = KEYS["Sort"](recorded["Sort"], f"{where}: Sort")
         config.aggregate = bool(recorded["Aggregate"])
         config.errors = bool(recorded["Errors"])
+        config.path_mode = KEYS["PathMode"](recorded["PathMode"], f"{where}: PathMode")
+        config.path_prefix = KEYS["PathPrefix"](recorded["PathPrefix"], f"{where}: PathPrefix")
     except (KeyError, TypeError) as e:
         raise ResultError(f"{where}: malformed result file: settings: {e}") from None
     return config
 
 
-def _run_defaults() -> argparse.Namespace:
-    """The arguments of a plain `lintgate` run (every option at its default), which the report
-    code reads: the merge's report is that of a run with no other option."""
+def _run_args(merge: argparse.Namespace) -> argparse.Namespace:
+    """The arguments of a `lintgate` run with the merge's report and exit options (every other
+    option at its default), which the report code reads."""
     from lintgate.cli.parser import build_parser
 
     args = build_parser().parse_args([])
     args.result_output = None
     args.shard_spec = None
+    for name in ("color", "statistics", "exit_zero", "issues_exit_code"):
+        setattr(args, name, getattr(merge, name))
     return args
 
 
@@ -178,12 +219,22 @@ def _as_run(args: argparse.Namespace, shards: list[ShardResult]) -> tuple[Any, A
     if args.format is not None:
         default = KEYS["Format"](args.format, "--format")
     config.format = default
+    if args.path_mode is not None:  # the merge's flags over the runs' settings, as in a run
+        config.path_mode = KEYS["PathMode"](args.path_mode, "--path-mode")
+    if args.path_prefix is not None:
+        config.path_prefix = KEYS["PathPrefix"](args.path_prefix, "--path-prefix")
     outputs = parse_outputs(args.output, default)
-    cwd = Path(os.getcwd())
-    inv = Invocation(_run_defaults(), config, cwd, cwd, outputs)
+    from lintgate.shards.places import run_places
+
+    checked = [p for s in shards for p in s.document["checked"]]
+    root, cwd = run_places(
+        first.document["settings"]["cwd"], checked, Path(os.getcwd()), first.name
+    )
+    inv = Invocation(_run_args(args), config, root, cwd, outputs)
     status = 0
     for s in shards:
         status |= int(s.document["status"])
     problems = list(dict.fromkeys(p for s in shards for p in s.document["problems"]))
-    prepared = Prepared(status, [], None, None, problems=[str(p) for p in problems])  # type: ignore[arg-type]
+    said = list(dict.fromkeys(str(e) for s in shards for e in s.document["prepared_errors"]))
+    prepared = Prepared(status, [], None, None, said, problems=[str(p) for p in problems])  # type: ignore[arg-type]
     return inv, prepared, merged_run(shards)

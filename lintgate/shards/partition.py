@@ -17,12 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-__all__ = ["CAP", "FILE_COST", "Shard", "ShardError", "assign", "from_env", "parse", "select"]
+__all__ = [
+    "CAP",
+    "FILE_COST",
+    "MAX_SHARDS",
+    "Shard",
+    "ShardError",
+    "assign",
+    "from_env",
+    "parse",
+    "select",
+]
 
 # A file's fixed cost in bytes beyond its size (opening, hashing, a worker's round trip).
 FILE_COST = 2048
 # A shard's load may reach CAP times the mean before its files overflow to their next shard.
 CAP = 1.05
+
+# The most shards of one run: `--shard K/N`, `--shard auto`, a result file's shard, and a cache
+# import's `shards=N` (lintgate.cache.oci.spec: one manifest fetch each). The partition hashes
+# each file once per shard, so N bounds the work per file. GitLab's `parallel:` stops at 200.
+MAX_SHARDS = 256
 
 # The CI variables `--shard auto` reads: (index, total, whether the index is 0-based), in the
 # order they are tried. GitHub Actions sets none (use a matrix: --shard ${{ matrix.shard }}/N).
@@ -54,14 +69,34 @@ def parse(value: str, env: Mapping[str, str] | None = None) -> Shard:
     if value == "auto":
         return from_env(os.environ if env is None else env)
     index, sep, total = value.partition("/")
-    if not sep or not index.isdigit() or not total.isdigit():
+    if not sep or not _digits(index) or not _digits(total):
         raise ShardError(f"--shard: expected K/N (e.g. 2/4) or auto, got {value!r}")
-    return _checked(int(index), int(total), f"--shard {value}")
+    return _checked(index, total, f"--shard {_cut(value)}")
 
 
-def _checked(index: int, total: int, where: str) -> Shard:
+def _cut(text: str) -> str:
+    """`text` for a one-line message: cut at 40 characters."""
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _digits(text: str) -> bool:
+    """Whether `text` is a whole number in ASCII digits (str.isdigit takes other scripts')."""
+    return text.isascii() and text.isdigit()
+
+
+def _checked(index_text: str, total_text: str, where: str, offset: int = 0) -> Shard:
+    """The Shard of two digit strings (`offset` added to the index: 1 for a 0-based CI).
+    Numbers too long for MAX_SHARDS are refused before int() (which refuses over 4,300
+    digits) and before anything sized by them. Raises ShardError."""
+    width = len(str(MAX_SHARDS))
+    if len(total_text.lstrip("0")) > width or int(total_text) > MAX_SHARDS:
+        raise ShardError(f"{where}: at most {MAX_SHARDS} shards")
+    total = int(total_text)
     if total < 1:
         raise ShardError(f"{where}: the number of shards must be at least 1")
+    if len(index_text.lstrip("0")) > width:
+        raise ShardError(f"{where}: shard {_cut(index_text)} is not between 1 and {total}")
+    index = int(index_text) + offset
     if not 1 <= index <= total:
         raise ShardError(f"{where}: shard {index} is not between 1 and {total}")
     return Shard(index, total)
@@ -74,10 +109,10 @@ def from_env(env: Mapping[str, str]) -> Shard:
         index, total = env.get(index_name), env.get(total_name)
         if index is None and total is None:
             continue
-        where = f"--shard auto: {index_name}={index or ''}, {total_name}={total or ''}"
-        if not (index or "").isdigit() or not (total or "").isdigit():
+        where = f"--shard auto: {index_name}={_cut(index or '')}, {total_name}={_cut(total or '')}"
+        if not _digits(index or "") or not _digits(total or ""):
             raise ShardError(f"{where}: expected two whole numbers")
-        return _checked(int(index or 0) + zero_based, int(total or 0), where)
+        return _checked(index or "0", total or "0", where, int(zero_based))
     names = ", ".join(f"{i}/{t}" for i, t, _ in CI_VARIABLES)
     raise ShardError(f"--shard auto: no CI shard variables set ({names}); give --shard K/N")
 
@@ -95,7 +130,10 @@ def _rank(path: str, total: int) -> list[int]:
 def assign(weights: Mapping[str, int], total: int) -> dict[str, int]:
     """{path: shard (0-based)} for files of `weights` ({root-relative `/`-separated path:
     load}) over `total` shards: bounded-load rendezvous hashing (the module's docstring).
-    Deterministic: depends on the paths and loads only, not on the mapping's order."""
+    Deterministic: depends on the paths and loads only, not on the mapping's order. Raises
+    ValueError for a `total` outside 1..MAX_SHARDS."""
+    if not 1 <= total <= MAX_SHARDS:  # the work per file grows with it
+        raise ValueError(f"{total} shards: from 1 to {MAX_SHARDS}")
     if total == 1:
         return dict.fromkeys(weights, 0)
     ranks = {path: _rank(path, total) for path in weights}

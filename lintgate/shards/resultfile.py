@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from lintgate import __version__
-from lintgate.diagnostic import SEVERITIES, Diagnostic
+from lintgate.diagnostic import Diagnostic
 from lintgate.engine.records import RunResult
+from lintgate.shards.partition import MAX_SHARDS
+from lintgate.shards.shape import check_counts, finding, inside, short, text, texts
 
 __all__ = [
     "RESULT_FORMAT",
@@ -119,13 +121,15 @@ def render(
     status: int,
     problems: list[str],
     format_name: str = "text",
+    prepared_errors: Sequence[str] = (),
 ) -> str:
     """The result file's JSON text (one object, keys in a fixed order, then a newline).
 
     `result`: the engine's run; `diagnostics`: its findings after new-code selection;
     `settings`: settings_of(...); `shard`: (K, N); `discovered`: (count, discovered_digest);
     `status`: the exit bits of the preparation (a bad path, a discovery error), `problems`
-    the lines it said (those, and discovery's notes); `format_name`: the run's Format (merge's default for stdout).
+    the lines it said (those, and discovery's notes); `prepared_errors` those of them that
+    are errors (a SARIF report's notifications); `format_name`: the run's Format (merge's default for stdout).
     """
     unchecked = set(result.unchecked) | set(result.lost)
     errors = [
@@ -133,6 +137,9 @@ def render(
         for r in sorted(result.results, key=lambda r: r.path)
         for e in r.errors
     ]
+    per_file = {e["message"] for e in errors}
+    # the lines of no one file (a tool that cannot run, a failed batch), in the run's order
+    run_errors = [e for e in result.errors if e not in per_file]
     document = {
         "lintgate_result": RESULT_VERSION,
         "lintgate_version": __version__,
@@ -143,6 +150,7 @@ def render(
         "discovered": {"files": discovered[0], "digest": discovered[1]},
         "status": status,
         "problems": problems,
+        "prepared_errors": list(prepared_errors),
         "checked": sorted(p for p in result.paths if p not in unchecked),
         "unchecked": list(result.unchecked),
         "lost": list(result.lost),
@@ -150,6 +158,7 @@ def render(
         "seconds": round(result.seconds, 3),
         "findings": [_finding(d) for d in diagnostics],
         "errors": errors,
+        "run_errors": run_errors,
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -157,12 +166,14 @@ def render(
 @dataclass
 class ShardResult:
     """A result file read back: its `name` (as given), the parsed `document` and the
-    `diagnostics` and `errors` ((path, message) pairs) it holds."""
+    `diagnostics` and `errors` ((path, message) pairs) it holds, and its `run_errors` (the
+    lines of no one file, in the run's order)."""
 
     name: str
     document: dict[str, Any]
     diagnostics: list[Diagnostic]
     errors: list[tuple[str, str]]
+    run_errors: list[str]
 
     @property
     def shard(self) -> tuple[int, int]:
@@ -200,18 +211,33 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
     for key, kind in _SHAPE.items():
         if not isinstance(document[key], kind):
             raise TypeError(f"{key} has the wrong type")
-    index, total = int(document["shard"]["index"]), int(document["shard"]["total"])
-    if not 1 <= index <= total:
-        raise ValueError(f"shard {index}/{total}")
-    diagnostics = []
-    for f in document["findings"]:
-        if f["severity"] not in SEVERITIES:
-            raise ValueError(f"severity {f['severity']!r}")
-        fields = (str(f["path"]), int(f["line"]), int(f["col"]), str(f["linter"]))
-        rest = (str(f["message"]), f["severity"], int(f["end_line"]))
-        diagnostics.append(Diagnostic(*fields, *rest))
-    errors = [(str(e["path"]), str(e["message"])) for e in document["errors"]]
-    return ShardResult(path, document, diagnostics, errors)
+    from lintgate.shards.places import check_recorded_cwd
+
+    check_recorded_cwd(document["settings"].get("cwd"))
+    index, total = document["shard"]["index"], document["shard"]["total"]
+    if not _whole(index, MAX_SHARDS) or not _whole(total, MAX_SHARDS) or not 1 <= index <= total:
+        raise ValueError(
+            f"shard {short(index)}/{short(total)}: expected K/N, 1 <= K <= N <= {MAX_SHARDS}"
+        )
+    if document["settings_digest"] != _digest(document["settings"]):
+        raise ValueError("settings_digest does not match the settings (edited?)")
+    cwd = document["settings"]["cwd"]
+    check_counts(document)
+    diagnostics = [finding(f, f"findings[{i}]", cwd) for i, f in enumerate(document["findings"])]
+    errors = []
+    for i, e in enumerate(document["errors"]):
+        if not isinstance(e, dict):
+            raise ValueError(f"errors[{i}]: expected an object, got {short(e)}")
+        message = text(e["message"], f"errors[{i}].message")
+        errors.append((inside(e["path"], cwd, f"errors[{i}].path"), message))
+    run_errors = list(document["run_errors"])
+    texts(document["prepared_errors"], "prepared_errors")
+    return ShardResult(path, document, diagnostics, errors, run_errors)
+
+
+def _whole(value: Any, most: int) -> bool:
+    """Whether `value` is a JSON whole number (not a bool, not a float) from 0 to `most`."""
+    return type(value) is int and 0 <= value <= most
 
 
 _SHAPE: dict[str, type | tuple[type, ...]] = {
@@ -222,6 +248,7 @@ _SHAPE: dict[str, type | tuple[type, ...]] = {
     "discovered": dict,
     "status": int,
     "problems": list,
+    "prepared_errors": list,
     "checked": list,
     "unchecked": list,
     "lost": list,
@@ -230,4 +257,5 @@ _SHAPE: dict[str, type | tuple[type, ...]] = {
     "format": str,
     "findings": list,
     "errors": list,
+    "run_errors": list,
 }

@@ -8,6 +8,7 @@ import re
 from typing import Iterable, NamedTuple, Sequence
 
 from lintgate.cache.oci.media import DEFAULT_TAG, CacheSpecError
+from lintgate.shards.partition import MAX_SHARDS
 
 
 class CacheSpec(NamedTuple):
@@ -122,8 +123,8 @@ def _parse_csv(flag: str, value: str, export: bool) -> CacheSpec:
     return spec
 
 
-# The most shards an import's shards=N names (one import, one manifest fetch, each).
-MAX_SHARDS = 256
+# The most shards an import's shards=N names (one import, one manifest fetch, each) is
+# MAX_SHARDS, the most shards of a run (`--shard K/N`): one constant for both.
 
 
 def _export_or_import_attrs(flag: str, attrs: dict[str, str], export: bool) -> tuple[bool, int]:
@@ -136,7 +137,8 @@ def _export_or_import_attrs(flag: str, attrs: dict[str, str], export: bool) -> t
             raise CacheSpecError(f"invalid {flag} ignore-error={ignore!r}: use true or false")
     elif "shards" in attrs:
         shards = attrs.pop("shards")
-        if not shards.isdigit() or not 1 <= int(shards) <= MAX_SHARDS:
+        # ASCII digits, short enough for int() (which refuses over 4,300 digits)
+        if not re.fullmatch(r"[0-9]{1,9}", shards) or not 1 <= int(shards) <= MAX_SHARDS:
             raise CacheSpecError(
                 f"invalid {flag} shards={shards!r}: a number of shards from 1 to {MAX_SHARDS}"
             )
