@@ -219,6 +219,7 @@ def fix_files(
         filter_options(config),
         write,
         os.getpid(),
+        (fix.deadline_instant(config.deadline), config.file_deadline),
     )
     # A link and its target (or two links to one file) are one file: fixed once, through the
     # first path that is not a link (else the first path), and reported under every path.
