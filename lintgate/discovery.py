@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from lintgate.gitignore import _gitignore_patterns
 from lintgate.external.tempcopy import is_copy
+from lintgate.gitignore import _gitignore_patterns
 from lintgate.gittop import _git_top, git_refusal, git_top
 
 if TYPE_CHECKING:

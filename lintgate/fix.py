@@ -249,7 +249,9 @@ class Fixer:
         the tool's own configuration does not exclude for the file, in registry order."""
         from lintgate.external.fixer import steps as external_steps
 
-        steps = external_steps(self.external, path, self.project.root, self.limit)  # first: issue 14
+        steps = external_steps(
+            self.external, path, self.project.root, self.limit
+        )  # first: issue 14
         for name in linters.fixers(self.checker.enabled):
             linter = linters.lookup(name)
             try:
