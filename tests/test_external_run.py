@@ -330,3 +330,21 @@ def test_paths_printed_through_a_link_to_the_root_map_back(repo, tmp_path):
     link.symlink_to(repo)
     proc = run(repo, tmp_path, f"todo --via={link}:PATH:LINE:COL:MESSAGE")
     assert proc.stdout == BOTH, proc.stderr
+
+
+def test_a_backtracking_pattern_stops_at_the_deadline_with_one_error(repo, tmp_path):
+    line = "a" * 40 + "!\n"  # (a|aa)+ tries ~fib(40) ways to split it before it fails
+    definition = {
+        "Command": f"todo --say={line.encode().hex()}",
+        "Pattern": r"^(?P<path>(a|aa)+):(?P<line>\d+):(?P<message>.*)$",
+    }
+    started = time.monotonic()
+    proc = run(repo, tmp_path, definition, "--deadline", "2s")
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: todo: its Pattern took too long to match the tool's output (nested "
+        "quantifiers such as (a+)+ backtrack without end: rewrite it); 1 line(s) not read\n"
+        "lintgate: 3 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )

@@ -172,7 +172,7 @@ class External:
 
         by_path = {os.path.normpath(os.path.join(self.root, rel)): rel for rel in self.targets}
         for r in self.results:
-            found, error, unmatched = attribute(r, by_path, self.root)
+            found, error, unmatched = attribute(r, by_path, self.root, self.limit)
             if error:
                 self.errors.append(error)
             if r.lost:
