@@ -348,3 +348,15 @@ def test_a_backtracking_pattern_stops_at_the_deadline_with_one_error(repo, tmp_p
         "quantifiers such as (a+)+ backtrack without end: rewrite it); 1 line(s) not read\n"
         "lintgate: 3 files checked, 0 findings, 0 from cache, N.NNs\n"
     )
+
+
+def test_a_message_with_form_feed_vertical_tab_or_line_separator_stays_whole(repo, tmp_path):
+    said = "c.py:2:1: one\x0ctwo\x0bthree\u2028four\r\n"
+    definition = {"Command": f"todo --say={said.encode().hex()}", "Pattern": "PATH:LINE:COL:MESSAGE"}
+    proc = run(repo, tmp_path, definition, "--format", "json")
+    found = json.loads(proc.stdout)
+    assert [(d["path"], d["line"], d["message"]) for d in found if d["line"] == 2] == [
+        ("c.py", 2, "one\x0ctwo\x0bthree\u2028four")
+    ]
+    assert proc.returncode == 1
+    assert normalize_stderr(proc.stderr) == "lintgate: 3 files checked, 3 findings, 0 from cache, N.NNs\n"
