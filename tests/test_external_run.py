@@ -360,3 +360,20 @@ def test_a_message_with_form_feed_vertical_tab_or_line_separator_stays_whole(rep
     ]
     assert proc.returncode == 1
     assert normalize_stderr(proc.stderr) == "lintgate: 3 files checked, 3 findings, 0 from cache, N.NNs\n"
+
+
+def test_a_tool_error_quotes_the_error_line_not_mypys_notes(repo, tmp_path):
+    said = (
+        'c.pyi: error: Duplicate module named "c" (also at "c.py")\n'
+        "c.pyi: note: See https://mypy.readthedocs.io/en/stable/running_mypy.html#mapping-file-paths-to-modules\n"
+        "c.pyi: note: Common resolutions include: a) using `--exclude` to avoid checking one of them\n"
+        "c.pyi: note: b) adding `__init__.py` somewhere\n"
+    )
+    definition = {"Command": f"todo --say={said.encode().hex()} --exit=2", "Pattern": "PATH:LINE:COL:MESSAGE"}
+    proc = run(repo, tmp_path, definition)
+    assert (proc.returncode, proc.stdout) == (3, BOTH)
+    assert normalize_stderr(proc.stderr) == (
+        'lintgate: todo: the tool exited with status 2: c.pyi: error: Duplicate module named "c" '
+        '(also at "c.py")\n'
+        "lintgate: 3 files checked, 2 findings, 0 from cache, N.NNs\n"
+    )

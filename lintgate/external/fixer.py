@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from lintgate.engine.fixcore import Step
 from lintgate.external import registry
 from lintgate.external.definition import ExternalDefinition
-from lintgate.external.process import STDERR_LINES, run_batch
+from lintgate.external.process import STDERR_LINES, quoted, run_batch
 from lintgate.external.tempcopy import copy_path
 
 FIX_SECONDS = 120.0  # one file's fix; FileDeadline bounds the worker too
@@ -110,8 +110,7 @@ def fix_text(
             if ran.status is None:
                 raise RuntimeError("did not finish before the deadline (Deadline, FileDeadline)")
             if ran.status != 0 and ran.status not in d.findings_exit_codes:
-                lines = ran.stderr.split("\n")
-                said = [line.strip() for line in lines if line.strip()][-STDERR_LINES:]
+                said = quoted(ran)[-STDERR_LINES:]
                 raise RuntimeError(f"exited with status {ran.status}: {' | '.join(said)}")
             fixed = copy.read_bytes().decode("utf-8", "surrogateescape")
     finally:

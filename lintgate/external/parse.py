@@ -34,7 +34,10 @@ def attribute(
     error = (
         ""
         if result.lost
-        else failure(d.name, result.ran, len(parsed.matches), d.findings_exit_codes) or ""
+        else failure(
+            d.name, result.ran, len(parsed.matches), d.findings_exit_codes, parsed.unmatched
+        )
+        or ""
     )
     if parsed.timeout:
         error = (
