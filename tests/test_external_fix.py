@@ -8,7 +8,6 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from external_fakes import install_tool, starts, tool_env
 from helpers import lintgate, normalize_stderr
 
@@ -87,7 +86,7 @@ SLOW_WHY = (
     "not fixed: todo failed: RuntimeError: "
     "did not finish before the deadline (Deadline, FileDeadline)"
 )
-SLOWFIX = "#!/bin/sh\necho $$ >> \"$SLOWFIX_PIDS\"\nsleep 600\n"
+SLOWFIX = '#!/bin/sh\necho $$ >> "$SLOWFIX_PIDS"\nsleep 600\n'
 
 
 def slow_setup(tmp_path: Path) -> tuple[Path, dict]:

@@ -191,7 +191,9 @@ def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):
     assert lines[0] == "lintgate: deadline passed after N.NNs; 3 file(s) not checked:"
     assert lines[1:4] == ["  c.py", "  pkg/a.py", "  pkg/b.py"]
     # the files not checked are not counted as checked (README)
-    assert lines[4:] == ["lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs"]
+    assert lines[4:] == [
+        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs"
+    ]
     time.sleep(0.5)
     leftovers = [
         pid
@@ -352,14 +354,20 @@ def test_a_backtracking_pattern_stops_at_the_deadline_with_one_error(repo, tmp_p
 
 def test_a_message_with_form_feed_vertical_tab_or_line_separator_stays_whole(repo, tmp_path):
     said = "c.py:2:1: one\x0ctwo\x0bthree\u2028four\r\n"
-    definition = {"Command": f"todo --say={said.encode().hex()}", "Pattern": "PATH:LINE:COL:MESSAGE"}
+    definition = {
+        "Command": f"todo --say={said.encode().hex()}",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+    }
     proc = run(repo, tmp_path, definition, "--format", "json")
     found = json.loads(proc.stdout)
     assert [(d["path"], d["line"], d["message"]) for d in found if d["line"] == 2] == [
         ("c.py", 2, "one\x0ctwo\x0bthree\u2028four")
     ]
     assert proc.returncode == 1
-    assert normalize_stderr(proc.stderr) == "lintgate: 3 files checked, 3 findings, 0 from cache, N.NNs\n"
+    assert (
+        normalize_stderr(proc.stderr)
+        == "lintgate: 3 files checked, 3 findings, 0 from cache, N.NNs\n"
+    )
 
 
 def test_a_tool_error_quotes_the_error_line_not_mypys_notes(repo, tmp_path):
@@ -369,7 +377,10 @@ def test_a_tool_error_quotes_the_error_line_not_mypys_notes(repo, tmp_path):
         "c.pyi: note: Common resolutions include: a) using `--exclude` to avoid checking one of them\n"
         "c.pyi: note: b) adding `__init__.py` somewhere\n"
     )
-    definition = {"Command": f"todo --say={said.encode().hex()} --exit=2", "Pattern": "PATH:LINE:COL:MESSAGE"}
+    definition = {
+        "Command": f"todo --say={said.encode().hex()} --exit=2",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+    }
     proc = run(repo, tmp_path, definition)
     assert (proc.returncode, proc.stdout) == (3, BOTH)
     assert normalize_stderr(proc.stderr) == (

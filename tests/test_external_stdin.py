@@ -45,10 +45,15 @@ def listing(root: Path) -> list[str]:
 def test_external_linters_check_the_stdin_source_as_path(tmp_path):
     root, env = setup(tmp_path)
     source = "x = 1  # TODO here\n"
-    proc = from_stdin(root, source, env, "--stdin-filename", "pkg/a.py", "--disable-all", "-E", "todo")
+    proc = from_stdin(
+        root, source, env, "--stdin-filename", "pkg/a.py", "--disable-all", "-E", "todo"
+    )
     assert proc.stdout == "pkg/a.py:1:10: ⚠️ found a TODO (todo)\n", proc.stderr
     assert proc.returncode == 1
-    assert normalize_stderr(proc.stderr) == "lintgate: 1 file checked, 1 findings, 0 from cache, N.NNs\n"
+    assert (
+        normalize_stderr(proc.stderr)
+        == "lintgate: 1 file checked, 1 findings, 0 from cache, N.NNs\n"
+    )
     (copy,) = [s for s in starts(tmp_path / "log") if s != "--version"]
     assert copy.startswith("pkg/.a.") and copy.endswith(".lintgate-stdin.py")
     assert listing(root) == ["lintgate.json", "pkg"]
@@ -84,7 +89,9 @@ def test_a_tool_failure_on_stdin_is_an_error(tmp_path):
     config = json.loads((root / "lintgate.json").read_text())
     config["Linters"]["todo"]["Command"] = "todo --crash"
     (root / "lintgate.json").write_text(json.dumps(config))
-    proc = from_stdin(root, "z = 3\n", env, "--stdin-filename", "a.py", "--disable-all", "-E", "todo")
+    proc = from_stdin(
+        root, "z = 3\n", env, "--stdin-filename", "a.py", "--disable-all", "-E", "todo"
+    )
     assert proc.stdout == ""
     assert proc.returncode == 2
     assert normalize_stderr(proc.stderr) == (
