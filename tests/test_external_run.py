@@ -388,3 +388,17 @@ def test_a_tool_error_quotes_the_error_line_not_mypys_notes(repo, tmp_path):
         '(also at "c.py")\n'
         "lintgate: 3 files checked, 2 findings, 0 from cache, N.NNs\n"
     )
+
+
+def test_fix_with_a_hanging_tool_names_its_files_not_checked(repo, tmp_path):
+    proc = run(repo, tmp_path, "todo --hang:PATH:LINE:COL:MESSAGE", "--fix", "--deadline", "2s")
+    assert proc.returncode == 3
+    assert proc.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\n"
+    assert normalize_stderr(proc.stderr).splitlines() == [
+        "lintgate: 0 file(s) fixed",
+        "lintgate: deadline passed after N.NNs; 3 file(s) not checked:",
+        "  c.py",
+        "  pkg/a.py",
+        "  pkg/b.py",
+        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs",
+    ]
