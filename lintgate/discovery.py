@@ -10,6 +10,7 @@ out: the directories isort and black leave out by default, every `Skip` pattern,
 `SUFFIXES` are found: Python (`.py`, `.pyi`) and Cython (for isort only). Files named on the
 command line are taken whatever their suffix (as isort and black take them) but are still
 filtered by `Skip`.
+lintgate's own temporary copies of a file (lintgate.external.tempcopy) are never found.
 Symbolic links are followed only to targets inside the project root, and never round a loop.
 """
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from lintgate.external.tempcopy import is_copy
 from lintgate.gitignore import _gitignore_patterns
 from lintgate.gittop import _git_top, git_refusal, git_top
 
@@ -313,7 +315,7 @@ def discover(paths: list[str], root: Path, cwd: Path, skip: list[str], vendor: b
             return
         if not walked:
             result.named.add(key)
-        if key in seen or skipped(key, walked):
+        if key in seen or skipped(key, walked) or is_copy(key):
             return
         if link is None:
             link = os.path.islink(path)

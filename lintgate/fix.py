@@ -20,6 +20,7 @@ A file with a `syntax` or `encoding` finding is never touched. Findings a fixer 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -91,7 +92,9 @@ class Fixer:
     project: the run's Project; enabled: linter names in pipeline order; warn_unmatched: as
     the check's; options: lintgate.filters.FilterOptions of the run (what counts as found);
     write: False for --diff (compute, never write); parent: the pid of the lintgate process
-    that started this worker (None: no check), see `orphaned`.
+    that started this worker (None: no check), see `orphaned`; limits: (the run's Deadline as
+    a time.monotonic() instant or None, FileDeadline in seconds or 0): an external FixCommand
+    is killed before either passes (lintgate.external.fixer).
     """
 
     def __init__(
@@ -102,8 +105,11 @@ class Fixer:
         options: Any,
         write: bool,
         parent: int | None = None,
+        limits: tuple[float | None, float] = (None, 0.0),
     ) -> None:
         self.parent = parent
+        self.limits = limits
+        self.limit: float | None = limits[0]  # by when the file at hand must be fixed
         self.checker = Checker(project, list(enabled), warn_unmatched)
         self.external = list(enabled)  # the external fixers' steps come from these (issue 14)
         self.project = project
@@ -121,6 +127,7 @@ class Fixer:
 
     def __call__(self, item: tuple[str, str]) -> FileFix:
         path, display = item
+        self.limit = item_limit(self.limits, time.monotonic())
         injected_fault(display)
         return self.fix(Path(path), display)
 
@@ -242,7 +249,9 @@ class Fixer:
         the tool's own configuration does not exclude for the file, in registry order."""
         from lintgate.external.fixer import steps as external_steps
 
-        steps = external_steps(self.external, path, self.project.root)  # first: issue 14
+        steps = external_steps(
+            self.external, path, self.project.root, self.limit
+        )  # first: issue 14
         for name in linters.fixers(self.checker.enabled):
             linter = linters.lookup(name)
             try:
@@ -365,3 +374,24 @@ def _whole_file(name: str) -> bool:
     """Whether linter `name`'s fixer rewrites whole files (Capabilities.fix "file"), rather
     than repairing the findings it is given ("finding")."""
     return _external(name) or linters.lookup(name).capabilities.fix == "file"
+
+
+def deadline_instant(seconds: float) -> float | None:
+    """The time.monotonic() instant by which an external FixCommand must be done under a
+    Deadline of `seconds` from now (0: None): a margin (a tenth, at most 2s) before it, so
+    that the file is reported as not fixed, not as unchecked."""
+    if seconds <= 0:
+        return None
+    return time.monotonic() + seconds - min(seconds / 10, 2.0)
+
+
+def item_limit(limits: tuple[float | None, float], now: float) -> float | None:
+    """By when (time.monotonic()) a file taken at `now` must be fixed, given `limits` (see
+    Fixer): the earlier of the run's deadline and FileDeadline, the latter less a margin (a
+    tenth, at most 2s) so that a killed FixCommand's file is reported before the pool kills
+    the worker (whose fixer would then leave its process group and copy behind)."""
+    deadline, per_file = limits
+    if per_file <= 0:
+        return deadline
+    own = now + per_file - min(per_file / 10, 2.0)
+    return own if deadline is None else min(deadline, own)

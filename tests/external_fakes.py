@@ -1,6 +1,7 @@
 """A fake external linter for the tests of issue 14's machinery: a Python script that reports
 every line holding `TODO` as `PATH:LINE:COL: found a TODO`, appends its argument list to the
-file named by $FAKE_LOG on every start, and misbehaves on request (flags below)."""
+file named by $FAKE_LOG on every start, and misbehaves on request (flags below; `--say=HEX` prints the UTF-8 text HEX
+encodes, as it is; `--exit=N` then exits with N)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ for path in files:
                 found += 1
     if "--hang" in flags:
         time.sleep(60)
+for said in [f[len("--say=") :] for f in flags if f.startswith("--say=")]:
+    sys.stdout.write(bytes.fromhex(said).decode("utf-8"))  # exactly these characters
+for status in [f[len("--exit=") :] for f in flags if f.startswith("--exit=")]:
+    sys.exit(int(status))
 if "--extra" in flags:
     print("elsewhere.py:1:1: found a TODO")
 if "--garbage" in flags:

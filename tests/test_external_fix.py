@@ -4,8 +4,10 @@ its result goes through the fixer's pipeline (then black) and the file is writte
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
+import pytest
 from external_fakes import install_tool, starts, tool_env
 from helpers import lintgate, normalize_stderr
 
@@ -78,3 +80,119 @@ def test_a_failing_fixer_leaves_the_file_and_says_why(tmp_path):
         f"b.py:1:1: ❌ {why} (fix)\n"
     )
     assert f"lintgate: a.py: {why}\n" in proc.stderr
+
+
+SLOW_WHY = (
+    "not fixed: todo failed: RuntimeError: "
+    "did not finish before the deadline (Deadline, FileDeadline)"
+)
+SLOWFIX = '#!/bin/sh\necho $$ >> "$SLOWFIX_PIDS"\nsleep 600\n'
+
+
+def slow_setup(tmp_path: Path) -> tuple[Path, dict]:
+    """A repository whose `todo` FixCommand is `slowfix` (a shell that starts `sleep 600`
+    and records its pid, the id of its process group, in $SLOWFIX_PIDS)."""
+    root = setup(tmp_path)
+    (root / "b.py").unlink()
+    slow = tmp_path / "bin" / "slowfix"
+    slow.write_text(SLOWFIX)
+    slow.chmod(0o755)
+    config = json.loads((root / "lintgate.json").read_text())
+    config["Linters"]["todo"]["FixCommand"] = "slowfix"
+    config["Enable"] = ["todo"]
+    (root / "lintgate.json").write_text(json.dumps(config))
+    env = tool_env(tmp_path / "bin", tmp_path / "log")
+    env["SLOWFIX_PIDS"] = str(tmp_path / "pids")
+    return root, env
+
+
+def groups_alive(pids: Path) -> list[int]:
+    """The process groups named in `pids` that still have a process (after a moment)."""
+    import os
+    import time
+
+    groups = [int(line) for line in pids.read_text().split()]
+    end = time.monotonic() + 3
+    while True:
+        alive = []
+        for group in groups:
+            try:
+                os.killpg(group, 0)
+                alive.append(group)
+            except ProcessLookupError:
+                pass
+        if not alive or time.monotonic() > end:
+            return alive
+        time.sleep(0.05)
+
+
+def test_a_fixer_over_the_file_deadline_is_killed_with_its_group_and_leaves_no_copy(tmp_path):
+    root, env = slow_setup(tmp_path)
+    proc = lintgate(root, "--fix", "--file-deadline", "2s", env=env, timeout=60)
+    why = SLOW_WHY
+    assert (root / "a.py").read_text() == "x=1  # TODO fix\n"
+    assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "lintgate.json"]
+    assert groups_alive(tmp_path / "pids") == []
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout == f"a.py:1:1: ❌ {why} (fix)\na.py:1:8: ⚠️ found a TODO (todo)\n"
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) fixed\n"
+        f"lintgate: a.py: {why}\n"
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+
+
+def test_a_fixer_at_the_deadline_is_killed_with_its_group_and_leaves_no_copy(tmp_path):
+    root, env = slow_setup(tmp_path)
+    proc = lintgate(root, "--fix", "--deadline", "2s", env=env, timeout=60)
+    assert (root / "a.py").read_text() == "x=1  # TODO fix\n"
+    assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "lintgate.json"]
+    assert groups_alive(tmp_path / "pids") == []
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout == f"a.py:1:1: ❌ {SLOW_WHY} (fix)\na.py:1:8: ⚠️ found a TODO (todo)\n"
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) fixed\n"
+        f"lintgate: a.py: {SLOW_WHY}\n"
+        "lintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_fix_run_kills_the_fixers_group_and_leaves_no_copy(tmp_path, signum):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    root, env = slow_setup(tmp_path)
+    script = Path(sys.executable).parent / "lintgate"
+    full = {**os.environ, **env, "LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [str(script), "--fix"], cwd=root, env=full, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    pids = tmp_path / "pids"
+    end = time.monotonic() + 30
+    while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < end:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum, err
+    word = "terminated" if signum == signal.SIGTERM else "interrupted"
+    assert err.endswith(f"lintgate: {word}\n")
+    assert groups_alive(pids) == []
+    assert (root / "a.py").read_text() == "x=1  # TODO fix\n"
+    assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "lintgate.json"]
+
+
+def test_discovery_never_picks_up_lintgate_temporary_copies(tmp_path):
+    root = setup(tmp_path)
+    (root / ".a.603.lintgate-fix.py").write_text("# TODO left by a killed run\n")
+    (root / ".a.604.lintgate-stdin.pyi").write_text("# TODO left by a killed run\n")
+    (root / ".a.lintgate-fix.py").write_text("# TODO not one of the copies\n")
+    proc = lintgate(root, "-E", "todo", env=tool_env(tmp_path / "bin", tmp_path / "log"))
+    assert proc.stdout == (
+        ".a.lintgate-fix.py:1:3: ⚠️ found a TODO (todo)\n"
+        "a.py:1:1: ⚠️ would reformat line 1 (black)\n"
+        "a.py:1:8: ⚠️ found a TODO (todo)\n"
+    )

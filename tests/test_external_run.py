@@ -190,6 +190,10 @@ def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):
     lines = normalize_stderr(proc.stderr).splitlines()
     assert lines[0] == "lintgate: deadline passed after N.NNs; 3 file(s) not checked:"
     assert lines[1:4] == ["  c.py", "  pkg/a.py", "  pkg/b.py"]
+    # the files not checked are not counted as checked (README)
+    assert lines[4:] == [
+        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs"
+    ]
     time.sleep(0.5)
     leftovers = [
         pid
@@ -328,3 +332,73 @@ def test_paths_printed_through_a_link_to_the_root_map_back(repo, tmp_path):
     link.symlink_to(repo)
     proc = run(repo, tmp_path, f"todo --via={link}:PATH:LINE:COL:MESSAGE")
     assert proc.stdout == BOTH, proc.stderr
+
+
+def test_a_backtracking_pattern_stops_at_the_deadline_with_one_error(repo, tmp_path):
+    line = "a" * 40 + "!\n"  # (a|aa)+ tries ~fib(40) ways to split it before it fails
+    definition = {
+        "Command": f"todo --say={line.encode().hex()}",
+        "Pattern": r"^(?P<path>(a|aa)+):(?P<line>\d+):(?P<message>.*)$",
+    }
+    started = time.monotonic()
+    proc = run(repo, tmp_path, definition, "--deadline", "2s")
+    assert time.monotonic() - started < 15
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: todo: its Pattern took too long to match the tool's output (nested "
+        "quantifiers such as (a+)+ backtrack without end: rewrite it); 1 line(s) not read\n"
+        "lintgate: 3 files checked, 0 findings, 0 from cache, N.NNs\n"
+    )
+
+
+def test_a_message_with_form_feed_vertical_tab_or_line_separator_stays_whole(repo, tmp_path):
+    said = "c.py:2:1: one\x0ctwo\x0bthree\u2028four\r\n"
+    definition = {
+        "Command": f"todo --say={said.encode().hex()}",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+    }
+    proc = run(repo, tmp_path, definition, "--format", "json")
+    found = json.loads(proc.stdout)
+    assert [(d["path"], d["line"], d["message"]) for d in found if d["line"] == 2] == [
+        ("c.py", 2, "one\x0ctwo\x0bthree\u2028four")
+    ]
+    assert proc.returncode == 1
+    assert (
+        normalize_stderr(proc.stderr)
+        == "lintgate: 3 files checked, 3 findings, 0 from cache, N.NNs\n"
+    )
+
+
+def test_a_tool_error_quotes_the_error_line_not_mypys_notes(repo, tmp_path):
+    said = (
+        'c.pyi: error: Duplicate module named "c" (also at "c.py")\n'
+        "c.pyi: note: See https://mypy.readthedocs.io/en/stable/running_mypy.html#mapping-file-paths-to-modules\n"
+        "c.pyi: note: Common resolutions include: a) using `--exclude` to avoid checking one of them\n"
+        "c.pyi: note: b) adding `__init__.py` somewhere\n"
+    )
+    definition = {
+        "Command": f"todo --say={said.encode().hex()} --exit=2",
+        "Pattern": "PATH:LINE:COL:MESSAGE",
+    }
+    proc = run(repo, tmp_path, definition)
+    assert (proc.returncode, proc.stdout) == (3, BOTH)
+    assert normalize_stderr(proc.stderr) == (
+        'lintgate: todo: the tool exited with status 2: c.pyi: error: Duplicate module named "c" '
+        '(also at "c.py")\n'
+        "lintgate: 3 files checked, 2 findings, 0 from cache, N.NNs\n"
+    )
+
+
+def test_fix_with_a_hanging_tool_names_its_files_not_checked(repo, tmp_path):
+    proc = run(repo, tmp_path, "todo --hang:PATH:LINE:COL:MESSAGE", "--fix", "--deadline", "2s")
+    assert proc.returncode == 3
+    assert proc.stdout == "c.py:1:10: ⚠️ found a TODO (todo)\n"
+    assert normalize_stderr(proc.stderr).splitlines() == [
+        "lintgate: 0 file(s) fixed",
+        "lintgate: deadline passed after N.NNs; 3 file(s) not checked:",
+        "  c.py",
+        "  pkg/a.py",
+        "  pkg/b.py",
+        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs",
+    ]

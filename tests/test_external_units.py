@@ -127,3 +127,13 @@ def test_the_engine_keeps_the_unmatched_lines_for_verbose(tmp_path):
     assert [(d.linter, d.message) for d in result.diagnostics] == [("todo", "found a TODO")]
     with run_scope(RunContext()):  # the definition was the run's only
         assert registry.get("todo") is None
+
+
+def test_pylint_runs_as_one_process_whatever_the_concurrency():
+    # its findings depend on its --jobs (attrs: 1938 with -j1, 1936 with -j2), which the cache
+    # does not key: lintgate's -j must not reach it
+    from lintgate.external.builtin import BUILTIN
+
+    pylint = BUILTIN["pylint"]
+    assert pylint.jobs_flag == ""
+    assert not any(a.startswith("--jobs") for a in command_line(pylint, ["a.py"], 4))

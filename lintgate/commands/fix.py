@@ -109,12 +109,13 @@ def fix_run(
             planned.cache(lambda s: s.put_results(fresh))
     paths = {show[str(p)] for p in chosen}
     results = [r for r in settled.values() if r.path not in paths] + fixes
-    external_findings(results, files, project, config, store)
+    left = set(external_findings(results, files, project, config, store))
+    unchecked = sorted(set(unchecked) | left)
     results.sort(key=lambda r: r.path)
     fixed = [r for r in results if isinstance(r, fix.FileFix)]
     return FixRun(
-        files=sum(not r.lost for r in results),
-        paths=[r.path for r in results if not r.lost],
+        files=sum(not r.lost and r.path not in left for r in results),
+        paths=[r.path for r in results if not r.lost and r.path not in left],
         diagnostics=sorted(d for r in results for d in r.diagnostics),
         errors=list(dict.fromkeys(e for r in results for e in r.errors)),
         unchecked=unchecked,
@@ -130,16 +131,17 @@ def fix_run(
 
 def external_findings(
     results: list[Any], files: Sequence[Path], project: Project, config: Config, store: Any
-) -> None:
+) -> list[str]:
     """Add to `results` (FileResults by display path) what the enabled external linters find
     in the files as they are now (fixed, with --fix; as they were, with --diff), from the
-    cache or by running them (lintgate.engine.external), and their errors (issue 14)."""
+    cache or by running them (lintgate.engine.external), and their errors (issue 14).
+    Returns the display paths the deadline left them unchecked (not counted as checked)."""
     from lintgate.engine import run as engine
     from lintgate.external import registry
 
     names = [n for n in config.enabled if registry.is_external(n)]
     if not names:
-        return
+        return []
     checked = engine.run(
         files,
         project,
@@ -157,6 +159,7 @@ def external_findings(
             own.diagnostics += [d for d in r.diagnostics if registry.is_external(d.linter)]
     if results and checked.errors:
         results[0].errors += checked.errors
+    return checked.unchecked
 
 
 def _to_record(plan: Any, checked: Any, written: Any) -> list[tuple[Any, Any]]:
@@ -219,6 +222,7 @@ def fix_files(
         filter_options(config),
         write,
         os.getpid(),
+        (fix.deadline_instant(config.deadline), config.file_deadline),
     )
     # A link and its target (or two links to one file) are one file: fixed once, through the
     # first path that is not a link (else the first path), and reported under every path.

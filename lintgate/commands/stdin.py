@@ -6,6 +6,7 @@ run (from the working directory). PATH decides everything a file's path decides:
 settings (found from PATH's directory, as with `lintgate PATH`), their exclusions of PATH,
 lintgate's Skip and Vendor (a skipped PATH gets no findings), the Exclude/Include filters and
 the path printed in the findings. The result cache is not used (the source is not a file).
+External linters run on a temporary copy of the source beside PATH (`external_check`).
 With `--fix` the fixed source is printed on stdout and nothing is written (ruff's
 `--fix --stdin-filename`; black's `-`): the source unchanged when there is nothing to fix;
 what remains goes to stderr as `--diff`'s report does. With `--diff`, the patch on stdout.
@@ -70,7 +71,14 @@ def stdin_run(inv: Invocation) -> int:
         result, fixed = _fix(inv, project, path, display, raw) if fixing else (
             _check(inv, project, path, display, raw), None
         )  # fmt: skip
-    run = RunResult(1, [display], sorted(result.diagnostics), result.errors, [], 0.0)
+    unchecked: list[str] = []
+    if not _skipped(path, inv):
+        found = external_check(inv, project, path, display, raw if fixed is None else fixed)
+        result.diagnostics += found.diagnostics
+        result.errors += [e for e in found.errors if e not in result.errors]
+        unchecked = found.unchecked
+    checked = 0 if unchecked else 1
+    run = RunResult(checked, [display], sorted(result.diagnostics), result.errors, unchecked, 0.0)
     run.seconds = trace.phases["linting"] = time.monotonic() - start
     status = 0
     with stdout_writes():
@@ -126,12 +134,64 @@ def _fix(
     """The fixer's result on `raw` at `path` (nothing written) and the fixed bytes (None:
     unchanged)."""
     from lintgate.context import run_scope
-    from lintgate.fix import FileFix, Fixer
+    from lintgate.fix import FileFix, Fixer, deadline_instant
 
     config = inv.config
     with run_scope():
         fixer = Fixer(
-            project, config.enabled, config.warn_unmatched_directive, filter_options(config), False
+            project,
+            config.enabled,
+            config.warn_unmatched_directive,
+            filter_options(config),
+            False,
+            limits=(deadline_instant(config.deadline), 0.0),  # an external FixCommand's
         )
+        fixer.limit = fixer.limits[0]
         result = fixer.fix_bytes(path, display, raw, FileFix(display))
     return result, result.fixed
+
+
+def external_check(
+    inv: Invocation, project: Project, path: Path, display: str, raw: bytes
+) -> RunResult:
+    """What the enabled external linters (issue 14) find in `raw` as the file `path`: the bytes
+    are written to a temporary copy beside PATH (in its nearest existing directory; so a tool
+    finds the configuration it would find for PATH; lintgate.external.tempcopy), the tools
+    run on the copy without the cache under the run's Deadline, and their findings, errors
+    and unchecked files are reported as `display`'s. The copy is removed whatever happens.
+    An empty result when no external linter is enabled or the copy cannot be written (then
+    one error naming the linters)."""
+    from lintgate.config import effective_concurrency
+    from lintgate.engine import run as engine
+    from lintgate.external import registry
+    from lintgate.external.tempcopy import copy_path
+
+    config = inv.config
+    names = [n for n in config.enabled if registry.is_external(n)]
+    nothing = RunResult(0, [], [], [], [], 0.0)
+    if not names:
+        return nothing
+    copy = copy_path(_existing(path.parent) / path.name, "stdin")
+    try:
+        try:
+            copy.write_bytes(raw)
+        except OSError as e:
+            why = f"{display}: cannot write a temporary copy for {', '.join(names)}: "
+            nothing.errors.append(why + (e.strerror or str(e)))
+            return nothing
+        checked = engine.run(
+            [copy],
+            project,
+            names,
+            effective_concurrency(config),
+            config.deadline,
+            display=lambda _: display,
+            file_deadline=config.file_deadline,
+        )
+    finally:
+        try:
+            copy.unlink()
+        except OSError:
+            pass
+    checked.diagnostics = [d for d in checked.diagnostics if registry.is_external(d.linter)]
+    return checked

@@ -172,7 +172,7 @@ class External:
 
         by_path = {os.path.normpath(os.path.join(self.root, rel)): rel for rel in self.targets}
         for r in self.results:
-            found, error, unmatched = attribute(r, by_path, self.root)
+            found, error, unmatched = attribute(r, by_path, self.root, self.limit)
             if error:
                 self.errors.append(error)
             if r.lost:
@@ -234,9 +234,13 @@ class External:
         return self.record
 
     def amend(self, result: RunResult) -> RunResult:
-        """`result` with the batches' errors and the files a deadline left unchecked."""
+        """`result` with the batches' errors and the files a deadline left unchecked (no
+        longer counted as checked: an in-process verdict alone is not the file's)."""
         result.errors = list(dict.fromkeys(result.errors + self.errors))
         result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
+        left = set(self.unchecked)
+        result.paths = [p for p in result.paths if p not in left]
+        result.files = len(result.paths)
         result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
         return result
 

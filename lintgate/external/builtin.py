@@ -115,7 +115,8 @@ _DEFINITIONS = (
         file_local=False,
         findings_exit_codes=_PYLINT_FINDINGS,
         install_hint="pip install pylint",
-        jobs_flag="--jobs={n}",
+        # no JobsFlag: pylint's findings depend on its --jobs (duplicate-code, cyclic-import
+        # see only one worker's share of the files), and the cache does not key lintgate's -j
         description="pylint: errors, code smells and conventions, with astroid's inference.",
         help_uri="https://pylint.readthedocs.io/en/stable/user_guide/messages/messages_overview.html",
     ),

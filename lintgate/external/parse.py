@@ -12,18 +12,19 @@ from lintgate.external.process import failure
 
 
 def attribute(
-    result: Any, by_path: dict[str, str], root: str
+    result: Any, by_path: dict[str, str], root: str, until: float | None = None
 ) -> tuple[dict[str, list[Finding]], str, list[str]]:
     """`({rel: findings}, error line or "", the lines the pattern did not match)` of a BatchResult
     (lintgate.engine.external_batch). A printed path (relative to the tool's cwd, the project
     root; absolute; with `./`) is mapped to the file it names through `by_path` (normalised
-    absolute path -> rel); findings on files the batch was not asked about are dropped."""
+    absolute path -> rel); findings on files the batch was not asked about are dropped.
+    `until`: when matching must stop (the run's Deadline; parse_output); a pattern that runs
+    out of time is the tool error."""
     if result.ran is None:
         return {}, result.error, []
     d = result.definition
-    parsed = parse_output(
-        result.ran.stdout, compile_pattern(d.pattern), d.severity, d.message_override
-    )
+    pattern = compile_pattern(d.pattern)
+    parsed = parse_output(result.ran.stdout, pattern, d.severity, d.message_override, until)
     asked = set(result.batch.files)
     found: dict[str, list[Finding]] = {}
     for m in parsed.matches:
@@ -33,8 +34,17 @@ def attribute(
     error = (
         ""
         if result.lost
-        else failure(d.name, result.ran, len(parsed.matches), d.findings_exit_codes) or ""
+        else failure(
+            d.name, result.ran, len(parsed.matches), d.findings_exit_codes, parsed.unmatched
+        )
+        or ""
     )
+    if parsed.timeout:
+        error = (
+            f"{d.name}: its Pattern took too long to match the tool's output (nested "
+            f"quantifiers such as (a+)+ backtrack without end: rewrite it); "
+            f"{parsed.timeout} line(s) not read"
+        )
     return found, error, parsed.unmatched
 
 

@@ -4,6 +4,7 @@ everything it started: `start_new_session`, `killpg`), its version, its failure 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -109,25 +110,52 @@ def ask_version(
     return ""
 
 
-def failure(name: str, ran: Ran, parsed: int, codes: frozenset[int]) -> str | None:
+def failure(
+    name: str, ran: Ran, parsed: int, codes: frozenset[int], unmatched: list[str] | None = None
+) -> str | None:
     """The one-line tool error of a batch that ended by itself, or None when it did its job: an
     exit status outside {0} and `codes` (what the tool's findings exit with), or a non-zero
     status with no finding parsed (`parsed`) and text on stderr or stdout (a findings status
     with output the pattern cannot read: a wrong pattern must not pass the gate). The line quotes the last
-    STDERR_LINES non-empty lines of stderr (else of stdout), joined by ` | `."""
+    STDERR_LINES of `quoted` lines (`unmatched`: see there), joined by ` | `."""
     status = ran.status
     if status is None or status == 0:
         return None
     if status in codes and (parsed or not (ran.stderr.strip() or ran.stdout.strip())):
         return None
-    tail = [line.strip() for line in (ran.stderr or ran.stdout).splitlines() if line.strip()]
-    said = " | ".join(tail[-STDERR_LINES:])
+    said = " | ".join(quoted(ran, unmatched)[-STDERR_LINES:])
     if len(said) > 500:
         said = "..." + said[-497:]
     how = f"was killed by signal {-status}" if status < 0 else f"exited with status {status}"
     if status in codes and not ran.stderr.strip():  # its findings status, nothing readable
         how += " (findings) but no line of its output matched its pattern"
     return f"{name}: the tool {how}" + (f": {said}" if said else " and printed nothing")
+
+
+def quoted(ran: Ran, unmatched: list[str] | None = None) -> list[str]:
+    """The lines a tool error quotes (the caller keeps the last few): of stderr, unless only
+    stdout has a line saying "error" (mypy prints its errors on stdout); the non-empty lines,
+    stripped, without mypy's `note:` lines when others are left (a note explains the error
+    before it: "See https://...", "Common resolutions include: ..."). `unmatched`: the
+    lines of stdout the pattern did not match, when known (its findings are not quoted)."""
+    out = lines(ran.stdout)
+    if unmatched is not None:
+        left = {x.strip() for x in unmatched}
+        out = [x for x in out if x in left] or out
+    streams = [lines(ran.stderr), out]
+    said = next((s for s in streams if any("error" in x.lower() for x in s)), None)
+    if said is None:
+        said = streams[0] or streams[1]
+    plain = [x for x in said if not _NOTE.search(x)]
+    return plain or said
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a tool's `text`, stripped (split on "\\n" only)."""
+    return [x.strip() for x in text.split("\n") if x.strip()]
+
+
+_NOTE = re.compile(r"(?:^|: )note: ")  # mypy's `PATH:LINE: note: ...`, `PATH: note: ...`
 
 
 def _text(data: bytes | None) -> str:

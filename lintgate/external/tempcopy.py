@@ -1,0 +1,28 @@
+"""lintgate's own temporary copies of a source file, written beside it (same directory, so a
+tool that finds its configuration from the file's location finds the same one): the copy an
+external FixCommand rewrites (lintgate.external.fixer) and the copy of `--stdin-filename`'s
+text the external linters read (lintgate.commands.stdin). Their names,
+`.STEM.PID.lintgate-fix.SUFFIX` and `.STEM.PID.lintgate-stdin.SUFFIX`, follow a pattern no
+user file has, and discovery never picks such a file up (lintgate.discovery), so a copy that a
+concurrent run sees, or one a killed run left, is never linted or copied again."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+MARK = ".lintgate-"  # in every copy's name: the cheap test before the pattern
+_PATTERN = re.compile(r"\..+\.[0-9]+\.lintgate-(?:fix|stdin)(?:\.[^.]*)?")
+
+
+def copy_path(path: Path, purpose: str) -> Path:
+    """The temporary copy of `path` beside it for `purpose` ("fix" or "stdin")."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.lintgate-{purpose}{path.suffix}")
+
+
+def is_copy(path: str) -> bool:
+    """Whether the file at `path` (any form) is named as one of lintgate's temporary copies."""
+    if MARK not in path:
+        return False
+    return _PATTERN.fullmatch(os.path.basename(path)) is not None
