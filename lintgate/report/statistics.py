@@ -1,9 +1,11 @@
 """`--statistics`: the findings counted per linter and message, and how many `--fix` can repair.
 
 Like flake8's `--statistics` (count, code, message) and ruff's (count, rule, `[*]` for a
-fixable rule), with the linter's name for the code: lintgate's findings have no rule codes. The
-numbers in a message are written `N`, so that black's "would reformat line 2" and "... line 9"
-count together. Printed on stderr (before the summary line), so stdout stays the report in
+fixable rule), with the linter's name before the message. The numbers that are words of their
+own are written `N`, so that black's "would reformat line 2" and "... line 9" count together;
+digits inside a word are kept, so an external linter's rule code (flake8's `E302`, pylint's
+`C0114`, bandit's `B101`, first in its message) keeps its rows apart, one per rule, as
+flake8's and ruff's statistics count per code. Printed on stderr (before the summary line), so stdout stays the report in
 any format. A finding counts as fixable when its linter has a fixer (Capabilities.fix), as
 ruff's `[*]`; `--fix` may still leave some (isort and black can disagree on a file:
 docs/fix.md), and a `syntax` or `encoding` finding is never fixable.
@@ -20,11 +22,12 @@ from lintgate.diagnostic import Diagnostic
 __all__ = ["FIXABLE_MARK", "fixable_summary", "statistics_lines"]
 
 FIXABLE_MARK = "[*]"
-_NUMBER = re.compile(r"\d+")
+# a number standing alone (`line 320`, `(12 > 10)`, `3-4`), never the digits of `E302`
+_NUMBER = re.compile(r"\b\d+\b")
 
 
 def statistics_lines(diagnostics: Iterable[Diagnostic], fixers: Iterable[str]) -> list[str]:
-    """One line per (linter, message with its numbers as N): `COUNT  LINTER  [*] MESSAGE`,
+    """One line per (linter, message with its stand-alone numbers as N): `COUNT  LINTER  [*] MESSAGE`,
     the columns aligned, `[*]` when the linter is one of `fixers` (else three spaces); the
     most frequent first, then by linter and message."""
     fixing = set(fixers)
