@@ -77,3 +77,38 @@ def test_statistics_fold_no_digit_inside_a_word() -> None:
         "1  ext      E305 expected N blank lines after class or function definition, found N",
         "1  ext      line N of py3k_compat: x_1 is N.N",
     ]
+
+
+def test_fixable_count_says_what_fix_repairs(tmp_path: Path) -> None:
+    _tool("ruff")
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pkg" / "__init__.py").write_text("import os\nimport json\nimport json\n")
+    (repo / "app.py").write_text(
+        "import os\nimport sys\n\ntry:\n    import readline\nexcept ImportError:\n"
+        "    pass\nprint(sys)\n"
+    )
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    proc = lintgate(repo, "-E", "ruff", "-D", "isort,black", "--statistics", env=_env())
+    assert proc.returncode == 1, proc.stderr
+    assert normalize_stderr(proc.stderr) == (
+        # `__init__.py`'s unused imports are left by --fix (re-exports), its duplicates not;
+        # the probe in try/except ImportError is left too, but counted: the diagnostic
+        # cannot tell
+        "1  imports  [*] 'json' imported again (first at line N)\n"
+        "1  imports      'json' imported but unused\n"
+        "1  imports      'os' imported but unused\n"
+        "1  imports  [*] 'os' imported but unused\n"
+        "1  imports  [*] 'readline' imported but unused\n"
+        # ruff has a FixCommand; its own `[*]` says which rules its --fix repairs
+        "1  ruff     [*] F401 [*] `os` imported but unused\n"
+        "1  ruff         F401 `json` imported but unused\n"
+        "1  ruff         F401 `os` imported but unused\n"
+        "1  ruff         F401 `readline` imported but unused; consider using "
+        "`importlib.util.find_spec` to test for availability\n"
+        "1  ruff     [*] F811 [*] Redefinition of unused `json` from line N: `json` redefined "
+        "here\n"
+        "1  ruff     [*] I001 [*] Import block is un-sorted or un-formatted\n"
+        "lintgate: 6 of 11 findings fixable with --fix ([*]), 5 not\n"
+        "lintgate: 2 files checked, 11 findings, 0 from cache, N.NNs\n"
+    )
