@@ -56,7 +56,12 @@ def test_bash_completion_offers_commands_first_and_linter_names(tmp_path: Path) 
         return bash_complete(script, *words, cwd=work)
 
     assert complete("lintgate", "") == [
-        "cache", "completion", "config", "linters", "merge", "mod.py"
+        "cache",
+        "completion",
+        "config",
+        "linters",
+        "merge",
+        "mod.py",
     ]
     assert complete("lintgate", "m") == ["merge", "mod.py"]
     assert complete("lintgate", "mod.py", "m") == ["mod.py"]  # commands only come first

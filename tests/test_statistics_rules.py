@@ -39,9 +39,7 @@ def _repo(root: Path) -> Path:
 def test_statistics_keep_rule_codes_and_fold_numbers_that_are_words(tmp_path: Path) -> None:
     _tool("flake8")
     repo = _repo(tmp_path / "repo")
-    proc = lintgate(
-        repo, "-E", "flake8", "-D", "isort,black,imports", "--statistics", env=_env()
-    )
+    proc = lintgate(repo, "-E", "flake8", "-D", "isort,black,imports", "--statistics", env=_env())
     assert proc.returncode == 1, proc.stderr
     assert normalize_stderr(proc.stderr) == (
         "2  flake8      E302 expected N blank lines, found N\n"

@@ -42,7 +42,6 @@ def linter_names() -> list[str]:
 
 def epilog() -> str:
     """The text after the options in `--help` (kept as written: RawDescriptionHelpFormatter)."""
-    from lintgate import linters
     from lintgate.filters import SORT_KEYS
     from lintgate.report import FORMATS
 

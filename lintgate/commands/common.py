@@ -213,7 +213,7 @@ def report(
     # not among those checked: the summary says how many there are
     missing = f"{len(unchecked)} not checked, " if unchecked else ""
     say(
-        f"{plural(result.files, 'file')} checked, {missing}{len(diagnostics)} findings, "
+        f"{plural(result.files, 'file')} checked, {missing}{plural(len(diagnostics), 'finding')}, "
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
