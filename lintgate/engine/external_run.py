@@ -65,6 +65,8 @@ class External:
         # name -> the output lines its pattern did not match (for -v; counted on stderr)
         self.unmatched: dict[str, list[str]] = {}
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
+        self.versions: dict[str, str] = {}  # name -> version line (-v)
+        self.hits: dict[str, tuple[int, int]] = {}  # name -> (from the cache, files) (-v)
         for name in names:
             definition = registry.get(name)
             if definition is not None:
@@ -83,6 +85,7 @@ class External:
         if self.cache.store is not None and rels:
             version = tool_version(d, path, self.root, env, self.cache, self.limit)
             if version:  # a tool that does not say its version is run, never cached
+                self.versions[d.name] = version
                 self._key(d, VERSION_MARK + version, rels)
         keyed = {rel: self.entries[d.name, rel] for rel in rels if (d.name, rel) in self.entries}
         hits = self.cache(lambda store: store.get_results({e.key for e in keyed.values()})) or {}
@@ -102,6 +105,7 @@ class External:
                 self.outcomes.setdefault(display, {})[d.name] = load_outcome(hits[entry.key])
         if left:
             self.misses[d.name] = (d, left, env)
+        self.hits[d.name] = (len(rels) - len(left), len(rels))
 
     def _key(self, d: ExternalDefinition, version: str, rels: list[str]) -> None:
         """The cache Entry of each file's outcome (the module docstring of
@@ -238,6 +242,8 @@ class External:
         result.errors = list(dict.fromkeys(result.errors + self.errors))
         result.unchecked = sorted(set(result.unchecked) | set(self.unchecked))
         result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
+        result.tool_versions = dict(self.versions)
+        result.external_hits = dict(self.hits)
         return result
 
 
