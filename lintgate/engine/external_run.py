@@ -9,6 +9,7 @@ import os
 from concurrent.futures import Future
 from typing import Any, Callable
 
+from lintgate import progress
 from lintgate.diagnostic import StoredResult
 from lintgate.engine.check import Checker, combine
 from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
@@ -146,10 +147,11 @@ class External:
                 batches.append((batch, d, env))
         if not batches:
             return concurrency
+        progress.expect_external(sum(len(batch.files) for batch, _, _ in batches))
         jobs = max(1, max(slots, 1) // len(batches))
         running = Batches(self.root, jobs, self.limit)
         if slots == 0:  # one slot for both kinds of work: the batches first
-            self.results = collect(running.start(batches, 0))
+            self.results = collect(running.start(batches, 0), _tick)
             return concurrency
         self.running = running
         self.futures = running.start(batches, slots)
@@ -160,7 +162,7 @@ class External:
         """Wait for the batches, parse what they printed, and give each worker's answer the
         external outcomes of its file (so that its `nolint` directives apply to them)."""
         if self.running is not None:
-            self.results = collect(self.futures)
+            self.results = collect(self.futures, _tick if progress.showing() else None)
             atexit.unregister(self.running.kill)
         self._read_results()
         for d in done:
@@ -245,6 +247,11 @@ class External:
         result.tool_versions = dict(self.versions)
         result.external_hits = dict(self.hits)
         return result
+
+
+def _tick(finished: list[BatchResult]) -> None:
+    """The progress line: the files of the `finished` batches (none: the time ticks)."""
+    progress.advance(0, 0, sum(len(r.batch.files) for r in finished))
 
 
 def _digest(root: str, rel: str) -> str | None:
