@@ -1,6 +1,9 @@
 """The progress line of a long run: on a terminal, one self-updating line on stderr, `lintgate:
 120/500 files, 14 findings, 3.2s` (files done of the files to check, the findings the linters
-reported so far, before nolint and the filters, and the time since the start); nothing when
+reported so far, before nolint and the filters, and the time since the start); with external
+linters running, `lintgate: 500/500 files, 14 findings, external 200/1000, 3.2s`: the files
+their batches have finished of those they have to check, counted once per external linter
+(the tools report only when a batch ends; the time still ticks while they run); nothing when
 stderr is not a terminal (a CI log, a pipe) or TERM is `dumb`, and never on stdout.
 
 Drawn first after DELAY seconds (a run that ends sooner never shows it, as cargo's bar), then
@@ -19,7 +22,7 @@ from typing import Callable, TextIO
 
 from lintgate.context import current
 
-__all__ = ["Progress", "advance", "interrupt", "showing", "start", "stop"]
+__all__ = ["Progress", "advance", "expect_external", "interrupt", "showing", "start", "stop"]
 
 UPDATES_PER_SECOND = 10
 DELAY = 1.0  # seconds before the first draw
@@ -40,18 +43,26 @@ class Progress:
         self.due = self.start + DELAY  # when the line may be drawn next
         self.files = 0
         self.findings = 0
+        self.external = 0  # files the external batches finished (per external linter)
+        self.external_total = 0
         self.shown = False
 
-    def add(self, files: int, findings: int) -> None:
-        """Count `files` more done and `findings` more found; redraw when due."""
+    def add(self, files: int, findings: int, external: int = 0) -> None:
+        """Count `files` more done, `findings` more found and `external` more files the
+        external batches finished; redraw when due (all zero: the time ticks)."""
         self.files += files
         self.findings += findings
+        self.external += external
         now = self.clock()
-        if now >= self.due and self.files < self.total:
+        left = self.files < self.total or self.external < self.external_total
+        if now >= self.due and left:
             self.due = now + 1 / UPDATES_PER_SECOND
+            outside = (
+                f"external {self.external}/{self.external_total}, " if self.external_total else ""
+            )
             line = (
                 f"lintgate: {self.files}/{self.total} files, {self.findings} findings, "
-                f"{now - self.start:.1f}s"
+                f"{outside}{now - self.start:.1f}s"
             )
             self._write(_ERASE + line)
             self.shown = True
@@ -90,11 +101,19 @@ def showing() -> bool:
     return current().memo(_MEMO).get("line") is not None
 
 
-def advance(files: int, findings: int = 0) -> None:
-    """Count `files` done and `findings` found (nothing without a progress line)."""
+def advance(files: int, findings: int = 0, external: int = 0) -> None:
+    """Count `files` done, `findings` found and `external` files the external batches
+    finished (nothing without a progress line)."""
     line = current().memo(_MEMO).get("line")
     if line is not None:
-        line.add(files, findings)
+        line.add(files, findings, external)
+
+
+def expect_external(files: int) -> None:
+    """Count `files` more for the external batches to check (one per file and linter)."""
+    line = current().memo(_MEMO).get("line")
+    if line is not None:
+        line.external_total += files
 
 
 def interrupt() -> None:

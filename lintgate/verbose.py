@@ -5,7 +5,8 @@ tools it runs, and isort's and black's effective settings with where they came f
 same objects the linters build: lintgate.linters.isort.settings_for, whose isort `Config`
 keeps its `sources`; lintgate.linters.black.settings_for, which finds black's project root
 and pyproject.toml with black.files.find_project_root/find_pyproject_toml). After it: the
-cache hits per linter and the seconds of each phase. Each line starts `lintgate: ` as the
+external tools' versions (the run asks them after the config is read), the cache hits per
+linter (external ones too) and the seconds of each phase. Each line starts `lintgate: ` as the
 summary does. Like ruff's and black's `-v`, it adds to stderr only.
 """
 
@@ -89,10 +90,21 @@ class Verbose:
             if len(lines) > most:
                 self.say(f"{name}: ... and {len(lines) - most} more unmatched line(s)")
 
-    def describe_result(self, cache_hits: dict[str, tuple[int, int]]) -> None:
-        """The cache hits per linter (files answered / files it applies to) and the timings."""
+    def describe_result(
+        self,
+        cache_hits: dict[str, tuple[int, int]],
+        versions: dict[str, str] | None = None,
+        external_hits: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        """The external linters' `versions` (name -> the tool's version line, as the cache
+        keys on it: asked only by a run with a cache), the cache hits per linter (files
+        answered / files it applies to; the in-process ones', then `external_hits`) and the
+        timings."""
         if not self.enabled:
             return
+        for name, version in (versions or {}).items():
+            self.say(f"{name}: version: {version}")
+        cache_hits = {**cache_hits, **(external_hits or {})}
         if cache_hits:
             hits = ", ".join(f"{n} {hit}/{total}" for n, (hit, total) in cache_hits.items())
             self.say(f"cache hits: {hits}")

@@ -199,10 +199,15 @@ def lintgate_traced(
     )
 
 
+def count(n: int, noun: str) -> str:
+    """`1 finding`, `2 findings`: the summary line's counts (lintgate.commands.common.plural)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def summary(stderr: str) -> tuple[int, int, int]:
     """(files checked, findings, files from cache) of the run's summary line."""
     m = re.search(
-        r"^lintgate: (\d+) files? checked, (?:\d+ not checked, )?(\d+) findings, (\d+) from cache, ",
+        r"^lintgate: (\d+) files? checked, (?:\d+ not checked, )?(\d+) findings?, (\d+) from cache, ",
         stderr,
         re.M,
     )
@@ -227,7 +232,8 @@ class ColdRun:
         """The cold run's stderr with another `N from cache` (and findings count)."""
         text = self.stderr.replace(" 0 from cache", f" {from_cache} from cache")
         if findings is not None:
-            text = text.replace(f" {self.findings} findings", f" {findings} findings")
+            old, new = count(self.findings, "finding"), count(findings, "finding")
+            text = text.replace(f" {old},", f" {new},")
         return text
 
 

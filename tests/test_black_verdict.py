@@ -84,7 +84,7 @@ def test_subproject_config_cache_keyed_by_start(tmp_path):
         ("", 0),
         ("services/api/h.py:1:1: ⚠️ would reformat line 1 (black)\n", 1),
     ]
-    assert ", 1 findings, 1 from cache, " in outputs[-1].stderr
+    assert ", 1 finding, 1 from cache, " in outputs[-1].stderr
 
 
 def test_named_file_checked_whatever_its_suffix(tmp_path):

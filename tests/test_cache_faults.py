@@ -315,7 +315,7 @@ def test_forged_exclusion_verdicts_in_an_import_hide_nothing(tmp_path):
     proc = lintgate(repo, "--import-cache", f"type=local,src={tmp_path / 'forged'}", env=env)
     assert (proc.stdout, proc.returncode) == (uncached.stdout, 1)
     assert normalize_stderr(proc.stderr) == (
-        "lintgate: 2 files checked, 1 findings, 1 from cache, N.NNs\n"
+        "lintgate: 2 files checked, 1 finding, 1 from cache, N.NNs\n"
     )
     # The verdicts were decided here and are kept as local ones; the forged ones are gone.
     with Store(tmp_path / "c2") as store:

@@ -190,7 +190,7 @@ def test_a_file_name_that_is_not_utf8_is_checked_in_every_format(tmp_path):
         assert proc.returncode == 1
     proc = lintgate(repo, env=env)
     assert proc.stdout.endswith(".py:2:8: ⚠️ 'os' imported but unused (imports)\n")
-    assert proc.stderr.endswith("1 file checked, 1 findings, 1 from cache, " + proc.stderr[-6:])
+    assert proc.stderr.endswith("1 file checked, 1 finding, 1 from cache, " + proc.stderr[-6:])
 
 
 def test_a_link_and_its_target_are_both_checked_each_under_its_own_path(tmp_path):

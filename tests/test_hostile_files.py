@@ -135,7 +135,10 @@ def test_nesting_too_deep_for_the_parsers_is_one_syntax_error(tmp_path, kind, ar
     assert time.monotonic() - start < 60
     good = GOOD_LINE if "imports" not in "".join(args) else ""
     assert stdout == good + f"hostile.py:{finding} (syntax)\n"
-    assert stderr == f"lintgate: 2 files checked, {1 + bool(good)} findings, 0 from cache, N.NNs\n"
+    assert (
+        stderr
+        == f"lintgate: 2 files checked, {1 + bool(good)} finding{'s' if good else ''}, 0 from cache, N.NNs\n"
+    )
     assert status == 1
 
 

@@ -167,7 +167,7 @@ def run_in_process(repo: Path) -> tuple[str, str, runner.RunResult]:
     stdout = get_renderer(config.format)(diagnostics, context)
     summary = (
         f"lintgate: {result.files} file{'' if result.files == 1 else 's'} checked,"
-        f" {len(diagnostics)} findings, "
+        f" {len(diagnostics)} finding{'' if len(diagnostics) == 1 else 's'}, "
         f"{result.cached} from cache, N.NNs\n"
     )
     return stdout, summary, result

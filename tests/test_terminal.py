@@ -364,7 +364,7 @@ def test_help_lists_linters_formats_sort_keys_exit_statuses_and_commands(tmp_pat
     names = linters.names()
     assert [line.split()[0] for line in epilog[1 : 1 + len(names)]] == names
     assert (
-        f"  {'isort':<{max(map(len, names))}}  {linters.description('isort')} (--fix repairs)"
+        f"  {'isort':<{len('pycodestyle')}}  {linters.description('isort')} (--fix repairs)"
         in epilog
     )
     assert (
@@ -399,9 +399,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 """
 
 
-def bash_complete(script: Path, *words: str) -> list[str]:
+def bash_complete(script: Path, *words: str, cwd: Path | None = None) -> list[str]:
     proc = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", _BASH_COMPLETE, "bash", str(script), *words],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=True,

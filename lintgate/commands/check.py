@@ -67,5 +67,5 @@ def check(inv: Invocation) -> int:
     with trace.phase("reporting"):
         status = report(inv, prepared, result, sys.stdout, counts=True)
     trace.describe_unmatched(result.unmatched)
-    trace.describe_result(result.cache_hits)
+    trace.describe_result(result.cache_hits, result.tool_versions, result.external_hits)
     return status

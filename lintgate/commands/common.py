@@ -213,7 +213,7 @@ def report(
     # not among those checked: the summary says how many there are
     missing = f"{len(unchecked)} not checked, " if unchecked else ""
     say(
-        f"{plural(result.files, 'file')} checked, {missing}{len(diagnostics)} findings, "
+        f"{plural(result.files, 'file')} checked, {missing}{plural(len(diagnostics), 'finding')}, "
         f"{result.cached} from cache, {result.seconds:.2f}s"
     )
     return status
@@ -221,13 +221,17 @@ def report(
 
 def print_statistics(diagnostics: list[Any], enabled: list[str]) -> None:
     """--statistics: the lines of lintgate.report.statistics on stderr, then how many of the
-    findings the `enabled` linters' fixers can repair (nothing when there are none)."""
+    findings the `enabled` linters' fixers can repair (nothing when there are none): the
+    in-process linters' (Capabilities.fix) and the external ones with a FixCommand (this
+    run's definitions, lintgate.external.registry)."""
     if not diagnostics:
         return
     from lintgate import linters
+    from lintgate.external import registry
     from lintgate.report.statistics import fixable_summary, statistics_lines
 
-    fixers = linters.fixers(enabled)
+    external = [n for n in enabled if (d := registry.get(n)) is not None and d.fix_command]
+    fixers = [*linters.fixers(enabled), *external]
     for line in statistics_lines(diagnostics, fixers):
         say(line, prefix="")
     say(fixable_summary(diagnostics, fixers))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import queue
 import threading
-from concurrent.futures import Future
-from typing import NamedTuple, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from typing import Callable, NamedTuple, Sequence
 
 from lintgate.external.batches import Batch, command_line
 from lintgate.external.definition import ExternalDefinition
 from lintgate.external.process import Ran, kill_group, run_batch
+
+TICK = 0.1  # seconds between the progress line's ticks while batches run
 
 
 class Target(NamedTuple):
@@ -96,6 +98,16 @@ class Batches:
             kill_group(pid)
 
 
-def collect(futures: Sequence[Future[BatchResult]]) -> list[BatchResult]:
-    """The results of `futures`, in their order (each batch keeps to the deadline itself)."""
+def collect(
+    futures: Sequence[Future[BatchResult]],
+    tick: Callable[[list[BatchResult]], None] | None = None,
+) -> list[BatchResult]:
+    """The results of `futures`, in their order (each batch keeps to the deadline itself).
+    `tick(finished)`: called while waiting, at least every TICK seconds, with the batches
+    finished since its last call (maybe none): the progress line's."""
+    if tick is not None:
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, timeout=TICK, return_when=FIRST_COMPLETED)
+            tick([f.result() for f in done])
     return [f.result() for f in futures]

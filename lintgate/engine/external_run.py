@@ -9,6 +9,7 @@ import os
 from concurrent.futures import Future
 from typing import Any, Callable
 
+from lintgate import progress
 from lintgate.diagnostic import StoredResult
 from lintgate.engine.check import Checker, combine
 from lintgate.engine.external_batch import Batches, BatchResult, Target, collect
@@ -65,6 +66,8 @@ class External:
         # name -> the output lines its pattern did not match (for -v; counted on stderr)
         self.unmatched: dict[str, list[str]] = {}
         self.merged: set[str] = set()  # displays whose worker's answer got the outcomes
+        self.versions: dict[str, str] = {}  # name -> version line (-v)
+        self.hits: dict[str, tuple[int, int]] = {}  # name -> (from the cache, files) (-v)
         for name in names:
             definition = registry.get(name)
             if definition is not None:
@@ -83,6 +86,7 @@ class External:
         if self.cache.store is not None and rels:
             version = tool_version(d, path, self.root, env, self.cache, self.limit)
             if version:  # a tool that does not say its version is run, never cached
+                self.versions[d.name] = version
                 self._key(d, VERSION_MARK + version, rels)
         keyed = {rel: self.entries[d.name, rel] for rel in rels if (d.name, rel) in self.entries}
         hits = self.cache(lambda store: store.get_results({e.key for e in keyed.values()})) or {}
@@ -102,6 +106,7 @@ class External:
                 self.outcomes.setdefault(display, {})[d.name] = load_outcome(hits[entry.key])
         if left:
             self.misses[d.name] = (d, left, env)
+        self.hits[d.name] = (len(rels) - len(left), len(rels))
 
     def _key(self, d: ExternalDefinition, version: str, rels: list[str]) -> None:
         """The cache Entry of each file's outcome (the module docstring of
@@ -142,10 +147,11 @@ class External:
                 batches.append((batch, d, env))
         if not batches:
             return concurrency
+        progress.expect_external(sum(len(batch.files) for batch, _, _ in batches))
         jobs = max(1, max(slots, 1) // len(batches))
         running = Batches(self.root, jobs, self.limit)
         if slots == 0:  # one slot for both kinds of work: the batches first
-            self.results = collect(running.start(batches, 0))
+            self.results = collect(running.start(batches, 0), _tick)
             return concurrency
         self.running = running
         self.futures = running.start(batches, slots)
@@ -156,7 +162,7 @@ class External:
         """Wait for the batches, parse what they printed, and give each worker's answer the
         external outcomes of its file (so that its `nolint` directives apply to them)."""
         if self.running is not None:
-            self.results = collect(self.futures)
+            self.results = collect(self.futures, _tick if progress.showing() else None)
             atexit.unregister(self.running.kill)
         self._read_results()
         for d in done:
@@ -242,7 +248,14 @@ class External:
         result.paths = [p for p in result.paths if p not in left]
         result.files = len(result.paths)
         result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
+        result.tool_versions = dict(self.versions)
+        result.external_hits = dict(self.hits)
         return result
+
+
+def _tick(finished: list[BatchResult]) -> None:
+    """The progress line: the files of the `finished` batches (none: the time ticks)."""
+    progress.advance(0, 0, sum(len(r.batch.files) for r in finished))
 
 
 def _digest(root: str, rel: str) -> str | None:

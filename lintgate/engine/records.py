@@ -81,6 +81,10 @@ class RunResult:
     phases: dict[str, float] = field(default_factory=dict)
     # external linter -> the lines of its output its pattern did not match (for -v; issue 14)
     unmatched: dict[str, list[str]] = field(default_factory=dict)
+    # -v: external linter -> its version line (those asked: a run with a cache), and its
+    # (files answered by the cache, files it applies to), as cache_hits for the in-process ones
+    tool_versions: dict[str, str] = field(default_factory=dict)
+    external_hits: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class Work(NamedTuple):
