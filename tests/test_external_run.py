@@ -191,9 +191,7 @@ def test_hanging_tool_under_deadline_is_killed_with_its_group(repo, tmp_path):
     assert lines[0] == "lintgate: deadline passed after N.NNs; 3 file(s) not checked:"
     assert lines[1:4] == ["  c.py", "  pkg/a.py", "  pkg/b.py"]
     # the files not checked are not counted as checked (README)
-    assert lines[4:] == [
-        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs"
-    ]
+    assert lines[4:] == ["lintgate: 0 files checked, 3 not checked, 1 finding, 0 from cache, N.NNs"]
     time.sleep(0.5)
     leftovers = [
         pid
@@ -400,5 +398,5 @@ def test_fix_with_a_hanging_tool_names_its_files_not_checked(repo, tmp_path):
         "  c.py",
         "  pkg/a.py",
         "  pkg/b.py",
-        "lintgate: 0 files checked, 3 not checked, 1 findings, 0 from cache, N.NNs",
+        "lintgate: 0 files checked, 3 not checked, 1 finding, 0 from cache, N.NNs",
     ]

@@ -52,7 +52,7 @@ def test_external_linters_check_the_stdin_source_as_path(tmp_path):
     assert proc.returncode == 1
     assert (
         normalize_stderr(proc.stderr)
-        == "lintgate: 1 file checked, 1 findings, 0 from cache, N.NNs\n"
+        == "lintgate: 1 file checked, 1 finding, 0 from cache, N.NNs\n"
     )
     (copy,) = [s for s in starts(tmp_path / "log") if s != "--version"]
     assert copy.startswith("pkg/.a.") and copy.endswith(".lintgate-stdin.py")
@@ -79,7 +79,7 @@ def test_stdin_fix_reports_what_the_external_linter_finds_in_the_fixed_source(tm
     assert proc.returncode == 1
     assert normalize_stderr(proc.stderr) == (
         "a.py:2:15: ⚠️ found a TODO (todo)\n"
-        "lintgate: 1 file checked, 1 findings, 0 from cache, N.NNs\n"
+        "lintgate: 1 file checked, 1 finding, 0 from cache, N.NNs\n"
     )
     assert listing(root) == ["lintgate.json", "pkg"]
 

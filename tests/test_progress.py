@@ -81,8 +81,9 @@ def test_progress_line_on_a_terminal(sample, tmp_path):
     assert {int(m.group(2)) for m in shown} == {total}
     assert files == sorted(files) and findings == sorted(findings) and seconds == sorted(seconds)
     assert files[-1] < total  # the last file's line is not drawn: the summary follows
-    # throttled: at most UPDATES_PER_SECOND a second, the first after DELAY
-    assert len(shown) <= UPDATES_PER_SECOND * (seconds[-1] - DELAY) + 1
+    # throttled: at most UPDATES_PER_SECOND a second, the first after DELAY (rounded: the
+    # shown seconds have one decimal, and 10 * (1.2 - 1.0) is 1.9999999999999996 in floats)
+    assert len(shown) <= round(UPDATES_PER_SECOND * (seconds[-1] - DELAY), 6) + 1
     assert seconds[0] >= DELAY
 
 

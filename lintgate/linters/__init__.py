@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from lintgate import HOME
 from lintgate.diagnostic import Finding
 from lintgate.linters import black, imports, isort
 from lintgate.linters.base import (
@@ -157,7 +158,7 @@ def _external(name: str) -> Any:
 
 # The linters' page of lintgate's documentation (docs/linters.md): a section per linter of
 # lintgate.linters and per pseudo-linter, whose anchor is its name.
-DOCS_URI = "https://github.com/lintgate/lintgate/blob/main/docs/linters.md"
+DOCS_URI = f"{HOME}/blob/main/docs/linters.md"
 
 
 def help_uri(name: str) -> str:

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
-from lintgate import __version__
+from lintgate import HOME, __version__
 from lintgate.diagnostic import Diagnostic
 
 __all__ = [
@@ -28,10 +28,9 @@ __all__ = [
 # The report place (`--output NAME=stderr`) that is standard error: no file can have this name.
 STDERR = "\0stderr"
 
-# Where SARIF's tool.driver.informationUri points: the project's repository, the same home as
-# the rules' helpUri (lintgate.linters.DOCS_URI). Never PyPI: the name `lintgate` there is not
-# this project's (README, Quick start).
-INFORMATION_URI = "https://github.com/lintgate/lintgate"
+# Where SARIF's tool.driver.informationUri points: the project's home (lintgate.HOME), as the
+# rules' helpUri do. Never PyPI: the name `lintgate` there is not this project's (README).
+INFORMATION_URI = HOME
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ flake8's and ruff's statistics count per code. Printed on stderr (before the sum
 stdout stays the report in any format.
 
 A finding counts as fixable (ruff's `[*]`) when its linter has a fixer (an in-process
-linter's Capabilities.fix, an external linter's FixCommand: the caller names them), except:
+linter's Capabilities.fix, an external linter's FixCommand: the caller names them), except
+(lintgate.linters.fixable, where the linters' names may be spelled):
 - a `ruff` finding counts only when ruff marked it `[*]` itself (a rule with a safe fix, what
   its `--fix-only` applies);
 - the `imports` findings its fixer leaves on purpose (docs/fix.md): an unused import in a
@@ -24,37 +25,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import PurePosixPath
 from typing import Iterable
 
 from lintgate.diagnostic import Diagnostic
+from lintgate.linters.fixable import fixable
 
 __all__ = ["FIXABLE_MARK", "fixable", "fixable_summary", "statistics_lines"]
 
 FIXABLE_MARK = "[*]"
 # a number standing alone (`line 320`, `(12 > 10)`, `3-4`), never the digits of `E302`
 _NUMBER = re.compile(r"\b\d+\b")
-_PACKAGE_INITS = ("__init__.py", "__init__.pyi")
-_UNUSED = " imported but unused"
-# ruff's concise line: `F401 [*] ...` when its safe fix (what `--fix-only` applies) exists
-_RUFF_FIXABLE = re.compile(r"[A-Z]+[0-9]+ \[\*\] ")
-
-
-def fixable(diagnostic: Diagnostic, fixing: set[str] | frozenset[str]) -> bool:
-    """Whether `--fix` repairs `diagnostic`: its linter is one of `fixing` (the linters with a
-    fixer) and it is none of the `imports` findings its fixer leaves (docs/fix.md)."""
-    if diagnostic.linter not in fixing:
-        return False
-    if diagnostic.linter == "ruff":  # ruff marks what `ruff check --fix` repairs itself
-        return _RUFF_FIXABLE.match(diagnostic.message) is not None
-    if diagnostic.linter != "imports":
-        return True
-    from lintgate.linters.imports import LATE_FUTURE
-
-    if diagnostic.message == LATE_FUTURE:
-        return False
-    in_init = PurePosixPath(diagnostic.path).name in _PACKAGE_INITS
-    return not (in_init and diagnostic.message.endswith(_UNUSED))
 
 
 def statistics_lines(diagnostics: Iterable[Diagnostic], fixers: Iterable[str]) -> list[str]:
