@@ -47,7 +47,7 @@ def test_fix_runs_the_external_fixer_then_black_and_writes_once(tmp_path):
     )
     assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "b.py", "lintgate.json"]
     fixes = [s for s in starts(tmp_path / "log") if s.startswith("--fix")]
-    assert sorted(s.split()[1].split(".")[1] for s in fixes) == ["a", "b"]  # temporary copies
+    assert sorted(s.split()[1].split("__lintgate_fix_")[0] for s in fixes) == ["a", "b"]  # copies
 
 
 def test_diff_shows_the_external_fix_and_writes_nothing(tmp_path):
@@ -187,12 +187,12 @@ def test_a_stopped_fix_run_kills_the_fixers_group_and_leaves_no_copy(tmp_path, s
 
 def test_discovery_never_picks_up_lintgate_temporary_copies(tmp_path):
     root = setup(tmp_path)
-    (root / ".a.603.lintgate-fix.py").write_text("# TODO left by a killed run\n")
-    (root / ".a.604.lintgate-stdin.pyi").write_text("# TODO left by a killed run\n")
-    (root / ".a.lintgate-fix.py").write_text("# TODO not one of the copies\n")
+    (root / "a__lintgate_fix_603.py").write_text("# TODO left by a killed run\n")
+    (root / "a__lintgate_stdin_604.pyi").write_text("# TODO left by a killed run\n")
+    (root / "a__lintgate_fix.py").write_text("# TODO not one of the copies\n")
     proc = lintgate(root, "-E", "todo", env=tool_env(tmp_path / "bin", tmp_path / "log"))
     assert proc.stdout == (
-        ".a.lintgate-fix.py:1:3: ⚠️ found a TODO (todo)\n"
         "a.py:1:1: ⚠️ would reformat line 1 (black)\n"
         "a.py:1:8: ⚠️ found a TODO (todo)\n"
+        "a__lintgate_fix.py:1:3: ⚠️ found a TODO (todo)\n"
     )
