@@ -201,8 +201,8 @@ def test_cold_warm_and_imported_runs_print_the_same_bytes(
 
 
 def test_imported_cache_answers_a_checkout_at_another_depth(repo: Path, tmp_path: Path) -> None:
-    """CI checks out at another absolute path than the machine that exported (/builds/x
-    against /home/runner/work/x/x): the export still answers every file."""
+    """CI checks out at another absolute path, and depth, than the machine that exported:
+    the export still answers every file."""
     export = tmp_path / "export"
     cold = lintgate(
         repo, "-E", "flake8", "--export-cache", f"type=local,dest={export}", env=_env(tmp_path)

@@ -226,18 +226,8 @@ class Database:
         """Run `op(connection)` in one IMMEDIATE transaction (through `_do`)."""
 
         def txn(conn: sqlite3.Connection) -> T:
-            # IMMEDIATE takes the write lock up front: two writers queue on the busy timeout
-            # instead of one failing on a read-to-write upgrade.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = op(conn)
-            except BaseException:
-                if conn.in_transaction:  # sqlite may have rolled back already
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return result
+            with schema.immediate(conn):
+                return op(conn)
 
         return self._do(txn)
 

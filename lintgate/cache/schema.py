@@ -14,10 +14,11 @@ recompute it (the trust model says who may write the cache).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from lintgate.cache import legacy
 from lintgate.cache.findings import decode_findings, encode_error, encode_findings
@@ -184,8 +185,7 @@ def _layout_ok(conn: sqlite3.Connection) -> bool:
 def _upgrade(conn: sqlite3.Connection) -> str | None:
     """Bring an older (or empty) database to SCHEMA_VERSION inside one write transaction;
     returns the warning note for a database started afresh, else None."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         note = None
         if version in MIGRATABLE:
@@ -198,24 +198,29 @@ def _upgrade(conn: sqlite3.Connection) -> str | None:
             if version != 0 and note is None:  # 0: a new database (or sqlite's own)
                 note = f"has schema version {version} (another lintgate's); started it afresh"
             _afresh(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return note
 
 
 def _rebuild(conn: sqlite3.Connection) -> None:
     """Drop every table and create the current layout, in one write transaction."""
+    with immediate(conn):
+        _afresh(conn)
+
+
+@contextlib.contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One IMMEDIATE write transaction around the block: committed when it ends, rolled back
+    when it raises. IMMEDIATE takes the write lock up front, so two writers queue on the busy
+    timeout instead of one failing on a read-to-write upgrade."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _afresh(conn)
-        conn.execute("COMMIT")
+        yield
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        if conn.in_transaction:  # sqlite may have rolled back already
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
+    conn.execute("COMMIT")
 
 
 def _afresh(conn: sqlite3.Connection) -> None:

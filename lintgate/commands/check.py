@@ -9,14 +9,12 @@ from lintgate.commands.common import (
     Invocation,
     Prepared,
     finish_cache,
-    open_cache,
-    prepare,
+    open_run,
     report,
 )
 from lintgate.config import effective_concurrency
 from lintgate.console import warn
 from lintgate.engine.records import RunResult
-from lintgate.verbose import Verbose
 
 
 def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult:
@@ -42,16 +40,10 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
 def check(inv: Invocation) -> int:
     """Run the check; returns the exit status (FINDINGS | FAILURE bits). With -v, what it
     used and its timings go to stderr too (lintgate.verbose)."""
-    trace = Verbose(inv.args.verbose)
-    trace.describe_run(inv.config.path, inv.root, inv.cwd)
-    with trace.phase("discovery"):
-        prepared = prepare(inv)
-    if isinstance(prepared, int):
-        return prepared
-    trace.describe_settings(inv.config.enabled, prepared.project)
-    start = time.monotonic()
-    with trace.phase("cache import"):
-        cache = open_cache(inv)
+    opened = open_run(inv)
+    if isinstance(opened, int):
+        return opened
+    trace, prepared, cache, start = opened
     from lintgate import progress
 
     progress.start(len(prepared.files))

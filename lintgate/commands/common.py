@@ -8,9 +8,10 @@ import argparse
 import dataclasses
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, NamedTuple, Sequence, TextIO
 
 from lintgate.config import Config, ConfigError
 from lintgate.console import say, stdout_writes, unusable_paths, warn, write_all
@@ -18,6 +19,7 @@ from lintgate.engine.records import RunResult
 from lintgate.gittop import git_top
 from lintgate.linters.base import Project
 from lintgate.report.ci import ci_fields
+from lintgate.verbose import Verbose
 
 FINDINGS = 1
 FAILURE = 2
@@ -122,6 +124,33 @@ def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: Sequence[Pa
     for error in broken:
         say(str(error))
     return bool(broken)
+
+
+class Opened(NamedTuple):
+    """A run past its preparation: the -v trace, the prepared files, the cache around the run
+    (open_cache) and when the cache import began (time.monotonic() seconds: the summary's
+    seconds count the import and export too)."""
+
+    trace: Verbose
+    prepared: Prepared
+    cache: Any
+    start: float
+
+
+def open_run(inv: Invocation) -> Opened | int:
+    """What a check and a fix do first: -v's run lines, discovery (`prepare`), -v's settings,
+    the cache imports. Returns the exit status instead when the preparation stops the run."""
+    trace = Verbose(inv.args.verbose)
+    trace.describe_run(inv.config.path, inv.root, inv.cwd)
+    with trace.phase("discovery"):
+        prepared = prepare(inv)
+    if isinstance(prepared, int):
+        return prepared
+    trace.describe_settings(inv.config.enabled, prepared.project)
+    start = time.monotonic()
+    with trace.phase("cache import"):
+        cache = open_cache(inv)
+    return Opened(trace, prepared, cache, start)
 
 
 def open_cache(inv: Invocation) -> Any:

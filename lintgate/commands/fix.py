@@ -24,8 +24,7 @@ from lintgate.commands.common import (
     Invocation,
     filter_options,
     finish_cache,
-    open_cache,
-    prepare,
+    open_run,
     report,
 )
 from lintgate.config import Config, effective_concurrency
@@ -34,7 +33,6 @@ from lintgate.context import run_scope
 from lintgate.engine.dispatch import file_size, map_unordered
 from lintgate.engine.records import FileResult, RunResult
 from lintgate.linters.base import Project
-from lintgate.verbose import Verbose
 from lintgate.workers import Lost
 
 
@@ -53,16 +51,10 @@ class FixRun(RunResult):
 def fix(inv: Invocation) -> int:
     """Run --fix (or --diff: compute, write nothing); returns the exit status. With -v, what
     it used and its timings go to stderr too (lintgate.verbose)."""
-    trace = Verbose(inv.args.verbose)
-    trace.describe_run(inv.config.path, inv.root, inv.cwd)
-    with trace.phase("discovery"):
-        prepared = prepare(inv)
-    if isinstance(prepared, int):
-        return prepared
-    trace.describe_settings(inv.config.enabled, prepared.project)
-    start = time.monotonic()
-    with trace.phase("cache import"):
-        cache = open_cache(inv)
+    opened = open_run(inv)
+    if isinstance(opened, int):
+        return opened
+    trace, prepared, cache, start = opened
     store = getattr(cache, "store", None)
     with trace.phase("fixing"):
         result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
