@@ -108,10 +108,13 @@ def say(message: str, prefix: str = "lintgate: ") -> None:
     (report.terminal.escape_controls): the one place lintgate's own stderr lines are written,
     so that text from outside (an exception's, a registry's, a file name) stays one line."""
     from lintgate.progress import interrupt
+    from lintgate.replay import capture
     from lintgate.report.terminal import escape_controls
 
     interrupt()  # a progress line on the terminal is erased first
-    print(prefix + escape_controls(message), file=sys.stderr)
+    line = prefix + escape_controls(message)
+    capture.stderr(line)
+    print(line, file=sys.stderr)
 
 
 class StdoutFailed(Exception):
@@ -136,9 +139,12 @@ def write_all(stream: IO[AnyStr], data: AnyStr) -> None:
     written: CPython's buffered writer can lose a partial write to a pipe its reader closed
     (`lintgate | head`) without raising, whereas the next os.write raises BrokenPipeError
     (lintgate.cli.main then ends quietly). Raises OSError as the writes do."""
+    from lintgate.replay import capture
+
     try:
         fd = stream.fileno()
     except (OSError, ValueError, AttributeError):  # a test's capture object: no descriptor
+        capture.spoil()
         stream.write(data)
         stream.flush()
         return
@@ -148,6 +154,10 @@ def write_all(stream: IO[AnyStr], data: AnyStr) -> None:
         raw = data.encode(encoding, getattr(stream, "errors", None) or "strict")
     else:
         raw = bytes(data)
+    if fd == 1:
+        capture.stdout(raw)
+    else:
+        capture.spoil()
     view = memoryview(raw)
     while view:
         view = view[os.write(fd, view) :]

@@ -78,6 +78,7 @@ class Maintenance(Database):
 
         n = self._write(op)
         self._compact()
+        self._drop_replays(cutoff)
         return n
 
     def clean(self) -> int:
@@ -98,7 +99,20 @@ class Maintenance(Database):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path.with_name(DB_NAME + ".corrupt"))
         self._compact(vacuum=True)
+        self._drop_replays(None)
         return n
+
+    def _drop_replays(self, cutoff: float | None) -> None:
+        """Delete the replay records (lintgate.replay) written before `cutoff` (seconds since
+        the epoch; None: all of them). A record is only an answer's shortcut: the next run
+        writes it again."""
+        from lintgate.replay import DIRECTORY
+
+        with contextlib.suppress(OSError), os.scandir(self.directory / DIRECTORY) as entries:
+            for entry in list(entries):
+                with contextlib.suppress(OSError):
+                    if cutoff is None or entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
 
     def size(self) -> int:
         """The bytes of the database files on disk (the database, its -wal and -shm)."""

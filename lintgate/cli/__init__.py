@@ -40,8 +40,10 @@ __all__ = [
 ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run lintgate; returns the exit status (never raises for bad input).
+def main(argv: list[str] | None = None, record: bool = False) -> int:
+    """Run lintgate; returns the exit status (never raises for bad input). With `record` (the
+    console script's run), a check whose answer is settled leaves a replay record
+    (lintgate.replay).
 
     `lintgate cache ...` (a first argument `cache`) manages the result cache, `lintgate config
     ...` checks a config file, `lintgate merge ...` joins shards' result files; a path named
@@ -50,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     restore = tolerant_streams()
     try:
         with run_scope(RunContext()):  # every memo of this run goes with it
+            if record:
+                from lintgate.replay import capture
+
+                capture.start(sys.argv[1:] if argv is None else argv)
             return _main(argv)
     except UsageError as e:
         say(e.line(), prefix="")
@@ -162,7 +168,11 @@ def _command(inv: Invocation) -> int:
             return exit_status(fix(inv), issues_exit_code(inv.args))
         from lintgate.commands.check import check
 
-        return exit_status(check(inv), issues_exit_code(inv.args))
+        status = exit_status(check(inv), issues_exit_code(inv.args))
+        from lintgate.replay.record import leave
+
+        leave(inv, status)
+        return status
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
         word = "terminated" if signum == signal.SIGTERM else "interrupted"

@@ -52,6 +52,9 @@ def check(inv: Invocation) -> int:
     finally:
         progress.stop()  # before the exports' lines and the summary
     trace.phases.update(result.phases)
+    from lintgate.replay.record import note_run
+
+    note_run(prepared, result, cache)
     with trace.phase("cache export"):
         prepared.status |= finish_cache(cache)
     # the summary's seconds: the cache import and export too, not the check alone

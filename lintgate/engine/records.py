@@ -85,6 +85,9 @@ class RunResult:
     # (files answered by the cache, files it applies to), as cache_hits for the in-process ones
     tool_versions: dict[str, str] = field(default_factory=dict)
     external_hits: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # answered wholly by the whole-run answer's one lookup (lintgate.engine.whole): the
+    # settled warm answer a replay record may give again (lintgate.replay)
+    one_lookup: bool = False
 
 
 class Work(NamedTuple):

@@ -69,7 +69,9 @@ def run_whole(
     text = found.get(skey)
     prior = _load(text, key) if text is not None else None
     if prior is not None and prior.key == key:
-        return _answer(prior, displays, [])
+        answer = _answer(prior, displays, [])
+        answer.one_lookup = True
+        return answer
     known = set(prior.pairs) if prior is not None else set()
     todo = [t for t, pair in zip(texts, pairs) if pair not in known]
     result, fresh, usable = per_file(FileList(todo), store)
