@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
 
         from lintgate.replay.fast import answer
 
-        replayed = answer(args, os.environ)
+        try:
+            replayed = answer(args, os.environ)
+        except KeyboardInterrupt:  # as lintgate.cli ends an interrupted run
+            sys.stderr.write("lintgate: interrupted\n")
+            return 130
         if replayed is not None:
             return replayed
     from lintgate.cli import main as cli_main

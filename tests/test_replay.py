@@ -303,3 +303,21 @@ def test_cache_clean_removes_the_records(small_repo: Path, tmp_path: Path):
     cleaned = lintgate(repo, "cache", "clean", env=env)
     assert cleaned.returncode == 0, cleaned.stderr
     assert _records(env) == []
+
+
+def test_at_most_256_records_the_oldest_go(small_repo: Path, tmp_path: Path):
+    """One record per invocation (pre-commit's file lists make many): a new record evicts the
+    oldest beyond 256."""
+    env = _env(tmp_path)
+    folder = tmp_path / "cache" / "replay"
+    folder.mkdir(parents=True)
+    past = time.time_ns() - 3600 * 10**9
+    for i in range(300):
+        old = folder / f"{i:064x}"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(past + i, past + i))
+    warm = _recorded(small_repo, env)
+    kept = _records(env)
+    assert len(kept) == 256
+    assert folder / f"{0:064x}" not in kept and folder / f"{299:064x}" in kept
+    assert (_without_database(small_repo, env).stdout, warm.returncode) == (warm.stdout, 1)

@@ -14,6 +14,7 @@ from lintgate.replay.fast import Record
 from lintgate.replay.key import RACY_NS, record_path, witness_digest
 
 FAILURE = 2  # lintgate.commands.common.FAILURE (no import: that module is large)
+MAX_RECORDS = 256  # one per invocation (pre-commit's file lists make many): the oldest go
 
 
 def note_run(prepared: Any, result: Any, cache: Any) -> None:
@@ -101,3 +102,15 @@ def _write(inv: Any, prepared: Any, status: int, kept: dict[str, Any], path: str
     except BaseException:
         os.unlink(temp)
         raise
+    _keep_newest(directory)
+
+
+def _keep_newest(directory: str) -> None:
+    """Delete the oldest records (by mtime) beyond MAX_RECORDS."""
+    with os.scandir(directory) as entries:
+        records = [(e.stat().st_mtime_ns, e.path) for e in entries if not e.name.startswith(".")]
+    for _, path in sorted(records)[: max(0, len(records) - MAX_RECORDS)]:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:  # another run's eviction
+            pass

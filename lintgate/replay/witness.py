@@ -138,6 +138,12 @@ def _code() -> list[str]:
     library changes with the interpreter's version, which the invocation key holds."""
     stdlib = tuple(os.path.join(sysconfig.get_paths()[k], "") for k in ("stdlib", "platstdlib"))
     paths = [p for p in sys.path if p and os.path.isdir(p)]
+    # all of lintgate's code, loaded or not (a warm run imports no linter's module): an
+    # edit of an editable install changes it
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for directory, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        paths += [os.path.join(directory, n) for n in names if n.endswith(".py")]
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if not isinstance(path, str):
