@@ -18,6 +18,7 @@ __all__ = [  # ENCODING and SYNTAX: the pseudo-linters (lintgate.linters), for t
     "Decoding",
     "Done",
     "FileResult",
+    "OtherShards",
     "Outcome",
     "RunResult",
     "SettingsFailure",
@@ -59,6 +60,18 @@ class FileResult:
 
 
 @dataclass
+class OtherShards:
+    """What shard 1 of a sharded run (--shard 1/N) says of the other shards' files, over which
+    it ran the whole-program external linters (lintgate.engine.external_others): their
+    display `paths`, the `nolint` directives the findings there matched ((path, line, col) of
+    the comment) and the files among them a deadline left `unchecked`."""
+
+    paths: set[str]
+    matched: list[tuple[str, int, int]]
+    unchecked: list[str]
+
+
+@dataclass
 class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
@@ -85,6 +98,9 @@ class RunResult:
     # (files answered by the cache, files it applies to), as cache_hits for the in-process ones
     tool_versions: dict[str, str] = field(default_factory=dict)
     external_hits: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # shard 1 of N > 1: the whole-program linters' word on the other shards' files (whose
+    # findings are among `diagnostics`); None in any other run
+    others: OtherShards | None = None
 
 
 class Work(NamedTuple):
