@@ -214,7 +214,12 @@ def test_shard_auto_runs_them_in_shard_1_only(tmp_path):
         result = tmp_path / f"auto-{k}.json"
         ci = {"CI_NODE_INDEX": str(k), "CI_NODE_TOTAL": "2"}
         proc = lintgate(
-            repo, "--shard", "auto", "--output", f"result={result}", env=_env(tmp_path, f"a{k}", **ci)
+            repo,
+            "--shard",
+            "auto",
+            "--output",
+            f"result={result}",
+            env=_env(tmp_path, f"a{k}", **ci),
         )
         runs.append((proc, json.loads(result.read_text()), result))
     assert [d["whole_program"] is not None for _, d, _ in runs] == [True, False]

@@ -114,9 +114,7 @@ def other_findings(
 
         left, unmatched = nolint.suppress(theirs, text)
         kept += left
-        matched += [
-            (plan.display, r.line, r.col) for r in nolint.parse(text) if r not in unmatched
-        ]
+        matched += [(plan.display, r.line, r.col) for r in nolint.parse(text) if r not in unmatched]
     others = OtherShards({p.display for p in plans}, sorted(matched), sorted(unchecked))
     return kept, others
 
