@@ -1,6 +1,7 @@
 """Whole-program external linters (mypy, pylint: FileLocal false) under `--shard K/N`: shard 1
 runs them over every discovered file, the other shards do not run them, and `lintgate merge`
-of the N result files equals the unsharded run byte for byte (text, json, sarif, exit status),
+of the N result files equals the unsharded run byte for byte (every report format, the exit
+status),
 cold and warm, for findings that cross files: a mypy error in one file caused by another's
 types, pylint's duplicate-code, a `nolint` directive in one shard matched by shard 1's mypy
 finding, a file with a syntax error (lintgate's `syntax` finding alone). The repository is
@@ -21,7 +22,7 @@ from helpers import FIXTURES, lintgate
 
 BIN = Path(sys.executable).parent
 FIXTURE = FIXTURES / "shard-whole" / "repo"
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "junit", "checkstyle", "github", "gitlab", "gometalinter")
 IN_PROCESS = ["isort", "black", "imports"]
 CART = (
     'pkg/cart.py:3:14: ❌ Incompatible types in assignment (expression has type "str", '
