@@ -1,10 +1,9 @@
 """Whole-program external linters (mypy, pylint: FileLocal false) under `--shard K/N`: shard 1
 runs them over every discovered file, the other shards do not run them, and `lintgate merge`
 of the N result files equals the unsharded run byte for byte (every report format, the exit
-status),
-cold and warm, for findings that cross files: a mypy error in one file caused by another's
-types, pylint's duplicate-code, a `nolint` directive in one shard matched by shard 1's mypy
-finding, a file with a syntax error (lintgate's `syntax` finding alone). The repository is
+status), cold and warm, for findings that cross files: a mypy error in one file caused by
+another's types, pylint's duplicate-code, a `nolint` directive in one shard matched by shard
+1's mypy finding, a file with a syntax error (lintgate's `syntax` finding alone). The repository is
 tests/fixtures/shard-whole (its README says what each file holds); the tools are the test
 extra's, as in tests/test_external_tools.py. docs/ci.md, "Whole-program linters and shards"."""
 
