@@ -205,6 +205,37 @@ def test_mypy_and_pylint_merge_as_unsharded_for_several_n(tmp_path, total):
             assert "pylint 10/10, mypy 10/10" in runs[0][0].stderr
 
 
+def test_new_code_selection_applies_to_shard_1s_findings_on_other_files(tmp_path):
+    """--new-from-rev: shard 1 keeps mypy's finding on another shard's changed line only."""
+    _tools("mypy")
+    repo = _repo(tmp_path, [*IN_PROCESS, "mypy"])
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    cart = repo / "pkg" / "cart.py"
+    cart.write_text(cart.read_text().replace('"tea"', '"coffee"'))
+    out = tmp_path / "whole"
+    args = ("--new-from-rev", "HEAD")
+    whole = lintgate(repo, *args, *_outputs(out), env=_env(tmp_path, "whole"))
+    assert (whole.returncode, whole.stdout) == (1, CART)
+    runs = []
+    for k in (1, 2):
+        result = tmp_path / f"r{k}.json"
+        lintgate(
+            repo,
+            *args,
+            "--shard",
+            f"{k}/2",
+            "--output",
+            f"result={result}",
+            env=_env(tmp_path, f"j{k}"),
+        )
+        runs.append((None, json.loads(result.read_text()), result))
+    assert [f["path"] for f in runs[0][1]["whole_program"]["findings"]] == ["pkg/cart.py"]
+    merged, reports = _merged(repo, tmp_path, runs, "new")
+    assert (merged.stdout, reports, merged.returncode) == (whole.stdout, _reports(out), 1)
+
+
 def test_shard_auto_runs_them_in_shard_1_only(tmp_path):
     _tools("mypy")
     repo = _repo(tmp_path, [*IN_PROCESS, "mypy"])
