@@ -205,8 +205,8 @@ def doc_version(path) -> str:
             "line 1 column 2 (char 1)",
         ),
         ("[]", "not a lintgate result file (no lintgate_result key)"),
-        ('{"lintgate_result": 99}', "result file version 99; this lintgate reads version 1"),
-        ('{"lintgate_result": 1}', "malformed result file: KeyError: 'lintgate_version'"),
+        ('{"lintgate_result": 99}', "result file version 99; this lintgate reads version 2"),
+        ('{"lintgate_result": 2}', "malformed result file: KeyError: 'lintgate_version'"),
     ],
 )
 def test_merge_refuses_a_malformed_file(two_shards, tmp_path, content, message):

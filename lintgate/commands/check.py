@@ -21,12 +21,14 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
     """The engine's check of the prepared files, answered from and recorded in `cache`'s store
     (a lintgate.cache.command.CacheRun)."""
     from lintgate.engine import run as engine
+    from lintgate.shards.hooks import linters
 
     config = inv.config
+    enabled, everywhere = linters(inv.args, config.enabled)  # --shard: whole-program linters
     return engine.run(
         prepared.files,
         prepared.project,
-        config.enabled,
+        enabled,
         effective_concurrency(config),
         config.deadline,
         warn_unmatched=config.warn_unmatched_directive,
@@ -34,6 +36,7 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
         warn=warn,
         file_deadline=config.file_deadline,
         whole=not getattr(cache, "exports", None),  # an export names the entries used
+        others=prepared.others if everywhere else (),
     )
 
 
@@ -45,6 +48,10 @@ def check(inv: Invocation) -> int:
         return opened
     trace, prepared, cache, start = opened
     from lintgate import progress
+    from lintgate.shards.hooks import describe
+
+    for line in describe(inv.args, inv.config.enabled, len(prepared.others)):
+        trace.say(line)
 
     progress.start(len(prepared.files))
     try:

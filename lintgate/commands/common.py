@@ -54,6 +54,8 @@ class Prepared:
     errors: list[str] = dataclasses.field(default_factory=list)  # said already; for sarif
     shard_run: Any = None
     problems: list[str] = dataclasses.field(default_factory=list)
+    # shard 1 of N > 1: the other shards' files (the whole-program linters check them too)
+    others: Sequence[Path] = ()
 
 
 def prepare(inv: Invocation) -> Prepared | int:
@@ -105,8 +107,8 @@ def prepare(inv: Invocation) -> Prepared | int:
         status |= FAILURE
     from lintgate.shards.hooks import pick
 
-    files, shard_run = pick(args, root, found.files)  # --shard K/N: this job's share
-    return Prepared(status, files, project, changes, errors, shard_run, problems)
+    files, shard_run, others = pick(args, root, found.files)  # --shard K/N: this job's share
+    return Prepared(status, files, project, changes, errors, shard_run, problems, others)
 
 
 def _broken_pyprojects(config: Config, root: Path, cwd: Path, files: Sequence[Path]) -> bool:

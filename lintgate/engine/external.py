@@ -67,12 +67,15 @@ def hook(
     cache: CacheGuard,
     limit: float | None,
     warn: Callable[[str], None] | None,
+    others: list[FilePlan] | None = None,
 ) -> Hook:
     """The hook of a run whose `enabled` linters may include external ones (NoExternal else);
-    looks up what the store knows of their outcomes now, in the parent."""
+    looks up what the store knows of their outcomes now, in the parent. `others`: shard 1's
+    plans of the other shards' files, which the whole-program linters check too
+    (lintgate.engine.external_others)."""
     names = [n for n in enabled if registry.is_external(n)]
     if not names:
         return NoExternal()
     from lintgate.engine.external_run import External  # threads, subprocess: only when needed
 
-    return External(plans, names, checker, cache, limit, warn)
+    return External(plans, names, checker, cache, limit, warn, others or [])

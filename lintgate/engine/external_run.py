@@ -41,6 +41,7 @@ class External:
         cache: CacheGuard,
         limit: float | None,
         warn: Callable[[str], None] | None,
+        others: list[FilePlan] | None = None,
     ) -> None:
         self.checker = checker
         self.cache = cache
@@ -52,6 +53,12 @@ class External:
             for p in plans
             if p.unreadable is None and is_python(p.spath)
         }
+        self.own = sorted(self.targets)  # the file-local linters' files
+        # shard 1 of N: the other shards' files, for the whole-program linters only
+        self.others = [p for p in others or [] if p.unreadable is None and is_python(p.spath)]
+        for p in self.others:
+            self.targets[p.rel] = Target(p.rel, p.display, p.digest, p.directory)
+        self.whole = [n for n in names if not _file_local(n)]
         self.plans = {p.display: p for p in plans}
         self.outcomes: dict[str, dict[str, Outcome]] = {}  # display -> name -> outcome
         self.fresh_names: set[str] = set()  # displays with an outcome not from the cache
@@ -82,7 +89,7 @@ class External:
             word = d.command.split()[0] if d.command.split() else d.command
             self.errors.append(f"{d.name}: cannot run {word!r}: command not found{hint}")
             return
-        rels = sorted(self.targets)
+        rels = self.own if d.file_local or not self.others else sorted(self.targets)
         if self.cache.store is not None and rels:
             version = tool_version(d, path, self.root, env, self.cache, self.limit)
             if version:  # a tool that does not say its version is run, never cached
@@ -250,7 +257,27 @@ class External:
         result.unmatched = {name: lines for name, lines in self.unmatched.items() if lines}
         result.tool_versions = dict(self.versions)
         result.external_hits = dict(self.hits)
+        if self.others:
+            self._add_others(result)
         return result
+
+    def _add_others(self, result: RunResult) -> None:
+        """Shard 1: add the whole-program linters' findings on the other shards' files
+        (lintgate.engine.external_others) to `result`, and what the merge needs of them."""
+        from lintgate.engine.external_others import other_findings
+
+        displays = {p.display for p in self.others}
+        left = [d for d in self.unchecked if d in displays]
+        found, result.others = other_findings(
+            self.others, self.whole, self.outcomes, self.cache, left
+        )
+        result.diagnostics = sorted(result.diagnostics + found)
+
+
+def _file_local(name: str) -> bool:
+    """Whether external linter `name` is file-local (FileLocal; unknown ones count as such)."""
+    definition = registry.get(name)
+    return definition is None or definition.file_local
 
 
 def _tick(finished: list[BatchResult]) -> None:

@@ -18,6 +18,7 @@ __all__ = [  # ENCODING and SYNTAX: the pseudo-linters (lintgate.linters), for t
     "Decoding",
     "Done",
     "FileResult",
+    "OtherShards",
     "Outcome",
     "RunResult",
     "SettingsFailure",
@@ -59,6 +60,18 @@ class FileResult:
 
 
 @dataclass
+class OtherShards:
+    """What shard 1 of a sharded run (--shard 1/N) says of the other shards' files, over which
+    it ran the whole-program external linters (lintgate.engine.external_others): their
+    display `paths`, the `nolint` directives the findings there matched ((path, line, col) of
+    the comment) and the files among them a deadline left `unchecked`."""
+
+    paths: set[str]
+    matched: list[tuple[str, int, int]]
+    unchecked: list[str]
+
+
+@dataclass
 class RunResult:
     """A whole run: `files` checked, `diagnostics` sorted, `errors` (deduplicated, in order),
     `unchecked` (display paths the deadline left unchecked), `seconds` of wall time, `cached`
@@ -88,6 +101,9 @@ class RunResult:
     # answered wholly by the whole-run answer's one lookup (lintgate.engine.whole): the
     # settled warm answer a replay record may give again (lintgate.replay)
     one_lookup: bool = False
+    # shard 1 of N > 1: the whole-program linters' word on the other shards' files (whose
+    # findings are among `diagnostics`); None in any other run
+    others: OtherShards | None = None
 
 
 class Work(NamedTuple):

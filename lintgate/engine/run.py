@@ -56,6 +56,7 @@ def run(
     warn: Callable[[str], None] | None = None,
     file_deadline: float = 0.0,
     whole: bool = True,
+    others: Sequence[Path] = (),
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -68,6 +69,8 @@ def run(
     `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
     `whole`: answer an unchanged run from one lookup (lintgate.engine.whole); off when the
     caller needs the store to know every entry the run used (a `mode=min` export).
+    `others`: shard 1 of a sharded run, the other shards' files, which the whole-program
+    external linters check too (lintgate.engine.external_others; `result.others`).
     Joins the active RunContext (lintgate.context), or makes one for the call.
     """
     with run_scope():
@@ -80,7 +83,15 @@ def run(
             )
             answered_at = time.monotonic()
             checker = planned.checker
-            ext = external.hook(planned.plans, enabled, checker, planned.cache, limit, warn)
+            ext = external.hook(
+                planned.plans,
+                enabled,
+                checker,
+                planned.cache,
+                limit,
+                warn,
+                _other_plans(others, project, planned.cache, display),
+            )
             answered, pending = _answered(planned.plans)
             results = [*planned.large.values(), *answered]
             if progress.showing():  # the files the cache settled: done before any worker starts
@@ -106,6 +117,17 @@ def run(
             result.seconds = time.monotonic() - start
             return result
         return per_file(files, store)[0]
+
+
+def _other_plans(
+    others: Sequence[Path], project: Project, cache: CacheGuard, display: Any
+) -> list[FilePlan]:
+    """The plans (no linters) of the other shards' files, for shard 1's whole-program linters."""
+    if not others:
+        return []
+    from lintgate.engine.external_others import other_plans
+
+    return other_plans(others, project, cache, display or relative_to(str(project.cwd)))
 
 
 def cache_hits(plans: list[FilePlan]) -> dict[str, tuple[int, int]]:

@@ -42,9 +42,13 @@ class ShardRun:
     digest: str
 
 
-def pick(args: argparse.Namespace, root: Path, files: Sequence[Path]) -> tuple[Sequence[Path], Any]:
+def pick(
+    args: argparse.Namespace, root: Path, files: Sequence[Path]
+) -> tuple[Sequence[Path], Any, Sequence[Path]]:
     """The files this run checks (its shard's share of `files`, all of them without
-    --shard) and the ShardRun to record (None without a result file)."""
+    --shard), the ShardRun to record (None without a result file), and the other shards'
+    files when this is shard 1 of N > 1 (the whole-program linters' inputs too: `linters`),
+    else none."""
     spec = getattr(args, "shard_spec", None)
     run = None
     if getattr(args, "result_output", None):
@@ -53,14 +57,58 @@ def pick(args: argparse.Namespace, root: Path, files: Sequence[Path]) -> tuple[S
         shard = (spec.index, spec.total) if spec else (1, 1)
         run = ShardRun(shard, len(files), discovered_digest(files, root))
     if spec is None or spec.total == 1:
-        return files, run
-    from lintgate.filelist import FileList
+        return files, run, ()
+    from lintgate.filelist import FileList, texts_of
     from lintgate.shards.partition import select
 
     chosen = FileList(str(p) for p in select(list(files), root, spec))
     if isinstance(files, FileList):  # git's word on unchanged files goes with them
         chosen.identities = {t: files.identities[t] for t in chosen.texts if t in files.identities}
-    return chosen, run
+    if spec.index != 1:
+        return chosen, run, ()
+    mine = set(chosen.texts)
+    return chosen, run, FileList(t for t in texts_of(files) if t not in mine)
+
+
+def whole_program(enabled: Sequence[str]) -> list[str]:
+    """The whole-program external linters of `enabled` (FileLocal false: mypy, pylint)."""
+    from lintgate.external import registry
+
+    return [n for n in enabled if (d := registry.get(n)) is not None and not d.file_local]
+
+
+def linters(args: argparse.Namespace, enabled: list[str]) -> tuple[list[str], bool]:
+    """The linters the engine runs in this shard, and whether the whole-program ones among
+    them run over the other shards' files too. Without --shard, or with N = 1: `enabled`,
+    False. Shard 1 of N: `enabled`, True (they see every discovered file, as unsharded).
+    Shard K > 1 of N: `enabled` less the whole-program linters (shard 1 reports them)."""
+    spec = getattr(args, "shard_spec", None)
+    if spec is None or spec.total == 1:
+        return enabled, False
+    if spec.index == 1:
+        return enabled, bool(whole_program(enabled))
+    skipped = set(whole_program(enabled))
+    return [n for n in enabled if n not in skipped], False
+
+
+def describe(args: argparse.Namespace, enabled: list[str], others: int) -> list[str]:
+    """-v's lines on the whole-program linters of a sharded run (`others`: how many files
+    the other shards check): where they run."""
+    spec = getattr(args, "shard_spec", None)
+    names = whole_program(enabled)
+    if spec is None or spec.total == 1 or not names:
+        return []
+    if spec.index == 1:
+        return [
+            f"{name}: whole-program: run in this shard (1/{spec.total}) over every discovered "
+            f"file, {others} of them the other shards'"
+            for name in names
+        ]
+    return [
+        f"{name}: whole-program: not run in this shard ({spec.index}/{spec.total}); "
+        f"shard 1/{spec.total} runs it over every file"
+        for name in names
+    ]
 
 
 def write(inv: Any, prepared: Any, result: RunResult, diagnostics: list[Diagnostic]) -> list[str]:

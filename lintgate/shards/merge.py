@@ -20,11 +20,12 @@ from typing import Any
 from lintgate import __version__
 from lintgate.config import KEYS, Config, ConfigError
 from lintgate.console import say
+from lintgate.diagnostic import Diagnostic
 from lintgate.engine.records import RunResult
 from lintgate.shards.places import PlaceError
 from lintgate.shards.resultfile import ResultError, ShardResult, read_result
 
-__all__ = ["MergeError", "check_set", "merge_main", "merged_run"]
+__all__ = ["MergeError", "check_set", "merge_main", "merged_run", "whole_program_part"]
 
 FAILURE = 2  # lintgate.commands.common.FAILURE (not imported: that module imports the engine)
 
@@ -146,25 +147,55 @@ def _check_coverage(shards: list[ShardResult]) -> None:
 
 def merged_run(shards: list[ShardResult]) -> RunResult:
     """The RunResult of the union, as the engine of an unsharded run gives it: diagnostics
-    sorted, errors in path order without repeats, the longest shard's seconds."""
+    sorted, errors in path order without repeats, the longest shard's seconds; with shard 1's
+    whole-program findings on the other shards' files (`whole_program_part`)."""
     pairs = sorted((pair for s in shards for pair in s.errors), key=lambda pair: pair[0])
     # stable: a file's own order; then the lines of no one file (a tool that cannot run), as
     # the engine appends them (lintgate.engine.external_run), each once, first shard first
     messages = [message for _, message in pairs] + [e for s in shards for e in s.run_errors]
     errors = list(dict.fromkeys(messages))
-    checked = sorted(p for s in shards for p in s.document["checked"])
-    unchecked = sorted(p for s in shards for p in s.document["unchecked"])
+    late = {p for s in shards for p in s.others_unchecked}  # the whole-program tool's deadline
+    checked = sorted(p for s in shards for p in s.document["checked"] if p not in late)
+    unchecked = sorted({p for s in shards for p in s.document["unchecked"]} | late)
     lost = sorted(p for s in shards for p in s.document["lost"])
     return RunResult(
         files=len(checked),
         paths=checked,
-        diagnostics=sorted(d for s in shards for d in s.diagnostics),
+        diagnostics=sorted(whole_program_part(shards)),
         errors=errors,
         unchecked=unchecked,
         seconds=max(float(s.document["seconds"]) for s in shards),
         cached=sum(int(s.document["cached"]) for s in shards),
         lost=lost,
     )
+
+
+def whole_program_part(shards: list[ShardResult]) -> list[Diagnostic]:
+    """The shards' findings joined with shard 1's whole-program findings on the other shards'
+    files, as the unsharded run combines them per file (lintgate.engine.check): those on a file
+    whose owner found a parse or decode error (`broken`), or left unchecked or lost, are not
+    reported; a `nolint` directive that the owner reports as unmatched but that a
+    whole-program finding matched is not either (gometalinter's WarnUnmatchedDirective looks
+    at every linter's findings)."""
+    from lintgate.nolint import LINTER, UNMATCHED_MESSAGE
+
+    gone: set[str] = set()
+    for s in shards:
+        for key in ("broken", "unchecked", "lost"):
+            gone.update(s.document[key])
+    matched = {m for s in shards for m in s.matched}
+    found = [
+        d
+        for s in shards
+        for d in s.diagnostics
+        if not (
+            matched
+            and d.linter == LINTER
+            and d.message == UNMATCHED_MESSAGE
+            and (d.path, d.line, d.col) in matched
+        )
+    ]
+    return found + [d for s in shards for d in s.others if d.path not in gone]
 
 
 def _config(settings: dict[str, Any], where: str) -> Config:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from lintgate import __version__
 from lintgate.diagnostic import Diagnostic
-from lintgate.engine.records import RunResult
+from lintgate.engine.records import ENCODING, SYNTAX, RunResult
 from lintgate.shards.partition import MAX_SHARDS
-from lintgate.shards.shape import check_counts, finding, inside, short, text, texts
+from lintgate.shards.shape import LINE_MAX, check_counts, finding, inside, short, text, texts
+from lintgate.shards.shape import whole as whole_number
 
 __all__ = [
     "RESULT_FORMAT",
@@ -35,9 +36,10 @@ __all__ = [
 ]
 
 RESULT_FORMAT = "result"  # the `--output` name
-RESULT_VERSION = 1
+RESULT_VERSION = 2  # 2: `broken` and `whole_program` (shard 1's word on the other shards' files)
 # Config keys that change neither a verdict nor what is reported: not in the settings digest.
 _NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys")
+_BROKEN = (SYNTAX, ENCODING)  # the pseudo-linters of a parse or decode error
 
 
 class ResultError(ValueError):
@@ -131,6 +133,8 @@ def render(
     the lines it said (those, and discovery's notes); `prepared_errors` those of them that
     are errors (a SARIF report's notifications); `format_name`: the run's Format (merge's default for stdout).
     """
+    others = result.others
+    theirs = others.paths if others is not None else set()
     unchecked = set(result.unchecked) | set(result.lost)
     errors = [
         {"path": r.path, "message": e}
@@ -152,28 +156,58 @@ def render(
         "problems": problems,
         "prepared_errors": list(prepared_errors),
         "checked": sorted(p for p in result.paths if p not in unchecked),
-        "unchecked": list(result.unchecked),
+        "unchecked": [p for p in result.unchecked if p not in theirs],
         "lost": list(result.lost),
         "cached": result.cached,
         "seconds": round(result.seconds, 3),
-        "findings": [_finding(d) for d in diagnostics],
+        "findings": [_finding(d) for d in diagnostics if d.path not in theirs],
         "errors": errors,
         "run_errors": run_errors,
+        "broken": broken_files(result),
+        "whole_program": _whole_program(others, diagnostics),
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def broken_files(result: RunResult) -> list[str]:
+    """The display paths of the files whose verdict is a parse or decode error alone (a
+    `syntax` or `encoding` finding, before `nolint` and new-code selection): in the unsharded
+    run the external linters' findings on them are not reported (lintgate.engine.check
+    .combine), so `lintgate merge` drops shard 1's whole-program findings on them."""
+    return sorted(
+        {r.path for r in result.results if any(d.linter in _BROKEN for d in r.diagnostics)}
+    )
+
+
+def _whole_program(others: Any, diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
+    """Shard 1's record of the other shards' files (an OtherShards; None in another run):
+    the whole-program linters' `findings` there, the `nolint` directives they `matched`, the
+    files a deadline left `unchecked`."""
+    if others is None:
+        return None
+    return {
+        "findings": [_finding(d) for d in diagnostics if d.path in others.paths],
+        "matched": [{"path": p, "line": line, "col": col} for p, line, col in others.matched],
+        "unchecked": list(others.unchecked),
+    }
 
 
 @dataclass
 class ShardResult:
     """A result file read back: its `name` (as given), the parsed `document` and the
     `diagnostics` and `errors` ((path, message) pairs) it holds, and its `run_errors` (the
-    lines of no one file, in the run's order)."""
+    lines of no one file, in the run's order); shard 1's whole-program findings on the other
+    shards' files (`others`), the `nolint` directives they `matched` ((path, line, col)) and
+    the files among them a deadline left (`others_unchecked`)."""
 
     name: str
     document: dict[str, Any]
     diagnostics: list[Diagnostic]
     errors: list[tuple[str, str]]
     run_errors: list[str]
+    others: list[Diagnostic] = field(default_factory=list)
+    matched: set[tuple[str, int, int]] = field(default_factory=set)
+    others_unchecked: list[str] = field(default_factory=list)
 
     @property
     def shard(self) -> tuple[int, int]:
@@ -232,7 +266,36 @@ def _parsed(path: str, document: dict[str, Any]) -> ShardResult:
         errors.append((inside(e["path"], cwd, f"errors[{i}].path"), message))
     run_errors = list(document["run_errors"])
     texts(document["prepared_errors"], "prepared_errors")
-    return ShardResult(path, document, diagnostics, errors, run_errors)
+    for i, p in enumerate(texts(document["broken"], "broken")):
+        inside(p, cwd, f"broken[{i}]")
+    shard = ShardResult(path, document, diagnostics, errors, run_errors)
+    whole = document["whole_program"]
+    if whole is not None:
+        _read_whole_program(whole, cwd, shard)
+    return shard
+
+
+def _read_whole_program(whole: Any, cwd: str, shard: ShardResult) -> None:
+    """Check and read `whole_program` (shard 1's record of the other shards' files) into
+    `shard`; raises KeyError, TypeError or ValueError on a bad shape."""
+    if not isinstance(whole, dict):
+        raise ValueError(f"whole_program: expected an object or null, got {short(whole)}")
+    shard.others = [
+        finding(f, f"whole_program.findings[{i}]", cwd) for i, f in enumerate(whole["findings"])
+    ]
+    for i, m in enumerate(whole["matched"]):
+        what = f"whole_program.matched[{i}]"
+        if not isinstance(m, dict):
+            raise ValueError(f"{what}: expected an object, got {short(m)}")
+        shard.matched.add(
+            (
+                inside(m["path"], cwd, f"{what}.path"),
+                whole_number(m["line"], f"{what}.line", LINE_MAX),
+                whole_number(m["col"], f"{what}.col", LINE_MAX),
+            )
+        )
+    for i, p in enumerate(texts(whole["unchecked"], "whole_program.unchecked")):
+        shard.others_unchecked.append(inside(p, cwd, f"whole_program.unchecked[{i}]"))
 
 
 def _whole(value: Any, most: int) -> bool:
@@ -258,4 +321,5 @@ _SHAPE: dict[str, type | tuple[type, ...]] = {
     "findings": list,
     "errors": list,
     "run_errors": list,
+    "broken": list,
 }
