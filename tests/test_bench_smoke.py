@@ -96,7 +96,7 @@ def check_rows(report: dict, markdown: str, scenarios: list[str], names: list[st
                 assert row["median"]["wall_s"] > 0
                 assert row["median"]["peak_rss_bytes"] > 0
                 assert f"| {label}" in markdown
-    assert "## Targets (issue 8)" in markdown
+    assert "## Targets (issues 8 and 15)" in markdown
 
 
 def test_cold_with_every_contender(tmp_path):
@@ -108,6 +108,7 @@ def test_cold_with_every_contender(tmp_path):
         "cold-stdlib",
         "warm-precommit",
         "warm-ruff",
+        "warm-ruff-15",
         "version",
         "memory",
     }
