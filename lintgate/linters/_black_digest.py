@@ -87,8 +87,7 @@ def _sources(start: str) -> Sources:
     sources: Sources = {"root": kind, "at": current if kind != "file system root" else None}
     config = os.path.join(current, "pyproject.toml")
     if not os.path.isfile(config):
-        home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
-        config = os.path.join(os.path.expanduser(home), "black")
+        config = configs.black_user_config()
         sources["user"] = True
     sources["black"] = sources["requires-python"] = sources["broken"] = None
     if os.path.isfile(config):

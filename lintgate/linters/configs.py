@@ -26,6 +26,23 @@ else:  # pragma: no cover - Python 3.10
 
 _MISSING = object()
 
+# The config files the in-process linters read in a directory: isort's .isort.cfg,
+# pyproject.toml, setup.cfg, tox.ini and .editorconfig; black's pyproject.toml.
+CONFIG_FILE_NAMES = (".editorconfig", ".isort.cfg", "pyproject.toml", "setup.cfg", "tox.ini")
+
+
+def black_user_config() -> str:
+    """black's user-level config file: `$XDG_CONFIG_HOME/black`, else `~/.config/black`."""
+    home = os.environ.get("XDG_CONFIG_HOME", "~/.config")
+    return os.path.join(os.path.expanduser(home), "black")
+
+
+def user_config_files() -> list[str]:
+    """The config files outside any project the in-process linters may read: black's
+    user-level one, and the home directory's `.isort.cfg` and `.editorconfig`."""
+    home = [os.path.expanduser(f"~/{name}") for name in (".isort.cfg", ".editorconfig")]
+    return [black_user_config(), *home]
+
 
 def digest(parts: object) -> str:
     """sha256 hex of `parts` (JSON-serializable; datetimes and other values by their str)."""

@@ -10,23 +10,14 @@ import sys
 import sysconfig
 from typing import Iterable, Sequence
 
+from lintgate.config import CONFIG_NAMES as LINTGATE_CONFIG_NAMES
 from lintgate.discovery import DEFAULT_EXCLUDED_DIRS
+from lintgate.linters.configs import CONFIG_FILE_NAMES, user_config_files
 
-# The config files isort, black and lintgate read (isort's .isort.cfg, pyproject.toml,
-# setup.cfg, tox.ini, .editorconfig; black's pyproject.toml; lintgate.json and
-# .lintgate.json) and git's per-directory ignore and attribute files.
+# The config files the linters and lintgate read in a directory, and git's per-directory
+# ignore and attribute files.
 CONFIG_NAMES = frozenset(
-    {
-        ".editorconfig",
-        ".gitattributes",
-        ".gitignore",
-        ".isort.cfg",
-        ".lintgate.json",
-        "lintgate.json",
-        "pyproject.toml",
-        "setup.cfg",
-        "tox.ini",
-    }
+    {*CONFIG_FILE_NAMES, *LINTGATE_CONFIG_NAMES, ".gitignore", ".gitattributes"}
 )
 
 
@@ -51,7 +42,7 @@ def collect(
     above |= {d for top in walks for d in _ancestors(top)}
     above -= walked
     found += [os.path.join(d, name) for d in sorted(above) for name in sorted(CONFIG_NAMES)]
-    found += sorted(git_dirs) + _user_configs() + list(extra) + _code()
+    found += sorted(git_dirs) + user_config_files() + list(extra) + _code()
     return found
 
 
@@ -121,15 +112,6 @@ def _git_files(top: str) -> set[str]:
     found |= {os.path.expanduser("~/.gitconfig"), "/etc/gitconfig"}
     found |= {os.environ[v] for v in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM") if v in os.environ}
     return {os.path.normpath(p) for p in found}
-
-
-def _user_configs() -> list[str]:
-    """black's user-level config and the home directory's isort and editorconfig files."""
-    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
-    return [
-        os.path.join(xdg, "black"),
-        *(os.path.expanduser(f"~/{n}") for n in (".isort.cfg", ".editorconfig")),
-    ]
 
 
 def _code() -> list[str]:
