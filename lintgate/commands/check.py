@@ -34,6 +34,7 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
         warn=warn,
         file_deadline=config.file_deadline,
         whole=not getattr(cache, "exports", None),  # an export names the entries used
+        executor=config.executor,
     )
 
 

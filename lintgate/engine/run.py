@@ -24,6 +24,7 @@ from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
+from lintgate.engine.remote import remote_work
 from lintgate.engine.stored import store_decoding, store_outcome
 from lintgate.engine.whole import paths_of
 from lintgate.engine.wholerun import run_whole
@@ -56,6 +57,7 @@ def run(
     warn: Callable[[str], None] | None = None,
     file_deadline: float = 0.0,
     whole: bool = True,
+    executor: str = "",
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -68,6 +70,9 @@ def run(
     `file_deadline`: seconds one file may take on a worker, 0 for none (FileDeadline).
     `whole`: answer an unchanged run from one lookup (lintgate.engine.whole); off when the
     caller needs the store to know every entry the run used (a `mode=min` export).
+    `executor`: the Executor setting: "" or "local" for the fork pool, else a Dask scheduler's
+    address to check the files on (lintgate.engine.remote; raises
+    lintgate.dask_executor.ExecutorUnavailable when that cluster cannot run them).
     Joins the active RunContext (lintgate.context), or makes one for the call.
     """
     with run_scope():
@@ -86,7 +91,8 @@ def run(
             if progress.showing():  # the files the cache settled: done before any worker starts
                 progress.advance(len(results), sum(len(r.diagnostics) for r in results))
             slots = ext.start(concurrency, any(w.names for w in pending.items))
-            done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
+            remote = remote_work(executor, checker)
+            done = check_on_pool(checker, pending.items, slots, limit, file_deadline, remote)
             ext.before_merge(pending.plans, done)
             fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
             if fresh:
