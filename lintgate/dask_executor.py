@@ -111,10 +111,9 @@ def connect(address: str, deadline: float | None) -> Any:
     timeout = float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect")))
     if deadline is not None:
         timeout = max(0.001, min(timeout, deadline - time.monotonic()))
+    client: Any = distributed.Client  # untyped
     try:
-        return distributed.Client(
-            scheduler_address(address), timeout=timeout, set_as_default=False
-        )
+        return client(scheduler_address(address), timeout=timeout, set_as_default=False)
     except Exception as e:  # OSError, TimeoutError, a bad TLS setup: one line, no traceback
         raise ExecutorUnavailable(
             f"cannot reach the Dask scheduler at {address} (Executor): {one_line(e)}"
@@ -143,7 +142,7 @@ def check_workers(client: Any, address: str) -> int:
                 f"Dask worker {worker} runs {line}, this run {ours}: "
                 "install the same versions on the workers"
             )
-    return max(1, sum(threads.values()))
+    return max(1, int(sum(threads.values())))
 
 
 def map_futures(
@@ -171,7 +170,9 @@ def map_futures(
             timeout = max(0.0, min(ends) - time.monotonic()) if ends else None
             done, _ = cf.wait(running, timeout, return_when=cf.FIRST_COMPLETED)
             for future in done:
-                yield running.pop(future)[0], answer(future)
+                index = running.pop(future)[0]
+                got = answer(future)
+                yield index, got
             now = time.monotonic()
             for future, (index, since) in list(running.items()):
                 if task_limit is not None and now - since >= task_limit:
