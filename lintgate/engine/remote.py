@@ -45,6 +45,9 @@ class RemoteCheck:
         self.plugins = plugins
         self.token = token
 
+    def __repr__(self) -> str:  # the name of its tasks on the cluster's dashboard
+        return "lintgate-check"
+
     def __call__(self, work: Work) -> Done:
         checker = self._checker()
         with run_scope(checker.context):
