@@ -111,6 +111,27 @@ def test_the_config_key_names_the_cluster_and_print_config_shows_it(cluster, tmp
     assert json.loads(lintgate(repo, "--no-config", "--print-config").stdout)["Executor"] == "local"
 
 
+def test_a_shard_on_the_cluster_merges_with_a_local_shard(cluster, tmp_path):
+    # Executor is how files are checked, not what is reported: not in the settings digest
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for n in range(12):
+        (repo / f"m{n:02d}.py").write_text(f"import sys\nimport os\n\nx=(os,sys,{n})\n")
+    shards = []
+    for k, executor in ((1, cluster[0].scheduler_address), (2, "local")):
+        shards.append(str(tmp_path / f"r{k}.json"))
+        proc = lintgate(
+            repo, "--shard", f"{k}/2", "--output", f"result={shards[-1]}",
+            "--executor", executor,
+        )
+        assert proc.returncode == 1, proc.stderr
+    merged = lintgate(repo, "merge", *shards)
+    whole = lintgate(repo)
+    assert _timeless(merged.stderr) == _timeless(whole.stderr)
+    assert (merged.stdout, merged.returncode) == (whole.stdout, 1)
+    assert merged.stdout.count("\n") == 24
+
+
 @pytest.mark.parametrize(
     "value",
     ["dask://127.0.0.1", "http://127.0.0.1:8786", "127.0.0.1:8786", "tcp://:8786", ""],

@@ -37,7 +37,7 @@ __all__ = [
 RESULT_FORMAT = "result"  # the `--output` name
 RESULT_VERSION = 1
 # Config keys that change neither a verdict nor what is reported: not in the settings digest.
-_NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys")
+_NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys", "Executor")  # how, not what
 
 
 class ResultError(ValueError):
