@@ -40,14 +40,17 @@ SUMMARY_TIME = re.compile(r", \d+ from cache, \d+\.\d\ds\n$")
 @pytest.fixture(scope="module")
 def cluster():
     """A LocalCluster of 2 worker processes (1 thread each) on 127.0.0.1: (cluster, client)."""
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        env={"LINTGATE_TEST_FAULT": f"hang:{HANG}"},
-    ) as cluster, distributed.Client(cluster, set_as_default=False) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            env={"LINTGATE_TEST_FAULT": f"hang:{HANG}"},
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
         yield cluster, client
 
 
@@ -56,7 +59,16 @@ def monorepo(tmp_path_factory) -> Path:
     """benchmarks/monorepo.py's tree at 300 files, a few dirty for each linter."""
     repo = tmp_path_factory.mktemp("dask") / "mono"
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--files", "300", "--dirty", "0.06", "--no-git", str(repo)],
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--files",
+            "300",
+            "--dirty",
+            "0.06",
+            "--no-git",
+            str(repo),
+        ],
         check=True,
         capture_output=True,
     )
@@ -121,8 +133,13 @@ def test_a_shard_on_the_cluster_merges_with_a_local_shard(cluster, tmp_path):
     for k, executor in ((1, cluster[0].scheduler_address), (2, "local")):
         shards.append(str(tmp_path / f"r{k}.json"))
         proc = lintgate(
-            repo, "--shard", f"{k}/2", "--output", f"result={shards[-1]}",
-            "--executor", executor,
+            repo,
+            "--shard",
+            f"{k}/2",
+            "--output",
+            f"result={shards[-1]}",
+            "--executor",
+            executor,
         )
         assert proc.returncode == 1, proc.stderr
     merged = lintgate(repo, "merge", *shards)
@@ -145,7 +162,10 @@ def test_an_address_that_is_not_one_is_a_config_error(tmp_path, value):
     )
     assert (proc.stdout, proc.stderr, proc.returncode) == ("", expected, 2)
     flag = lintgate(tmp_path, "--no-config", "--executor", value)
-    assert (flag.stderr, flag.returncode) == (expected.replace("lintgate.json: Executor", "--executor"), 2)
+    assert (flag.stderr, flag.returncode) == (
+        expected.replace("lintgate.json: Executor", "--executor"),
+        2,
+    )
 
 
 def _free_port() -> int:
@@ -189,7 +209,9 @@ def test_without_distributed_one_line_names_the_extra(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "a.py").write_text("import os\n")
-    proc = lintgate(repo, "--executor", "dask://127.0.0.1:8786", env={"PYTHONPATH": str(fake.parent)})
+    proc = lintgate(
+        repo, "--executor", "dask://127.0.0.1:8786", env={"PYTHONPATH": str(fake.parent)}
+    )
     assert (proc.stdout, proc.returncode) == ("", 2)
     assert proc.stderr == (
         "lintgate: Executor dask://127.0.0.1:8786: the Dask executor needs distributed, which "
@@ -201,7 +223,7 @@ def _deadline_repo(root: Path, files: int) -> Path:
     root.mkdir()
     for n in range(files):
         (root / f"f{n:04d}.py").write_text(f"import sys\nimport os\n\nx=(os,sys,{n})\n")
-    (root / HANG).write_text("\"\"\"Clean: only the fault makes it special.\"\"\"\n")
+    (root / HANG).write_text('"""Clean: only the fault makes it special."""\n')
     return root
 
 
@@ -291,7 +313,10 @@ def test_workers_must_run_this_lintgate_and_these_tools():
     ours = version_line()
     two = {"tcp://10.0.0.2:1": ours, "tcp://10.0.0.1:1": ours}
     assert check_workers(_FakeClient(two, {"a": 2, "b": 4}), "dask://h:1") == 6
-    other = {**two, "tcp://10.0.0.3:1": "lintgate 0.1.0 (isort 5.13.2, black 24.1.0, libcst 1.1.0; Python 3.11.7)"}
+    other = {
+        **two,
+        "tcp://10.0.0.3:1": "lintgate 0.1.0 (isort 5.13.2, black 24.1.0, libcst 1.1.0; Python 3.11.7)",
+    }
     with pytest.raises(ExecutorUnavailable) as e:
         check_workers(_FakeClient(other, {}), "dask://h:1")
     assert str(e.value) == (

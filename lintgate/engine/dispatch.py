@@ -133,9 +133,7 @@ def map_unordered(
             return worker
         return factory(*args)
 
-    pool = executor.make_executor(
-        make_worker, concurrency, len(items), task_limit or None, remote
-    )
+    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None, remote)
     done: dict[int, Any] = {}
     if not items:
         return done
