@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -326,3 +328,34 @@ def test_workers_must_run_this_lintgate_and_these_tools():
     with pytest.raises(ExecutorUnavailable) as e:
         check_workers(_FakeClient({}, {}), "dask://h:1")
     assert str(e.value) == "the Dask scheduler at dask://h:1 has no workers"
+
+
+@pytest.mark.slow  # a hung file, then a restart of the workers
+def test_sigterm_cancels_the_clusters_work_and_ends_the_run(cluster, tmp_path):
+    repo = _deadline_repo(tmp_path / "repo", 4)
+    env = {**os.environ, "LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    script = Path(sys.executable).parent / "lintgate"
+    before = _transitions(cluster[0])
+    proc = subprocess.Popen(
+        [str(script), "--executor", cluster[0].scheduler_address],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(200):  # until the cluster has the files (the hung one among them)
+            if _transitions(cluster[0]) - before >= 3 * 5:
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - start < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _restart(cluster[1])
+    assert (out, err, proc.returncode) == ("", "lintgate: terminated\n", 128 + signal.SIGTERM)
