@@ -359,3 +359,27 @@ def test_sigterm_cancels_the_clusters_work_and_ends_the_run(cluster, tmp_path):
             proc.kill()
         _restart(cluster[1])
     assert (out, err, proc.returncode) == ("", "lintgate: terminated\n", 128 + signal.SIGTERM)
+
+
+def test_the_remote_check_pickles_and_answers_as_the_checker(tmp_path):
+    import pickle
+
+    from lintgate.engine.check import Checker
+    from lintgate.engine.records import Work
+    from lintgate.engine.remote import remote_work
+    from lintgate.linters.base import Project
+
+    path = tmp_path / "a.py"
+    path.write_bytes(b"import sys\nimport os\n\nx=(os,sys)\n")
+    checker = Checker(Project(tmp_path, tmp_path), ["imports", "isort", "black"])
+    assert remote_work("local", checker) is None and remote_work("", checker) is None
+    address, remote = remote_work("dask://127.0.0.1:8786", checker)
+    work = Work(str(path), "a.py", path.read_bytes(), ("imports", "isort", "black"))
+    copy = pickle.loads(pickle.dumps(remote))
+    assert address == "dask://127.0.0.1:8786"
+    assert copy(work) == checker(work)
+    assert len(copy(work).outcomes["isort"].findings) == 1
+    copy.token, copy.versions = "another run", "lintgate 0.0.1 (isort 1.0; Python 3.0.0)"
+    with pytest.raises(RuntimeError) as e:
+        copy(work)
+    assert str(e.value) == f"this worker runs {version_line()}, the run {copy.versions}"

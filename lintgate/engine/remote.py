@@ -29,7 +29,10 @@ _LOCK = threading.Lock()  # a worker may run several threads (`--nthreads`)
 class RemoteCheck:
     """The work of a Dask worker: `check(work) -> Done`, as the fork pool's Checker. Pickles
     (Project and the names are plain data). `plugins`: the module names of LINTGATE_PLUGINS
-    to import on the worker; `token`: the run's (uuid4 hex)."""
+    to import on the worker; `token`: the run's (uuid4 hex); `versions`: the run's
+    lintgate.versions.version_line, which the worker's must be (a worker that joined the
+    cluster after lintgate checked them all gives no verdict, rather than a wrong one cached
+    under this version)."""
 
     def __init__(
         self,
@@ -38,12 +41,14 @@ class RemoteCheck:
         warn_unmatched: bool,
         plugins: tuple[str, ...],
         token: str,
+        versions: str,
     ) -> None:
         self.project = project
         self.enabled = enabled
         self.warn_unmatched = warn_unmatched
         self.plugins = plugins
         self.token = token
+        self.versions = versions
 
     def __repr__(self) -> str:  # the name of its tasks on the cluster's dashboard
         return "lintgate-check"
@@ -57,6 +62,12 @@ class RemoteCheck:
         with _LOCK:
             checker = _SERVING.get(self.token)
             if checker is None:
+                from lintgate.versions import version_line
+
+                if version_line() != self.versions:
+                    raise RuntimeError(
+                        f"this worker runs {version_line()}, the run {self.versions}"
+                    )
                 for module in self.plugins:  # each registers its linters once, on import
                     importlib.import_module(module)
                 _SERVING.clear()
@@ -72,12 +83,14 @@ def remote_work(executor: str, checker: Checker) -> tuple[str, Callable[[Work], 
     import uuid
 
     from lintgate.dask_executor import is_remote
+    from lintgate.versions import version_line
 
     if not is_remote(executor):
         return None
     plugins = os.environ.get("LINTGATE_PLUGINS", "").split(",")
     names = tuple(m.strip() for m in plugins if m.strip())
+    token = uuid.uuid4().hex
     remote = RemoteCheck(
-        checker.project, checker.enabled, checker.warn_unmatched, names, uuid.uuid4().hex
+        checker.project, checker.enabled, checker.warn_unmatched, names, token, version_line()
     )
     return executor, remote
