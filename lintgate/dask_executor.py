@@ -104,7 +104,8 @@ def connect(address: str, deadline: float | None) -> Any:
     except ImportError:
         raise ExecutorUnavailable(
             f"Executor {address}: the Dask executor needs distributed, which is not "
-            f"installed: pip install 'lintgate[{EXTRA}]'"
+            f"installed: install lintgate with its '{EXTRA}' extra (lintgate[{EXTRA}]), or "
+            "pip install 'dask[distributed]' beside it"
         ) from None
     from dask.utils import parse_timedelta
 

@@ -217,7 +217,8 @@ def test_without_distributed_one_line_names_the_extra(tmp_path):
     assert (proc.stdout, proc.returncode) == ("", 2)
     assert proc.stderr == (
         "lintgate: Executor dask://127.0.0.1:8786: the Dask executor needs distributed, which "
-        "is not installed: pip install 'lintgate[dask]'\n"
+        "is not installed: install lintgate with its 'dask' extra (lintgate[dask]), or "
+        "pip install 'dask[distributed]' beside it\n"
     )
 
 
