@@ -8,7 +8,8 @@ where Dask allows them:
 - at most one item in flight per worker thread of the cluster (as ForkPool keeps one per
   worker process), so that an item's time on the cluster is measured from its submission;
 - an item whose task raised, or whose worker died more often than Dask's
-  `distributed.scheduler.allowed-failures`, is answered with a `Lost` naming the cause;
+  `distributed.scheduler.allowed-failures`, is answered with a `Lost` naming the cause (a
+  scheduler lost during the run, which cancels every future, is an ExecutorUnavailable);
 - an item that takes longer than `task_limit` seconds is answered with a `Lost` and its
   future cancelled; Dask cannot stop a task already running, so its worker thread counts as
   busy for the rest of the run (one slot fewer);
@@ -88,7 +89,13 @@ class DaskExecutor(Generic[Item, Result]):
             try:
                 slots = check_workers(client, self.address)
                 pool = client.get_executor(pure=False)
-                yield from map_futures(pool, self.work, items, slots, self.task_limit, deadline)
+                try:
+                    yield from map_futures(pool, self.work, items, slots, self.task_limit, deadline)
+                except Exception as e:  # the scheduler went away (or cancelled the work)
+                    raise ExecutorUnavailable(
+                        f"lost the Dask scheduler at {self.address} (Executor) during the run: "
+                        f"{one_line(e)}"
+                    ) from None
             finally:
                 with contextlib.suppress(Exception):
                     client.close(timeout=CLOSE_SECONDS)
@@ -184,15 +191,18 @@ def map_futures(
             if deadline is not None and time.monotonic() >= deadline:
                 return
     finally:
-        for future in running:
-            future.cancel()
-        pool.shutdown(wait=False)
+        with contextlib.suppress(Exception):  # a client closed under us cannot cancel
+            for future in running:
+                future.cancel()
+            pool.shutdown(wait=False)
 
 
 def answer(future: cf.Future[Result]) -> Result | Lost:
-    """The result of a finished `future`, or a Lost naming why there is none."""
+    """The result of a finished `future`, or a Lost naming why there is none. Raises
+    concurrent.futures.CancelledError for a future cancelled by the cluster, not by the map
+    (the scheduler went away): no file of the run can be answered then."""
     if future.cancelled():
-        return Lost("cancelled by the Dask cluster")
+        raise cf.CancelledError("the cluster cancelled the work")
     error = future.exception()
     if error is None:
         return future.result()

@@ -301,6 +301,25 @@ def test_map_futures_answers_errors_task_limits_and_the_deadline():
     assert got == {0: "A"} and seconds < 0.8
 
 
+class _GoneExecutor(cf.Executor):
+    """A cluster whose scheduler went away: every future comes back cancelled, and
+    cancelling or shutting down fails."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = cf.Future()
+        future.cancel()
+        future.set_running_or_notify_cancel()
+        return future
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        raise RuntimeError("Client is closed")
+
+
+def test_map_futures_stops_when_the_cluster_cancels_the_work():
+    with pytest.raises(cf.CancelledError, match="^the cluster cancelled the work$"):
+        list(map_futures(_GoneExecutor(), str.upper, ["a", "b"], 2, None, None))
+
+
 class _FakeClient:
     def __init__(self, versions: dict[str, str], threads: dict[str, int]) -> None:
         self.versions, self.threads = versions, threads
