@@ -16,7 +16,8 @@ pool). What it guarantees:
   the workers are asked to stop (SIGTERM), and killed after `GRACE` seconds;
 - workers die with the parent (Linux: prctl PR_SET_PDEATHSIG; elsewhere `parent_alive`).
 
-`SerialExecutor` runs in-process (tests, platforms without fork); `make_executor` chooses.
+`SerialExecutor` runs in-process (tests, platforms without fork); lintgate.dask_executor's
+`DaskExecutor` on a Dask cluster (the Executor setting); `make_executor` chooses.
 """
 
 from __future__ import annotations
@@ -67,10 +68,17 @@ def make_executor(
     processes: int,
     items: int,
     task_limit: float | None = None,
+    remote: tuple[str, Callable[[Item], Result]] | None = None,
 ) -> Executor[Item, Result]:
     """The executor for a run of `items` items on `processes` requested workers: a ForkPool
     where fork exists (even for one worker: a parent stuck in native code could not honour
-    SIGTERM, and a crash or a runaway file must not take the run down), else SerialExecutor."""
+    SIGTERM, and a crash or a runaway file must not take the run down), else SerialExecutor.
+    `remote`: (a Dask scheduler's address, the picklable work) for the cluster's executor
+    instead (lintgate.dask_executor; its workers, not `processes`, decide the parallelism)."""
+    if remote is not None:
+        from lintgate.dask_executor import DaskExecutor
+
+        return DaskExecutor(remote[0], remote[1], task_limit)
     if not hasattr(os, "fork"):
         return SerialExecutor(make_worker)
     return ForkPool(make_worker, pool_size(processes, items), task_limit)

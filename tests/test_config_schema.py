@@ -74,7 +74,7 @@ PROBES = {
     "boolean": [True, False],
     "integer": [0, 3, 2097152],
     "number": [1.5],
-    "string": ["90s", "0", "text", "{path}: {message}", "x"],
+    "string": ["90s", "0", "text", "{path}: {message}", "x", "local", "dask://127.0.0.1:8786"],
     "array": [[], ["isort"], ["generated"], ["line", "path"], ["black\\)$"]],
     "object": [{}, {"black": "error"}, {"isort": "{message}"}],
     "null": [None],

@@ -157,6 +157,8 @@ def _invocation(args: Any, cwd: Path) -> Invocation:
 def _command(inv: Invocation) -> int:
     """Run the command the arguments ask for, ending it on SIGTERM and SIGINT."""
     previous = _stop_on_signals()
+    from lintgate.dask_executor import ExecutorUnavailable
+
     try:
         if inv.args.stdin_filename is not None:
             from lintgate.commands.stdin import stdin_run
@@ -173,6 +175,9 @@ def _command(inv: Invocation) -> int:
 
         leave(inv, status)
         return status
+    except ExecutorUnavailable as e:  # the Executor's cluster cannot check the files
+        say(str(e))
+        return FAILURE
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
         word = "terminated" if signum == signal.SIGTERM else "interrupted"

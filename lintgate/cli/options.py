@@ -86,6 +86,8 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
         config.aggregate = args.aggregate
     if args.errors is not None:
         config.errors = args.errors
+    if getattr(args, "executor", None) is not None:
+        config.executor = KEYS["Executor"](args.executor, "--executor")
     return config, Path(os.path.realpath(root))
 
 

@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_terminal_arguments(p)
     _add_external_flags(p)
     _add_fast_flag(p)
+    _add_executor_flag(p)
     p.set_defaults(linter_actions=[])
     return p
 
@@ -144,6 +145,15 @@ def _add_fast_flag(p: argparse.ArgumentParser) -> None:
         "--fast",
         action="store_true",
         help="run only the fast ones of the enabled linters (not mypy or pylint)",
+    )
+
+
+def _add_executor_flag(p: argparse.ArgumentParser) -> None:
+    """--executor (issue 15, item 7): lintgate.dask_executor, docs/dask.md."""
+    p.add_argument(
+        "--executor",
+        metavar="ADDRESS",
+        help='where files are checked: "local" (default) or a Dask scheduler, dask://HOST:PORT',
     )
 
 

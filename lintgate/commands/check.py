@@ -37,6 +37,7 @@ def check_files(inv: Invocation, prepared: Prepared, cache: object) -> RunResult
         file_deadline=config.file_deadline,
         whole=not getattr(cache, "exports", None),  # an export names the entries used
         others=prepared.others if everywhere else (),
+        executor=config.executor,
     )
 
 

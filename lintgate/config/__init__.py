@@ -68,7 +68,7 @@ class Config:
     may use; severity: linter -> "warning" | "error"; cache_trusted_keys: PEM public keys
     or their paths relative to the project root (lintgate.cache.oci.signing); path_mode and
     path_prefix: where the CI formats' paths start (lintgate.report.paths); path: the config
-    file, or None.
+    file, or None; executor: "local" (the fork pool) or a Dask scheduler's address.
     """
 
     enabled: list[str] = dataclasses.field(default_factory=linters.enabled_by_default)
@@ -90,6 +90,7 @@ class Config:
     warn_unmatched_directive: bool = False
     cache_trusted_keys: list[str] = dataclasses.field(default_factory=list)
     max_file_size: int = 2 * 1024 * 1024  # bytes, 0 for no limit (lintgate.bounds)
+    executor: str = "local"  # or a Dask scheduler's address (lintgate.dask_executor)
     path: Path | None = None
 
     def to_file(self) -> dict[str, Any]:
@@ -115,6 +116,7 @@ class Config:
             "WarnUnmatchedDirective": self.warn_unmatched_directive,
             "CacheTrustedKeys": list(self.cache_trusted_keys),
             "MaxFileSize": self.max_file_size,
+            "Executor": self.executor,
             "Linters": _defined_linters(),
         }
 
@@ -256,6 +258,7 @@ def apply_file(config: Config, keys: dict[str, Any]) -> None:
         "WarnUnmatchedDirective": "warn_unmatched_directive",
         "CacheTrustedKeys": "cache_trusted_keys",
         "MaxFileSize": "max_file_size",
+        "Executor": "executor",
     }
     for key, attr in simple.items():
         if key in keys:

@@ -232,6 +232,19 @@ def _linters(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
+# The executor of the per-file work (issue 15, item 7; lintgate.dask_executor, docs/dask.md):
+# "local", the fork pool on this machine, or a Dask scheduler's address.
+def _executor(value: Any, where: str) -> str:
+    from lintgate.dask_executor import ADDRESS, LOCAL
+
+    if not isinstance(value, str) or not (value == LOCAL or ADDRESS.fullmatch(value)):
+        raise ConfigError(
+            f'{where}: expected "local" or a Dask scheduler\'s address such as '
+            f'"dask://HOST:8786" (or tcp://, tls://), got {value!r}'
+        )
+    return value
+
+
 # key -> validator(value, where) -> typed value
 KEYS: dict[str, Callable[[Any, str], Any]] = {
     "Enable": _linter_names,
@@ -256,6 +269,7 @@ KEYS: dict[str, Callable[[Any, str], Any]] = {
     "WarnUnmatchedDirective": _bool,
     "CacheTrustedKeys": _strings,
     "MaxFileSize": _size,
+    "Executor": _executor,
     # the JSON Schema this file follows, for editors (issue 16); read by no run
     "$schema": _schema_reference,
     "Linters": _linters,

@@ -60,11 +60,14 @@ def check_on_pool(
     concurrency: int,
     limit: float | None,
     file_limit: float,
+    remote: tuple[str, Callable[[Work], Done]] | None = None,
 ) -> list[Done]:
     """The workers' answers for `items` that came before `limit` (a monotonic time, or None);
     an item whose worker died or ran over `file_limit` seconds is answered with a Done holding
     one error naming the file and the cause, and no digest (nothing cached). The forked
-    workers inherit `checker` (and the settings the parent built for exclusions)."""
+    workers inherit `checker` (and the settings the parent built for exclusions). `remote`:
+    (a Dask scheduler's address, the picklable check) to check on that cluster instead
+    (lintgate.engine.remote)."""
     deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
     done = map_unordered(
         lambda: checker,
@@ -74,6 +77,7 @@ def check_on_pool(
         deadline,
         cost=work_size,
         task_limit=file_limit,
+        remote=remote,
     )
     return [
         (
@@ -101,6 +105,7 @@ def map_unordered(
     worker: Callable[[Any], Any] | None = None,
     cost: Callable[[Any], int] | None = None,
     task_limit: float = 0.0,
+    remote: tuple[str, Callable[[Any], Any]] | None = None,
 ) -> dict[int, Any]:
     """Call `factory(*args)(item)` for every item of `items` on up to `concurrency` worker
     processes (lintgate.executor.make_executor; capped by the items and the CPUs), one worker
@@ -110,7 +115,8 @@ def map_unordered(
 
     `worker`: such an object the caller already has; forked processes inherit it instead of
     building their own. `deadline`: seconds for the whole run, 0 for none. `task_limit`:
-    seconds one item may take, 0 for none. Returns {index in items: result, or an
+    seconds one item may take, 0 for none. `remote`: (a Dask scheduler's address, a picklable
+    worker) to run the items on that cluster (lintgate.dask_executor). Returns {index in items: result, or an
     executor.Lost when its worker died, ran over `task_limit` or raised} for the items
     answered before the deadline, in the order they finished.
     """
@@ -127,7 +133,7 @@ def map_unordered(
             return worker
         return factory(*args)
 
-    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
+    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None, remote)
     done: dict[int, Any] = {}
     if not items:
         return done

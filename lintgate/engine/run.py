@@ -24,6 +24,7 @@ from lintgate.engine.dispatch import check_on_pool, file_size, relative_to
 from lintgate.engine.guard import CacheGuard
 from lintgate.engine.plan import FilePlan, Planner
 from lintgate.engine.records import ENCODING, Decoding, Done, FileResult, RunResult, Work
+from lintgate.engine.remote import remote_work
 from lintgate.engine.stored import store_decoding, store_outcome
 from lintgate.engine.whole import paths_of
 from lintgate.engine.wholerun import run_whole
@@ -57,6 +58,7 @@ def run(
     file_deadline: float = 0.0,
     whole: bool = True,
     others: Sequence[Path] = (),
+    executor: str = "",
 ) -> RunResult:
     """Check `files` (absolute paths) with the `enabled` linters on `concurrency` processes.
 
@@ -71,6 +73,9 @@ def run(
     caller needs the store to know every entry the run used (a `mode=min` export).
     `others`: shard 1 of a sharded run, the other shards' files, which the whole-program
     external linters check too (lintgate.engine.external_others; `result.others`).
+    `executor`: the Executor setting: "" or "local" for the fork pool, else a Dask scheduler's
+    address to check the files on (lintgate.engine.remote; raises
+    lintgate.dask_executor.ExecutorUnavailable when that cluster cannot run them).
     Joins the active RunContext (lintgate.context), or makes one for the call.
     """
     with run_scope():
@@ -97,7 +102,8 @@ def run(
             if progress.showing():  # the files the cache settled: done before any worker starts
                 progress.advance(len(results), sum(len(r.diagnostics) for r in results))
             slots = ext.start(concurrency, any(w.names for w in pending.items))
-            done = check_on_pool(checker, pending.items, slots, limit, file_deadline)
+            remote = remote_work(executor, checker)
+            done = check_on_pool(checker, pending.items, slots, limit, file_deadline, remote)
             ext.before_merge(pending.plans, done)
             fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
             if fresh:

@@ -38,7 +38,7 @@ __all__ = [
 RESULT_FORMAT = "result"  # the `--output` name
 RESULT_VERSION = 2  # 2: `broken` and `whole_program` (shard 1's word on the other shards' files)
 # Config keys that change neither a verdict nor what is reported: not in the settings digest.
-_NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys")
+_NOT_SETTINGS = ("Concurrency", "Format", "CacheTrustedKeys", "Executor")  # how, not what
 _BROKEN = (SYNTAX, ENCODING)  # the pseudo-linters of a parse or decode error
 
 
