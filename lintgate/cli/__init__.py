@@ -10,6 +10,7 @@ worker pool and exit 143 and 130. Each call of `main` is one run with its own Ru
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -214,6 +215,7 @@ def _on_second_signal(signum: int, frame: FrameType | None) -> None:
         stop_live()
         _say_stopped(signum)
         sys.stderr.flush()
+        atexit._run_exitfuncs()  # e.g. the external tools' process groups are ended
     finally:
         os._exit(128 + signum)
 
