@@ -47,8 +47,10 @@ def changed(root: Path, originals: dict[str, bytes]) -> list[str]:
     return sorted(rel for rel, data in originals.items() if (root / rel).read_bytes() != data)
 
 
-def start(work: Path, tmp_path: Path, wrapper: list[str]) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache"))
+def start(
+    work: Path, tmp_path: Path, wrapper: list[str], fault: str = ""
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, LINTGATE_CACHE_DIR=str(tmp_path / "cache"), LINTGATE_TEST_FAULT=fault)
     script = Path(sys.executable).parent / "lintgate"
     return subprocess.Popen(
         [*wrapper, str(script), "--no-config", "--fix", "-j", "2"],
@@ -128,6 +130,30 @@ def test_a_second_sigint_at_once_still_names_the_files(tmp_path, pause):
             os.killpg(proc.pid, signal.SIGKILL)
     assert (proc.returncode, stdout) == (130, b"")
     time.sleep(0.5)  # a worker left behind would write after lintgate ended
+    assert command_lines(process_group(proc.pid)) == []
+    check_named(tmp_path, work, originals, stderr.decode())
+
+
+def test_a_second_sigint_while_the_workers_stop_names_the_files(tmp_path):
+    # a worker deaf to SIGTERM holds the stop for a second (GRACE): the second SIGINT comes
+    # meanwhile, and ends lintgate at once once that worker is killed
+    work = tmp_path / "work"
+    originals = make_tree(work)
+    (work / "big.py").write_bytes(unformatted(0) * 4)  # the costliest: taken first
+    proc = start(work, tmp_path, [], fault="stubborn:big.py")
+    try:
+        wait_for_a_write(proc, work, originals)
+        os.kill(proc.pid, signal.SIGINT)
+        time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert (proc.returncode, stdout) == (130, b"")
+    assert (work / "big.py").read_bytes() == unformatted(0) * 4
+    (work / "big.py").unlink()
+    time.sleep(0.5)
     assert command_lines(process_group(proc.pid)) == []
     check_named(tmp_path, work, originals, stderr.decode())
 
