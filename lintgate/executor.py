@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, Protocol, TypeVar, cast
 
+from lintgate.context import current
 from lintgate.workers import Lost, parent_alive
 
 Item = TypeVar("Item")
@@ -44,6 +45,7 @@ GRACE = 1.0  # seconds a stopping worker gets between SIGTERM and SIGKILL
 CPU_FACTOR = 4  # at most this many workers per CPU, whatever -j asks
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 _HEADER = struct.Struct("!Q")  # the length of each pickled message
+_LIVE = "lintgate.executor.live"  # the run's memo {id: ForkPool with workers} (stop_live)
 
 
 class Executor(Protocol[Item_contra, Result_co]):
@@ -136,6 +138,7 @@ class ForkPool(Generic[Item, Result]):
     ) -> Iterator[tuple[int, Result | Lost]]:
         todo = list(range(len(items)))
         todo.reverse()  # pop() from the end gives the items in their order
+        current().memo(_LIVE)[id(self)] = self  # a second stop signal ends it too (stop_live)
         try:
             for _ in range(min(self.processes, len(items))):
                 self._workers.append(self._spawn(items))
@@ -245,8 +248,19 @@ class ForkPool(Generic[Item, Result]):
     def _stop(self) -> None:
         """End every worker: EOF on its socket (an idle worker exits), SIGTERM (a busy one;
         a write in progress finishes first, see lintgate.fix.write_atomic), then SIGKILL
-        for what is left after GRACE seconds; reap them all."""
-        workers, self._workers = self._workers, []
+        for what is left after GRACE seconds; reap them all. The stop signals are held
+        meanwhile, and a second stop (stop_live, from lintgate.cli's handler of a second
+        signal, which may run here all the same) ends the same workers: the files lintgate
+        then names as written include every write in progress."""
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            self._reap()
+        finally:
+            current().memo(_LIVE).pop(id(self), None)
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+    def _reap(self) -> None:
+        workers = list(self._workers)  # cleared only once they are all gone (see _stop)
         for worker in workers:
             worker.conn.close()
             if worker.index is not None:
@@ -255,13 +269,14 @@ class ForkPool(Generic[Item, Result]):
         alive = {w.pid for w in workers}
         while alive and time.monotonic() < end:
             for pid in list(alive):
-                if os.waitpid(pid, os.WNOHANG)[0]:
+                if _reaped(pid, os.WNOHANG):
                     alive.discard(pid)
             if alive:
                 time.sleep(0.005)
         for pid in alive:
             _signal(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _reaped(pid, 0)
+        self._workers = []
 
     # --- the child's side ---
 
@@ -294,6 +309,13 @@ class ForkPool(Generic[Item, Result]):
             code = 1
         finally:
             os._exit(code)
+
+
+def stop_live() -> None:
+    """End the workers of every pool of the active run still mapping (ForkPool._stop), e.g.
+    on a second SIGINT, so that what lintgate then reports was written before it ends."""
+    for pool in list(current().memo(_LIVE).values()):
+        pool._stop()
 
 
 def _die_with_parent() -> None:
@@ -329,6 +351,14 @@ def _read(conn: socket.socket, size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _reaped(pid: int, options: int) -> bool:
+    """os.waitpid(pid, options): whether the worker `pid` is gone (reaped now or before)."""
+    try:
+        return bool(os.waitpid(pid, options)[0])
+    except ChildProcessError:  # reaped already, by a second stop
+        return True
 
 
 def _signal(pid: int, signum: int) -> None:

@@ -11,7 +11,8 @@ column 1), when:
 - a fixer raises (black's own safety checks included) or its result does not parse
   (also a tool error: a line on stderr, exit bit 2);
 - the linters disagree: after the whole pipeline a linter still reports something and its own
-  fixer would change the text again (e.g. an isort setting that black undoes). The tools
+  fixer would change the text again (e.g. an isort setting that black undoes; an external
+  fixer such as ruff's I001 against isort: lintgate.engine.fixcore.disagreement). The tools
   worked; their settings need a change: a finding (exit bit 1), not a tool error.
 A file with a `syntax` or `encoding` finding is never touched. Findings a fixer leaves alone
 (its fixer is idempotent on the result, e.g. an `imports` re-export) are reported as usual.
@@ -33,6 +34,7 @@ from lintgate.engine.check import Checker
 from lintgate.engine.fixcore import (
     Step,
     StepFailed,
+    disagreement,
     encode,
     parses,
     run_pipeline,
@@ -200,7 +202,7 @@ class Fixer:
                 result.diagnostics = before.diagnostics + [self._diagnostic(display, message)]
                 return result
             remaining = {d.linter for d in self._kept(after.diagnostics)}
-            fight = self._fight(text, steps, changed_by, remaining)
+            fight = disagreement(text, steps, (changed_by, ran), remaining, _external)
             if not fight or not ran:
                 break
         if fight:
@@ -334,29 +336,6 @@ class Fixer:
             raise StepFailed(
                 step, f"its result cannot be encoded as {source.encoding}: {e.reason}"
             ) from None
-
-    def _fight(
-        self, text: str, steps: list[Step], changed_by: list[str], remaining: set[str]
-    ) -> str:
-        """The message when a linter of the pipeline still reports something in `text` and
-        its fixer would change it again (the linters undo each other), else ""."""
-        for i, step in enumerate(steps):
-            if step.name not in remaining:
-                continue
-            try:
-                again = step.fix(text) if step.wanted(text) else text
-            except Exception:
-                again = text
-            if again != text:
-                later = [s.name for s in steps[i + 1 :] if s.name in changed_by]
-                if not later:
-                    return f"not fixed: {step.name} does not settle (its output changes again)"
-                return (
-                    f"not fixed: {step.name} and {' and '.join(later)} disagree "
-                    f"({step.name} would change {later[-1]}'s output again); "
-                    f'make their settings agree (e.g. isort\'s profile "black")'
-                )
-        return ""
 
     @staticmethod
     def _diagnostic(display: str, message: str) -> Diagnostic:

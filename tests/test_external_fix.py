@@ -4,7 +4,9 @@ its result goes through the fixer's pipeline (then black) and the file is writte
 from __future__ import annotations
 
 import json
+import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,7 +49,8 @@ def test_fix_runs_the_external_fixer_then_black_and_writes_once(tmp_path):
     )
     assert sorted(p.name for p in root.iterdir()) == [".git", "a.py", "b.py", "lintgate.json"]
     fixes = [s for s in starts(tmp_path / "log") if s.startswith("--fix")]
-    assert sorted(s.split()[1].split("__lintgate_fix_")[0] for s in fixes) == ["a", "b"]  # copies
+    # copies; a.py's fixer runs again on black's output, to see that the two agree (fix.py)
+    assert sorted(s.split()[1].split("__lintgate_fix_")[0] for s in fixes) == ["a", "a", "b"]
 
 
 def test_diff_shows_the_external_fix_and_writes_nothing(tmp_path):
@@ -195,4 +198,40 @@ def test_discovery_never_picks_up_lintgate_temporary_copies(tmp_path):
         "a.py:1:1: ⚠️ would reformat line 1 (black)\n"
         "a.py:1:8: ⚠️ found a TODO (todo)\n"
         "a__lintgate_fix.py:1:3: ⚠️ found a TODO (todo)\n"
+    )
+
+
+# --- an external fixer and an in-process one undo each other ---------------------------------
+
+RUFF = Path(sys.executable).parent / "ruff"
+FIGHT = (
+    "from _csv import QUOTE_ALL, Error, writer\n"
+    "from _csv import Dialect as _Dialect\n"
+    "\n"
+    "print(QUOTE_ALL, Error, writer, _Dialect)\n"
+)
+
+
+@pytest.mark.skipif(not RUFF.exists(), reason="ruff is not installed (pip install -e '.[test]')")
+def test_ruff_and_isort_that_undo_each_other_leave_the_file_and_say_so(tmp_path):
+    # ruff's I001 joins the `from _csv import` lines isort (profile black) splits around the
+    # `as` import: fixing for one breaks the other, as isort and black can (docs/fix.md)
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".git").mkdir()
+    (root / "a.py").write_text(FIGHT)
+    (root / "pyproject.toml").write_text(
+        '[tool.isort]\nprofile = "black"\n\n[tool.ruff.lint]\nselect = ["I"]\n'
+    )
+    env = {"PATH": os.pathsep.join([str(RUFF.parent), os.environ.get("PATH", "")])}
+    proc = lintgate(root, "--no-config", "-E", "ruff", "--fix", env=env)
+    assert (root / "a.py").read_text() == FIGHT  # left as it was
+    assert proc.stdout == (
+        "a.py:1:1: ❌ not fixed: ruff and isort disagree (ruff would change isort's output "
+        "again); make their settings agree (fix)\n"
+        "a.py:1:1: ⚠️ imports are incorrectly sorted and/or formatted (isort)\n"
+    )
+    assert proc.returncode == 1, proc.stderr  # linters that disagree: a finding, not an error
+    assert normalize_stderr(proc.stderr) == (
+        "lintgate: 0 file(s) fixed\nlintgate: 1 file checked, 2 findings, 0 from cache, N.NNs\n"
     )

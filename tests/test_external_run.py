@@ -253,7 +253,8 @@ def test_in_process_and_external_findings_together_warm_and_cold(repo, tmp_path,
     ]  # fmt: skip
 
 
-def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
+@pytest.mark.parametrize("times", [1, 2])  # 2: a second signal ends lintgate at once
+def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path, times):
     import signal
     import subprocess
     import sys
@@ -278,9 +279,11 @@ def test_interrupted_run_ends_the_tools_process_group(repo, tmp_path):
             break
         time.sleep(0.05)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)  # (SIGINT is ignored in background jobs)
+    for _ in range(times):
+        proc.send_signal(signal.SIGTERM)  # (SIGINT is ignored in background jobs)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 143, err
+    assert err.decode().splitlines()[-1] == "lintgate: terminated"
     time.sleep(0.5)
     hanging = [
         p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if "--hang" in _cmdline(p)

@@ -331,6 +331,38 @@ def test_two_reports_to_stderr_are_a_usage_error(tmp_path):
     )
 
 
+# --- --output NAME=stdout ----------------------------------------------------------------
+
+
+def test_output_to_stdout_takes_the_place_of_the_format_and_a_file_named_stdout(tmp_path):
+    # `stdout` is the stream, as golangci-lint's output paths and as `-`; the --format report
+    # gives way to it, as to any --output without a file
+    (tmp_path / "a.py").write_text("import os\n")
+    proc = lintgate(tmp_path, "--format", "text", "--output", "gometalinter=stdout")
+    assert proc.returncode == 1
+    assert proc.stdout == "a.py:1:8:warning: 'os' imported but unused (imports)\n"
+    assert proc.stderr.startswith("lintgate: 1 file checked")
+    assert not (tmp_path / "stdout").exists()
+    proc = lintgate(tmp_path, "--output", "json=stdout", "--output", "gometalinter=./stdout")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)[0]["message"] == "'os' imported but unused"
+    assert (
+        tmp_path / "stdout"
+    ).read_text() == "a.py:1:8:warning: 'os' imported but unused (imports)\n"
+
+
+@pytest.mark.parametrize("other", ["text", "text=-", "text=stdout"])
+def test_two_reports_to_stdout_are_a_usage_error(tmp_path, other):
+    (tmp_path / "a.py").write_text("import os\n")
+    proc = lintgate(tmp_path, "--output", "json=stdout", "--output", other)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        2,
+        "",
+        "lintgate: --output: json and text both write to stdout; give each report its own place (NAME=PATH)\n",
+    )
+    assert not (tmp_path / "stdout").exists()
+
+
 def test_sarif_of_a_run_with_an_error_says_it_did_not_succeed(tmp_path):
     (tmp_path / "a.py").write_text("import os\n")
     proc = lintgate(tmp_path, "a.py", "missing.py", "--output", "sarif=out.sarif")

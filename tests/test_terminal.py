@@ -280,6 +280,28 @@ def test_verbose_without_config_and_with_fix(tmp_path):
     assert " fixing " in lines[-1]
 
 
+def test_verbose_spells_black_target_versions_as_black_does(tmp_path):
+    # as pyproject.toml and `black --verbose` spell them (py38), oldest first; not enum reprs
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.black]\ntarget-version = ["py310", "py38"]\npreview = true\n'
+        'enable-unstable-feature = ["hug_parens_with_braces_and_square_brackets"]\n'
+    )
+    proc = lintgate(tmp_path, "-v", "-E", "black", "--no-config")
+    root = os.path.realpath(tmp_path)
+    black = [line for line in proc.stderr.splitlines() if line.startswith("lintgate: black: ")]
+    assert black == [
+        f"lintgate: black: project root: {root}",
+        f"lintgate: black: from {root}/pyproject.toml: "
+        "enable-unstable-feature=['hug_parens_with_braces_and_square_brackets'], "
+        "preview=True, target-version=['py310', 'py38']",
+        "lintgate: black: effective: "
+        "enabled_features=['hug_parens_with_braces_and_square_brackets'], preview=True, "
+        "target_versions=['py38', 'py310']",
+    ]
+    assert proc.returncode == 0, proc.stderr
+
+
 # streams that cannot encode the signs
 
 FORMATS = [

@@ -10,6 +10,7 @@ worker pool and exit 143 and 130. Each call of `main` is one run with its own Ru
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -180,8 +181,10 @@ def _command(inv: Invocation) -> int:
         return FAILURE
     except (KeyboardInterrupt, _Stopped) as e:
         signum = e.signum if isinstance(e, _Stopped) else signal.SIGINT
-        word = "terminated" if signum == signal.SIGTERM else "interrupted"
-        say(word)
+        for other in previous:  # the run is ending: another signal adds nothing, even
+            signal.signal(other, signal.SIG_IGN)  # after this returns (a Python default
+        previous = {}  # handler would end the process by the signal, not with 128 + N)
+        _say_stopped(signum)
         return 128 + signum
     finally:
         for signum, handler in previous.items():
@@ -197,9 +200,39 @@ class _Stopped(BaseException):
         self.signum = signum
 
 
+def _say_stopped(signum: int) -> None:
+    """The lines of a run ended by `signum`: with --fix, `fixed PATH` for each file written
+    so far (lintgate.fixwatch), as a whole run names them, then `terminated` or
+    `interrupted`."""
+    from lintgate import fixwatch
+
+    for line in fixwatch.lines():
+        say(line)
+    say("terminated" if signum == signal.SIGTERM else "interrupted")
+
+
 def _on_stop_signal(signum: int, frame: FrameType | None) -> None:
-    signal.signal(signum, signal.SIG_DFL)  # a second one ends lintgate at once
+    for other in (signal.SIGTERM, signal.SIGINT):  # a second one ends lintgate at once
+        signal.signal(other, _on_second_signal)
     raise _Stopped(signum)
+
+
+def _on_second_signal(signum: int, frame: FrameType | None) -> None:
+    """A stop signal while the first is being handled (Ctrl-C pressed again; GNU `timeout -s
+    INT` signals lintgate, then its whole process group): end at once, without the rest of
+    the unwinding, but only once the workers are gone (lintgate.executor.stop_live: a write
+    in progress completes first), so that the files named are all the files written."""
+    from lintgate.executor import stop_live
+
+    for other in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(other, signal.SIG_IGN)
+    try:
+        stop_live()
+        _say_stopped(signum)
+        sys.stderr.flush()
+        atexit._run_exitfuncs()  # e.g. the external tools' process groups are ended
+    finally:
+        os._exit(128 + signum)
 
 
 def _stop_on_signals() -> dict[int, Any]:

@@ -94,9 +94,10 @@ def load_config(args: argparse.Namespace, cwd: Path) -> tuple[Config, Path]:
 def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str | None]]:
     """The reports to write: (format or template, path or None for stdout), from `--output
     NAME[=PATH]` values; the path is what follows the last `=` unless that holds a brace
-    (then the whole value is a template), `-` is stdout (as for most tools) and `stderr` is
-    standard error (lintgate.report.STDERR; a file of that name is `./stderr`). stdout gets
-    `default_format` unless an `--output` without a path claims it. Raises ConfigError for an
+    (then the whole value is a template), `-` and `stdout` are stdout (as for most tools; the
+    name as golangci-lint's output paths have it) and `stderr` is standard error
+    (lintgate.report.STDERR); a file of either name is `./stdout`, `./stderr`. stdout gets
+    `default_format` unless an `--output` to stdout claims it. Raises ConfigError for an
     unknown format or a bad template, for two reports to one place (stdout, or the same file),
     which would interleave, and for a PATH that cannot be written: its directory is missing,
     or it is a directory (checked now, so that a run does not end on it).
@@ -108,7 +109,7 @@ def parse_outputs(values: list[str], default_format: str) -> list[tuple[str, str
         if not sep or "{" in path or "}" in path:
             name, path = value, ""
         KEYS["Format"](name, "--output")
-        if path == "-":
+        if path in ("-", "stdout"):  # `stdout` as golangci-lint's output paths spell it
             path = ""
         if path == "stderr":
             path = STDERR

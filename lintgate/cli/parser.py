@@ -211,7 +211,8 @@ def _add_reports(p: argparse.ArgumentParser) -> None:
         metavar="NAME[=PATH]",
         action="append",
         default=[],
-        help="also write this format, to PATH, stdout (no PATH, or -) or stderr (repeatable)",
+        help="also write this format, to PATH, stdout (no PATH, - or stdout) or stderr "
+        "(repeatable)",
     )
     p.add_argument(
         "--sort", metavar="KEY", action="append", default=[], help="sort key (repeatable)"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Sequence, TextIO
 
+from lintgate import fixwatch
 from lintgate.commands.common import (
     Invocation,
     filter_options,
@@ -60,6 +61,7 @@ def fix(inv: Invocation) -> int:
         result = fix_run(prepared.files, prepared.project, inv.config, store, not inv.args.diff)
     with stdout_writes():  # what remains is reported as usual; --diff owns stdout
         prepared.status |= emit(result, sys.stdout.buffer, sys.stderr)
+    fixwatch.forget()  # their `fixed` lines are printed: an interruption now adds none
     with trace.phase("cache export"):
         prepared.status |= finish_cache(cache)
     result.seconds = time.monotonic() - start  # the cache import and export included
@@ -227,6 +229,8 @@ def fix_files(
         first = next((i for i in group if not os.path.islink(items[i][0])), group[0])
         lead[first] = [i for i in group if i != first]
     order = sorted(lead)
+    if write:  # an interrupted run names the files written so far (lintgate.cli)
+        fixwatch.watch([items[i] for i in order])
     done = map_unordered(
         fix.Fixer,
         args,

@@ -128,3 +128,42 @@ def _ended(line: bytes) -> bytes:
 def text_source(text: str, is_stub: bool) -> Source:
     """A Source for text a fixer produced (the linters read only `text` and `is_stub`)."""
     return Source(b"", text, "utf-8", "\n", is_stub)
+
+
+def disagreement(
+    text: str,
+    steps: list[Step],
+    changes: tuple[list[str], list[str]],
+    remaining: set[str],
+    external: Callable[[str], bool],
+) -> str:
+    """The message when a linter of the pipeline (`steps`) still reports something in `text`
+    (its name is in `remaining`) and its fixer would change it again (the linters undo each
+    other), else "". `changes`: the names of the steps that changed the text (in any pass,
+    in the last pass). `external(name)`: whether a step is an external fixer, whose findings
+    are not known in the fixer (lintgate.commands.fix asks the tool after the fix): it is
+    run again when a later step changed its output in the last pass (it applies all its
+    fixes, so it leaves its own output alone; ruff's I001 against isort)."""
+    changed_by, ran = changes
+    for i, step in enumerate(steps):
+        if external(step.name):
+            if not any(s.name in ran for s in steps[i + 1 :]):
+                continue
+        elif step.name not in remaining:
+            continue
+        try:
+            again = step.fix(text) if step.wanted(text) else text
+        except Exception:
+            again = text
+        if again != text:
+            later = [s.name for s in steps[i + 1 :] if s.name in changed_by]
+            if not later:
+                return f"not fixed: {step.name} does not settle (its output changes again)"
+            outside = any(external(n) for n in (step.name, *later))
+            hint = "" if outside else ' (e.g. isort\'s profile "black")'
+            return (
+                f"not fixed: {step.name} and {' and '.join(later)} disagree "
+                f"({step.name} would change {later[-1]}'s output again); "
+                f"make their settings agree{hint}"
+            )
+    return ""

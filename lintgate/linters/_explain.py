@@ -4,6 +4,7 @@ from the tool's defaults (lintgate.verbose prints it through each adapter's `exp
 from __future__ import annotations
 
 import dataclasses
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ def _pairs(values: dict[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (set, frozenset)) and value and all(isinstance(v, Enum) for v in value):
+        # black's TargetVersion and Preview members, by the names its CLI and pyproject.toml
+        # take (`py38`, as `black --verbose` prints them), in their order (py38 before py310)
+        return repr([v.name.lower() for v in sorted(value, key=lambda v: v.value)])
     if isinstance(value, (set, frozenset)):
         return repr(sorted(value, key=str))
     if isinstance(value, Path):
