@@ -7,6 +7,7 @@ import hashlib
 from typing import Any, NamedTuple
 
 from lintgate import __version__ as LINTGATE_VERSION
+from lintgate.context import RunMemo
 
 _HEX = frozenset("0123456789abcdef")
 # How an external linter's results are told apart (issue 14): their linter_version starts with
@@ -40,8 +41,6 @@ class Entry(NamedTuple):
         )
         prefix = _KEY_PREFIXES.get(group)
         if prefix is None:
-            if len(_KEY_PREFIXES) > 4096:
-                _KEY_PREFIXES.clear()
             prefix = hashlib.sha256("".join(p + "\0" for p in group).encode())
             _KEY_PREFIXES[group] = prefix
         # The group's parts come first: one hash state per group is copied, not rebuilt.
@@ -50,7 +49,9 @@ class Entry(NamedTuple):
         return h.hexdigest()
 
 
-_KEY_PREFIXES: dict[tuple[str, str, str, str], Any] = {}  # group -> sha256 state
+# group -> sha256 state, kept for the run (lintgate.context): a run has a few groups per
+# linter and directory
+_KEY_PREFIXES: RunMemo[tuple[str, str, str, str], Any] = RunMemo("lintgate.cache.keys.prefixes")
 
 
 def content_digest(data: bytes) -> str:
