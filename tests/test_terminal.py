@@ -569,6 +569,14 @@ def test_stdin_filename_diff(both):
         ),
         (["--stdin-filename", ""], "lintgate: --stdin-filename: the path is empty\n"),
         (["--stdin-filename", "."], "lintgate: --stdin-filename: .: is a directory\n"),
+        (
+            ["--stdin-filename", "x.py", "--shard", "1/2"],
+            "lintgate: --stdin-filename: not with --shard or --output result=PATH\n",
+        ),
+        (
+            ["--stdin-filename", "x.py", "--output", "result=r.json"],
+            "lintgate: --stdin-filename: not with --shard or --output result=PATH\n",
+        ),
     ],
 )
 def test_stdin_filename_usage_errors(both, args, message):

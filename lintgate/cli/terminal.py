@@ -117,6 +117,10 @@ def check_terminal_options(args: argparse.Namespace) -> None:
         raise ConfigError("--fix and --diff fix whole files: not with --new-from-merge-base")
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise ConfigError("--stdin-filename: the path is empty")
+    if args.stdin_filename is not None and (
+        getattr(args, "shard", None) or getattr(args, "result_output", None)
+    ):  # one text from stdin is no shard of a tree, and has no result file to merge
+        raise ConfigError("--stdin-filename: not with --shard or --output result=PATH")
     if args.whole_files and not news:
         raise ConfigError(
             "--whole-files needs --new-from-rev, --new-from-patch or --new-from-merge-base"
