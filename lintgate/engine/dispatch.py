@@ -54,6 +54,68 @@ def work_size(work: Work) -> int:
     return len(work.raw) if work.raw is not None else file_size(work.path)
 
 
+class CheckPool:
+    """The check's workers for a whole run (lintgate.engine.run plans it in chunks): made at
+    the first chunk with work, from the parent as it is then (its first chunk's plans only),
+    kept for the next chunks' work, ended by `close()` (or by a chunk the deadline cuts short).
+    `file_limit`: seconds one file may take, 0 for none (FileDeadline)."""
+
+    def __init__(self, file_limit: float) -> None:
+        self.file_limit = file_limit
+        self.forks = 0  # executors made (one per run, when any work; for the tests)
+        self._pool: Any = None
+
+    def check(
+        self,
+        checker: Callable[[Work], Done],
+        items: list[Work],
+        concurrency: int,
+        limit: float | None,
+        upto: int,
+    ) -> list[Done]:
+        """The answers for `items` that came before `limit` (a monotonic time, or None), from
+        `checker` (the worker object: the workers forked at the first call inherit it, with
+        the settings the parent built for exclusions so far); an item whose worker died or ran
+        over the file limit is answered with a Done holding one error naming the file and the
+        cause, and no digest (nothing cached). `upto`: how many items the run may still send,
+        these included (caps the workers)."""
+        if not items:
+            return []
+        if self._pool is None:
+            from lintgate import executor
+
+            self._pool = executor.make_executor(
+                lambda: checker, concurrency, upto, self.file_limit or None, keep=True
+            )
+            self.forks += 1
+        deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
+        done = map_unordered(
+            lambda: checker, (), items, concurrency, deadline, cost=work_size, pool=self._pool
+        )
+        return [
+            (
+                Done(
+                    items[i].display,
+                    None,
+                    None,
+                    {},
+                    [lost_message(items[i].display, answer)],
+                    lost=True,
+                )
+                if isinstance(answer, Lost)
+                else answer
+            )
+            for i, answer in done.items()
+        ]
+
+    def close(self) -> None:
+        """End the workers (when any were started)."""
+        close = getattr(self._pool, "close", None)
+        self._pool = None
+        if close is not None:
+            close()
+
+
 def check_on_pool(
     checker: Callable[[Work], Done],
     items: list[Work],
@@ -61,35 +123,14 @@ def check_on_pool(
     limit: float | None,
     file_limit: float,
 ) -> list[Done]:
-    """The workers' answers for `items` that came before `limit` (a monotonic time, or None);
-    an item whose worker died or ran over `file_limit` seconds is answered with a Done holding
-    one error naming the file and the cause, and no digest (nothing cached). The forked
-    workers inherit `checker` (and the settings the parent built for exclusions)."""
-    deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
-    done = map_unordered(
-        lambda: checker,
-        (),
-        items,
-        concurrency,
-        deadline,
-        cost=work_size,
-        task_limit=file_limit,
-    )
-    return [
-        (
-            Done(
-                items[i].display,
-                None,
-                None,
-                {},
-                [lost_message(items[i].display, answer)],
-                lost=True,
-            )
-            if isinstance(answer, Lost)
-            else answer
-        )
-        for i, answer in done.items()
-    ]
+    """CheckPool.check on a pool of its own, for one list of `items`: the workers' answers
+    that came before `limit`. The forked workers inherit `checker` (and the settings the
+    parent built for exclusions)."""
+    pool = CheckPool(file_limit)
+    try:
+        return pool.check(checker, items, concurrency, limit, len(items))
+    finally:
+        pool.close()
 
 
 def map_unordered(
@@ -101,6 +142,7 @@ def map_unordered(
     worker: Callable[[Any], Any] | None = None,
     cost: Callable[[Any], int] | None = None,
     task_limit: float = 0.0,
+    pool: Any = None,
 ) -> dict[int, Any]:
     """Call `factory(*args)(item)` for every item of `items` on up to `concurrency` worker
     processes (lintgate.executor.make_executor; capped by the items and the CPUs), one worker
@@ -110,7 +152,8 @@ def map_unordered(
 
     `worker`: such an object the caller already has; forked processes inherit it instead of
     building their own. `deadline`: seconds for the whole run, 0 for none. `task_limit`:
-    seconds one item may take, 0 for none. Returns {index in items: result, or an
+    seconds one item may take, 0 for none. `pool`: an executor to use (CheckPool's, kept
+    between calls) instead of one made for the call. Returns {index in items: result, or an
     executor.Lost when its worker died, ran over `task_limit` or raised} for the items
     answered before the deadline, in the order they finished.
     """
@@ -127,7 +170,8 @@ def map_unordered(
             return worker
         return factory(*args)
 
-    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
+    if pool is None:
+        pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
     done: dict[int, Any] = {}
     if not items:
         return done
