@@ -10,13 +10,14 @@ the report needs: each file's FileResult (display path, diagnostics, errors).
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Callable, NamedTuple
 
 from lintgate import progress
 from lintgate.diagnostic import ERROR, Diagnostic
 from lintgate.engine import external
-from lintgate.engine.answer import missing, resolved
+from lintgate.engine.answer import missing, recording, resolved
 from lintgate.engine.check import Checker
 from lintgate.engine.dispatch import CheckPool
 from lintgate.engine.plan import FilePlan, Planner
@@ -28,6 +29,13 @@ from lintgate.filelist import FileList
 from lintgate.linters.base import Project
 
 CHUNK = 2000  # files planned at once: what the parent holds, and what the workers inherit
+
+
+def chunk_files() -> int:
+    """The files planned at once: CHUNK, or LINTGATE_CHUNK_FILES when it is a positive whole
+    number (the tests run small trees in many chunks; like LINTGATE_GIT_INDEX_FILES)."""
+    text = os.environ.get("LINTGATE_CHUNK_FILES", "")
+    return int(text) if text.isdigit() and int(text) > 0 else CHUNK
 
 
 class _Pending:
@@ -55,7 +63,7 @@ class Args(NamedTuple):
 def check_files(
     texts: list[str], args: Args, store: Any, start: float, limit: float | None
 ) -> tuple[RunResult, bool, bool]:
-    """The per-file path (`run`) over `texts` (absolute paths), in chunks of CHUNK files: each
+    """The per-file path (`run`) over `texts` (absolute paths), in chunks (`chunk_files()`): each
     chunk planned, answered from the cache, its work sent to the run's one CheckPool, merged
     and recorded before the next is planned, so that the parent never holds every file's plan
     (nor the bytes read while hashing them) and the workers, forked at the first chunk's work,
@@ -65,7 +73,7 @@ def check_files(
     other files listed unchecked. Returns the result, whether anything new was recorded, and
     whether the store still works."""
     chunked = not any(registry.is_external(n) for n in args.enabled)
-    size = CHUNK if chunked else max(1, len(texts))
+    size = chunk_files() if chunked else max(1, len(texts))
     run = _Chunks(args, store, limit)
     try:
         for lo in range(0, len(texts), size) or [0]:
@@ -123,9 +131,11 @@ class _Chunks:
         upto = len(pending.items) + later
         done = [] if past else self.pool.check(checker, pending.items, slots, limit, upto)
         ext.before_merge(pending.plans, done)
-        fresh = _merge(checker, pending, done, results) + ext.after_merge(results)
+        recorded = self.planner.recorded
+        fresh = _merge(checker, pending, done, results, recorded) + ext.after_merge(results)
         if fresh:
             planned.cache(lambda store: store.put_results(fresh))
+
         self.results += results
         self.unchecked += [w.display for w in pending.items if w.display in pending.plans]
         count_hits(planned.plans, self.hits)
@@ -196,11 +206,16 @@ def _answered(plans: list[FilePlan]) -> tuple[list[FileResult], _Pending]:
 
 
 def _merge(
-    checker: Checker, pending: _Pending, done: list[Done], results: list[FileResult]
+    checker: Checker,
+    pending: _Pending,
+    done: list[Done],
+    results: list[FileResult],
+    recorded: set[int],
 ) -> list[tuple[Any, Any]]:
     """Add the workers' answers to `results` (merged with what the cache knew of the same
-    bytes); returns the (cache entry, stored result) pairs to record. The plans answered
-    leave `pending.plans`: what stays there the deadline left unchecked."""
+    bytes); returns the (cache entry, stored result) pairs to record, and adds what they are
+    to `recorded` (Planner.recorded). The plans answered leave `pending.plans`: what stays
+    there the deadline left unchecked."""
     fresh: list[tuple[Any, Any]] = []
     for d in done:
         plan = pending.plans.pop(d.display)
@@ -215,7 +230,9 @@ def _merge(
         results.append(
             FileResult(plan.display, diagnostics, plan.errors + d.errors, cached, d.lost)
         )
-        fresh += to_record(plan, d)
+        entries = to_record(plan, d)
+        fresh += entries
+        recorded.update(recording(plan, entries))
     return fresh
 
 
