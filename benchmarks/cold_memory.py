@@ -7,8 +7,10 @@ Usage: python benchmarks/cold_memory.py [--files 10000 20000] [--work DIR]
 For each size, generates benchmarks/monorepo.py's tree under WORK (as monorepo_bench.py does,
 kept between invocations) and runs lintgate once on it with an empty cache of its own,
 sampling every process of the tree's VmRSS from /proc every SAMPLE seconds (Linux only).
-Prints and writes a Markdown table: files, wall seconds, peak MiB of the parent, of the
-largest worker, of the tree (summed at one instant), and workers started.
+Prints and writes a Markdown table: files, wall seconds, peak MiB of the parent (and the peaks
+of its anonymous memory and of its file-backed pages: the cache's SQLite memory map), of the
+largest worker, of the tree (summed at one instant), and the processes seen (the workers, and
+git during discovery).
 """
 
 from __future__ import annotations
@@ -31,16 +33,24 @@ SAMPLE = 0.05  # seconds between samples
 KIB = 1024
 
 
-def rss_kib(pid: int) -> int:
-    """VmRSS of process `pid` in KiB, 0 when it is gone."""
+def status_kib(pid: int, *fields: str) -> list[int]:
+    """The `fields` (VmRSS, RssAnon, RssFile...) of process `pid`'s /proc status in KiB, 0
+    when it is gone."""
+    found = dict.fromkeys(fields, 0)
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                name, _, value = line.partition(":")
+                if name in found:
+                    found[name] = int(value.split()[0])
     except OSError:
         pass
-    return 0
+    return list(found.values())
+
+
+def rss_kib(pid: int) -> int:
+    """VmRSS of process `pid` in KiB, 0 when it is gone."""
+    return status_kib(pid, "VmRSS")[0]
 
 
 def children(pid: int) -> list[int]:
@@ -62,10 +72,13 @@ def children(pid: int) -> list[int]:
 
 
 class Peaks:
-    """The peaks seen by sampling: parent, largest single worker, tree sum (KiB)."""
+    """The peaks seen by sampling: parent, largest single worker, tree sum (KiB); the parent's
+    anonymous memory and its file-backed pages (the cache's SQLite memory map) apart."""
 
     def __init__(self) -> None:
         self.parent = 0
+        self.anon = 0
+        self.file = 0
         self.worker = 0
         self.tree = 0
         self.workers: set[int] = set()
@@ -73,7 +86,8 @@ class Peaks:
 
 def sample(pid: int, done: threading.Event, peaks: Peaks) -> None:
     while not done.is_set():
-        parent = rss_kib(pid)
+        parent, anon, file = status_kib(pid, "VmRSS", "RssAnon", "RssFile")
+        peaks.anon, peaks.file = max(peaks.anon, anon), max(peaks.file, file)
         kids = children(pid)
         sizes = [rss_kib(k) for k in kids]
         peaks.workers.update(kids)
@@ -117,7 +131,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cmd = [ns.lintgate, *shlex.split(ns.lintgate_args)]
     lines = [
-        "| build | files | exit | wall (s) | parent peak MiB | largest worker MiB"
+        "| build | files | exit | wall (s) | parent peak MiB (anon, file) | largest worker MiB"
         " | tree peak MiB | workers |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -128,6 +142,7 @@ def main() -> int:
         wall, peaks, code = cold(cmd, tree, work / f"cold-memory-{files}-cache", env)
         line = (
             f"| {ns.label} | {files} | {code} | {wall:.1f} | {peaks.parent / KIB:.0f}"
+            f" ({peaks.anon / KIB:.0f}, {peaks.file / KIB:.0f})"
             f" | {peaks.worker / KIB:.0f} | {peaks.tree / KIB:.0f} | {len(peaks.workers)} |"
         )
         print(line, flush=True)
