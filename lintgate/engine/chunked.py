@@ -74,7 +74,7 @@ def check_files(
     whether the store still works."""
     chunked = not any(registry.is_external(n) for n in args.enabled)
     size = chunk_files() if chunked else max(1, len(texts))
-    run = _Chunks(args, store, limit)
+    run = _Chunks(args, store, limit, chunked)
     try:
         for lo in range(0, len(texts), size) or [0]:
             run.check(FileList(texts[lo : lo + size]), max(0, len(texts) - lo - size))
@@ -90,12 +90,12 @@ class _Chunks:
     the cache hits, whether anything new was recorded (`fresh`), the last chunk's external
     hook (a run with external linters is one chunk) and the phases' seconds."""
 
-    def __init__(self, args: Args, store: Any, limit: float | None) -> None:
+    def __init__(self, args: Args, store: Any, limit: float | None, keep: bool) -> None:
         self.args = args
         self.store = store
         self.limit = limit
         self.planner: Planner | None = None
-        self.pool = CheckPool(args.file_deadline)
+        self.pool = CheckPool(args.file_deadline, keep)
         self.results: list[FileResult] = []
         self.unchecked: list[str] = []
         self.hits: dict[str, list[int]] = {}

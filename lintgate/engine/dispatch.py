@@ -58,11 +58,14 @@ class CheckPool:
     """The check's workers for a whole run (lintgate.engine.run plans it in chunks): made at
     the first chunk with work, from the parent as it is then (its first chunk's plans only),
     kept for the next chunks' work, ended by `close()` (or by a chunk the deadline cuts short).
-    `file_limit`: seconds one file may take, 0 for none (FileDeadline)."""
+    `file_limit`: seconds one file may take, 0 for none (FileDeadline). `keep`: False to end
+    the workers after each call (a run with external linters: a worker kept alive would hold
+    the pipes of the batches its parent was running when it forked, and they would never end).
+    """
 
-    def __init__(self, file_limit: float) -> None:
+    def __init__(self, file_limit: float, keep: bool = True) -> None:
         self.file_limit = file_limit
-        self.forks = 0  # executors made (one per run, when any work; for the tests)
+        self.keep = keep
         self._pool: Any = None
 
     def check(
@@ -85,9 +88,8 @@ class CheckPool:
             from lintgate import executor
 
             self._pool = executor.make_executor(
-                lambda: checker, concurrency, upto, self.file_limit or None, keep=True
+                lambda: checker, concurrency, upto, self.file_limit or None, keep=self.keep
             )
-            self.forks += 1
         deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
         done = map_unordered(
             lambda: checker, (), items, concurrency, deadline, cost=work_size, pool=self._pool
