@@ -137,3 +137,32 @@ def test_the_parent_holds_one_chunks_plans_and_forks_its_workers_once(
     assert len(planned) == -(-files // CHUNK)  # every chunk planned
     assert max(planned) <= CHUNK  # never more than one chunk's plans
     assert len(forked) == 2 and max(forked) <= CHUNK
+
+
+def test_after_the_deadline_later_chunks_are_answered_from_the_cache_and_the_rest_unchecked(
+    tmp_path: Path,
+) -> None:
+    """A tree checked once, then some files changed to new contents and some to contents the
+    cache knows (another file's); with a deadline that passes before any work, the chunks
+    after it are still answered from the cache, and the other files named unchecked in file
+    order: the output of the run planned at once."""
+    repo = tmp_path / "mono"
+    generate = [sys.executable, str(GENERATOR), "--files", "120", "--no-git", str(repo)]
+    subprocess.run(generate, check=True, capture_output=True)
+    modules = sorted(repo.glob("pkg*/mod*.py"))
+    _both(repo, tmp_path, "--disable-all", "-E", "imports")
+    for i, module in enumerate(modules[::6]):
+        if i % 2:
+            module.write_bytes(module.read_bytes() + b"# changed\n")  # new contents
+        else:
+            module.write_bytes(modules[-1].read_bytes())  # contents the cache knows
+    chunks, once = _both(repo, tmp_path, "--disable-all", "-E", "imports", "--deadline", "1ms")
+    assert once.returncode == chunks.returncode == 3
+    assert chunks.stdout == once.stdout
+    assert _seconds_free(chunks.stderr) == _seconds_free(once.stderr)
+    new = len(modules[::6]) // 2  # the odd ones
+    total = sum(1 for _ in repo.rglob("*.py"))
+    stderr = _seconds_free(once.stderr)
+    assert f"deadline passed after N.NNs; {new} file(s) not checked:" in stderr
+    assert f"{total - new} files checked, {new} not checked, " in stderr
+    assert f", {total - new} from cache, " in stderr
