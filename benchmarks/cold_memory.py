@@ -9,8 +9,9 @@ kept between invocations) and runs lintgate once on it with an empty cache of it
 sampling every process of the tree's VmRSS from /proc every SAMPLE seconds (Linux only).
 Prints and writes a Markdown table: files, wall seconds, peak MiB of the parent (and the peaks
 of its anonymous memory and of its file-backed pages: the cache's SQLite memory map), of the
-largest worker, of the tree (summed at one instant), and the processes seen (the workers, and
-git during discovery).
+largest worker, of the tree (summed at one instant; and its Pss summed, which counts a page
+the workers share with the parent once), and the processes seen (the workers, and git during
+discovery).
 """
 
 from __future__ import annotations
@@ -53,6 +54,19 @@ def rss_kib(pid: int) -> int:
     return status_kib(pid, "VmRSS")[0]
 
 
+def pss_kib(pid: int) -> int:
+    """Pss of process `pid` in KiB (its private pages, and its share of the pages it shares
+    with the others: forked workers share the parent's), 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def children(pid: int) -> list[int]:
     """The pids of `pid`'s children (all its threads'), recursively."""
     out: list[int] = []
@@ -81,6 +95,7 @@ class Peaks:
         self.file = 0
         self.worker = 0
         self.tree = 0
+        self.pss = 0
         self.workers: set[int] = set()
 
 
@@ -94,6 +109,7 @@ def sample(pid: int, done: threading.Event, peaks: Peaks) -> None:
         peaks.parent = max(peaks.parent, parent)
         peaks.worker = max([peaks.worker, *sizes])
         peaks.tree = max(peaks.tree, parent + sum(sizes))
+        peaks.pss = max(peaks.pss, sum(pss_kib(p) for p in [pid, *kids]))
         done.wait(SAMPLE)
 
 
@@ -132,8 +148,8 @@ def main() -> int:
     cmd = [ns.lintgate, *shlex.split(ns.lintgate_args)]
     lines = [
         "| build | files | exit | wall (s) | parent peak MiB (anon, file) | largest worker MiB"
-        " | tree peak MiB | workers |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        " | tree peak MiB | tree Pss peak MiB | workers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     print(*lines, sep="\n", flush=True)
     for files in ns.files:
@@ -143,7 +159,8 @@ def main() -> int:
         line = (
             f"| {ns.label} | {files} | {code} | {wall:.1f} | {peaks.parent / KIB:.0f}"
             f" ({peaks.anon / KIB:.0f}, {peaks.file / KIB:.0f})"
-            f" | {peaks.worker / KIB:.0f} | {peaks.tree / KIB:.0f} | {len(peaks.workers)} |"
+            f" | {peaks.worker / KIB:.0f} | {peaks.tree / KIB:.0f} | {peaks.pss / KIB:.0f}"
+            f" | {len(peaks.workers)} |"
         )
         print(line, flush=True)
         lines.append(line)
