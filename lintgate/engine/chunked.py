@@ -85,7 +85,8 @@ def check_files(
 
 
 class _Chunks:
-    """A run checked chunk by chunk: its `planner` and `pool` (made at the first chunk), and
+    """A run checked chunk by chunk: its `planner` (made at the first chunk) and `pool` (its
+    workers forked at the first chunk with work, `keep`: kept for the next chunks), and
     what the chunks gave so far: each file's result, the files left unchecked (in file order),
     the cache hits, whether anything new was recorded (`fresh`), the last chunk's external
     hook (a run with external linters is one chunk) and the phases' seconds."""
@@ -135,7 +136,6 @@ class _Chunks:
         fresh = _merge(checker, pending, done, results, recorded) + ext.after_merge(results)
         if fresh:
             planned.cache(lambda store: store.put_results(fresh))
-
         self.results += results
         self.unchecked += [w.display for w in pending.items if w.display in pending.plans]
         count_hits(planned.plans, self.hits)
