@@ -71,19 +71,22 @@ def make_executor(
     items: int,
     task_limit: float | None = None,
     remote: tuple[str, Callable[[Item], Result]] | None = None,
+    keep: bool = False,
 ) -> Executor[Item, Result]:
     """The executor for a run of `items` items on `processes` requested workers: a ForkPool
     where fork exists (even for one worker: a parent stuck in native code could not honour
     SIGTERM, and a crash or a runaway file must not take the run down), else SerialExecutor.
     `remote`: (a Dask scheduler's address, the picklable work) for the cluster's executor
-    instead (lintgate.dask_executor; its workers, not `processes`, decide the parallelism)."""
+    instead (lintgate.dask_executor; its workers, not `processes`, decide the parallelism).
+    `keep`: the ForkPool's workers outlive each map that answers all its items, for the next
+    one, until its `close()` (a run dispatching its work in chunks)."""
     if remote is not None:
         from lintgate.dask_executor import DaskExecutor
 
         return DaskExecutor(remote[0], remote[1], task_limit)
     if not hasattr(os, "fork"):
         return SerialExecutor(make_worker)
-    return ForkPool(make_worker, pool_size(processes, items), task_limit)
+    return ForkPool(make_worker, pool_size(processes, items), task_limit, keep)
 
 
 class SerialExecutor(Generic[Item, Result]):
@@ -119,18 +122,23 @@ class _Worker:
 
 class ForkPool(Generic[Item, Result]):
     """A fork-based pool of `processes` workers, each built by `make_worker()` in the child
-    (after the fork, so it inherits what the parent has loaded) and given one item at a time.
-    `task_limit`: seconds one item may take (None: no limit)."""
+    (after the fork, so it inherits what the parent has loaded) and given one item at a time,
+    sent to it pickled (so a worker forked early can take items the parent made later).
+    `task_limit`: seconds one item may take (None: no limit). `keep`: a map that answered all
+    its items leaves its workers for the next map (else each map ends them); `close()` ends
+    them, as does any map that ends early (deadline, exception)."""
 
     def __init__(
         self,
         make_worker: Callable[[], Callable[[Item], Result]],
         processes: int,
         task_limit: float | None = None,
+        keep: bool = False,
     ) -> None:
         self.make_worker = make_worker
         self.processes = max(1, processes)
         self.task_limit = task_limit if task_limit and task_limit > 0 else None
+        self.keep = keep
         self._workers: list[_Worker] = []
 
     def map_unordered(
@@ -139,25 +147,30 @@ class ForkPool(Generic[Item, Result]):
         todo = list(range(len(items)))
         todo.reverse()  # pop() from the end gives the items in their order
         current().memo(_LIVE)[id(self)] = self  # a second stop signal ends it too (stop_live)
+        waiting = len(items)
         try:
-            for _ in range(min(self.processes, len(items))):
-                self._workers.append(self._spawn(items))
-            waiting = len(items)
+            while len(self._workers) < min(self.processes, len(items)):
+                self._workers.append(self._spawn())
             while waiting:
                 for worker in self._workers:
                     if worker.index is None and todo:
                         self._give(worker, todo.pop(), items)
-                for index, answer in self._collect(deadline, items, todo):
+                for index, answer in self._collect(deadline, todo):
                     waiting -= 1
                     yield index, answer
                 if deadline is not None and time.monotonic() >= deadline:
                     return
         finally:
-            self._stop()
+            if waiting or not self.keep:
+                self._stop()
+
+    def close(self) -> None:
+        """End the workers a `keep` pool kept (nothing when none are left)."""
+        self._stop()
 
     # --- the parent's side ---
 
-    def _spawn(self, items: Sequence[Item]) -> _Worker:
+    def _spawn(self) -> _Worker:
         parent_end, child_end = socket.socketpair()
         parent = os.getpid()
         # Held while forking: a signal then waits for the parent's handler, not a copy of it
@@ -169,7 +182,7 @@ class ForkPool(Generic[Item, Result]):
                 parent_end.close()
                 for other in self._workers:
                     other.conn.close()
-                self._child(child_end, parent, items)
+                self._child(child_end, parent)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
         child_end.close()
@@ -178,13 +191,11 @@ class ForkPool(Generic[Item, Result]):
     def _give(self, worker: _Worker, index: int, items: Sequence[Item]) -> None:
         worker.index, worker.since = index, time.monotonic()
         try:
-            _send(worker.conn, index)
+            _send(worker.conn, items[index])
         except OSError:
             pass  # it died: its end reads as EOF in _collect, which reports it
 
-    def _collect(
-        self, deadline: float | None, items: Sequence[Item], todo: list[int]
-    ) -> list[tuple[int, Result | Lost]]:
+    def _collect(self, deadline: float | None, todo: list[int]) -> list[tuple[int, Result | Lost]]:
         """Wait (until the deadline or the first item over its limit) for answers; replace the
         workers that died or ran over. Returns the answers that came."""
         from multiprocessing.connection import wait
@@ -215,7 +226,7 @@ class ForkPool(Generic[Item, Result]):
             answers.append((index, answer))
             self._workers.remove(worker)
             if todo:
-                self._workers.append(self._spawn(items))
+                self._workers.append(self._spawn())
         return answers
 
     def _timeout(self, busy: list[_Worker], deadline: float | None) -> float | None:
@@ -280,8 +291,8 @@ class ForkPool(Generic[Item, Result]):
 
     # --- the child's side ---
 
-    def _child(self, conn: socket.socket, parent: int, items: Sequence[Item]) -> None:
-        """The worker's life: set up signals, then answer one index at a time until EOF.
+    def _child(self, conn: socket.socket, parent: int) -> None:
+        """The worker's life: set up signals, then answer one item at a time until EOF.
         Never returns; nothing is printed (the parent reports everything)."""
         code = 0
         try:
@@ -297,11 +308,11 @@ class ForkPool(Generic[Item, Result]):
             work = self.make_worker()
             while True:
                 try:
-                    index = cast(int, _receive(conn))
+                    item = cast(Item, _receive(conn))
                 except EOFError:
                     break
                 try:
-                    answer: object = work(items[index])
+                    answer: object = work(item)
                 except Exception as e:
                     answer = Lost(f"internal error: {_one_line(e)}")
                 _send(conn, answer)

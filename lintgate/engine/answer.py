@@ -42,6 +42,8 @@ def answer(planner: Planner, plans: list[FilePlan], found: Digests) -> None:
         if plan.digest is not None:
             _key(planner, plan, Entry, groups)
     keyed = [(plan, name, e.key) for plan in plans for name, e in plan.keys.items()]
+    if planner.recorded:  # not what an earlier chunk of this run recorded (Planner.recorded)
+        keyed = [k for k in keyed if not recorded(planner.recorded, k[0].digest, k[2])]
     hits = planner.cache(lambda store: store.get_results({k for _, _, k in keyed})) or {}
     for plan, name, key in keyed:
         if key not in hits:
@@ -50,6 +52,23 @@ def answer(planner: Planner, plans: list[FilePlan], found: Digests) -> None:
             plan.decoding = load_decoding(hits[key])
         else:
             plan.known[name] = load_outcome(hits[key])
+
+
+def recorded(done: set[int], digest: str | None, key: str) -> bool:
+    """Whether an entry (cache `key` of contents `digest`) is in `done`, what the run recorded
+    (Planner.recorded: the contents the store knew nothing of, or the entry itself)."""
+    return (digest is not None and int(digest[:16], 16) in done) or int(key[:16], 16) in done
+
+
+def recording(plan: FilePlan, fresh: list[tuple[Entry, object]]) -> list[int]:
+    """What Planner.recorded gains when the `fresh` entries of `plan` are recorded: its
+    contents when the store knew nothing of them (not even their decoding), else the
+    entries of the linters it did not know."""
+    if not fresh or plan.digest is None:
+        return []
+    if plan.decoding is None:
+        return [int(plan.digest[:16], 16)]
+    return [int(e.key[:16], 16) for e, _ in fresh if e.linter != ENCODING]
 
 
 Groups = dict[tuple[str, str], dict[str, "tuple[str, str] | None"]]

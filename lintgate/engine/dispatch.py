@@ -54,6 +54,77 @@ def work_size(work: Work) -> int:
     return len(work.raw) if work.raw is not None else file_size(work.path)
 
 
+class CheckPool:
+    """The check's workers for a whole run (lintgate.engine.run plans it in chunks): made at
+    the first chunk with work, from the parent as it is then (its first chunk's plans only),
+    kept for the next chunks' work, ended by `close()` (or by a chunk the deadline cuts short).
+    `file_limit`: seconds one file may take, 0 for none (FileDeadline). `keep`: False to end
+    the workers after each call (a run with external linters: a worker kept alive would hold
+    the pipes of the batches its parent was running when it forked, and they would never end).
+    """
+
+    def __init__(self, file_limit: float, keep: bool = True) -> None:
+        self.file_limit = file_limit
+        self.keep = keep
+        self._pool: Any = None
+
+    def check(
+        self,
+        checker: Callable[[Work], Done],
+        items: list[Work],
+        concurrency: int,
+        limit: float | None,
+        upto: int,
+        remote: tuple[str, Callable[[Work], Done]] | None = None,
+    ) -> list[Done]:
+        """The answers for `items` that came before `limit` (a monotonic time, or None), from
+        `checker` (the worker object: the workers forked at the first call inherit it, with
+        the settings the parent built for exclusions so far); an item whose worker died or ran
+        over the file limit is answered with a Done holding one error naming the file and the
+        cause, and no digest (nothing cached). `upto`: how many items the run may still send,
+        these included (caps the workers). `remote`: (a Dask scheduler's address, the
+        picklable check) for the cluster's executor instead (lintgate.engine.remote)."""
+        if not items:
+            return []
+        if self._pool is None:
+            from lintgate import executor
+
+            self._pool = executor.make_executor(
+                lambda: checker,
+                concurrency,
+                upto,
+                self.file_limit or None,
+                remote=remote,
+                keep=self.keep,
+            )
+        deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
+        done = map_unordered(
+            lambda: checker, (), items, concurrency, deadline, cost=work_size, pool=self._pool
+        )
+        return [
+            (
+                Done(
+                    items[i].display,
+                    None,
+                    None,
+                    {},
+                    [lost_message(items[i].display, answer)],
+                    lost=True,
+                )
+                if isinstance(answer, Lost)
+                else answer
+            )
+            for i, answer in done.items()
+        ]
+
+    def close(self) -> None:
+        """End the workers (when any were started)."""
+        close = getattr(self._pool, "close", None)
+        self._pool = None
+        if close is not None:
+            close()
+
+
 def check_on_pool(
     checker: Callable[[Work], Done],
     items: list[Work],
@@ -62,38 +133,15 @@ def check_on_pool(
     file_limit: float,
     remote: tuple[str, Callable[[Work], Done]] | None = None,
 ) -> list[Done]:
-    """The workers' answers for `items` that came before `limit` (a monotonic time, or None);
-    an item whose worker died or ran over `file_limit` seconds is answered with a Done holding
-    one error naming the file and the cause, and no digest (nothing cached). The forked
-    workers inherit `checker` (and the settings the parent built for exclusions). `remote`:
-    (a Dask scheduler's address, the picklable check) to check on that cluster instead
-    (lintgate.engine.remote)."""
-    deadline = 0.0 if limit is None else max(limit - time.monotonic(), 1e-9)
-    done = map_unordered(
-        lambda: checker,
-        (),
-        items,
-        concurrency,
-        deadline,
-        cost=work_size,
-        task_limit=file_limit,
-        remote=remote,
-    )
-    return [
-        (
-            Done(
-                items[i].display,
-                None,
-                None,
-                {},
-                [lost_message(items[i].display, answer)],
-                lost=True,
-            )
-            if isinstance(answer, Lost)
-            else answer
-        )
-        for i, answer in done.items()
-    ]
+    """CheckPool.check on a pool of its own, for one list of `items`: the workers' answers
+    that came before `limit`. The forked workers inherit `checker` (and the settings the
+    parent built for exclusions). `remote`: (a Dask scheduler's address, the picklable
+    check) to check on that cluster instead (lintgate.engine.remote)."""
+    pool = CheckPool(file_limit)
+    try:
+        return pool.check(checker, items, concurrency, limit, len(items), remote)
+    finally:
+        pool.close()
 
 
 def map_unordered(
@@ -105,7 +153,7 @@ def map_unordered(
     worker: Callable[[Any], Any] | None = None,
     cost: Callable[[Any], int] | None = None,
     task_limit: float = 0.0,
-    remote: tuple[str, Callable[[Any], Any]] | None = None,
+    pool: Any = None,
 ) -> dict[int, Any]:
     """Call `factory(*args)(item)` for every item of `items` on up to `concurrency` worker
     processes (lintgate.executor.make_executor; capped by the items and the CPUs), one worker
@@ -115,8 +163,8 @@ def map_unordered(
 
     `worker`: such an object the caller already has; forked processes inherit it instead of
     building their own. `deadline`: seconds for the whole run, 0 for none. `task_limit`:
-    seconds one item may take, 0 for none. `remote`: (a Dask scheduler's address, a picklable
-    worker) to run the items on that cluster (lintgate.dask_executor). Returns {index in items: result, or an
+    seconds one item may take, 0 for none. `pool`: an executor to use (CheckPool's, kept
+    between calls) instead of one made for the call. Returns {index in items: result, or an
     executor.Lost when its worker died, ran over `task_limit` or raised} for the items
     answered before the deadline, in the order they finished.
     """
@@ -133,7 +181,8 @@ def map_unordered(
             return worker
         return factory(*args)
 
-    pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None, remote)
+    if pool is None:
+        pool = executor.make_executor(make_worker, concurrency, len(items), task_limit or None)
     done: dict[int, Any] = {}
     if not items:
         return done

@@ -89,6 +89,12 @@ class Planner:
         self.versions: dict[str, str] = {}
         self._digests: dict[tuple[str, str], str | None] = {}
         self._paths: dict[str, Path] = {}  # directory -> its Path, made once
+        # What this run's earlier chunks recorded in the store (lintgate.engine.chunked), which
+        # its later chunks do not take from it: a run answers from what the store knew when
+        # it began, as when it was planned at once (a copy of a file in a later chunk is
+        # checked again, and "from cache" counts the same). The first 64 bits of the content
+        # digests the store knew nothing of, and of the entry keys recorded for the others.
+        self.recorded: set[int] = set()
 
     def version(self, name: str) -> str:
         """The version of linter `name`'s engine, asked once per run."""
