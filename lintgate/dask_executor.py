@@ -44,6 +44,8 @@ EXTRA = "dask"  # pyproject.toml's optional extra that installs distributed
 # Dask's own tcp:// and tls:// (as `dask scheduler` prints it); an IPv6 host in brackets.
 ADDRESS = re.compile(r"(dask|tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]@]+):[0-9]{1,5}")
 CLOSE_SECONDS = 5.0  # how long closing the client may take at the end of a run
+POLL_SECONDS = 1.0  # how often a map without answers asks whether the cluster has workers
+WORKERLESS_SECONDS = 10.0  # how long a cluster may have no worker before the run gives up
 
 
 class ExecutorUnavailable(Exception):
@@ -89,8 +91,18 @@ class DaskExecutor(Generic[Item, Result]):
             try:
                 slots = check_workers(client, self.address)
                 pool = client.get_executor(pure=False)
+
+                def lost() -> str | None:
+                    if client.nthreads():
+                        return None
+                    return f"the Dask scheduler at {self.address} has no workers left"
+
                 try:
-                    yield from map_futures(pool, self.work, items, slots, self.task_limit, deadline)
+                    yield from map_futures(
+                        pool, self.work, items, slots, self.task_limit, deadline, lost
+                    )
+                except ExecutorUnavailable:
+                    raise
                 except Exception as e:  # the scheduler went away (or cancelled the work)
                     raise ExecutorUnavailable(
                         f"lost the Dask scheduler at {self.address} (Executor) during the run: "
@@ -117,8 +129,8 @@ def connect(address: str, deadline: float | None) -> Any:
     from dask.utils import parse_timedelta
 
     timeout = float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect")))
-    if deadline is not None:
-        timeout = max(0.001, min(timeout, deadline - time.monotonic()))
+    if deadline is not None:  # Dask's message names it: "after 1.75 s"
+        timeout = round(max(0.01, min(timeout, deadline - time.monotonic())), 2)
     client: Any = distributed.Client  # untyped
     try:
         return client(scheduler_address(address), timeout=timeout, set_as_default=False)
@@ -160,10 +172,17 @@ def map_futures(
     slots: int,
     task_limit: float | None,
     deadline: float | None,
+    lost: Callable[[], str | None] | None = None,
+    grace: float = WORKERLESS_SECONDS,
 ) -> Iterator[tuple[int, Result | Lost]]:
     """`work` over `items` on the concurrent.futures Executor `pool`, `slots` at a time, in
     the items' order; yields (index, result or Lost) as they finish, until the `deadline`
-    (monotonic). The futures not done are cancelled, and the pool shut down, on any way out."""
+    (monotonic). `lost()`: why the pool can answer nothing more (a cluster whose workers all
+    left), or None; asked every POLL_SECONDS without an answer, it ends the map with
+    ExecutorUnavailable once it has said so for `grace` seconds (a worker may be on its way
+    back), where the map would otherwise wait for ever. The futures not done are cancelled,
+    and the pool shut down, on any way out."""
+    alone_since: float | None = None
     todo = list(range(len(items)))
     todo.reverse()  # pop() from the end gives the items in their order
     running: dict[cf.Future[Result], tuple[int, float]] = {}
@@ -176,7 +195,16 @@ def map_futures(
             if task_limit is not None:
                 ends += [since + task_limit for _, since in running.values()]
             timeout = max(0.0, min(ends) - time.monotonic()) if ends else None
+            if lost is not None:
+                timeout = POLL_SECONDS if timeout is None else min(timeout, POLL_SECONDS)
             done, _ = cf.wait(running, timeout, return_when=cf.FIRST_COMPLETED)
+            if lost is not None and running and not done:
+                why = lost()
+                alone_since = None if why is None else alone_since or time.monotonic()
+                if why is not None and time.monotonic() - (alone_since or 0.0) >= grace:
+                    raise ExecutorUnavailable(
+                        f"{why} (Executor): stopped waiting after {grace:g} s"
+                    )
             for future in done:
                 index = running.pop(future)[0]
                 got = answer(future)

@@ -56,4 +56,6 @@ def written() -> list[str]:
 def lines() -> list[str]:
     """The `fixed PATH` lines (without `lintgate: `) of `written()`, as commands.fix.emit
     prints them for a whole run."""
-    return [f"fixed {display}" for display in written()]
+    from lintgate.diagnostic import quote_path
+
+    return [f"fixed {quote_path(display)}" for display in written()]

@@ -8,9 +8,11 @@ content comparison for racily clean entries, as git does). A tracked file git do
 the blob the index holds, and a regular file or a link as its mode says.
 
 When the work tree's bytes may differ from the blob's (line-ending conversion, filters: a
-`.gitattributes` file, `core.autocrlf`, `core.eol`, `core.attributesFile`), or git was told
-not to look at a file (assume-unchanged, skip-worktree), git's word is not taken for that
-listing: `settled` is empty and lintgate stats the files itself.
+`.gitattributes` file, `core.autocrlf`, `core.eol`, `core.attributesFile`), when git's stat
+check is weaker than lintgate's (`core.trustctime`, `core.checkStat`, `core.ignoreStat` set:
+a rewrite that keeps the size and mtime would pass it), or git was told not to look at a file
+(assume-unchanged, skip-worktree), git's word is not taken for that listing: `settled` is
+empty and lintgate stats the files itself.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import NamedTuple
 _GIT_ENV_DROP = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS")
 REGULAR_MODES = ("100644", "100755")
 ATTRIBUTES = ":(glob)**/.gitattributes"
-_CONFIG = r"^core\.(autocrlf|eol|attributesfile)$"
+# Set, they may make a work-tree file differ from its blob (line endings, attributes), or make
+# git's stat check blind to a rewrite that keeps size and mtime (trustctime, checkstat: git
+# then ignores the ctime lintgate's own stat check looks at; ignorestat: git stats nothing).
+_CONFIG = r"^core\.(autocrlf|eol|attributesfile|trustctime|checkstat|ignorestat)$"
 
 
 class Listing(NamedTuple):
@@ -81,8 +86,8 @@ def listing(directory: str, specs: list[str]) -> Listing:
 
 
 def _plain_config(directory: str) -> bool:
-    """Whether no setting may make a work-tree file differ from its blob: none of core.autocrlf,
-    core.eol, core.attributesFile set, and no `$GIT_DIR/info/attributes`."""
+    """Whether no setting may make a work-tree file differ from its blob or weaken git's stat
+    check: none of `_CONFIG`'s keys set, and no `$GIT_DIR/info/attributes`."""
     try:
         _git(directory, "config", "--get-regexp", _CONFIG)
         return False  # something is set

@@ -462,6 +462,15 @@ def test_a_control_character_in_a_file_name_is_quoted_as_git_quotes_it(tmp_path)
     )
     proc = lintgate(repo, *args, "--format", "json")  # JSON escapes the name itself
     assert json.loads(proc.stdout)[0]["path"] == "a\nb.py"
+    # --fix names the files it wrote quoted the same way: `a\nb.py` (a newline) and a file
+    # literally named `a\\nb.py` (a backslash) are told apart
+    (repo / "a\nb.py").write_text("import sys, os\n")
+    (repo / "a\\nb.py").write_text("import sys, os\n")
+    proc = lintgate(repo, "--disable-all", "-E", "isort", "--fix")
+    assert proc.stderr.splitlines()[:2] == [  # path order: "\n" before "\\"
+        'lintgate: fixed "a\\nb.py"',
+        'lintgate: fixed "a\\\\nb.py"',
+    ], proc.stderr
 
 
 def test_a_broken_isort_config_file_is_one_line_without_isort_warnings(tmp_path):

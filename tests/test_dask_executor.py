@@ -315,6 +315,32 @@ class _GoneExecutor(cf.Executor):
         raise RuntimeError("Client is closed")
 
 
+def test_map_futures_gives_up_on_a_cluster_whose_workers_all_left():
+    """Without a deadline the map would wait for ever for the futures of a cluster with no
+    worker: after `grace` seconds of `lost()` saying so, one ExecutorUnavailable line."""
+    import threading
+
+    release = threading.Event()
+    asked = []
+
+    def lost() -> str | None:
+        asked.append(time.monotonic())
+        return "the Dask scheduler at dask://h:1 has no workers left"
+
+    with cf.ThreadPoolExecutor(1) as pool:
+        with pytest.raises(ExecutorUnavailable) as e:
+            list(map_futures(pool, lambda _: release.wait(), ["a", "b"], 1, None, None, lost, 0.2))
+        release.set()
+    assert str(e.value) == (
+        "the Dask scheduler at dask://h:1 has no workers left (Executor): "
+        "stopped waiting after 0.2 s"
+    )
+    assert len(asked) >= 2  # said twice, `grace` apart, before giving up
+    with cf.ThreadPoolExecutor(1) as pool:  # a cluster with workers: waited for
+        got = dict(map_futures(pool, str.upper, ["a", "b"], 1, None, None, lambda: None, 0.2))
+    assert got == {0: "A", 1: "B"}
+
+
 def test_map_futures_stops_when_the_cluster_cancels_the_work():
     with pytest.raises(cf.CancelledError, match="^the cluster cancelled the work$"):
         list(map_futures(_GoneExecutor(), str.upper, ["a", "b"], 2, None, None))

@@ -258,8 +258,8 @@ def fix_files(
 
 def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
     """Print what a fix run did: the diffs (bytes) on `stdout` (a binary stream), the notes,
-    `lintgate: fixed PATH` (`would fix PATH`) for each file in path order, as black names each
-    file it reformats, and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a
+    `lintgate: fixed PATH` (`would fix PATH`; PATH quoted as in a finding, diagnostic.quote_path)
+    for each file in path order, as black names each file it reformats, and `lintgate: N file(s) fixed` (or `would be fixed`) on `stderr` (a
     text stream).
     Returns the exit bit it adds: 1 when --diff shows a diff, else 0 (with --diff this is the
     only source of bit 1: what would remain does not set it)."""
@@ -268,9 +268,11 @@ def emit(result: FixRun, stdout: BinaryIO, stderr: TextIO) -> int:
 
     for note in result.notes:
         print(f"lintgate: {escape_controls(note)}", file=stderr)
+    from lintgate.diagnostic import quote_path  # quoted as a finding's path is
+
     for path in result.fixed:
         done = "fixed" if result.write else "would fix"
-        print(f"lintgate: {done} {escape_controls(path)}", file=stderr)
+        print(f"lintgate: {done} {quote_path(path)}", file=stderr)
     verb = "fixed" if result.write else "would be fixed"
     print(f"lintgate: {len(result.fixed)} file(s) {verb}", file=stderr)
     return 0 if result.write or not result.diffs else 1
