@@ -231,8 +231,9 @@ def _deadline_repo(root: Path, files: int) -> Path:
 
 
 def _restart(client) -> None:
-    """End the hung task: Dask cannot stop a running one, a worker restart can."""
-    client.restart()
+    """End the hung task: Dask cannot stop a running one, a worker restart can (given time:
+    on a loaded 2-core machine the workers' return has taken over Dask's default 120 s)."""
+    client.restart(timeout=600)
 
 
 @pytest.mark.slow  # a hung file, then a restart of the workers

@@ -260,19 +260,41 @@ def _only(tmp_path: Path, *tools: str) -> str:
 
 
 def test_missing_tool_is_one_error_naming_the_install(repo: Path, tmp_path: Path) -> None:
-    rest = _path_without_venv()
-    if shutil.which("bandit", path=rest):
-        pytest.skip("bandit is installed outside this venv")
-    env = {
-        "LINTGATE_CACHE_DIR": str(tmp_path / "cache"),
-        "PATH": os.pathsep.join([_only(tmp_path, "ruff"), rest]),
-    }
-    proc = lintgate(repo, "-E", "bandit", "-E", "ruff", "--format", "json", env=env)
+    """A program neither on PATH nor beside lintgate's interpreter: one error with the
+    definition's install hint; the other tools' findings are all there."""
+    (repo / "lintgate.json").write_text(
+        json.dumps(
+            {
+                "Linters": {
+                    "gone": {
+                        "Command": "no-such-linter-here",
+                        "Pattern": "PATH:LINE:COL:MESSAGE",
+                        "InstallHint": "pip install no-such-linter-here",
+                    }
+                }
+            }
+        )
+    )
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
+    proc = lintgate(repo, "-E", "gone", "-E", "ruff", "--format", "json", env=env)
     assert proc.returncode == 3
     assert reported(proc.stdout, "ruff") == by_hand("ruff", repo)
     assert proc.stderr.splitlines()[:-1] == [
-        "lintgate: bandit: cannot run 'bandit': command not found; install it: pip install bandit"
+        "lintgate: gone: cannot run 'no-such-linter-here': command not found; "
+        "install it: pip install no-such-linter-here"
     ]
+
+
+def test_a_tool_beside_lintgate_is_found_without_path(repo: Path, tmp_path: Path) -> None:
+    """`.venv/bin/lintgate -E bandit` with the venv not activated (its bin directory not on
+    PATH) runs the venv's bandit: lintgate looks beside its own interpreter after PATH."""
+    rest = _path_without_venv()
+    if shutil.which("bandit", path=rest):
+        pytest.skip("bandit is installed outside this venv")
+    env = {"LINTGATE_CACHE_DIR": str(tmp_path / "cache"), "PATH": rest}
+    proc = lintgate(repo, "-E", "bandit", "--format", "json", env=env)
+    assert reported(proc.stdout, "bandit") == by_hand("bandit", repo), proc.stderr
+    assert "command not found" not in proc.stderr
 
 
 def test_crashing_tool_is_one_error_with_its_last_words(repo: Path, tmp_path: Path) -> None:

@@ -294,6 +294,15 @@ def test_deep_expression_is_checked(name):
     assert found == [*unused_os, Finding(2, 8, "'sys' imported but unused", WARNING)]
 
 
+@pytest.mark.parametrize("depth", [1000, 2000])
+def test_nested_scopes_deeper_than_the_recursion_limit_are_checked(depth):
+    """A valid file of nested lambdas (ast parses it, black formats it): the scan of its
+    scopes recurses past the recursion limit, and is run again where it may (util/deep.py)."""
+    text = "import os\nimport sys\nf = " + "lambda: " * depth + "os\n"
+    found = imports.check(decode(text.encode()), imports.SETTINGS)
+    assert found == [Finding(2, 8, "'sys' imported but unused", WARNING)]
+
+
 def test_deep_string_annotation_is_checked():
     text = 'import os\nimport sys\nx: "' + "+".join(["os"] * 2000) + '" = 1\n'
     found = imports.check(decode(text.encode()), imports.SETTINGS)

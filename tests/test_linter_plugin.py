@@ -236,3 +236,20 @@ def test_nothing_outside_linters_names_a_linter():
             module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
             naming.add(module.removesuffix(".__init__"))
     assert naming - set(SAME_SPELLING) == STILL_NAMING
+
+
+def test_a_run_with_plugins_leaves_no_replay_record(tmp_path):
+    """A plugin's settings may come from files the replay does not witness (lintgate.replay):
+    runs with LINTGATE_PLUGINS always go the normal way."""
+    import os
+    import time
+
+    repo, env = _setup(tmp_path)
+    past = time.time_ns() - 60 * 10**9
+    for path in [*repo.rglob("*"), repo]:
+        os.utime(path, ns=(past, past))
+    for _ in range(3):
+        proc = lintgate(repo, "-E", "todo", env=env)
+    assert proc.returncode == 1 and "(todo)" in proc.stdout, proc.stderr
+    assert ", 1 from cache, " in proc.stderr  # answered by the whole-run answer
+    assert not (tmp_path / "cache" / "replay").exists()

@@ -321,3 +321,26 @@ def test_at_most_256_records_the_oldest_go(small_repo: Path, tmp_path: Path):
     assert len(kept) == 256
     assert folder / f"{0:064x}" not in kept and folder / f"{299:064x}" in kept
     assert (_without_database(small_repo, env).stdout, warm.returncode) == (warm.stdout, 1)
+
+
+def test_a_file_included_by_git_config_is_witnessed(small_repo: Path, tmp_path: Path):
+    """`include.path` pulls a file into git's config: a core.excludesFile set there later
+    changes what git lists, and the next run sees it."""
+    repo = small_repo
+    included = tmp_path / "included.gitconfig"
+    included.write_text("[core]\n")
+    excludes = tmp_path / "excludes"
+    excludes.write_text("scratch.py\n")
+    _git(repo, "config", "include.path", str(included))
+    _settle(repo)
+    _settle(tmp_path)
+    env = _env(tmp_path)
+    before = _recorded(repo, env)
+    assert "scratch.py:1:8: " in before.stdout
+    included.write_text(f"[core]\n\texcludesFile = {excludes}\n")
+    after = lintgate(repo, env=env)
+    assert "scratch.py" not in after.stdout
+    assert (after.stdout, after.returncode) == (
+        lintgate(repo, "--no-cache").stdout,
+        lintgate(repo, "--no-cache").returncode,
+    )

@@ -27,6 +27,7 @@ from lintgate.external.keys import (
     resolve,
     tool_version,
 )
+from lintgate.external.process import tool_env
 from lintgate.filesets import is_python
 
 
@@ -82,7 +83,7 @@ class External:
 
     def _prepare(self, d: ExternalDefinition) -> None:
         """Resolve the tool, key and look up its outcomes; keep the files left to run."""
-        env = {**os.environ, **dict(d.env)}
+        env = tool_env(dict(d.env))
         path = resolve(d, env)
         if path is None:
             hint = f"; install it: {d.install_hint}" if d.install_hint else ""

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from lintgate.engine.fixcore import Step
 from lintgate.external import registry
 from lintgate.external.definition import ExternalDefinition
-from lintgate.external.process import STDERR_LINES, quoted, run_batch
+from lintgate.external.process import STDERR_LINES, quoted, run_batch, tool_env
 from lintgate.external.tempcopy import copy_path
 
 FIX_SECONDS = 120.0  # one file's fix; FileDeadline bounds the worker too
@@ -102,7 +102,7 @@ def fix_text(
             copy.write_text(text, encoding="utf-8", errors="surrogateescape", newline="\n")
             rel = os.path.relpath(copy, root)
             argv = [*shlex.split(d.fix_command), rel]
-            env = {**os.environ, **dict(d.env)}
+            env = tool_env(dict(d.env))
             try:
                 ran = run_batch(argv, str(root), env, limit)
             except OSError as e:

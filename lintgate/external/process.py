@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from typing import NamedTuple, Sequence
 
@@ -26,6 +27,19 @@ class Ran(NamedTuple):
     stderr: str
     killed: bool = False
     started: bool = True
+
+
+def tool_env(extra: dict[str, str]) -> dict[str, str]:
+    """The environment an external tool runs in: lintgate's, with a definition's `extra`
+    variables, and PATH followed by the directory of lintgate's own interpreter, so that a
+    tool installed in lintgate's virtual environment is found when the environment is not
+    activated (`.venv/bin/lintgate -E mypy`), as a venv's own scripts find each other."""
+    env = {**os.environ, **extra}
+    scripts = os.path.dirname(os.path.abspath(sys.executable))
+    path = env.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        env["PATH"] = f"{path}{os.pathsep}{scripts}" if path else scripts
+    return env
 
 
 def executable(word: str, env: dict[str, str] | None = None) -> str | None:

@@ -167,7 +167,13 @@ def analyze(source: Source) -> Result:
     when the file does not parse."""
     from lintgate.linters._imports_scan import scan
 
-    return scan(parse(source.text), source.text, source.is_stub)
+    tree = parse(source.text)
+    try:
+        return scan(tree, source.text, source.is_stub)
+    except RecursionError:  # valid, and nested deeper than the recursion limit (ast took it)
+        from lintgate.util.deep import deep_call
+
+        return deep_call(lambda: scan(tree, source.text, source.is_stub))
 
 
 def problems(source: Source, settings: Settings = SETTINGS, suppress: bool = True) -> list[Problem]:

@@ -18,7 +18,7 @@ The witnesses (lintgate.replay.witness) are:
   black leave out: a file added, removed or renamed changes its directory's mtime;
 - the config files isort, black and lintgate read in those directories and above them, up to
   the file system's root, present or not, and the user-level ones (~/.config/black, ...);
-- git's index, its config files and ignore files (core.excludesFile);
+- git's index, its config files (includes too) and ignore files (core.excludesFile);
 - the interpreter's import path directories and every module loaded (lintgate's own code, the
   engines): an upgrade or an edit of lintgate changes them.
 
@@ -27,7 +27,8 @@ modified within two seconds of the record is racily clean (git's term): no recor
 then. Only a run whose output is the settled warm answer leaves a record: a plain check (no
 --fix or --diff, no report file, no -v, no cache import or export, no new-code selection, no
 --stdin-filename), answered wholly by the whole-run answer (so no external linter, nothing
-computed), without an error or a warning. The records live in the cache directory's `replay/`
+computed), without an error or a warning, and without LINTGATE_PLUGINS (a plugin's own
+config files are not witnessed). The records live in the cache directory's `replay/`
 folder, one file per invocation; `lintgate cache clean` removes them. Set LINTGATE_REPLAY=0
 to turn the replay off.
 """

@@ -97,7 +97,8 @@ def _git_ignored_dirs(top: str) -> set[str]:
 
 def _git_files(top: str) -> set[str]:
     """The files whose change changes what git lists under `top`: its index, its config and
-    its ignore files (the repository's and the user's, core.excludesFile)."""
+    its ignore files (the repository's and the user's, core.excludesFile, and every file the
+    config was read from: `include.path` and `includeIf` ones too)."""
     out = _git(top, "rev-parse", "--absolute-git-dir", "--git-common-dir")
     if out is None:
         return set()
@@ -107,11 +108,29 @@ def _git_files(top: str) -> set[str]:
     excludes = _git(top, "config", "--path", "--get", "core.excludesFile")
     if excludes and excludes.strip():
         found.add(os.path.join(top, excludes.strip()))
+    found |= _config_files(top)
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
     found |= {os.path.join(xdg, "git", name) for name in ("config", "ignore", "attributes")}
     found |= {os.path.expanduser("~/.gitconfig"), "/etc/gitconfig"}
     found |= {os.environ[v] for v in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM") if v in os.environ}
     return {os.path.normpath(p) for p in found}
+
+
+def _config_files(top: str) -> set[str]:
+    """Every file git's config was read from (`--show-origin`), and every file an
+    `include.path` or `includeIf.*.path` names (one that sets nothing has no origin line)."""
+    listed = (_git(top, "config", "--list", "--show-origin", "-z") or "").split("\0")
+    found = set()
+    for origin, entry in zip(listed[0::2], listed[1::2]):
+        if not origin.startswith("file:"):
+            continue
+        source = os.path.join(top, origin[5:])
+        found.add(source)
+        key, _, value = entry.partition("\n")
+        if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
+            value = os.path.expanduser(value)  # relative: to the including file's directory
+            found.add(os.path.join(os.path.dirname(source), value))
+    return found
 
 
 def _code() -> list[str]:
