@@ -39,9 +39,9 @@ HANG = "hang_on_dask.py"
 SUMMARY_TIME = re.compile(r", \d+ from cache, \d+\.\d\ds\n$")
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """A LocalCluster of 2 worker processes (1 thread each) on 127.0.0.1: (cluster, client)."""
+def _local_cluster():
+    """A LocalCluster of 2 worker processes (1 thread each) on 127.0.0.1 whose workers hang
+    on HANG: (cluster, client)."""
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -54,6 +54,20 @@ def cluster():
         distributed.Client(cluster, set_as_default=False) as client,
     ):
         yield cluster, client
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """The module's cluster (_local_cluster)."""
+    yield from _local_cluster()
+
+
+@pytest.fixture
+def hang_cluster():
+    """A cluster of the test's own, for a test that leaves a task hung on it: Dask cannot stop
+    a running task, and ending the cluster ends it (a restart of a shared one's workers has
+    waited for minutes)."""
+    yield from _local_cluster()
 
 
 @pytest.fixture(scope="module")
@@ -230,19 +244,11 @@ def _deadline_repo(root: Path, files: int) -> Path:
     return root
 
 
-def _restart(client) -> None:
-    """End the hung task: Dask cannot stop a running one, a worker restart can (given time:
-    on a loaded 2-core machine the workers' return has taken over Dask's default 120 s)."""
-    client.restart(timeout=600)
-
-
-@pytest.mark.slow  # a hung file, then a restart of the workers
-def test_a_file_over_file_deadline_costs_that_file_and_sets_bit_2(cluster, tmp_path):
+@pytest.mark.slow  # a hung file, on a cluster of its own
+def test_a_file_over_file_deadline_costs_that_file_and_sets_bit_2(hang_cluster, tmp_path):
     repo = _deadline_repo(tmp_path / "repo", 30)
-    try:
-        proc = lintgate(repo, "--file-deadline", "1s", "--executor", cluster[0].scheduler_address)
-    finally:
-        _restart(cluster[1])
+    address = hang_cluster[0].scheduler_address
+    proc = lintgate(repo, "--file-deadline", "1s", "--executor", address)
     plain = lintgate(repo, "--executor", "local")  # the fault is in the cluster's workers only
     assert _timeless(proc.stderr) == (
         f"lintgate: {HANG}: took longer than 1s (FileDeadline) while checking\n"
@@ -252,14 +258,11 @@ def test_a_file_over_file_deadline_costs_that_file_and_sets_bit_2(cluster, tmp_p
     assert proc.stdout == plain.stdout
 
 
-@pytest.mark.slow  # a hung file, then a restart of the workers
-def test_a_deadline_keeps_the_findings_so_far_and_names_the_rest(cluster, tmp_path):
+@pytest.mark.slow  # a hung file, on a cluster of its own
+def test_a_deadline_keeps_the_findings_so_far_and_names_the_rest(hang_cluster, tmp_path):
     repo = _deadline_repo(tmp_path / "repo", 30)
     start = time.monotonic()
-    try:
-        proc = lintgate(repo, "--deadline", "4s", "--executor", cluster[0].scheduler_address)
-    finally:
-        _restart(cluster[1])
+    proc = lintgate(repo, "--deadline", "4s", "--executor", hang_cluster[0].scheduler_address)
     assert time.monotonic() - start < 30
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -377,8 +380,9 @@ def test_workers_must_run_this_lintgate_and_these_tools():
     assert str(e.value) == "the Dask scheduler at dask://h:1 has no workers"
 
 
-@pytest.mark.slow  # a hung file, then a restart of the workers
-def test_sigterm_cancels_the_clusters_work_and_ends_the_run(cluster, tmp_path):
+@pytest.mark.slow  # a hung file, on a cluster of its own
+def test_sigterm_cancels_the_clusters_work_and_ends_the_run(hang_cluster, tmp_path):
+    cluster = hang_cluster
     repo = _deadline_repo(tmp_path / "repo", 4)
     env = {**os.environ, "LINTGATE_CACHE_DIR": str(tmp_path / "cache")}
     script = Path(sys.executable).parent / "lintgate"
@@ -404,7 +408,6 @@ def test_sigterm_cancels_the_clusters_work_and_ends_the_run(cluster, tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-        _restart(cluster[1])
     assert (out, err, proc.returncode) == ("", "lintgate: terminated\n", 128 + signal.SIGTERM)
 
 
