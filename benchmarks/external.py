@@ -56,21 +56,8 @@ TOOLS = ("lintgate", "pre-commit", *LINTERS)
 WARM_LIMIT = 0.05
 COLD_LIMIT = 1.0
 
-PRE_COMMIT_CONFIG = """\
-# Local hooks running the benchmark venv's tools, as lintgate runs them: nothing to download.
-repos:
-  - repo: local
-    hooks:
-      - id: isort
-        name: isort
-        entry: {isort} --check-only
-        language: system
-        types: [python]
-      - id: black
-        name: black
-        entry: {black} --check
-        language: system
-        types: [python]
+# bench.py's local isort and black hooks, and the same for flake8 and mypy: nothing to download.
+PRE_COMMIT_CONFIG = bench.PRE_COMMIT_CONFIG + """\
       - id: flake8
         name: flake8
         entry: {flake8}

@@ -115,6 +115,7 @@ class _Chunks:
         files the chunks after it hold. Keeps the chunk's results; its plans are dropped."""
         args, limit = self.args, self.limit
         chunk_start = time.monotonic()
+        first = self.planner is None  # the run's first chunk (made the planner)
         planned = plan_and_answer(
             files,
             args.project,
@@ -127,7 +128,7 @@ class _Chunks:
         )
         self.planner, checker = planned.planner, planned.checker
         answered_at = time.monotonic()
-        others = _other_plans(args, planned.cache) if not self.results else []
+        others = _other_plans(args, planned.cache) if first else []
         ext = external.hook(
             planned.plans, args.enabled, checker, planned.cache, limit, args.warn, others
         )

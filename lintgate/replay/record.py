@@ -9,11 +9,11 @@ import tempfile
 import time
 from typing import Any
 
+from lintgate.commands.common import FAILURE
 from lintgate.replay import capture
 from lintgate.replay.fast import Record
 from lintgate.replay.key import RACY_NS, record_path, witness_digest
 
-FAILURE = 2  # lintgate.commands.common.FAILURE (no import: that module is large)
 MAX_RECORDS = 256  # one per invocation (pre-commit's file lists make many): the oldest go
 
 
